@@ -49,3 +49,9 @@ class ConflictError(ExchangeError):
     """Someone else changed the record since it was loaded (team database)."""
 
     exit_code = 3
+
+
+class LockedError(ExchangeError):
+    """Another app instance holds the database (the message names who, where and since when)."""
+
+    exit_code = 4
