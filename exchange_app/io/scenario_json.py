@@ -396,3 +396,67 @@ def dumps_scenario(sc: Scenario) -> str:
 def write_scenario(sc: Scenario, path: str | os.PathLike) -> None:
     """Write atomically (temp file, then moved into place)."""
     write_text(path, dumps_scenario(sc))
+
+
+# --------------------------------------------------------------------------- one person
+# (used by the desktop app's profile editor: the same checks and messages as an import)
+
+_KIND_LIST = {"official": "officials", "host": "hosts", "interpreter": "interpreters"}
+
+
+def validate_person(kind: str, record: dict, scenario: Scenario, original_id: str | None = None) -> list[Problem]:
+    """Problems with one person ``record`` (an ``exchange-scenario/1`` person dict) of
+    ``kind`` (``"official"``, ``"host"``, ``"interpreter"``) against ``scenario``.
+
+    Runs the importer's schema and cross-record checks, so the messages are the import's.
+    ``original_id`` is the id the person had when loaded (None for a new person); another
+    person of the same kind with the record's id is a duplicate. Records are named as the
+    importer would name them at the person's position (``officials[3] (o-0004)``).
+    """
+    key = _KIND_LIST[str(kind)]
+    existing = [p.id for p in getattr(scenario, key)]
+    position = existing.index(original_id) if original_id in existing else len(existing)
+    frame = scenario_to_dict(Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations))
+    doc = frame | {key: [record]}
+
+    def renamed(p: Problem) -> Problem:
+        prefix = f"{key}[0]"
+        if p.record.startswith(prefix):
+            return Problem(f"{key}[{position}]" + p.record[len(prefix):], p.field, p.message)
+        return p
+
+    problems: list[Problem] = []
+    for err in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(err.absolute_path)
+        if err.validator == "required":
+            missing = err.message.split("'")[1] if "'" in err.message else None
+            rec, fld = record_name(doc, path + ([missing] if missing else []))
+            problems.append(Problem(rec, fld, "is required"))
+        else:
+            rec, fld = record_name(doc, path)
+            problems.append(Problem(rec, fld, _schema_message(err)))
+    if not problems:
+        problems.extend(_cross_record_problems(doc))
+    rid = record.get("id") if isinstance(record, dict) else None
+    if isinstance(rid, str) and rid != original_id and rid in existing:
+        rec, _ = record_name(doc, [key, 0])
+        problems.append(Problem(rec, "id", f"duplicate id {rid!r} (also {key}[{existing.index(rid)}])"))
+    return [renamed(p) for p in problems]
+
+
+def parse_person(kind: str, record: dict, scenario: Scenario, original_id: str | None = None):
+    """The :class:`Official`, :class:`Host` or :class:`Interpreter` for ``record``;
+    raises :class:`InputError` with :func:`validate_person`'s problems."""
+    problems = validate_person(kind, record, scenario, original_id)
+    if problems:
+        raise InputError(f"{kind} {record.get('id', '')!s}".strip(), problems)
+    key = _KIND_LIST[str(kind)]
+    frame = scenario_to_dict(Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations))
+    return getattr(_build(frame | {key: [record]}), key)[0]
+
+
+def person_to_dict(person, scenario: Scenario) -> dict:
+    """The ``exchange-scenario/1`` record of one person (times in their local zones)."""
+    key = _KIND_LIST[str(person.kind)]
+    mini = Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations, **{key: [person]})
+    return scenario_to_dict(mini)[key][0]
