@@ -1,0 +1,571 @@
+"""The detail editor beside a profile table: one official, host or interpreter.
+
+Every change rebuilds the person's ``exchange-scenario/1`` record and runs it through the
+importer's own checks (:func:`exchange_app.io.scenario_json.validate_person`), so staff see
+the same messages an import would give; Save stays disabled while anything is wrong.
+"""
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_app.domain import Host, Official, Person, PersonKind, Scenario, Window
+from exchange_app.errors import Problem
+from exchange_app.io.scenario_json import format_instant, parse_person, validate_person
+from ui.profiles.timeline import AvailabilityTimeline, window_zone, zone_abbrev
+from ui.profiles.window_dialog import WindowDialog
+
+TITLES = {PersonKind.OFFICIAL: "official", PersonKind.HOST: "host", PersonKind.INTERPRETER: "interpreter"}
+
+
+def _set_invalid(widget: QWidget, message: str | None) -> None:
+    """Mark a field as invalid (styled by the app's style sheet) with the message as tooltip."""
+    invalid = message is not None
+    if widget.property("invalid") != invalid:
+        widget.setProperty("invalid", invalid)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+    widget.setToolTip(message or "")
+    widget.setAccessibleDescription(message or "")
+
+
+class LimitSpin(QSpinBox):
+    """A limit that may be left to the program's default (shown as "program default (N)")."""
+
+    def __init__(self, name: str, parent=None):
+        super().__init__(parent)
+        self.setRange(-1, 999)
+        self.setAccessibleName(name)
+        self.set_default(0)
+
+    def set_default(self, value: int) -> None:
+        self.setSpecialValueText(f"program default ({value})")
+
+    def limit(self) -> int | None:
+        return None if self.value() < 0 else self.value()
+
+    def set_limit(self, value: int | None) -> None:
+        self.setValue(-1 if value is None else value)
+
+
+class PersonEditor(QWidget):
+    """Form for one person. Emits ``save_requested(person, original_id)`` on Save
+    (``original_id`` is None for a new person); the owner pushes the undo command."""
+
+    save_requested = Signal(object, object)
+    reverted = Signal()
+    dirty_changed = Signal(bool)
+
+    def __init__(self, kind: PersonKind, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kind = kind
+        self._scenario: Scenario | None = None
+        self._person: Person | None = None
+        self._original_id: str | None = None
+        self._baseline: dict | None = None
+        self._windows: list[Window] = []
+        self._problems: list[Problem] = []
+        self._loading = False
+        self._dirty = False
+        word = TITLES[kind]
+
+        self.heading = QLabel()
+        self.heading.setObjectName("editorHeading")
+        self.heading.setAccessibleName("Editing")
+        self.id_edit = self._line("Id", f"unique id of the {word}, e.g. o-0151" if kind == PersonKind.OFFICIAL else "unique id")
+        self.name_edit = self._line("Name", "full name")
+        self.email_edit = self._line("Email", "name@example.org")
+        self.languages_edit = self._line("Languages", "ISO 639 codes separated by commas, e.g. en, es, fr")
+        self.organization_edit = self._line("Organization", "")
+        self.title_edit = self._line("Title", "")
+        self.country_edit = self._line("Country", "ISO 3166-1 code, e.g. PH")
+        self.country_edit.setMaxLength(8)
+        self.delegation_edit = self._line("Delegation", "group that travels together (optional)")
+        self.site_combo = QComboBox()
+        self.site_combo.setAccessibleName("Site")
+        self.site_combo.currentIndexChanged.connect(self._changed)
+        self.virtual_check = QCheckBox("Also holds &virtual sessions")
+        self.virtual_check.setAccessibleName("Virtual sessions")
+        self.virtual_check.toggled.connect(self._changed)
+        self.min_spin = LimitSpin("Minimum sessions")
+        self.max_spin = LimitSpin("Maximum sessions")
+        self.per_day_spin = LimitSpin("Maximum sessions per day")
+        for s in (self.min_spin, self.max_spin, self.per_day_spin):
+            s.valueChanged.connect(self._changed)
+
+        # interests (officials): topic (checkable) and weight 1..3
+        self.interests = QTableWidget(0, 2)
+        self.interests.setAccessibleName("Interests")
+        self.interests.setAccessibleDescription("Check a topic to add it; weight 1 = some interest, 2 = strong, 3 = top priority")
+        self.interests.setHorizontalHeaderLabels(["Topic", "Weight (1–3)"])
+        self.interests.verticalHeader().setVisible(False)
+        self.interests.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.interests.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.interests.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.interests.setTabKeyNavigation(False)
+        self.interests.itemChanged.connect(self._interest_changed)
+        # expertise (hosts): checkable topics
+        self.expertise = QListWidget()
+        self.expertise.setAccessibleName("Expertise")
+        self.expertise.setAccessibleDescription("Check the topics this host can lead")
+        self.expertise.itemChanged.connect(self._changed)
+
+        # availability
+        self.timeline = AvailabilityTimeline()
+        self.timeline.window_clicked.connect(self._select_window)
+        self.windows_list = QListWidget()
+        self.windows_list.setAccessibleName("Availability windows")
+        self.windows_list.setMaximumHeight(120)
+        self.windows_list.currentRowChanged.connect(self.timeline.set_selected)
+        self.windows_list.itemActivated.connect(lambda _item: self.edit_window())
+        self.add_window_button = QPushButton("A&dd window…")
+        self.edit_window_button = QPushButton("Edi&t window…")
+        self.remove_window_button = QPushButton("Remo&ve window")
+        for b, name in ((self.add_window_button, "Add availability window"),
+                        (self.edit_window_button, "Edit availability window"),
+                        (self.remove_window_button, "Remove availability window")):
+            b.setAccessibleName(name)
+        self.add_window_button.clicked.connect(self.add_window)
+        self.edit_window_button.clicked.connect(self.edit_window)
+        self.remove_window_button.clicked.connect(self.remove_window)
+        self.zone_note = QLabel()
+        self.zone_note.setWordWrap(True)
+        self.zone_note.setObjectName("hint")
+
+        self.problems_label = QLabel()
+        self.problems_label.setObjectName("problems")
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label.setAccessibleName("Problems")
+        self.problems_label.hide()
+        self.save_button = QPushButton("&Save")
+        self.save_button.setAccessibleName(f"Save {word}")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Re&vert")
+        self.revert_button.setAccessibleName("Revert changes")
+        self.revert_button.clicked.connect(self.revert)
+
+        # layout
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form = form
+        form.addRow(self._label("&Id:", self.id_edit), self.id_edit)
+        form.addRow(self._label("&Name:", self.name_edit), self.name_edit)
+        form.addRow(self._label("E&mail:", self.email_edit), self.email_edit)
+        if kind == PersonKind.OFFICIAL:
+            form.addRow(self._label("C&ountry:", self.country_edit), self.country_edit)
+        if kind != PersonKind.INTERPRETER:
+            form.addRow(self._label("Or&ganization:", self.organization_edit), self.organization_edit)
+            form.addRow(self._label("Tit&le:", self.title_edit), self.title_edit)
+        if kind == PersonKind.OFFICIAL:
+            form.addRow(self._label("Dele&gation:", self.delegation_edit), self.delegation_edit)
+        if kind == PersonKind.HOST:
+            form.addRow(self._label("Sit&e:", self.site_combo), self.site_combo)
+            form.addRow("", self.virtual_check)
+        form.addRow(self._label("L&anguages:", self.languages_edit), self.languages_edit)
+        limits = QHBoxLayout()
+        if kind == PersonKind.OFFICIAL:
+            limits.addWidget(self._label("Mi&n:", self.min_spin))
+            limits.addWidget(self.min_spin)
+        limits.addWidget(self._label("Ma&x:", self.max_spin))
+        limits.addWidget(self.max_spin)
+        limits.addWidget(self._label("Per da&y:", self.per_day_spin))
+        limits.addWidget(self.per_day_spin)
+        limits.addStretch(1)
+        form.addRow("Sessions:", limits)
+
+        body = QVBoxLayout()
+        body.addWidget(self.heading)
+        body.addLayout(form)
+        if kind == PersonKind.OFFICIAL:
+            box = QGroupBox("&Interests")
+            QVBoxLayout(box).addWidget(self.interests)
+            self.interests.setMinimumHeight(180)
+            body.addWidget(box)
+        if kind == PersonKind.HOST:
+            box = QGroupBox("E&xpertise")
+            QVBoxLayout(box).addWidget(self.expertise)
+            self.expertise.setMinimumHeight(140)
+            body.addWidget(box)
+        avail = QGroupBox("Availability (local time)")
+        av = QVBoxLayout(avail)
+        av.addWidget(self.timeline)
+        av.addWidget(self.zone_note)
+        row = QHBoxLayout()
+        row.addWidget(self.windows_list, 1)
+        buttons = QVBoxLayout()
+        for b in (self.add_window_button, self.edit_window_button, self.remove_window_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        row.addLayout(buttons)
+        av.addLayout(row)
+        body.addWidget(avail)
+        body.addStretch(1)
+
+        inner = QWidget()
+        inner.setLayout(body)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        actions = QHBoxLayout()
+        actions.addWidget(self.problems_label, 1)
+        actions.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
+        actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(actions)
+        self.setEnabled(False)
+        self._update_buttons()
+
+    # --------------------------------------------------------------- helpers
+    def _line(self, name: str, placeholder: str) -> QLineEdit:
+        e = QLineEdit()
+        e.setAccessibleName(name)
+        e.setPlaceholderText(placeholder)
+        e.textChanged.connect(self._changed)
+        return e
+
+    @staticmethod
+    def _label(text: str, buddy: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
+
+    # --------------------------------------------------------------- loading
+    def load(self, person: Person | None, scenario: Scenario, *, new: bool = False) -> None:
+        """Show ``person`` (None: clear). ``new``: the person is not stored yet (Save adds)."""
+        self._loading = True
+        try:
+            self._scenario = scenario
+            self._person = person
+            self._original_id = None if (new or person is None) else person.id
+            word = TITLES[self.kind]
+            self.setEnabled(person is not None)
+            program = scenario.program
+            self.min_spin.set_default(program.min_sessions)
+            self.max_spin.set_default(program.max_sessions)
+            self.per_day_spin.set_default(program.max_per_day)
+            self.site_combo.clear()
+            for x in scenario.locations:
+                self.site_combo.addItem(f"{x.name} ({x.id})", x.id)
+            if person is None:
+                self.heading.setText(f"Select an {word} to edit" if word[0] in "aeiou" else f"Select a {word} to edit")
+                for e in (self.id_edit, self.name_edit, self.email_edit, self.languages_edit,
+                          self.organization_edit, self.title_edit, self.country_edit, self.delegation_edit):
+                    e.clear()
+                self._windows = []
+                self._fill_topics(scenario, {}, [])
+                self._baseline = None
+            else:
+                self.heading.setText(f"New {word}" if new else f"{word.capitalize()} {person.id}: {person.name}")
+                self.id_edit.setText(person.id)
+                self.id_edit.setReadOnly(not new)
+                self.id_edit.setToolTip("" if new else "The id of a stored person cannot change; duplicate to make a new one.")
+                self.name_edit.setText(person.name)
+                self.email_edit.setText(person.email or "")
+                self.languages_edit.setText(", ".join(person.languages))
+                self.max_spin.set_limit(person.max_sessions)
+                self.per_day_spin.set_limit(person.max_per_day)
+                interests: dict[str, int] = {}
+                expertise: list[str] = []
+                if isinstance(person, Official):
+                    self.country_edit.setText(person.country)
+                    self.organization_edit.setText(person.organization or "")
+                    self.title_edit.setText(person.title or "")
+                    self.delegation_edit.setText(person.delegation or "")
+                    self.min_spin.set_limit(person.min_sessions)
+                    interests = dict(person.interests)
+                if isinstance(person, Host):
+                    self.organization_edit.setText(person.organization or "")
+                    self.title_edit.setText(person.title or "")
+                    self.site_combo.setCurrentIndex(max(0, self.site_combo.findData(person.location)))
+                    self.virtual_check.setChecked(person.virtual)
+                    expertise = list(person.expertise)
+                self._fill_topics(scenario, interests, expertise)
+                self._windows = list(person.availability)
+            self._refresh_windows()
+        finally:
+            self._loading = False
+        self._baseline = self.record() if person is not None and not new else None
+        self._changed()
+
+    def _fill_topics(self, scenario: Scenario, interests: dict[str, int], expertise: list[str]) -> None:
+        self.interests.blockSignals(True)
+        self.interests.setRowCount(0)
+        topics = scenario.topics
+        unknown = [t for t in interests if t not in {x.id for x in topics}]
+        self.interests.setRowCount(len(topics) + len(unknown))
+        for r, (tid, name) in enumerate([(t.id, t.name) for t in topics] + [(t, t) for t in unknown]):
+            item = QTableWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, tid)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if tid in interests else Qt.CheckState.Unchecked)
+            weight = QTableWidgetItem()
+            if tid in interests:
+                weight.setData(Qt.ItemDataRole.EditRole, interests[tid])
+                weight.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsSelectable)
+            else:
+                weight.setFlags(Qt.ItemFlag.ItemIsSelectable)
+            self.interests.setItem(r, 0, item)
+            self.interests.setItem(r, 1, weight)
+        self.interests.blockSignals(False)
+        self.expertise.blockSignals(True)
+        self.expertise.clear()
+        for tid, name in [(t.id, t.name) for t in topics] + [(t, t) for t in expertise if t not in {x.id for x in topics}]:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, tid)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if tid in expertise else Qt.CheckState.Unchecked)
+            self.expertise.addItem(item)
+        self.expertise.blockSignals(False)
+
+    def _interest_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 0:
+            weight = self.interests.item(item.row(), 1)
+            self.interests.blockSignals(True)
+            if item.checkState() == Qt.CheckState.Checked:
+                if weight.data(Qt.ItemDataRole.EditRole) in (None, ""):
+                    weight.setData(Qt.ItemDataRole.EditRole, 1)
+                weight.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsSelectable)
+            else:
+                weight.setData(Qt.ItemDataRole.EditRole, None)
+                weight.setFlags(Qt.ItemFlag.ItemIsSelectable)
+            self.interests.blockSignals(False)
+        self._changed()
+
+    # --------------------------------------------------------------- windows
+    def _window_text(self, w: Window) -> str:
+        assert self._scenario is not None
+        from exchange_app.domain import zone
+
+        z = zone(window_zone(w, self._person_for_zone(), self._scenario))
+        a, b = w.start.astimezone(z), w.end.astimezone(z)
+        end = f"{b:%H:%M}" if b.date() == a.date() else f"{b:%a %d %b %H:%M}"
+        sites = self._scenario.locations_by_id()
+        where = sites[w.location].name if w.location in sites else (w.location or "anywhere")
+        return f"{a:%a %d %b %H:%M}–{end} {zone_abbrev(a)} · {where}"
+
+    def _person_for_zone(self) -> Person | None:
+        """The person as edited (a host's site decides the zone of windows without a site)."""
+        if self.kind == PersonKind.HOST and self._scenario is not None:
+            site = self.site_combo.currentData()
+            if site:
+                return Host(id="", name="", location=site)
+        return self._person
+
+    def _refresh_windows(self) -> None:
+        row = self.windows_list.currentRow()
+        self.windows_list.blockSignals(True)
+        self.windows_list.clear()
+        if self._scenario is not None:
+            for w in self._windows:
+                self.windows_list.addItem(self._window_text(w))
+            self.timeline.set_data(self._person_for_zone(), self._windows, self._scenario)
+            self.zone_note.setText(
+                "Each window is shown in the local time of its site"
+                + (" (this host's site when none is given)." if self.kind == PersonKind.HOST else " (the program's zone when none is given).")
+                + " Shaded bands are the program's slots.")
+        self.windows_list.blockSignals(False)
+        if 0 <= row < self.windows_list.count():
+            self.windows_list.setCurrentRow(row)
+        self.timeline.set_selected(self.windows_list.currentRow())
+        has = self.windows_list.currentRow() >= 0
+        self.edit_window_button.setEnabled(has)
+        self.remove_window_button.setEnabled(has)
+
+    def _select_window(self, index: int) -> None:
+        self.windows_list.setCurrentRow(index)
+        self._refresh_windows()
+
+    def add_window(self) -> None:
+        if self._scenario is None:
+            return
+        w = WindowDialog.ask(self, None, self._person_for_zone(), self._scenario)
+        if w is not None:
+            self._windows.append(w)
+            self._refresh_windows()
+            self.windows_list.setCurrentRow(len(self._windows) - 1)
+            self._changed()
+
+    def edit_window(self) -> None:
+        i = self.windows_list.currentRow()
+        if self._scenario is None or not (0 <= i < len(self._windows)):
+            return
+        w = WindowDialog.ask(self, self._windows[i], self._person_for_zone(), self._scenario)
+        if w is not None:
+            self._windows[i] = w
+            self._refresh_windows()
+            self._changed()
+
+    def remove_window(self) -> None:
+        i = self.windows_list.currentRow()
+        if 0 <= i < len(self._windows):
+            del self._windows[i]
+            self._refresh_windows()
+            self._changed()
+
+    def windows(self) -> list[Window]:
+        return list(self._windows)
+
+    # --------------------------------------------------------------- the record
+    def record(self) -> dict:
+        """The person as an ``exchange-scenario/1`` record, exactly as typed."""
+        rec: dict = {"id": self.id_edit.text().strip(), "name": self.name_edit.text().strip()}
+        if self.email_edit.text().strip():
+            rec["email"] = self.email_edit.text().strip()
+        if self.kind == PersonKind.OFFICIAL:
+            rec["country"] = self.country_edit.text().strip()
+        if self.kind != PersonKind.INTERPRETER:
+            for key, edit in (("organization", self.organization_edit), ("title", self.title_edit)):
+                if edit.text().strip():
+                    rec[key] = edit.text().strip()
+        if self.kind == PersonKind.HOST:
+            rec["location"] = self.site_combo.currentData() or ""
+        rec["languages"] = [x for x in re.split(r"[,;\s]+", self.languages_edit.text().strip()) if x]
+        if self.kind == PersonKind.OFFICIAL:
+            interests: dict[str, int] = {}
+            for r in range(self.interests.rowCount()):
+                item = self.interests.item(r, 0)
+                if item.checkState() == Qt.CheckState.Checked:
+                    weight = self.interests.item(r, 1).data(Qt.ItemDataRole.EditRole)
+                    try:
+                        interests[item.data(Qt.ItemDataRole.UserRole)] = int(weight)
+                    except (TypeError, ValueError):
+                        interests[item.data(Qt.ItemDataRole.UserRole)] = weight
+            rec["interests"] = interests
+            if self.delegation_edit.text().strip():
+                rec["delegation"] = self.delegation_edit.text().strip()
+        if self.kind == PersonKind.HOST:
+            rec["expertise"] = [
+                self.expertise.item(r).data(Qt.ItemDataRole.UserRole)
+                for r in range(self.expertise.count())
+                if self.expertise.item(r).checkState() == Qt.CheckState.Checked
+            ]
+            rec["virtual"] = self.virtual_check.isChecked()
+        if self._scenario is not None:
+            person = self._person_for_zone()
+            windows = []
+            for w in self._windows:
+                z = window_zone(w, person, self._scenario)
+                d = {"start": format_instant(w.start, z), "end": format_instant(w.end, z)}
+                if w.location:
+                    d["location"] = w.location
+                windows.append(d)
+            rec["availability"] = windows
+        if self.kind == PersonKind.OFFICIAL and self.min_spin.limit() is not None:
+            rec["min_sessions"] = self.min_spin.limit()
+        if self.max_spin.limit() is not None:
+            rec["max_sessions"] = self.max_spin.limit()
+        if self.per_day_spin.limit() is not None:
+            rec["max_per_day"] = self.per_day_spin.limit()
+        return rec
+
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def is_new(self) -> bool:
+        return self._person is not None and self._original_id is None
+
+    def person(self) -> Person | None:
+        """The loaded person (as stored, or the template of a new one)."""
+        return self._person
+
+    def original_id(self) -> str | None:
+        return self._original_id
+
+    # --------------------------------------------------------------- validation
+    def _changed(self, *_args) -> None:
+        if self._loading:
+            return
+        if self._scenario is None or self._person is None:
+            self._problems = []
+            self._show_problems()
+            self._update_buttons()
+            return
+        if self.sender() is self.site_combo:
+            self._refresh_windows()
+        rec = self.record()
+        self._problems = validate_person(str(self.kind), rec, self._scenario, self._original_id)
+        dirty = self._baseline is None or rec != self._baseline
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+        self._show_problems()
+        self._update_buttons()
+
+    def _field_widget(self, field: str | None) -> QWidget | None:
+        if not field:
+            return None
+        head = re.split(r"[.\[]", field, maxsplit=1)[0]
+        return {
+            "id": self.id_edit, "name": self.name_edit, "email": self.email_edit, "country": self.country_edit,
+            "organization": self.organization_edit, "title": self.title_edit, "delegation": self.delegation_edit,
+            "languages": self.languages_edit, "interests": self.interests, "expertise": self.expertise,
+            "location": self.site_combo, "availability": self.windows_list, "min_sessions": self.min_spin,
+            "max_sessions": self.max_spin, "max_per_day": self.per_day_spin,
+        }.get(head)
+
+    def _show_problems(self) -> None:
+        marked: dict[QWidget, str] = {}
+        for p in self._problems:
+            w = self._field_widget(p.field)
+            if w is not None:
+                marked.setdefault(w, str(p))
+        for w in (self.id_edit, self.name_edit, self.email_edit, self.country_edit, self.organization_edit,
+                  self.title_edit, self.delegation_edit, self.languages_edit, self.interests, self.expertise,
+                  self.site_combo, self.windows_list, self.min_spin, self.max_spin, self.per_day_spin):
+            _set_invalid(w, marked.get(w))
+        if self._problems:
+            lines = [str(p) for p in self._problems[:8]]
+            if len(self._problems) > 8:
+                lines.append(f"… and {len(self._problems) - 8} more")
+            self.problems_label.setText("\n".join(lines))
+            self.problems_label.show()
+        else:
+            self.problems_label.clear()
+            self.problems_label.hide()
+
+    def _update_buttons(self) -> None:
+        ok = self._person is not None and not self._problems
+        self.save_button.setEnabled(ok and self._dirty)
+        self.revert_button.setEnabled(self._person is not None and self._dirty)
+        self.save_button.setToolTip("Fix the problems listed first" if self._problems else "")
+
+    # --------------------------------------------------------------- actions
+    def save(self) -> None:
+        if self._scenario is None or self._person is None or self._problems or not self._dirty:
+            return
+        person = parse_person(str(self.kind), self.record(), self._scenario, self._original_id)
+        self.save_requested.emit(person, self._original_id)
+
+    def revert(self) -> None:
+        if self._person is not None and self._scenario is not None:
+            self.load(self._person, self._scenario, new=self._original_id is None)
+            self.reverted.emit()

@@ -1,0 +1,192 @@
+"""Qt models for the profile tables: plain display rows plus ids, never ORM objects.
+
+``person_rows`` turns a :class:`Scenario` into rows (pure Python); ``PeopleTableModel``
+shows them and ``PeopleFilterProxy`` filters by a search text that matches name, id,
+country, language, topic (id or name), site (id or name) and organization.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from exchange_app.domain import Host, Official, Person, PersonKind, Scenario
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+COLUMNS: dict[PersonKind, tuple[str, ...]] = {
+    PersonKind.OFFICIAL: ("Name", "Country", "Languages", "Organization", "Delegation", "Interests", "Sessions", "Id"),
+    PersonKind.HOST: ("Name", "Site", "Languages", "Expertise", "Organization", "Virtual", "Sessions", "Id"),
+    PersonKind.INTERPRETER: ("Name", "Languages", "Sites", "Sessions", "Id"),
+}
+
+PLURAL = {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One table row: the person's id, the cell texts, sort keys and a search text."""
+
+    id: str
+    cells: tuple[str, ...]
+    sort_keys: tuple
+    search: str  # lower case; every search word must occur in it
+    tooltip: str = ""
+
+
+def people_of(scenario: Scenario, kind: PersonKind) -> list[Person]:
+    return list(getattr(scenario, PLURAL[kind]))
+
+
+def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
+    """Display rows for every person of ``kind`` in ``scenario`` (in file order)."""
+    topics = scenario.topics_by_id()
+    sites = scenario.locations_by_id()
+
+    def topic_name(t: str) -> str:
+        return topics[t].name if t in topics else t
+
+    def site_name(s: str | None) -> str:
+        if s is None:
+            return ""
+        return sites[s].name if s in sites else s
+
+    def limits(p: Person, lo: int | None) -> tuple[str, tuple[int, int]]:
+        hi = scenario.max_sessions(p)
+        if lo is None:
+            return f"up to {hi}", (0, hi)
+        return f"{lo}–{hi}", (lo, hi)
+
+    rows: list[PersonRow] = []
+    for p in people_of(scenario, kind):
+        langs = ", ".join(p.languages)
+        window_sites = sorted({w.location for w in p.availability if w.location})
+        words = [p.id, p.name, p.email or "", *p.languages, *window_sites, *(site_name(s) for s in window_sites)]
+        if isinstance(p, Official):
+            ranked = sorted(p.interests.items(), key=lambda kv: (-kv[1], topic_name(kv[0])))
+            interests = ", ".join(f"{topic_name(t)} ({w})" for t, w in ranked)
+            sessions, skey = limits(p, scenario.min_sessions(p))
+            cells = (p.name, p.country, langs, p.organization or "", p.delegation or "", interests, sessions, p.id)
+            keys = (p.name.casefold(), p.country, langs, (p.organization or "").casefold(), p.delegation or "",
+                    -sum(p.interests.values()), skey, p.id)
+            words += [p.country, p.organization or "", p.title or "", p.delegation or "",
+                      *p.interests, *(topic_name(t) for t in p.interests)]
+            tip = f"{p.name} ({p.id}) — {p.title or ''} {p.organization or ''}".strip()
+        elif isinstance(p, Host):
+            expertise = ", ".join(topic_name(t) for t in p.expertise)
+            sessions, skey = limits(p, None)
+            cells = (p.name, site_name(p.location), langs, expertise, p.organization or "",
+                     "yes" if p.virtual else "no", sessions, p.id)
+            keys = (p.name.casefold(), site_name(p.location).casefold(), langs, expertise.casefold(),
+                    (p.organization or "").casefold(), p.virtual, skey, p.id)
+            words += [p.location, site_name(p.location), p.organization or "", p.title or "",
+                      *p.expertise, *(topic_name(t) for t in p.expertise), "virtual" if p.virtual else ""]
+            tip = f"{p.name} ({p.id}) — {p.title or ''} {p.organization or ''}".strip()
+        else:
+            sessions, skey = limits(p, None)
+            where = ", ".join(site_name(s) for s in window_sites)
+            cells = (p.name, langs, where, sessions, p.id)
+            keys = (p.name.casefold(), langs, where.casefold(), skey, p.id)
+            tip = f"{p.name} ({p.id})"
+        rows.append(PersonRow(p.id, cells, keys, " ".join(words).casefold(), tip))
+    return rows
+
+
+class PeopleTableModel(QAbstractTableModel):
+    """Officials, hosts or interpreters as display rows (read-only; edits go through the
+    detail editor and the undo stack)."""
+
+    def __init__(self, kind: PersonKind, parent=None):
+        super().__init__(parent)
+        self.kind = kind
+        self._columns = COLUMNS[kind]
+        self._rows: list[PersonRow] = []
+        self._row_of: dict[str, int] = {}
+
+    # --- data in
+    def set_rows(self, rows: list[PersonRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    # --- lookups
+    def row_of(self, person_id: str) -> int | None:
+        return self._row_of.get(person_id)
+
+    def id_at(self, row: int) -> str:
+        return self._rows[row].id
+
+    def search_text(self, row: int) -> str:
+        return self._rows[row].search
+
+    def ids(self) -> list[str]:
+        return [r.id for r in self._rows]
+
+    # --- Qt model API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.cells[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.tooltip if col == 0 else row.cells[col] or None
+        if role == ID_ROLE:
+            return row.id
+        if role == SORT_ROLE:
+            key = row.sort_keys[col]
+            return key if isinstance(key, (str, int, bool)) else "%08d %08d" % key
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole) and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._columns):
+                return self._columns[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class PeopleFilterProxy(QSortFilterProxyModel):
+    """Sorts by each column's natural key and keeps rows whose search text holds every
+    word of the search box (case-insensitive)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._words: list[str] = []
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_search(self, text: str) -> None:
+        words = text.casefold().split()
+        if words == self._words:
+            return
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._words = words
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # Qt < 6.10
+            self._words = words
+            self.invalidateFilter()
+
+    def search(self) -> str:
+        return " ".join(self._words)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        text = model.search_text(source_row)
+        return all(w in text for w in self._words)
