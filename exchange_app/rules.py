@@ -1,0 +1,793 @@
+"""The rule checker: judges a schedule against its program.
+
+It checks the nine hard rules of ``exchange-scenario/1`` ("Rules every schedule must
+keep") and computes quality figures. The solver tests, the CLI ``check`` command and the
+schedule board all use it, so it is the single oracle for "is this schedule legal".
+
+- :func:`check_schedule` lists every :class:`Violation` and the :class:`QualityFigures`.
+- :func:`why_not_join` / :func:`why_not_move` answer the board's questions while something
+  is dragged: what *new* violations an edit would cause (``[]`` = legal). They give
+  exactly the violations that :func:`check_schedule` would report for the edited
+  schedule and not for the current one (compared by :attr:`Violation.key`).
+- :func:`why_not_join_all` / :func:`why_not_move_all` answer the same for every session
+  (every slot) at once, scanning the schedule only once.
+
+Build one :class:`RuleContext` per scenario and reuse it; build a new one after the
+scenario itself (people, slots, pins...) has changed. Schedules may be edited freely
+between calls: nothing about a schedule is cached.
+
+Dangling references (a schedule naming a person, slot, topic or host deleted since) are
+reported as violations, never raised.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Iterable, Iterator
+
+from exchange_app.domain import (
+    Host,
+    Interpreter,
+    Mode,
+    Official,
+    Person,
+    PersonKind,
+    Scenario,
+    Schedule,
+    Session,
+    zone,
+)
+from exchange_app.errors import NotFoundError
+
+__all__ = [
+    "Violation",
+    "QualityFigures",
+    "CheckReport",
+    "RuleContext",
+    "RULE_TITLES",
+    "check_schedule",
+    "figures",
+    "why_not_join",
+    "why_not_join_all",
+    "why_not_move",
+    "why_not_move_all",
+]
+
+RULE_TITLES: dict[int, str] = {
+    1: "Topic and language are the host's",
+    2: "Everyone is available, nobody is in two places at once",
+    3: "Session size and country mix",
+    4: "Every official is interested in the topic",
+    5: "Everyone understands the session language",
+    6: "In-person at the host's site; virtual only where offered",
+    7: "Session limits per person (total and per day)",
+    8: "An official meets a host at most once",
+    9: "Pins kept; no forbidden pair",
+}
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule.
+
+    ``rule`` is the rule's number in the spec (1..9); ``code`` is short and stable (see
+    the module source for the list); ``session`` and ``person`` are the ids it concerns
+    (None when it is about no single one). ``detail`` tells apart violations that share
+    rule, code, session and person: the other session of a double booking, the country
+    of a country limit, the day of a per-day limit, ``host@slot`` of a pin.
+    """
+
+    rule: int
+    code: str
+    message: str
+    session: str | None
+    person: str | None
+    detail: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        """Identity of the violation (everything but the message)."""
+        return (self.rule, self.code, self.session, self.person, self.detail)
+
+
+@dataclass(frozen=True)
+class QualityFigures:
+    """How good a schedule is (whether or not it keeps the rules).
+
+    ``lowest_interest`` and ``p10_interest`` are over the per-official interest totals
+    (sum of the official's interest weight in the topic of each of their sessions) of
+    *every* official of the program, including those in no session (total 0).
+    ``p10_interest`` is the 10th percentile by linear interpolation between closest
+    ranks (the default of ``numpy.percentile``, ``statistics.quantiles(method="inclusive")``):
+    with the totals sorted ascending ``v[0..n-1]``, it is ``v`` at position ``0.1*(n-1)``.
+    """
+
+    sessions: int
+    assignments: int  # (official, session) pairs
+    total_interest: int
+    officials_total: int
+    officials_at_min: int  # officials with at least their min_sessions
+    lowest_interest: int
+    p10_interest: float
+    interpreters_used: int  # distinct interpreters in the schedule
+    sessions_with_interpreter: int
+    mean_guests: float  # officials per session (0.0 for an empty schedule)
+    countries_per_session: float = 0.0  # mean number of distinct countries per session
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    violations: list[Violation]
+    figures: QualityFigures
+
+    @property
+    def ok(self) -> bool:
+        """True when no hard rule is broken."""
+        return not self.violations
+
+    def by_rule(self) -> dict[int, list[Violation]]:
+        """Violations grouped by rule number (only rules that are broken, in order)."""
+        out: dict[int, list[Violation]] = {}
+        for v in sorted(self.violations, key=lambda v: v.rule):
+            out.setdefault(v.rule, []).append(v)
+        return out
+
+    def summary(self) -> str:
+        """One line for people: "ok" or how many violations of which rules."""
+        if self.ok:
+            return "ok: no rule broken"
+        parts = [f"rule {r}: {len(vs)}" for r, vs in self.by_rule().items()]
+        return f"{len(self.violations)} violation(s) ({', '.join(parts)})"
+
+
+# --------------------------------------------------------------------------- context
+
+_OFFICIAL = PersonKind.OFFICIAL
+_HOST = PersonKind.HOST
+_INTERPRETER = PersonKind.INTERPRETER
+
+
+class RuleContext:
+    """Indexes for one scenario, built once and reused for many checks.
+
+    Holds people, slots and topics by id, which slots overlap in time, the program day of
+    each slot, pins and forbidden pairs by person, and (lazily, per person) where each
+    person is at each slot they are available for.
+    """
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.program = scenario.program
+        self.officials = scenario.officials_by_id()
+        self.hosts = scenario.hosts_by_id()
+        self.interpreters = scenario.interpreters_by_id()
+        self.topics = scenario.topics_by_id()
+        self.locations = scenario.locations_by_id()
+        self.slots = scenario.slots_by_id()
+        self._people = {_OFFICIAL: self.officials, _HOST: self.hosts, _INTERPRETER: self.interpreters}
+
+        self.slot_span: dict[str, tuple[float, float]] = {
+            s.id: (s.start.timestamp(), s.end.timestamp()) for s in scenario.slots
+        }
+        self.slot_day: dict[str, date] = {s.id: scenario.day_of(s) for s in scenario.slots}
+        order = sorted(self.slot_span.items(), key=lambda kv: (kv[1], kv[0]))
+        self._slot_order = [sid for sid, _ in order]
+        self._slot_starts = [span[0] for _, span in order]
+        self.slot_rank = {sid: i for i, sid in enumerate(self._slot_order)}
+        overlapping: dict[str, set[str]] = {sid: set() for sid in self.slot_span}
+        for i, (a, (a0, a1)) in enumerate(order):
+            for b, (b0, b1) in order[i:]:
+                if b0 >= a1:
+                    break
+                if a0 < b1 and b0 < a1:
+                    overlapping[a].add(b)
+                    overlapping[b].add(a)
+        self.overlapping: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in overlapping.items()}
+
+        self.pins_by_official: dict[str, list] = defaultdict(list)
+        self.pins_by_host_slot: dict[tuple[str, str], list] = defaultdict(list)
+        for p in scenario.pins:
+            self.pins_by_official[p.official].append(p)
+            self.pins_by_host_slot[(p.host, p.slot)].append(p)
+        self.forbidden: dict[tuple[str, str], str | None] = {
+            (f.official, f.host): f.reason for f in scenario.forbidden
+        }
+        self._where: dict[tuple[PersonKind, str], dict[str, frozenset]] = {}
+        self._labels: dict[tuple[str, str], str] = {}
+
+    # -- people
+    def person(self, kind: PersonKind, pid: str) -> Person | None:
+        return self._people[kind].get(pid)
+
+    def who(self, kind: PersonKind, pid: str) -> str:
+        """``Name (id)``, or ``unknown official 'id'`` for a deleted person."""
+        p = self._people[kind].get(pid)
+        return f"{p.name} ({pid})" if p is not None else f"unknown {kind.value} {pid!r}"
+
+    def where(self, kind: PersonKind, pid: str) -> dict[str, frozenset]:
+        """For each slot the person is available for (one window holds the whole slot):
+        the locations of the windows that hold it (``None`` = anywhere)."""
+        key = (kind, pid)
+        got = self._where.get(key)
+        if got is not None:
+            return got
+        p = self._people[kind].get(pid)
+        found: dict[str, set] = {}
+        if p is not None:
+            for w in p.availability:
+                w0, w1 = w.start.timestamp(), w.end.timestamp()
+                i = bisect.bisect_left(self._slot_starts, w0)
+                while i < len(self._slot_starts) and self._slot_starts[i] < w1:
+                    sid = self._slot_order[i]
+                    if self.slot_span[sid][1] <= w1:
+                        found.setdefault(sid, set()).add(w.location)
+                    i += 1
+        got = {sid: frozenset(locs) for sid, locs in found.items()}
+        self._where[key] = got
+        return got
+
+    def max_sessions(self, person: Person) -> int:
+        return self.scenario.max_sessions(person)
+
+    def max_per_day(self, person: Person) -> int:
+        return self.scenario.max_per_day(person)
+
+    # -- places and times
+    def site_zone(self, session: Session) -> str:
+        """The zone a session's times are shown in: its host's site (program zone if unknown)."""
+        host = self.hosts.get(session.host)
+        loc = self.locations.get(host.location) if host is not None else None
+        return loc.timezone if loc is not None else self.program.timezone
+
+    def slot_label(self, slot_id: str, tz: str) -> str:
+        """``Thu 29 Oct 2026 05:00–06:00 MST`` in zone ``tz``."""
+        key = (slot_id, tz)
+        got = self._labels.get(key)
+        if got is None:
+            slot = self.slots.get(slot_id)
+            if slot is None:
+                got = f"unknown slot {slot_id!r}"
+            else:
+                z = zone(tz)
+                a, b = slot.start.astimezone(z), slot.end.astimezone(z)
+                got = f"{a:%a %d %b %Y %H:%M}–{b:%H:%M} {a.tzname()}"
+            self._labels[key] = got
+        return got
+
+    def when(self, session: Session) -> str:
+        return self.slot_label(session.slot, self.site_zone(session))
+
+    def site_name(self, location_id: str | None) -> str:
+        loc = self.locations.get(location_id) if location_id else None
+        return loc.name if loc is not None else repr(location_id)
+
+
+# --------------------------------------------------------------------------- session checks
+
+
+def _label(ctx: RuleContext, s: Session) -> str:
+    return f"session {s.id} ({ctx.when(s)})"
+
+
+def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
+    """What one session breaks apart from its officials: rules 1, 2, 5, 6 for host,
+    topic, language, slot, interpreter, mode and location."""
+    out: list[Violation] = []
+    add = out.append
+    host = ctx.hosts.get(s.host)
+    slot_known = s.slot in ctx.slots
+    lbl = _label(ctx, s)
+    if host is None:
+        add(Violation(1, "unknown-host", f"{lbl.capitalize()} names host {s.host!r}, who is not in the program.", s.id, s.host))
+    if s.topic not in ctx.topics:
+        add(Violation(1, "unknown-topic", f"{lbl.capitalize()} has topic {s.topic!r}, which is not in the program.", s.id, None))
+    if not slot_known:
+        add(Violation(2, "unknown-slot", f"Session {s.id} uses slot {s.slot!r}, which is not in the program.", s.id, None))
+    if host is not None:
+        who = ctx.who(_HOST, s.host)
+        if s.topic in ctx.topics and s.topic not in host.expertise:
+            add(Violation(1, "topic-not-in-expertise",
+                          f"{who} does not lead topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl}.", s.id, s.host))
+        if s.language not in host.languages:
+            add(Violation(1, "language-not-spoken-by-host",
+                          f"{who} does not speak {s.language!r}, the language of {lbl}; "
+                          f"they speak {', '.join(host.languages) or 'no listed language'}.", s.id, s.host))
+        if slot_known and s.slot not in ctx.where(_HOST, s.host):
+            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}.", s.id, s.host))
+
+    mode = s.mode
+    if mode == Mode.VIRTUAL:
+        if host is not None and not host.virtual:
+            add(Violation(6, "virtual-not-offered",
+                          f"{lbl.capitalize()} is virtual, but {ctx.who(_HOST, s.host)} does not hold video sessions.", s.id, s.host))
+        if s.location is not None:
+            add(Violation(6, "session-location",
+                          f"{lbl.capitalize()} is virtual but has a location ({s.location}); a virtual session has none.", s.id, None))
+    elif mode == Mode.IN_PERSON:
+        if host is not None and s.location != host.location:
+            add(Violation(6, "session-location",
+                          f"{lbl.capitalize()} is in person at {ctx.site_name(s.location)}, but its host "
+                          f"{ctx.who(_HOST, s.host)} is at {ctx.site_name(host.location)}.", s.id, s.host))
+    else:
+        add(Violation(6, "unknown-mode", f"Session {s.id} has mode {mode!r}; expected 'in-person' or 'virtual'.", s.id, None))
+
+    if s.interpreter is not None:
+        interp = ctx.interpreters.get(s.interpreter)
+        if interp is None:
+            add(Violation(5, "unknown-interpreter",
+                          f"{lbl.capitalize()} names interpreter {s.interpreter!r}, who is not in the program.", s.id, s.interpreter))
+        else:
+            who = ctx.who(_INTERPRETER, s.interpreter)
+            if s.language not in interp.languages:
+                add(Violation(5, "interpreter-language",
+                              f"Interpreter {who} does not work in {s.language!r}, the language of {lbl}.", s.id, s.interpreter))
+            if slot_known:
+                locs = ctx.where(_INTERPRETER, s.interpreter).get(s.slot)
+                if locs is None:
+                    add(Violation(2, "unavailable", f"Interpreter {who} is not available for the whole of {lbl}.",
+                                  s.id, s.interpreter))
+                elif mode == Mode.IN_PERSON and host is not None and None not in locs and host.location not in locs:
+                    add(Violation(6, "wrong-site",
+                                  f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                                  f"not at the host's site {ctx.site_name(host.location)}.", s.id, s.interpreter))
+    return out
+
+
+def _session_counts(ctx: RuleContext, s: Session) -> list[Violation]:
+    """Rules that depend on who is in the session: size, country mix, officials listed
+    twice (3) and officials pinned here but not in it (9)."""
+    out: list[Violation] = []
+    p = ctx.program
+    members = list(dict.fromkeys(s.officials))
+    n = len(members)
+    if n < p.min_guests:
+        out.append(Violation(3, "too-few-guests",
+                             f"Session {s.id} ({ctx.when(s)}) has {n} official(s); the program needs at least {p.min_guests}.",
+                             s.id, None))
+    if n > p.max_guests:
+        out.append(Violation(3, "too-many-guests",
+                             f"Session {s.id} ({ctx.when(s)}) has {n} officials; the program allows at most {p.max_guests}.",
+                             s.id, None))
+    if n != len(s.officials):
+        for oid in members:
+            if s.officials.count(oid) > 1:
+                out.append(Violation(3, "listed-twice", f"{ctx.who(_OFFICIAL, oid)} is listed more than once in session {s.id}.",
+                                     s.id, oid))
+    by_country: dict[str, list[str]] = {}
+    for oid in members:
+        o = ctx.officials.get(oid)
+        if o is not None:
+            by_country.setdefault(o.country, []).append(oid)
+    for country, ids in by_country.items():
+        if len(ids) > p.max_same_country:
+            names = ", ".join(ctx.who(_OFFICIAL, x) for x in ids)
+            out.append(Violation(3, "country-limit",
+                                 f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country} ({names}); "
+                                 f"at most {p.max_same_country} may share a country.", s.id, None, country))
+    for oid in dict.fromkeys(s.pinned):
+        if oid not in members:
+            out.append(Violation(9, "pinned-not-in-session",
+                                 f"{ctx.who(_OFFICIAL, oid)} is pinned to session {s.id} ({ctx.when(s)}) but is not among its officials.",
+                                 s.id, oid))
+    return out
+
+
+def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violation]:
+    """Rules about one official in one session: availability (2), interest (4),
+    language (5), site (6), forbidden pair (9)."""
+    o = ctx.officials.get(oid)
+    if o is None:
+        return [Violation(2, "unknown-official", f"Session {s.id} lists official {oid!r}, who is not in the program.", s.id, oid)]
+    out: list[Violation] = []
+    add = out.append
+    who = ctx.who(_OFFICIAL, oid)
+    host = ctx.hosts.get(s.host)
+    lbl = None
+    if s.slot in ctx.slots:
+        locs = ctx.where(_OFFICIAL, oid).get(s.slot)
+        if locs is None:
+            lbl = _label(ctx, s)
+            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}.", s.id, oid))
+        elif s.mode == Mode.IN_PERSON and host is not None and None not in locs and host.location not in locs:
+            lbl = _label(ctx, s)
+            add(Violation(6, "wrong-site",
+                          f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                          f"not at the host's site {ctx.site_name(host.location)}.", s.id, oid))
+    if s.topic in ctx.topics and o.interests.get(s.topic, 0) < 1:
+        add(Violation(4, "no-interest",
+                      f"{who} has no interest in topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl or _label(ctx, s)}.",
+                      s.id, oid))
+    if s.language not in o.languages:
+        interp = ctx.interpreters.get(s.interpreter) if s.interpreter is not None else None
+        bridged = (interp is not None and s.language in interp.languages
+                   and any(lang in interp.languages for lang in o.languages))
+        if not bridged:
+            why = ("and the session has no interpreter" if interp is None
+                   else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter)} cannot interpret between "
+                        f"{s.language!r} and {'/'.join(o.languages) or 'their languages'}")
+            add(Violation(5, "language-barrier",
+                          f"{who} does not speak {s.language!r}, the language of {lbl or _label(ctx, s)}, "
+                          f"{why}.", s.id, oid))
+    if (oid, s.host) in ctx.forbidden:
+        reason = ctx.forbidden[(oid, s.host)]
+        add(Violation(9, "forbidden-pair",
+                      f"{who} and {ctx.who(_HOST, s.host)} must never share a session"
+                      f"{f' ({reason})' if reason else ''}, but both are in {lbl or _label(ctx, s)}.", s.id, oid, s.host))
+    return out
+
+
+# --------------------------------------------------------------------------- person checks
+
+
+def _chronological(ctx: RuleContext, sessions: Iterable[Session]) -> list[Session]:
+    big = len(ctx.slot_rank)
+    return sorted(sessions, key=lambda s: (ctx.slot_rank.get(s.slot, big), s.id))
+
+
+def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[Session]) -> list[Violation]:
+    """Rules across one person's sessions: no overlap (2), limits (7), same host (8)."""
+    person = ctx.person(kind, pid)
+    if person is None or not sessions:
+        return []
+    out: list[Violation] = []
+    who = ctx.who(kind, pid)
+    if kind is not _OFFICIAL:
+        who = f"{kind.value.capitalize()} {who}"
+    ordered = _chronological(ctx, sessions)
+    timed = [s for s in ordered if s.slot in ctx.slot_span]
+    # 2: nobody in two sessions whose times overlap
+    for j in range(1, len(timed)):
+        b = timed[j]
+        near = ctx.overlapping[b.slot]
+        for a in timed[:j]:
+            if a.slot in near:
+                out.append(Violation(2, "double-booked",
+                                     f"{who} is in two sessions at once: {a.id} ({ctx.when(a)}) and {b.id} ({ctx.when(b)}).",
+                                     b.id, pid, a.id))
+    # 7: limits
+    limit = ctx.max_sessions(person)
+    if len(ordered) > limit:
+        out.append(Violation(7, "max-sessions",
+                             f"{who} is in {len(ordered)} sessions; their limit is {limit}.", None, pid))
+    per_day = ctx.max_per_day(person)
+    days: dict[date, list[Session]] = {}
+    for s in timed:
+        days.setdefault(ctx.slot_day[s.slot], []).append(s)
+    for day, ss in days.items():
+        if len(ss) > per_day:
+            out.append(Violation(7, "max-per-day",
+                                 f"{who} is in {len(ss)} sessions on {day:%a %d %b %Y} ({', '.join(s.id for s in ss)}); "
+                                 f"their limit is {per_day} a day.", None, pid, day.isoformat()))
+    # 8: an official meets the same host at most once
+    if kind is _OFFICIAL:
+        first: dict[str, Session] = {}
+        for s in ordered:
+            earlier = first.get(s.host)
+            if earlier is None:
+                first[s.host] = s
+            else:
+                out.append(Violation(8, "same-host-twice",
+                                     f"{who} meets {ctx.who(_HOST, s.host)} twice: in {earlier.id} ({ctx.when(earlier)}) "
+                                     f"and in {s.id} ({ctx.when(s)}).", s.id, pid, earlier.id))
+    return out
+
+
+def _pin_violation(ctx: RuleContext, pin, kept: bool, at: Session | None) -> list[Violation]:
+    if kept:
+        return []
+    who = ctx.who(_OFFICIAL, pin.official)
+    host = ctx.who(_HOST, pin.host)
+    if pin.slot in ctx.slots:
+        tz = ctx.site_zone(Session(id="", host=pin.host, slot=pin.slot, topic="", language=""))
+        when = ctx.slot_label(pin.slot, tz)
+    else:
+        when = f"unknown slot {pin.slot!r}"
+    where = (f"; the session of that host then is {at.id}" if at is not None
+             else "; that host has no session then")
+    return [Violation(9, "pin-not-kept", f"{who} is pinned to meet {host} at {when}, but is not in that session{where}.",
+                      at.id if at is not None else None, pin.official, f"{pin.host}@{pin.slot}")]
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _person_index(schedule: Schedule) -> dict[tuple[PersonKind, str], list[Session]]:
+    index: dict[tuple[PersonKind, str], list[Session]] = defaultdict(list)
+    for s in schedule.sessions:
+        index[(_HOST, s.host)].append(s)
+        if s.interpreter is not None:
+            index[(_INTERPRETER, s.interpreter)].append(s)
+        for oid in dict.fromkeys(s.officials):
+            index[(_OFFICIAL, oid)].append(s)
+    return index
+
+
+def _by_host_slot(sessions: Iterable[Session]) -> dict[tuple[str, str], list[Session]]:
+    out: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    for s in sessions:
+        out[(s.host, s.slot)].append(s)
+    return out
+
+
+def _sort(vs: list[Violation]) -> list[Violation]:
+    return sorted(vs, key=lambda v: (v.rule, v.code, v.session or "", v.person or "", v.detail or ""))
+
+
+def check_schedule(scenario: Scenario, schedule: Schedule, ctx: RuleContext | None = None) -> CheckReport:
+    """Every hard rule ``schedule`` breaks, and its quality figures.
+
+    ``ctx`` must have been built from ``scenario`` (pass it to save the set-up when
+    checking many schedules of one program).
+    """
+    ctx = ctx if ctx is not None else RuleContext(scenario)
+    vs: list[Violation] = []
+    seen: dict[str, int] = {}
+    for s in schedule.sessions:
+        seen[s.id] = seen.get(s.id, 0) + 1
+        vs += _session_fixed(ctx, s)
+        vs += _session_counts(ctx, s)
+        for oid in dict.fromkeys(s.officials):
+            vs += _official_in_session(ctx, s, oid)
+    for sid, n in seen.items():
+        if n > 1:
+            vs.append(Violation(2, "duplicate-session-id", f"{n} sessions share the id {sid!r}.", sid, None))
+    for (kind, pid), ss in _person_index(schedule).items():
+        vs += _person_across(ctx, kind, pid, ss)
+    if ctx.scenario.pins:
+        at = _by_host_slot(schedule.sessions)
+        for pin in ctx.scenario.pins:
+            here = at.get((pin.host, pin.slot), [])
+            kept = any(pin.official in s.officials for s in here)
+            vs += _pin_violation(ctx, pin, kept, here[0] if here else None)
+    return CheckReport(violations=_sort(vs), figures=figures(scenario, schedule, ctx))
+
+
+def _percentile(values: list[int], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return 0.0
+    v = sorted(values)
+    pos = q * (len(v) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(v) - 1)
+    return float(v[lo] + (v[hi] - v[lo]) * (pos - lo))
+
+
+def figures(scenario: Scenario, schedule: Schedule, ctx: RuleContext | None = None) -> QualityFigures:
+    """Quality figures of ``schedule`` (see :class:`QualityFigures`)."""
+    ctx = ctx if ctx is not None else RuleContext(scenario)
+    count: dict[str, int] = defaultdict(int)
+    interest: dict[str, int] = defaultdict(int)
+    assignments = 0
+    interpreters: set[str] = set()
+    with_interpreter = 0
+    countries = 0
+    for s in schedule.sessions:
+        members = list(dict.fromkeys(s.officials))
+        assignments += len(members)
+        if s.interpreter is not None:
+            interpreters.add(s.interpreter)
+            with_interpreter += 1
+        seen_countries = set()
+        for oid in members:
+            o = ctx.officials.get(oid)
+            if o is None:
+                continue
+            count[oid] += 1
+            interest[oid] += o.interests.get(s.topic, 0)
+            seen_countries.add(o.country)
+        countries += len(seen_countries)
+    totals = [interest.get(o.id, 0) for o in scenario.officials]
+    n_sessions = len(schedule.sessions)
+    return QualityFigures(
+        sessions=n_sessions,
+        assignments=assignments,
+        total_interest=sum(interest.values()),
+        officials_total=len(scenario.officials),
+        officials_at_min=sum(1 for o in scenario.officials if count.get(o.id, 0) >= scenario.min_sessions(o)),
+        lowest_interest=min(totals) if totals else 0,
+        p10_interest=_percentile(totals, 0.10),
+        interpreters_used=len(interpreters),
+        sessions_with_interpreter=with_interpreter,
+        mean_guests=assignments / n_sessions if n_sessions else 0.0,
+        countries_per_session=countries / n_sessions if n_sessions else 0.0,
+    )
+
+
+# --------------------------------------------------------------------------- board questions
+
+
+def _new(before: list[Violation], after: list[Violation]) -> list[Violation]:
+    old = {v.key for v in before}
+    out, seen = [], set()
+    for v in after:
+        if v.key not in old and v.key not in seen:
+            seen.add(v.key)
+            out.append(v)
+    return out
+
+
+@dataclass
+class _OfficialView:
+    """What a join needs to know of the schedule for one official (one scan)."""
+
+    official: str
+    mine: list[Session] = field(default_factory=list)
+    pin_sessions: dict[tuple[str, str], Session] = field(default_factory=dict)
+
+
+def _scan_for_official(ctx: RuleContext, schedule: Schedule, oid: str) -> _OfficialView:
+    view = _OfficialView(oid)
+    wanted = {(p.host, p.slot) for p in ctx.pins_by_official.get(oid, ())}
+    for s in schedule.sessions:
+        if oid in s.officials:
+            view.mine.append(s)
+        if wanted and (s.host, s.slot) in wanted:
+            view.pin_sessions.setdefault((s.host, s.slot), s)
+    return view
+
+
+def _pins_of(ctx: RuleContext, oid: str, mine: list[Session], at: dict) -> list[Violation]:
+    out = []
+    for pin in ctx.pins_by_official.get(oid, ()):
+        kept = any(s.host == pin.host and s.slot == pin.slot for s in mine)
+        out += _pin_violation(ctx, pin, kept, at.get((pin.host, pin.slot)))
+    return out
+
+
+def _join(ctx: RuleContext, view: _OfficialView, target: Session, left: Session | None) -> list[Violation]:
+    oid = view.official
+    if left is not None and oid not in left.officials:
+        left = None
+    if left is target:  # leaving a session for the same session: it keeps the official once
+        left = None
+        new_left = None
+        new_target = replace(target, officials=[*(x for x in target.officials if x != oid), oid])
+    else:
+        new_left = replace(left, officials=[x for x in left.officials if x != oid]) if left is not None else None
+        new_target = replace(target, officials=[*target.officials, oid])
+
+    before: list[Violation] = []
+    after: list[Violation] = []
+    for old, new in ((target, new_target), (left, new_left)):
+        if old is None:
+            continue
+        before += _session_counts(ctx, old)
+        after += _session_counts(ctx, new)
+        if oid in old.officials:
+            before += _official_in_session(ctx, old, oid)
+        if oid in new.officials:
+            after += _official_in_session(ctx, new, oid)
+    new_mine = [s for s in view.mine if s is not target and s is not left] + [new_target]
+    before += _person_across(ctx, _OFFICIAL, oid, view.mine)
+    after += _person_across(ctx, _OFFICIAL, oid, new_mine)
+    if oid in ctx.pins_by_official:
+        before += _pins_of(ctx, oid, view.mine, view.pin_sessions)
+        after += _pins_of(ctx, oid, new_mine, view.pin_sessions)
+    return _new(before, after)
+
+
+def why_not_join(ctx: RuleContext, schedule: Schedule, official_id: str, session_id: str,
+                 leaving: str | None = None) -> list[Violation]:
+    """What would break if ``official_id`` joined session ``session_id`` (after leaving
+    session ``leaving``, if given): the violations the edited schedule has and the current
+    one has not. ``[]`` means the move is legal.
+
+    Raises :class:`NotFoundError` if ``session_id`` is not in the schedule.
+    """
+    view = _scan_for_official(ctx, schedule, official_id)
+    target = left = None
+    for s in schedule.sessions:
+        if target is None and s.id == session_id:
+            target = s
+        if leaving is not None and left is None and s.id == leaving:
+            left = s
+    if target is None:
+        raise NotFoundError(f"session {session_id!r} is not in the schedule")
+    return _join(ctx, view, target, left)
+
+
+def why_not_join_all(ctx: RuleContext, schedule: Schedule, official_id: str,
+                     leaving: str | None = None) -> dict[str, list[Violation]]:
+    """:func:`why_not_join` for every session of the schedule at once: ``{session id: violations}``."""
+    view = _scan_for_official(ctx, schedule, official_id)
+    left = None
+    if leaving is not None:
+        left = next((s for s in schedule.sessions if s.id == leaving), None)
+    out: dict[str, list[Violation]] = {}
+    for s in schedule.sessions:
+        if s.id not in out:
+            out[s.id] = _join(ctx, view, s, left)
+    return out
+
+
+def _members(s: Session) -> Iterator[tuple[PersonKind, str]]:
+    yield (_HOST, s.host)
+    if s.interpreter is not None:
+        yield (_INTERPRETER, s.interpreter)
+    for oid in dict.fromkeys(s.officials):
+        yield (_OFFICIAL, oid)
+
+
+@dataclass
+class _SessionView:
+    session: Session
+    others: dict[tuple[PersonKind, str], list[Session]]  # each member's other sessions
+    at_host: dict[str, list[Session]]  # sessions of the same host by slot (others)
+
+
+def _scan_for_session(ctx: RuleContext, schedule: Schedule, session_id: str) -> _SessionView:
+    target = next((s for s in schedule.sessions if s.id == session_id), None)
+    if target is None:
+        raise NotFoundError(f"session {session_id!r} is not in the schedule")
+    members = list(_members(target))
+    others: dict[tuple[PersonKind, str], list[Session]] = {m: [] for m in members}
+    officials = {pid for kind, pid in members if kind is _OFFICIAL}
+    at_host: dict[str, list[Session]] = defaultdict(list)
+    for s in schedule.sessions:
+        if s is target:
+            continue
+        if s.host == target.host:
+            others[(_HOST, s.host)].append(s)
+            at_host[s.slot].append(s)
+        if s.interpreter is not None and (_INTERPRETER, s.interpreter) in others:
+            others[(_INTERPRETER, s.interpreter)].append(s)
+        if not officials.isdisjoint(s.officials):
+            for oid in dict.fromkeys(s.officials):
+                if oid in officials:
+                    others[(_OFFICIAL, oid)].append(s)
+    # keep schedule order for "first session of a host at a slot"
+    view = _SessionView(target, others, at_host)
+    view.order = {id(s): i for i, s in enumerate(schedule.sessions)}  # type: ignore[attr-defined]
+    return view
+
+
+def _move(ctx: RuleContext, view: _SessionView, slot_id: str) -> list[Violation]:
+    old = view.session
+    if slot_id == old.slot:
+        return []
+    new = replace(old, slot=slot_id)
+    before = _session_fixed(ctx, old)
+    after = _session_fixed(ctx, new)
+    for oid in dict.fromkeys(old.officials):
+        before += _official_in_session(ctx, old, oid)
+        after += _official_in_session(ctx, new, oid)
+    for (kind, pid), rest in view.others.items():
+        before += _person_across(ctx, kind, pid, [*rest, old])
+        after += _person_across(ctx, kind, pid, [*rest, new])
+    order = view.order  # type: ignore[attr-defined]
+    pos = order[id(old)]
+    for slot in {old.slot, slot_id}:
+        pins = ctx.pins_by_host_slot.get((old.host, slot))
+        if not pins:
+            continue
+        rest = view.at_host.get(slot, [])
+        for state, s in ((before, old), (after, new)):
+            here = [x for x in rest] + ([s] if s.slot == slot else [])
+            here.sort(key=lambda x: order.get(id(x), pos))
+            first = here[0] if here else None
+            for pin in pins:
+                kept = any(pin.official in x.officials for x in here)
+                state += _pin_violation(ctx, pin, kept, first)
+    return _new(before, after)
+
+
+def why_not_move(ctx: RuleContext, schedule: Schedule, session_id: str, slot_id: str) -> list[Violation]:
+    """What would break if session ``session_id`` (with everyone in it) moved to slot
+    ``slot_id``: the violations the edited schedule has and the current one has not.
+
+    Raises :class:`NotFoundError` if ``session_id`` is not in the schedule.
+    """
+    return _move(ctx, _scan_for_session(ctx, schedule, session_id), slot_id)
+
+
+def why_not_move_all(ctx: RuleContext, schedule: Schedule, session_id: str) -> dict[str, list[Violation]]:
+    """:func:`why_not_move` for every slot of the program at once: ``{slot id: violations}``."""
+    view = _scan_for_session(ctx, schedule, session_id)
+    return {sid: _move(ctx, view, sid) for sid in ctx._slot_order}
