@@ -52,8 +52,8 @@ def safe_filename(name: str, *, suffix: str = "", default: str = "unnamed", max_
     '_con.ics'
     """
     text = unicodedata.normalize("NFC", name or "")
-    text = _FORBIDDEN.sub("_", text)
     text = _SPACES.sub(" ", text).strip()
+    text = _FORBIDDEN.sub("_", text)
     text = text.lstrip(".").strip()
     text = _cut(text, max(1, max_bytes - len(suffix.encode("utf-8"))))
     text = text.rstrip(". ")
