@@ -1,0 +1,63 @@
+"""Bring a database's tables up to date with Alembic, configured in code (no alembic.ini).
+
+:func:`upgrade` runs on every open. When an existing database needs migrating,
+:func:`back_up_before_migrating` is called first, on SQLite and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant: serialises concurrent upgrades of one PostgreSQL database.
+_PG_MIGRATION_LOCK = 7_202_611
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration for the bundled migrations (optionally bound to a connection)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def back_up_before_migrating(engine: Engine, current: str, head: str) -> None:
+    """Hook: called before an existing database (at ``current``) is migrated to ``head``.
+
+    The backup engineer wires ``exchange_app.storage.backup`` in here; it must handle
+    SQLite files and PostgreSQL URLs (``engine.url``). Raising stops the migration.
+    """
+    return None
+
+
+def upgrade(engine: Engine) -> None:
+    """Upgrade the database to the newest schema (creates it when empty)."""
+    head = head_revision()
+    with engine.connect() as conn:
+        current = current_revision(conn)
+    if current == head:
+        return
+    if current is not None:
+        back_up_before_migrating(engine, current, head)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            if current_revision(conn) == head:  # another app migrated it meanwhile
+                return
+        command.upgrade(alembic_config(conn), "head")
