@@ -536,7 +536,7 @@ def check_schedule(scenario: Scenario, schedule: Schedule, ctx: RuleContext | No
             vs += _official_in_session(ctx, s, oid)
     for sid, n in seen.items():
         if n > 1:
-            vs.append(Violation(2, "duplicate-session-id", f"{n} sessions share the id {sid!r}.", sid, None))
+            vs.append(Violation(2, "duplicate-session-id", f"Session id {sid!r} is used by {n} sessions; each session needs its own id.", sid, None))
     for (kind, pid), ss in _person_index(schedule).items():
         vs += _person_across(ctx, kind, pid, ss)
     if ctx.scenario.pins:

@@ -1,0 +1,108 @@
+"""A plain greedy schedule builder for tests and benchmarks of the rule checker.
+
+It knows nothing of ``exchange_app.rules``: it keeps every rule by construction, slot by
+slot (pinned meetings first), so that the checker and the plain re-check in
+``reference.py`` can both be asked whether the result is valid.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from exchange_app.domain import Mode, Scenario, Schedule, Session
+
+
+def _where(person, slot):
+    """Locations of the windows holding the whole slot, or None if none does."""
+    locs = {w.location for w in person.availability if w.start <= slot.start and slot.end <= w.end}
+    return locs or None
+
+
+def _at_site(locs, site) -> bool:
+    return locs is not None and (None in locs or site in locs)
+
+
+def greedy_schedule(sc: Scenario, interpreters: bool = True) -> Schedule:
+    """Sessions that keep every hard rule (pins only where the greedy manages them)."""
+    p = sc.program
+    slots = sorted(sc.slots, key=lambda s: (s.start, s.id))
+    busy: dict[str, list] = defaultdict(list)  # person id -> [(start, end)]
+    per_day: dict[tuple[str, object], int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    met: set[tuple[str, str]] = set()
+    forbidden = {(f.official, f.host) for f in sc.forbidden}
+    pins = defaultdict(list)
+    for pin in sc.pins:
+        pins[(pin.host, pin.slot)].append(pin.official)
+    hosts_used: set[tuple[str, str]] = set()
+
+    def free(person, slot) -> bool:
+        day = sc.day_of(slot)
+        if total[person.id] >= sc.max_sessions(person) or per_day[(person.id, day)] >= sc.max_per_day(person):
+            return False
+        return all(not (a < slot.end and slot.start < b) for a, b in busy[person.id])
+
+    def take(person, slot) -> None:
+        busy[person.id].append((slot.start, slot.end))
+        total[person.id] += 1
+        per_day[(person.id, sc.day_of(slot))] += 1
+
+    sessions = []
+
+    def fill(h, slot, present, pinned) -> None:
+        best = None
+        for topic in h.expertise:
+            for lang in h.languages:
+                options = [None]
+                if interpreters:
+                    options += [i for i in sc.interpreters if lang in i.languages
+                                and _at_site(_where(i, slot), h.location) and free(i, slot)][:3]
+                for interp in options:
+                    chosen, countries = [], defaultdict(int)
+                    for o in sorted(present, key=lambda o: (o.id not in pinned, total[o.id], o.id)):
+                        if len(chosen) >= p.max_guests:
+                            break
+                        if o.interests.get(topic, 0) < 1 or (o.id, h.id) in met or (o.id, h.id) in forbidden:
+                            continue
+                        if lang not in o.languages and not (
+                                interp is not None and set(o.languages) & set(interp.languages)):
+                            continue
+                        if countries[o.country] >= p.max_same_country or not free(o, slot):
+                            continue
+                        chosen.append(o)
+                        countries[o.country] += 1
+                    if interp is not None and all(lang in o.languages for o in chosen):
+                        continue  # an interpreter nobody needs
+                    ids = {o.id for o in chosen}
+                    score = (all(x in ids for x in pinned), len(chosen), interp is None)
+                    if len(chosen) >= p.min_guests and (best is None or score > best[0]):
+                        best = (score, topic, lang, interp, chosen)
+        if best is None:
+            return
+        _, topic, lang, interp, chosen = best
+        take(h, slot)
+        hosts_used.add((h.id, slot.id))
+        if interp is not None:
+            take(interp, slot)
+        for o in chosen:
+            take(o, slot)
+            met.add((o.id, h.id))
+        ids = [o.id for o in chosen]
+        sessions.append(Session(
+            id=f"s-{len(sessions) + 1:04d}", host=h.id, slot=slot.id, topic=topic, language=lang,
+            officials=ids, interpreter=interp.id if interp is not None else None,
+            mode=Mode.IN_PERSON, location=h.location, pinned=[x for x in pinned if x in ids],
+        ))
+
+    where = {slot.id: {o.id: _where(o, slot) for o in sc.officials} for slot in slots}
+    for pinned_pass in (True, False):
+        for slot in slots:
+            for h in sc.hosts:
+                key = (h.id, slot.id)
+                if key in hosts_used or pinned_pass != bool(pins.get(key)):
+                    continue
+                if _where(h, slot) is None or not free(h, slot):
+                    continue
+                present = [o for o in sc.officials if _at_site(where[slot.id][o.id], h.location)]
+                fill(h, slot, present, pins.get(key, []))
+    sessions.sort(key=lambda s: s.id)
+    return Schedule(sessions=sessions, program=p.name)
