@@ -1,0 +1,189 @@
+"""The schedule being edited on the board, with the lookups and rule verdicts views need.
+
+:class:`BoardDocument` holds one scenario and the current (possibly edited) schedule. The
+schedule object is never changed in place: edits replace it (see :mod:`ui.board.edits`),
+so undo commands restore exact earlier schedules and caches can key on its identity.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from exchange_app import rules
+from exchange_app.domain import Mode, Official, Scenario, Schedule, Session, zone
+
+
+def short_time(when: datetime, tz: str) -> str:
+    """``Mon 09:00`` in zone ``tz``."""
+    return when.astimezone(zone(tz)).strftime("%a %H:%M")
+
+
+def day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+class BoardDocument(QObject):
+    """Scenario + current schedule + cached :class:`RuleContext`, verdicts and check report."""
+
+    schedule_changed = Signal()
+    scenario_changed = Signal()
+
+    def __init__(self, scenario: Scenario, schedule: Schedule | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._schedule = Schedule()
+        self.set_scenario(scenario, schedule or Schedule(program=scenario.program.name))
+
+    # ------------------------------------------------------------------ state
+    def set_scenario(self, scenario: Scenario, schedule: Schedule) -> None:
+        self.scenario = scenario
+        self.ctx = rules.RuleContext(scenario)
+        self.officials = scenario.officials_by_id()
+        self.hosts = scenario.hosts_by_id()
+        self.interpreters = scenario.interpreters_by_id()
+        self.topics = scenario.topics_by_id()
+        self.slots = scenario.slots_by_id()
+        self.locations = scenario.locations_by_id()
+        self.slot_order = {s.id: i for i, s in enumerate(sorted(scenario.slots, key=lambda s: (s.start, s.end, s.id)))}
+        self.day_of_slot = {s.id: scenario.day_of(s) for s in scenario.slots}
+        self.days = sorted(set(self.day_of_slot.values()))
+        self._set(schedule)
+        self.scenario_changed.emit()
+        self.schedule_changed.emit()
+
+    @property
+    def schedule(self) -> Schedule:
+        return self._schedule
+
+    def set_schedule(self, schedule: Schedule) -> None:
+        """Replace the current schedule (undo commands call this) and tell the views."""
+        if schedule is self._schedule:
+            return
+        self._set(schedule)
+        self.schedule_changed.emit()
+
+    def _set(self, schedule: Schedule) -> None:
+        self._schedule = schedule
+        self.sessions = schedule.sessions_by_id()
+        self.cell = {(s.host, s.slot): s.id for s in schedule.sessions}
+        self._count: dict[str, int] | None = None
+        self._report = None
+        self._join_cache: dict[tuple, list] = {}
+        self._move_cache: dict[tuple, list] = {}
+
+    # ------------------------------------------------------------------ verdicts
+    @property
+    def report(self):
+        """The checker's verdict on the current schedule (computed once per schedule)."""
+        if self._report is None:
+            self._report = rules.check_schedule(self.scenario, self._schedule, self.ctx)
+        return self._report
+
+    def why_not_join(self, official: str, session: str, leaving: str | None = None) -> list:
+        """Violations if ``official`` joined ``session`` (leaving ``leaving``); [] = legal.
+        The first question about an official answers it for every session at once."""
+        if official in self.sessions[session].officials:
+            return [_Reason("already in this session")]
+        key = (official, leaving)
+        found = self._join_cache.get(key)
+        if found is None:
+            found = rules.why_not_join_all(self.ctx, self._schedule, official, leaving=leaving)
+            self._join_cache[key] = found
+        return found.get(session, [])
+
+    def why_not_move(self, session: str, slot: str) -> list:
+        """Violations if ``session`` moved to ``slot``; [] = legal (all slots answered at once)."""
+        if self.sessions[session].slot == slot:
+            return [_Reason("the session is already at this slot")]
+        found = self._move_cache.get(session)
+        if found is None:
+            found = rules.why_not_move_all(self.ctx, self._schedule, session)
+            self._move_cache[session] = found
+        return found.get(slot, [])
+
+    def why_not_unassign(self, official: str, session: str) -> list:
+        """Violations an unassign would add (checker run on the edited schedule, new ones only)."""
+        from ui.board.edits import move_official
+
+        after = move_official(self._schedule, official, session, None)
+        before = {v.key for v in self.report.violations}
+        return [v for v in rules.check_schedule(self.scenario, after, self.ctx).violations if v.key not in before]
+
+    # ------------------------------------------------------------------ lookups
+    def session_count(self, official: str) -> int:
+        if self._count is None:
+            count: dict[str, int] = {}
+            for s in self._schedule.sessions:
+                for o in s.officials:
+                    count[o] = count.get(o, 0) + 1
+            self._count = count
+        return self._count.get(official, 0)
+
+    def min_sessions(self, official: str) -> int:
+        return self.scenario.min_sessions(self.officials[official])
+
+    def person_name(self, person_id: str | None) -> str:
+        if person_id is None:
+            return ""
+        p = self.officials.get(person_id) or self.hosts.get(person_id) or self.interpreters.get(person_id)
+        return p.name if p else person_id
+
+    def official_label(self, official: str) -> str:
+        o: Official | None = self.officials.get(official)
+        return f"{o.name} ({o.country})" if o else official
+
+    def topic_name(self, topic: str) -> str:
+        t = self.topics.get(topic)
+        return t.name if t else topic
+
+    def slot_label(self, slot: str, tz: str | None = None) -> str:
+        return short_time(self.slots[slot].start, tz or self.scenario.program.timezone)
+
+    def site_zone(self, session: Session) -> str:
+        """The zone a session happens in: its site's, or the host's site for a video session."""
+        loc = self.locations.get(session.location or self.hosts[session.host].location)
+        return loc.timezone if loc else self.scenario.program.timezone
+
+    def session_title(self, session_id: str) -> str:
+        """``Tabulation with Karen Hill, Mon 09:00`` (program time)."""
+        s = self.sessions[session_id]
+        return f"{self.topic_name(s.topic)} with {self.person_name(s.host)}, {self.slot_label(s.slot)}"
+
+    def session_description(self, session_id: str) -> str:
+        s = self.sessions[session_id]
+        parts = [self.session_title(session_id), f"language {s.language}"]
+        if s.interpreter:
+            parts.append(f"interpreter {self.person_name(s.interpreter)}")
+        parts.append("video" if s.mode is Mode.VIRTUAL else "in person")
+        names = ", ".join(self.official_label(o) + (" (pinned)" if o in s.pinned else "") for o in s.officials)
+        return "; ".join(parts) + (f": {names}" if names else "")
+
+    def slots_of_day(self, day: date) -> list[str]:
+        return sorted((sid for sid, d in self.day_of_slot.items() if d == day), key=self.slot_order.__getitem__)
+
+    def violations_of(self, session_id: str) -> list:
+        return [v for v in self.report.violations if v.session == session_id]
+
+
+class _Reason:
+    """A plain reason the board adds itself (not a rule), shaped like a ``Violation``."""
+
+    rule = "board"
+    code = "board"
+    session = None
+    person = None
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"_Reason({self.message!r})"
+
+
+def reasons_text(violations: list) -> str:
+    """The violations' messages as one readable line."""
+    seen: list[str] = []
+    for v in violations:
+        if v.message not in seen:
+            seen.append(v.message)
+    return "; ".join(seen)

@@ -1,0 +1,140 @@
+"""Edits staff make to a schedule, as pure functions (no Qt).
+
+Every function returns a *new* :class:`Schedule` and never changes its argument: the
+board treats a schedule as immutable, so an undo command can keep the schedules before and
+after an edit and restore either exactly. Unchanged sessions are shared between the two.
+The functions only change the data; whether an edit keeps the rules is the rule checker's
+verdict (``exchange_app.rules``), not theirs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from exchange_app.domain import Schedule, Session
+
+
+def _with_sessions(schedule: Schedule, sessions: list[Session]) -> Schedule:
+    return Schedule(sessions=sessions, unmatched=list(schedule.unmatched), solver=schedule.solver,
+                    program=schedule.program)
+
+
+def _session(schedule: Schedule, session_id: str) -> Session:
+    for s in schedule.sessions:
+        if s.id == session_id:
+            return s
+    raise KeyError(f"no session {session_id!r} in the schedule")
+
+
+def move_official(schedule: Schedule, official: str, source: str | None, target: str | None) -> Schedule:
+    """``official`` leaves session ``source`` (None: comes from the unassigned list) and joins
+    session ``target`` (None: back to the unassigned list). A pin on the old place is dropped."""
+    if source == target:
+        return schedule
+    if source is not None and official not in _session(schedule, source).officials:
+        raise KeyError(f"official {official!r} is not in session {source!r}")
+    if target is not None and official in _session(schedule, target).officials:
+        raise KeyError(f"official {official!r} is already in session {target!r}")
+    sessions = []
+    for s in schedule.sessions:
+        if s.id == source:
+            s = replace(s, officials=[o for o in s.officials if o != official],
+                        pinned=[o for o in s.pinned if o != official])
+        elif s.id == target:
+            s = replace(s, officials=[*s.officials, official], pinned=list(s.pinned))
+        sessions.append(s)
+    return _with_sessions(schedule, sessions)
+
+
+def move_session(schedule: Schedule, session_id: str, slot_id: str) -> Schedule:
+    """The whole session (same host, officials, pins) moves to slot ``slot_id``."""
+    old = _session(schedule, session_id)
+    if old.slot == slot_id:
+        return schedule
+    return _with_sessions(schedule, [
+        replace(s, slot=slot_id, officials=list(s.officials), pinned=list(s.pinned)) if s.id == session_id else s
+        for s in schedule.sessions
+    ])
+
+
+def set_pinned(schedule: Schedule, session_id: str, officials: list[str], pinned: bool) -> Schedule:
+    """Pin (or unpin) ``officials`` in session ``session_id``; others keep their state."""
+    old = _session(schedule, session_id)
+    unknown = [o for o in officials if o not in old.officials]
+    if unknown:
+        raise KeyError(f"{', '.join(unknown)} not in session {session_id!r}")
+    if pinned:
+        new_pins = [*old.pinned, *[o for o in officials if o not in old.pinned]]
+    else:
+        new_pins = [o for o in old.pinned if o not in officials]
+    if new_pins == old.pinned:
+        return schedule
+    return _with_sessions(schedule, [
+        replace(s, officials=list(s.officials), pinned=new_pins) if s.id == session_id else s
+        for s in schedule.sessions
+    ])
+
+
+@dataclass(slots=True)
+class OfficialMove:
+    official: str
+    before: list[str]  # session ids the official was in and no longer is
+    after: list[str]  # session ids the official is in now and was not
+
+
+@dataclass(slots=True)
+class ScheduleDiff:
+    """What changed between two schedules, in the terms staff think in."""
+
+    added: list[Session] = field(default_factory=list)  # sessions only in the new schedule
+    removed: list[Session] = field(default_factory=list)  # sessions only in the old schedule
+    moved_sessions: list[tuple[Session, Session]] = field(default_factory=list)  # same id, other slot
+    officials: list[OfficialMove] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.moved_sessions or self.officials)
+
+
+def _key(s: Session) -> tuple:
+    return (s.host, s.slot, s.topic, s.language, s.mode)
+
+
+def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
+    """Sessions added/removed/moved and officials whose sessions changed, ``old`` -> ``new``.
+
+    Sessions are matched by id first, then by (host, slot, topic, language, mode), since a
+    solve may renumber sessions it kept."""
+    diff = ScheduleDiff()
+    old_by_id = {s.id: s for s in old.sessions}
+    new_by_id = {s.id: s for s in new.sessions}
+    matched_old: set[str] = set()
+    old_by_key = {}
+    for s in old.sessions:
+        old_by_key.setdefault(_key(s), []).append(s)
+    where_old: dict[str, set[tuple]] = {}
+    where_new: dict[str, set[tuple]] = {}
+    for s in old.sessions:
+        for o in s.officials:
+            where_old.setdefault(o, set()).add((s.host, s.slot))
+    for s in new.sessions:
+        for o in s.officials:
+            where_new.setdefault(o, set()).add((s.host, s.slot))
+        prev = old_by_id.get(s.id)
+        if prev is None or prev.host != s.host:
+            same = [p for p in old_by_key.get(_key(s), []) if p.id not in new_by_id and p.id not in matched_old]
+            prev = same[0] if same else None
+        if prev is None:
+            diff.added.append(s)
+            continue
+        matched_old.add(prev.id)
+        if prev.slot != s.slot:
+            diff.moved_sessions.append((prev, s))
+    diff.removed = [s for s in old.sessions if s.id not in matched_old]
+    new_sid = {(s.host, s.slot): s.id for s in new.sessions}
+    old_sid = {(s.host, s.slot): s.id for s in old.sessions}
+    for o in sorted(set(where_old) | set(where_new)):
+        gone = where_old.get(o, set()) - where_new.get(o, set())
+        came = where_new.get(o, set()) - where_old.get(o, set())
+        if gone or came:
+            diff.officials.append(OfficialMove(o, sorted(old_sid[k] for k in gone), sorted(new_sid[k] for k in came)))
+    return diff

@@ -1,0 +1,487 @@
+"""The Schedule tab: the board, the unassigned list, the live rule check and the person view.
+
+Embedded by the main window (it shares the window's undo stack) and usable on its own
+(tests, screenshots)::
+
+    tab = ScheduleTab(workspace, program_id, undo_stack)
+
+Edits stay in memory until :meth:`ScheduleTab.save` stores a new schedule version (source
+``edit``); :meth:`has_unsaved_changes` and ``dirty_changed`` tell the window.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QSplitter,
+                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
+
+from exchange_app.domain import Schedule, Unmatched, zone
+from exchange_app.errors import NotFoundError
+from exchange_app.services.solving import SolveOptions
+from ui.board import commands
+from ui.board.changes import ChangesDialog
+from ui.board.check_panel import CheckPanel
+from ui.board.document import BoardDocument, day_label, reasons_text
+from ui.board.edits import diff_schedules
+from ui.board.model import BoardModel
+from ui.board.person_view import PersonPanel
+from ui.board.picker import Choice, TargetPicker
+from ui.board.unassigned import UnassignedModel, UnassignedView
+from ui.board.view import BoardView
+from ui.dialogs.solve import SolveDialog
+
+REOPTIMIZE_SECONDS = 20
+
+
+class ScheduleTab(QWidget):
+    """Board + side panels for one program of ``workspace``."""
+
+    status_changed = Signal(str)
+    dirty_changed = Signal(bool)
+
+    def __init__(self, workspace, program_id: int, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("ScheduleTab")
+        self.workspace = workspace
+        self.program_id = program_id
+        self.undo_stack = undo_stack
+        self.version: int | None = None
+        scenario = workspace.load_scenario(program_id)
+        schedule = self._load_schedule()
+        self.document = BoardDocument(scenario, schedule, self)
+        self._saved = self.document.schedule
+        self._dirty = False
+
+        self.board_model = BoardModel(self.document, undo_stack, self)
+        self.board = BoardView(self.board_model)
+        self.unassigned_model = UnassignedModel(self.document, undo_stack, self)
+        self.unassigned = UnassignedView(self.unassigned_model, self.board_model)
+        self.check_panel = CheckPanel(self.document)
+        self.person_panel = PersonPanel(self.document)
+
+        self._build_actions()
+        self._build_layout()
+
+        self.document.schedule_changed.connect(self._on_schedule_changed)
+        self.document.scenario_changed.connect(self._fill_selectors)
+        for source in (self.board_model.message, self.unassigned_model.message, self.board.drag_message,
+                       self.unassigned.drag_message):
+            source.connect(self._set_status)
+        self.board.menu_requested.connect(self._show_menu)
+        self.board.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+        self.board.official_changed.connect(lambda *_: self._update_actions())
+        self.unassigned.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+        self.check_panel.session_activated.connect(self.select_session)
+        self.person_panel.session_activated.connect(self.select_session)
+        self._fill_selectors()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ building
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        a.setStatusTip(tip or text.rstrip("…"))
+        a.setToolTip(f"{text.replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                     if shortcut is not None else text.replace("&", ""))
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        self.solve_action = self._action("&Solve…", self.solve, "Ctrl+R", "Solve the whole program (a new schedule)")
+        self.reoptimize_action = self._action("Re-optimize around &pins…", self.reoptimize, "Ctrl+Shift+R",
+                                              "Solve again, keeping pinned officials and changing little else")
+        self.move_action = self._action("&Move to session…", self.move_official_dialog, "Ctrl+M",
+                                        "Move the selected official to another session")
+        self.move_session_action = self._action("Move session to &slot…", self.move_session_dialog, "Ctrl+Shift+M",
+                                                "Move the selected session to another slot of its host")
+        self.unassign_action = self._action("&Unassign", self.unassign_current, QKeySequence.StandardKey.Delete,
+                                            "Take the selected official out of the session")
+        self.pin_action = self._action("&Pin / unpin official", self.toggle_pin_official, "Ctrl+P",
+                                       "Fix (or free) the selected official's place in this session")
+        self.pin_session_action = self._action("Pin / unpin &whole session", self.toggle_pin_session, "Ctrl+Shift+P",
+                                               "Fix (or free) every official of the selected session")
+        self.save_action = self._action("Sa&ve schedule", self.save, QKeySequence.StandardKey.Save,
+                                        "Store the edited schedule as a new version")
+        self.itinerary_action = self._action("Show &itinerary", self.show_itinerary, "Ctrl+I",
+                                             "Show the selected person's sessions")
+
+    def actions_for_menu(self) -> list[QAction]:
+        """For the main window's Schedule menu (separators as ``None``-free list)."""
+        return [self.solve_action, self.reoptimize_action, self.move_action, self.move_session_action,
+                self.unassign_action, self.pin_action, self.pin_session_action, self.itinerary_action,
+                self.save_action]
+
+    def _build_layout(self) -> None:
+        self.day_combo = QComboBox()
+        self.day_combo.setAccessibleName("Day")
+        self.zone_combo = QComboBox()
+        self.zone_combo.setAccessibleName("Display time zone")
+        self.busy_only = QCheckBox("Only hosts with sessions")
+        self.busy_only.setAccessibleName("Only hosts with sessions")
+        day_label_w = QLabel("&Day:")
+        day_label_w.setBuddy(self.day_combo)
+        zone_label = QLabel("&Times in:")
+        zone_label.setBuddy(self.zone_combo)
+        self.day_combo.currentIndexChanged.connect(self._day_picked)
+        self.zone_combo.currentIndexChanged.connect(self._zone_picked)
+        self.busy_only.toggled.connect(self.board_model.set_only_busy_hosts)
+
+        toolbar = QToolBar("Schedule")
+        toolbar.setAccessibleName("Schedule tools")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.solve_action, self.reoptimize_action, None, self.move_action, self.unassign_action,
+                  self.pin_action, None, self.save_action):
+            toolbar.addSeparator() if a is None else toolbar.addAction(a)
+
+        top = QHBoxLayout()
+        top.addWidget(day_label_w)
+        top.addWidget(self.day_combo)
+        top.addSpacing(12)
+        top.addWidget(zone_label)
+        top.addWidget(self.zone_combo)
+        top.addSpacing(12)
+        top.addWidget(self.busy_only)
+        top.addStretch(1)
+        top.addWidget(toolbar)
+
+        self.show_all = QCheckBox("Show &all officials")
+        self.show_all.setAccessibleName("Show all officials, not only those below their minimum")
+        self.show_all.toggled.connect(self.unassigned_model.set_show_all)
+        hint = QLabel("Drag officials from here into sessions, or drop them here to unassign.")
+        hint.setWordWrap(True)
+        unassigned_page = QWidget()
+        ul = QVBoxLayout(unassigned_page)
+        ul.addWidget(hint)
+        ul.addWidget(self.show_all)
+        ul.addWidget(self.unassigned, 1)
+
+        self.side = QTabWidget()
+        self.side.setAccessibleName("Schedule side panels")
+        self.side.addTab(unassigned_page, "Unassigned")
+        self.side.addTab(self.check_panel, "Check")
+        self.side.addTab(self.person_panel, "Person")
+        self._update_side_titles()
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.board)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        fh = self.fontMetrics().height()
+        splitter.setSizes([fh * 60, fh * 24])
+        self.splitter = splitter
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Board status")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        # focus order: day, zone, filter, board, side panels
+        QWidget.setTabOrder(self.day_combo, self.zone_combo)
+        QWidget.setTabOrder(self.zone_combo, self.busy_only)
+        QWidget.setTabOrder(self.busy_only, self.board)
+        QWidget.setTabOrder(self.board, self.side)
+
+    def _fill_selectors(self) -> None:
+        doc = self.document
+        self.day_combo.blockSignals(True)
+        self.day_combo.clear()
+        for d in doc.days:
+            n = sum(1 for s in doc.schedule.sessions if doc.day_of_slot.get(s.slot) == d)
+            self.day_combo.addItem(f"{day_label(d)} ({n} sessions)", d)
+        i = self.day_combo.findData(self.board_model.day)
+        self.day_combo.setCurrentIndex(max(i, 0))
+        self.day_combo.blockSignals(False)
+        self.zone_combo.blockSignals(True)
+        self.zone_combo.clear()
+        prog = doc.scenario.program.timezone
+        self.zone_combo.addItem(f"Program time ({prog})", prog)
+        for loc in sorted(doc.scenario.locations, key=lambda x: x.name):
+            if self.zone_combo.findData(loc.timezone) < 0:
+                self.zone_combo.addItem(f"{loc.name} ({loc.timezone})", loc.timezone)
+        self.zone_combo.addItem("UTC", "UTC")
+        self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(self.board_model.display_zone), 0))
+        self.zone_combo.blockSignals(False)
+
+    def _day_picked(self, i: int) -> None:
+        if i >= 0:
+            self.board_model.set_day(self.day_combo.itemData(i))
+
+    def _zone_picked(self, i: int) -> None:
+        if i >= 0:
+            self.board_model.set_display_zone(self.zone_combo.itemData(i))
+
+    # ------------------------------------------------------------------ state
+    def _load_schedule(self) -> Schedule:
+        try:
+            schedule = self.workspace.load_schedule(self.program_id)
+        except NotFoundError:
+            self.version = None
+            return Schedule()
+        versions = self.workspace.schedule_versions(self.program_id)
+        self.version = max((v.number for v in versions), default=None)
+        return schedule
+
+    def reload(self) -> None:
+        """Read the program again (after profile edits or an import). Unsaved board edits are
+        kept; otherwise the latest schedule version is loaded too."""
+        scenario = self.workspace.load_scenario(self.program_id)
+        if self.has_unsaved_changes():
+            self.document.set_scenario(scenario, self.document.schedule)
+        else:
+            schedule = self._load_schedule()
+            self.document.set_scenario(scenario, schedule)
+            self._saved = schedule
+        self._on_schedule_changed()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.document.schedule is not self._saved
+
+    def _on_schedule_changed(self) -> None:
+        dirty = self.has_unsaved_changes()
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+        self._update_side_titles()
+        self._update_actions()
+        doc = self.document
+        for i in range(self.day_combo.count()):
+            d = self.day_combo.itemData(i)
+            n = sum(1 for s in doc.schedule.sessions if doc.day_of_slot.get(s.slot) == d)
+            self.day_combo.setItemText(i, f"{day_label(d)} ({n} sessions)")
+
+    def _update_side_titles(self) -> None:
+        doc = self.document
+        below = sum(1 for o in doc.scenario.officials if doc.session_count(o.id) < doc.min_sessions(o.id))
+        self.side.setTabText(0, f"Unassigned ({below})")
+        n = len(doc.report.violations)
+        self.side.setTabText(1, "Check ✔" if n == 0 else f"Check ({n} problems)")
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status_changed.emit(text)
+
+    def save(self) -> int | None:
+        """Store the current schedule as a new version (source ``edit``); its number, or None
+        when there was nothing to save."""
+        doc = self.document
+        if not self.has_unsaved_changes():
+            return None
+        schedule = doc.schedule
+        old = {u.official: u for u in schedule.unmatched}
+        unmatched = []
+        for o in doc.scenario.officials:
+            n, low = doc.session_count(o.id), doc.min_sessions(o.id)
+            if n < low:
+                prev = old.get(o.id)
+                unmatched.append(Unmatched(official=o.id, sessions=n, min_sessions=low,
+                                           reason=prev.reason if prev and prev.reason else
+                                           "below the minimum after staff edits"))
+        stored = Schedule(sessions=schedule.sessions, unmatched=unmatched, solver=schedule.solver,
+                          program=schedule.program or doc.scenario.program.name)
+        self.version = self.workspace.save_schedule(self.program_id, stored, "edit")
+        self._saved = schedule
+        self._on_schedule_changed()
+        report = doc.report
+        self._set_status(f"Saved schedule version {self.version}"
+                         + ("" if report.ok else f" ({len(report.violations)} rule problems remain)"))
+        return self.version
+
+    # ------------------------------------------------------------------ selection
+    def current_session(self) -> str | None:
+        return self.board_model.session_at(self.board.currentIndex())
+
+    def current_official(self) -> tuple[str | None, str | None]:
+        """(official, session) the keyboard actions act on: the unassigned list's current row
+        when it has focus, else the official picked in the board's current card."""
+        if self.unassigned.hasFocus() and self.unassigned.current_official():
+            return self.unassigned.current_official(), None
+        sid = self.current_session()
+        if sid is not None and self.board.current_official in self.document.sessions[sid].officials:
+            return self.board.current_official, sid
+        if self.unassigned.current_official() and sid is None:
+            return self.unassigned.current_official(), None
+        return None, sid
+
+    def select_session(self, session_id: str) -> bool:
+        """Show ``session_id`` on the board (switching day) and select it."""
+        doc = self.document
+        s = doc.sessions.get(session_id)
+        if s is None or s.slot not in doc.day_of_slot:
+            return False
+        day = doc.day_of_slot[s.slot]
+        i = self.day_combo.findData(day)
+        if i >= 0 and i != self.day_combo.currentIndex():
+            self.day_combo.setCurrentIndex(i)
+        index = self.board_model.index_of_session(session_id)
+        if not index.isValid() and self.busy_only.isChecked():
+            self.busy_only.setChecked(False)
+            index = self.board_model.index_of_session(session_id)
+        if not index.isValid():
+            return False
+        self.board.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.board.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._set_status(doc.session_description(session_id))
+        return True
+
+    def _update_actions(self) -> None:
+        official, session = self.current_official()
+        self.move_action.setEnabled(official is not None)
+        self.unassign_action.setEnabled(official is not None and session is not None)
+        self.pin_action.setEnabled(official is not None and session is not None)
+        self.pin_session_action.setEnabled(session is not None)
+        self.move_session_action.setEnabled(session is not None)
+        self.itinerary_action.setEnabled(official is not None or session is not None)
+        self.save_action.setEnabled(self.has_unsaved_changes())
+        if official is not None and session is not None:
+            pinned = official in self.document.sessions[session].pinned
+            self.pin_action.setText("Un&pin official" if pinned else "&Pin official")
+        else:
+            self.pin_action.setText("&Pin / unpin official")
+
+    # ------------------------------------------------------------------ edits (keyboard/menu)
+    def _push(self, cmd) -> None:
+        self.undo_stack.push(cmd)
+        self._set_status(cmd.text())
+
+    def move_official_dialog(self) -> None:
+        official, source = self.current_official()
+        if official is None:
+            return
+        doc = self.document
+        choices = []
+        if source is not None:
+            choices.append(Choice(None, "Unassigned list (take out of this session)",
+                                  reasons_text(doc.why_not_unassign(official, source))))
+        ordered = sorted(doc.schedule.sessions, key=lambda s: (doc.slot_order.get(s.slot, 0), doc.person_name(s.host)))
+        for s in ordered:
+            if s.id == source or official in s.officials:
+                continue
+            label = (f"{doc.session_title(s.id)} · {s.language.upper()} · "
+                     f"{len(s.officials)} official{'s' if len(s.officials) != 1 else ''}")
+            choices.append(Choice(s.id, label, reasons_text(doc.why_not_join(official, s.id, leaving=source))))
+        c = TargetPicker.ask(self, "Move to session", f"Move {doc.official_label(official)} to:", choices)
+        if c is None:
+            return
+        if c.key is None:
+            self._push(commands.move_official(doc, official, source, None, c.reasons))
+        else:
+            self._push(commands.move_official(doc, official, source, c.key, c.reasons))
+            self.select_session(c.key)
+
+    def move_session_dialog(self) -> None:
+        sid = self.current_session()
+        if sid is None:
+            return
+        doc = self.document
+        s = doc.sessions[sid]
+        choices = [Choice(slot, doc.slot_label(slot), reasons_text(doc.why_not_move(sid, slot)))
+                   for slot in sorted(doc.slots, key=doc.slot_order.__getitem__) if slot != s.slot]
+        c = TargetPicker.ask(self, "Move session to slot", f"Move {doc.session_title(sid)} to:", choices)
+        if c is not None:
+            self._push(commands.move_session(doc, sid, c.key, c.reasons))
+            self.select_session(sid)
+
+    def unassign_current(self) -> None:
+        official, session = self.current_official()
+        if official is None or session is None:
+            return
+        doc = self.document
+        why = reasons_text(doc.why_not_unassign(official, session))
+        if why:
+            from ui.board.picker import confirm_rule_break
+
+            if not confirm_rule_break(self, f"Unassign {doc.person_name(official)}", why):
+                self._set_status(f"Not unassigned: {why}")
+                return
+        self._push(commands.move_official(doc, official, session, None, why))
+
+    def toggle_pin_official(self) -> None:
+        official, session = self.current_official()
+        if official is None or session is None:
+            return
+        pinned = official in self.document.sessions[session].pinned
+        self._push(commands.set_pinned(self.document, session, [official], not pinned))
+
+    def toggle_pin_session(self) -> None:
+        sid = self.current_session()
+        if sid is None:
+            return
+        s = self.document.sessions[sid]
+        if not s.officials:
+            return
+        all_pinned = set(s.officials) <= set(s.pinned)
+        self._push(commands.set_pinned(self.document, sid, list(s.officials), not all_pinned))
+
+    def show_itinerary(self) -> None:
+        official, session = self.current_official()
+        person = official or (self.document.sessions[session].host if session else None)
+        if person and self.person_panel.show_person(person):
+            self.side.setCurrentWidget(self.person_panel)
+
+    def _show_menu(self, index, official, global_pos) -> None:
+        self._update_actions()
+        menu = QMenu(self)
+        sid = self.board_model.session_at(index)
+        if sid is None:
+            return
+        doc = self.document
+        if official is not None:
+            head = menu.addAction(doc.official_label(official))
+            head.setEnabled(False)
+            for a in (self.move_action, self.unassign_action, self.pin_action, self.itinerary_action):
+                menu.addAction(a)
+            menu.addSeparator()
+        head = menu.addAction(doc.session_title(sid))
+        head.setEnabled(False)
+        for a in (self.move_session_action, self.pin_session_action):
+            menu.addAction(a)
+        menu.exec(global_pos)
+
+    # ------------------------------------------------------------------ solving
+    def solve(self) -> None:
+        """Solve the whole program; the schedule staff keep is stored as a version (source ``solve``)."""
+        doc = self.document
+        outcome = SolveDialog.ask(self, doc.scenario, SolveOptions(time_limit=60), None, "Solve")
+        if outcome is None:
+            return
+        self._push(commands.replace_schedule(doc, outcome.schedule, "Solve the whole program"))
+        self.version = self.workspace.save_schedule(self.program_id, outcome.schedule, "solve")
+        self._saved = doc.schedule
+        self._on_schedule_changed()
+        self._set_status(f"Solved and saved as version {self.version}")
+
+    def reoptimize(self) -> None:
+        """Minimal-change solve around the pins; shows what moved; accept = one undoable step."""
+        doc = self.document
+        current = doc.schedule
+        outcome = SolveDialog.ask(self, doc.scenario, SolveOptions(time_limit=REOPTIMIZE_SECONDS, keep_previous=True),
+                                  current, "Re-optimize around pins", autostart=True)
+        if outcome is None:
+            self._set_status("Re-optimize discarded")
+            return
+        self.offer_reoptimized(current, outcome)
+
+    def offer_reoptimized(self, current: Schedule, outcome) -> bool:
+        doc = self.document
+        if doc.schedule is not current:
+            self._set_status("The schedule changed while solving; re-optimize discarded")
+            return False
+        diff = diff_schedules(current, outcome.schedule)
+        new_sessions = outcome.schedule.sessions_by_id()
+        pinned = sum(len(s.pinned) for s in current.sessions)
+        summary = f"{pinned} pinned official place(s) kept in place."
+        if not ChangesDialog.ask(self, doc, diff, new_sessions, summary):
+            self._set_status("Re-optimize discarded")
+            return False
+        self._push(commands.replace_schedule(
+            doc, outcome.schedule,
+            f"Re-optimize around pins ({len(diff.officials)} officials moved, "
+            f"{len(diff.added)} sessions added, {len(diff.removed)} removed)"))
+        return True
