@@ -21,10 +21,16 @@ def _at_site(locs, site) -> bool:
     return locs is not None and (None in locs or site in locs)
 
 
-def greedy_schedule(sc: Scenario, interpreters: bool = True) -> Schedule:
-    """Sessions that keep every hard rule (pins only where the greedy manages them)."""
+def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None = None,
+                    sessions_each: int | None = None) -> Schedule:
+    """Sessions that keep every hard rule (pins only where the greedy manages them).
+
+    ``guests`` and ``sessions_each`` cap session size and sessions per official below the
+    program's limits, to leave room for legal edits.
+    """
     p = sc.program
-    slots = sorted(sc.slots, key=lambda s: (s.start, s.id))
+    max_guests = min(p.max_guests, guests) if guests else p.max_guests
+    slots = list(sc.slots)  # in the program's order (any order keeps the rules)
     busy: dict[str, list] = defaultdict(list)  # person id -> [(start, end)]
     per_day: dict[tuple[str, object], int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
@@ -37,7 +43,10 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True) -> Schedule:
 
     def free(person, slot) -> bool:
         day = sc.day_of(slot)
-        if total[person.id] >= sc.max_sessions(person) or per_day[(person.id, day)] >= sc.max_per_day(person):
+        cap = sc.max_sessions(person)
+        if sessions_each and person.kind == "official":
+            cap = min(cap, sessions_each)
+        if total[person.id] >= cap or per_day[(person.id, day)] >= sc.max_per_day(person):
             return False
         return all(not (a < slot.end and slot.start < b) for a, b in busy[person.id])
 
@@ -59,7 +68,7 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True) -> Schedule:
                 for interp in options:
                     chosen, countries = [], defaultdict(int)
                     for o in sorted(present, key=lambda o: (o.id not in pinned, total[o.id], o.id)):
-                        if len(chosen) >= p.max_guests:
+                        if len(chosen) >= max_guests:
                             break
                         if o.interests.get(topic, 0) < 1 or (o.id, h.id) in met or (o.id, h.id) in forbidden:
                             continue
