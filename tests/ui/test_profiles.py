@@ -1,0 +1,342 @@
+"""Profile tables, filter, detail editor, validation and undoable add/duplicate/delete."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import Qt
+
+from exchange_app.domain import Official, PersonKind, Window
+from exchange_app.io.scenario_json import read_scenario
+from exchange_app.services import Workspace
+from ui.profiles.models import ID_ROLE, PeopleFilterProxy, PeopleTableModel, person_rows
+from ui.profiles.tab import PeopleTab, next_id
+
+
+# ------------------------------------------------------------------ models
+
+
+@pytest.mark.parametrize("kind", list(PersonKind))
+def test_people_model_and_proxy_pass_the_model_tester(qtmodeltester, small_path, kind):
+    scenario = read_scenario(small_path)
+    model = PeopleTableModel(kind)
+    model.set_rows(person_rows(scenario, kind))
+    qtmodeltester.check(model)
+    proxy = PeopleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search("en")
+    qtmodeltester.check(proxy)
+    assert model.rowCount() == len(getattr(scenario, kind.value + "s"))
+
+
+def test_filter_matches_name_country_language_topic_site_and_organization(small_path):
+    scenario = read_scenario(small_path)
+    model = PeopleTableModel(PersonKind.OFFICIAL)
+    model.set_rows(person_rows(scenario, PersonKind.OFFICIAL))
+    proxy = PeopleFilterProxy()
+    proxy.setSourceModel(model)
+    officials = scenario.officials_by_id()
+    topics = scenario.topics_by_id()
+    sites = scenario.locations_by_id()
+
+    def shown(text: str) -> set[str]:
+        proxy.set_search(text)
+        return {proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())}
+
+    first = scenario.officials[0]
+    assert first.id in shown(first.name.split()[1].upper())
+    by_country = shown(first.country)
+    assert first.id in by_country and all(first.country.lower() in model.search_text(model.row_of(i)) for i in by_country)
+    # a topic by its name: exactly the officials interested in it
+    topic = next(iter(first.interests))
+    assert shown(f'"{topics[topic].name}"'.strip('"')) == {o.id for o in scenario.officials if topic in o.interests
+                                                            or topics[topic].name.casefold() in model.search_text(model.row_of(o.id))}
+    # a site by its name: officials with a window there
+    site = next(w.location for w in first.availability if w.location)
+    assert shown(sites[site].name) == {o.id for o in scenario.officials if any(w.location == site for w in o.availability)}
+    # a language code, and two words that must both match
+    language = first.languages[0]
+    both = shown(f"{language} {first.country}")
+    assert first.id in both
+    assert all(officials[i].country == first.country or first.country.lower() in model.search_text(model.row_of(i)) for i in both)
+    assert shown("no-such-text-anywhere") == set()
+    assert len(shown("")) == len(scenario.officials)
+
+
+def test_sorting_uses_natural_keys(small_path):
+    scenario = read_scenario(small_path)
+    model = PeopleTableModel(PersonKind.OFFICIAL)
+    model.set_rows(person_rows(scenario, PersonKind.OFFICIAL))
+    proxy = PeopleFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    names = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert names == sorted(names, key=str.casefold)
+
+
+def test_next_id_follows_the_existing_style():
+    assert next_id(PersonKind.OFFICIAL, ["o-0001", "o-0040"]) == "o-0041"
+    assert next_id(PersonKind.INTERPRETER, ["i-001", "i-003"]) == "i-004"
+    assert next_id(PersonKind.HOST, []) == "h-0001"
+
+
+# ------------------------------------------------------------------ editing through the window
+
+
+def _tab(window, kind=PersonKind.OFFICIAL) -> PeopleTab:
+    tab = window.people_tabs[kind]
+    window.tabs.setCurrentWidget(tab)
+    return tab
+
+
+def test_search_box_filters_the_table(main_window, qtbot):
+    tab = _tab(main_window)
+    total = tab.proxy.rowCount()
+    site = main_window.scenario.locations[-1]
+    qtbot.keyClicks(tab.search, site.id)
+    assert 0 < tab.proxy.rowCount() < total
+    assert tab.count_label.text() == f"{tab.proxy.rowCount()} of {total} officials"
+    for r in range(tab.proxy.rowCount()):
+        person_id = tab.proxy.index(r, 0).data(ID_ROLE)
+        person = next(o for o in main_window.scenario.officials if o.id == person_id)
+        assert any(w.location == site.id for w in person.availability)
+    main_window.find_action.trigger()
+    assert tab.search.selectedText() == site.id
+
+
+def test_edit_and_save_stores_the_change_and_undo_restores_it(main_window, small_workspace, qtbot):
+    ws, pid = small_workspace
+    tab = _tab(main_window)
+    before = ws.load_scenario(pid).officials_by_id()["o-0004"]
+    assert tab.select("o-0004")
+    editor = tab.editor
+    assert not editor.save_button.isEnabled()
+    editor.name_edit.clear()
+    qtbot.keyClicks(editor.name_edit, "Priya Santos-Ruiz")
+    editor.languages_edit.setText("es, en, fr")
+    editor.per_day_spin.setValue(1)
+    assert editor.save_button.isEnabled()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    stored = ws.load_scenario(pid).officials_by_id()["o-0004"]
+    assert stored.name == "Priya Santos-Ruiz"
+    assert stored.languages == ["es", "en", "fr"]
+    assert stored.max_per_day == 1
+    assert stored.interests == before.interests and stored.availability == before.availability
+    assert main_window.undo_action.text() == "&Undo Edit official Priya Santos-Ruiz"
+    assert not editor.is_dirty()
+    assert editor.name_edit.text() == "Priya Santos-Ruiz"
+
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid).officials_by_id()["o-0004"] == before
+    assert tab.editor.name_edit.text() == before.name
+    main_window.redo_action.trigger()
+    assert ws.load_scenario(pid).officials_by_id()["o-0004"] == stored
+
+
+def test_interests_and_availability_edits_are_stored(main_window, small_workspace):
+    ws, pid = small_workspace
+    tab = _tab(main_window)
+    tab.select("o-0002")
+    editor = tab.editor
+    before = ws.load_scenario(pid).officials_by_id()["o-0002"]
+    # check a topic the official has no interest in and give it weight 3
+    row = next(r for r in range(editor.interests.rowCount())
+               if editor.interests.item(r, 0).checkState() == Qt.CheckState.Unchecked)
+    topic = editor.interests.item(row, 0).data(Qt.ItemDataRole.UserRole)
+    editor.interests.item(row, 0).setCheckState(Qt.CheckState.Checked)
+    editor.interests.item(row, 1).setData(Qt.ItemDataRole.EditRole, 3)
+    # drop the first availability window
+    editor.windows_list.setCurrentRow(0)
+    editor.remove_window()
+    editor.save()
+    stored = ws.load_scenario(pid).officials_by_id()["o-0002"]
+    assert stored.interests == before.interests | {topic: 3}
+    assert stored.availability == before.availability[1:]
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid).officials_by_id()["o-0002"] == before
+
+
+def test_bad_email_shows_the_import_message_and_blocks_save(main_window, small_workspace, qtbot):
+    ws, pid = small_workspace
+    tab = _tab(main_window)
+    tab.select("o-0003")
+    editor = tab.editor
+    editor.email_edit.clear()
+    qtbot.keyClicks(editor.email_edit, "anahit.example.org")
+    assert editor.problems_label.isVisibleTo(editor)
+    text = editor.problems_label.text()
+    assert "field 'email'" in text and "'anahit.example.org' is not a valid email address" in text
+    assert "officials[2] (o-0003)" in text  # named like the importer names the record
+    assert editor.email_edit.property("invalid") is True
+    assert not editor.save_button.isEnabled()
+    editor.save()  # refused while invalid
+    assert ws.load_scenario(pid).officials_by_id()["o-0003"].email != "anahit.example.org"
+    qtbot.keyClicks(editor.email_edit, ".x")  # still no @
+    assert not editor.save_button.isEnabled()
+    editor.email_edit.setText("anahit@example.org")
+    assert not editor.problems_label.isVisibleTo(editor)
+    assert editor.email_edit.property("invalid") is False
+    assert editor.save_button.isEnabled()
+
+
+def test_other_field_problems_use_import_messages(main_window):
+    tab = _tab(main_window)
+    tab.select("o-0001")
+    editor = tab.editor
+    editor.country_edit.setText("Ivory Coast")
+    editor.languages_edit.setText("French")
+    texts = [str(p) for p in editor.problems()]
+    assert any("field 'country'" in t and "ISO 3166-1 alpha-2" in t for t in texts)
+    assert any("field 'languages[0]'" in t and "ISO 639" in t for t in texts)
+    editor.country_edit.setText("CI")
+    editor.languages_edit.setText("fr")
+    for r in range(editor.interests.rowCount()):
+        editor.interests.item(r, 0).setCheckState(Qt.CheckState.Unchecked)
+    assert any(p.field == "interests" for p in editor.problems())
+    assert not editor.save_button.isEnabled()
+
+
+def test_window_that_ends_before_it_starts_is_refused(main_window, monkeypatch):
+    from ui.profiles.window_dialog import WindowDialog
+
+    tab = _tab(main_window, PersonKind.HOST)
+    host = next(h for h in main_window.scenario.hosts if h.availability)
+    tab.select(host.id)
+    start = host.availability[0].start
+    monkeypatch.setattr(WindowDialog, "ask", classmethod(
+        lambda cls, parent, window, person, scenario: Window(start=start, end=start, location=None)))
+    tab.editor.add_window()
+    assert any(p.field and p.field.startswith("availability[") and "is not after the start" in p.message
+               for p in tab.editor.problems())
+    assert not tab.editor.save_button.isEnabled()
+    assert tab.editor.windows_list.property("invalid") is True
+
+
+def test_add_official_then_undo_and_redo(main_window, small_workspace, qtbot):
+    ws, pid = small_workspace
+    tab = _tab(main_window)
+    before = ws.load_scenario(pid)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    editor = tab.editor
+    assert editor.is_new() and editor.id_edit.text() == "o-0041"
+    assert not editor.save_button.isEnabled()  # name, country, languages, interests missing
+    qtbot.keyClicks(editor.name_edit, "Amina Diallo")
+    editor.country_edit.setText("SN")
+    editor.languages_edit.setText("fr, wo")
+    editor.email_edit.setText("amina@example.org")
+    editor.interests.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    assert editor.problems() == []
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    added = ws.load_scenario(pid).officials_by_id()["o-0041"]
+    assert added == Official(id="o-0041", name="Amina Diallo", email="amina@example.org", country="SN",
+                             languages=["fr", "wo"], interests={before.topics[0].id: 1})
+    assert tab.current_id() == "o-0041"
+    assert main_window.counts_label.text().startswith("41 officials")
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid) == before
+    assert tab.model.row_of("o-0041") is None
+    main_window.redo_action.trigger()
+    assert ws.load_scenario(pid).officials_by_id()["o-0041"] == added
+
+
+def test_duplicate_then_undo(main_window, small_workspace):
+    ws, pid = small_workspace
+    tab = _tab(main_window, PersonKind.HOST)
+    before = ws.load_scenario(pid)
+    source = before.hosts[2]
+    tab.select(source.id)
+    tab.duplicate_button.click()
+    after = ws.load_scenario(pid)
+    assert len(after.hosts) == len(before.hosts) + 1
+    twin = after.hosts[-1]
+    assert twin.id not in before.hosts_by_id() and twin.name == f"{source.name} (copy)"
+    assert dataclasses.replace(twin, id=source.id, name=source.name) == source
+    assert tab.current_id() == twin.id
+    assert main_window.undo_action.text().startswith("&Undo Duplicate host")
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid) == before
+
+
+@pytest.mark.parametrize("official", ["o-0008", "o-0033"])  # one has a pin, one a forbidden pair
+def test_delete_then_undo_restores_person_pins_and_forbidden_pairs(main_window, small_workspace, monkeypatch, official):
+    ws, pid = small_workspace
+    monkeypatch.setattr(PeopleTab, "confirm_delete", staticmethod(lambda parent, person: True))
+    tab = _tab(main_window)
+    before = ws.load_scenario(pid)
+    assert any(official in (p.official,) for p in before.pins) or any(f.official == official for f in before.forbidden)
+    tab.select(official)
+    tab.delete_button.click()
+    after = ws.load_scenario(pid)
+    assert official not in after.officials_by_id()
+    assert all(p.official != official for p in after.pins) and all(f.official != official for f in after.forbidden)
+    assert tab.model.row_of(official) is None
+    main_window.undo_action.trigger()
+    restored = ws.load_scenario(pid)
+    assert restored.officials_by_id()[official] == before.officials_by_id()[official]
+    assert restored.pins == before.pins and restored.forbidden == before.forbidden
+    assert sorted(o.id for o in restored.officials) == sorted(o.id for o in before.officials)
+    main_window.redo_action.trigger()
+    assert official not in ws.load_scenario(pid).officials_by_id()
+
+
+def test_delete_asks_first(main_window, small_workspace, monkeypatch):
+    ws, pid = small_workspace
+    monkeypatch.setattr(PeopleTab, "confirm_delete", staticmethod(lambda parent, person: False))
+    tab = _tab(main_window, PersonKind.INTERPRETER)
+    person = main_window.scenario.interpreters[0]
+    tab.select(person.id)
+    tab.delete_button.click()
+    assert person.id in ws.load_scenario(pid).interpreters_by_id()
+    assert main_window.undo_stack.count() == 0
+
+
+def test_change_made_elsewhere_gives_conflict_and_reload(main_window, small_workspace, monkeypatch):
+    ws, pid = small_workspace
+    asked = []
+    monkeypatch.setattr(PeopleTab, "ask_conflict", staticmethod(lambda parent, error: asked.append(str(error)) or True))
+    tab = _tab(main_window)
+    tab.select("o-0005")
+    tab.editor.name_edit.setText("Chen Hakobyan (mine)")
+    # a colleague changes the same official meanwhile
+    other = Workspace.open(ws.url.replace("sqlite:///", "") if ws.path is None else ws.path, user="maria")
+    try:
+        theirs = other.load_scenario(pid).officials_by_id()["o-0005"]
+        other.upsert_person(pid, dataclasses.replace(theirs, title="Deputy Chair"))
+    finally:
+        other.close()
+    tab.editor.save()
+    assert asked and "maria" in asked[0]
+    stored = ws.load_scenario(pid).officials_by_id()["o-0005"]
+    assert stored.title == "Deputy Chair" and stored.name == "Chen Hakobyan"
+    assert main_window.undo_stack.count() == 0
+    # Reload shows their change
+    assert tab.current_id() == "o-0005"
+    assert tab.editor.title_edit.text() == "Deputy Chair"
+    assert tab.editor.name_edit.text() == "Chen Hakobyan"
+
+
+def _inside(widget, types) -> bool:
+    parent = widget.parent()
+    while parent is not None:
+        if isinstance(parent, types):
+            return True
+        parent = parent.parent()
+    return False
+
+
+def test_editor_controls_have_accessible_names(main_window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QHeaderView, QLineEdit, QWidget
+
+    controls = (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView, QAbstractButton)
+    for kind, tab in main_window.people_tabs.items():
+        checked = 0
+        for widget in tab.findChildren(QWidget):
+            if not isinstance(widget, controls) or isinstance(widget, QHeaderView) or \
+                    _inside(widget, (QAbstractItemView, QLineEdit, QAbstractSpinBox, QComboBox)):
+                continue  # parts of other controls (headers, clear buttons, popups, inner editors)
+            checked += 1
+            assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), \
+                f"{kind}: {type(widget).__name__} {widget.objectName()} has no accessible name"
+        assert checked >= 10

@@ -1,0 +1,74 @@
+"""Start the desktop app: ``run(db, demo)`` is what ``exchange-app`` (no command) calls."""
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from exchange_app.errors import ExchangeError, LockedError
+from ui.main_window import APP_NAME, ORG_NAME, MainWindow, open_database, pick_program, remember_database
+from ui.style import apply_theme
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (names, Fusion style, the saved or system theme); reuses a running one."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    theme = str(QSettings().value("theme", "system"))
+    apply_theme(app, theme)
+    hints = app.styleHints()
+    if hasattr(hints, "colorSchemeChanged"):
+        hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(app, str(QSettings().value("theme", "system"))))
+    return app
+
+
+def create_main_window(db: str | None, demo: bool = False) -> MainWindow | None:
+    """Lock and open ``db`` (None: the default database), pick the program and build the
+    window; shows the reason and returns None when the database cannot be opened."""
+    try:
+        ws, lock = open_database(db)
+    except LockedError as e:
+        QMessageBox.critical(None, "Database in use", str(e))
+        return None
+    except ExchangeError as e:
+        QMessageBox.critical(None, "Cannot open database", str(e))
+        return None
+    try:
+        program = pick_program(None, ws)
+        if program is None and ws.programs():
+            raise _Cancelled()
+        window = MainWindow(ws, program, lock=lock)
+    except _Cancelled:
+        ws.close()
+        if lock is not None:
+            lock.release()
+        return None
+    except BaseException:
+        ws.close()
+        if lock is not None:
+            lock.release()
+        raise
+    if not demo:
+        remember_database(str(ws.path) if ws.path else (db or ws.url))
+    return window
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def run(db: str | None, demo: bool) -> int:
+    """Run the desktop app on ``db`` (file path or URL; None: the default database)."""
+    app = make_application()
+    window = create_main_window(db, demo)
+    if window is None:
+        return 1
+    if demo:
+        window.setWindowTitle(window.windowTitle() + " (demo)")
+    window.show()
+    return app.exec()

@@ -1,0 +1,161 @@
+"""Exports from the File menu: scenario, schedule, calendars, invitations, itineraries and
+the spreadsheet. Each runs in a worker thread (the window stays responsive, a busy
+indicator shows) and ends with the export's summary and an offer to open the folder."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+
+@dataclass(frozen=True, slots=True)
+class ExportKind:
+    key: str
+    label: str  # menu text
+    target: str  # "file" or "folder"
+    filters: str = ""
+    suggested: str = ""
+
+
+EXPORT_KINDS: tuple[ExportKind, ...] = (
+    ExportKind("scenario", "&Scenario (JSON)…", "file", "Scenario (*.json)", "scenario.json"),
+    ExportKind("schedule", "Sc&hedule (JSON)…", "file", "Schedule (*.json)", "schedule.json"),
+    ExportKind("ics", "&Calendars (.ics)…", "folder"),
+    ExportKind("invitations", "&Invitations…", "folder"),
+    ExportKind("itineraries", "I&tineraries (PDF)…", "folder"),
+    ExportKind("spreadsheet", "Spread&sheet…", "file", "Excel workbook (*.xlsx);;CSV (*.csv)", "schedule.xlsx"),
+)
+KINDS = {k.key: k for k in EXPORT_KINDS}
+
+
+def run_export(ws, program_id: int, kind: str, out: Path) -> str:
+    """Do one export (any thread); returns the summary to show."""
+    if kind == "scenario":
+        from exchange_app.services.workspace import export_scenario
+
+        export_scenario(ws, program_id, out)
+        return f"Scenario written to {out}."
+    if kind == "schedule":
+        from exchange_app.services.workspace import export_schedule
+
+        export_schedule(ws, program_id, out)
+        return f"Latest schedule written to {out}."
+    from exchange_app.services import exports
+
+    report = getattr(exports, f"export_{kind}")(ws, program_id, out)
+    return report.summary
+
+
+def ask_target(parent: QWidget | None, kind: ExportKind, start_dir: str = "") -> Path | None:
+    """Where to write an export (a file or a folder); None when cancelled."""
+    if kind.target == "folder":
+        folder = QFileDialog.getExistingDirectory(parent, f"Export {kind.label.replace('&', '').rstrip('…')} to folder", start_dir)
+        return Path(folder) if folder else None
+    start = str(Path(start_dir) / kind.suggested) if start_dir else kind.suggested
+    path, _ = QFileDialog.getSaveFileName(parent, f"Export {kind.label.replace('&', '').rstrip('…')}", start, kind.filters)
+    return Path(path) if path else None
+
+
+def offer_open_folder(parent: QWidget | None, summary: str, folder: Path) -> bool:
+    """Show the export summary; True (and the folder opens) when staff choose Open folder."""
+    box = QMessageBox(QMessageBox.Icon.Information, "Export finished", summary, QMessageBox.StandardButton.Close, parent)
+    open_button = box.addButton("&Open folder", QMessageBox.ButtonRole.ActionRole)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return True
+    return False
+
+
+class ExportWorker(QObject):
+    """Runs :func:`run_export` in a worker thread and reports through signals."""
+
+    finished = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, ws, program_id: int, kind: str, out: Path):
+        super().__init__()
+        self.ws, self.program_id, self.kind, self.out = ws, program_id, kind, out
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            summary = run_export(self.ws, self.program_id, self.kind, self.out)
+        except Exception as e:  # shown to staff; the worker must always report back
+            self.failed.emit(str(e) or e.__class__.__name__)
+        else:
+            self.finished.emit(summary)
+
+
+class ExportRunner(QObject):
+    """One export at a time off the UI thread, with a busy indicator. ``done(ok, text)``."""
+
+    done = Signal(bool, str)
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self._parent = parent
+        self._thread: QThread | None = None
+        self._worker: ExportWorker | None = None
+        self._progress: QProgressDialog | None = None
+        self.last_result: tuple[bool, str] | None = None
+        self._out = Path()
+
+    def is_running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, ws, program_id: int, kind: str, out: Path) -> None:
+        if self._thread is not None:
+            return
+        label = KINDS[kind].label.replace("&", "").rstrip("…")
+        self._progress = QProgressDialog(f"Exporting {label.lower()}…", "", 0, 0, self._parent)
+        self._progress.setCancelButton(None)
+        self._progress.setWindowTitle("Exporting")
+        self._progress.setAccessibleName("Export in progress")
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.setMinimumDuration(300)
+        self._thread = QThread(self)
+        self._worker = ExportWorker(ws, program_id, kind, out)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._out = out
+        # slots of this (main-thread) object: queued back to the UI thread
+        self._worker.finished.connect(self._succeeded)
+        self._worker.failed.connect(self._failed)
+        self._thread.start()
+
+    @Slot(str)
+    def _succeeded(self, text: str) -> None:
+        self._finish(True, text)
+
+    @Slot(str)
+    def _failed(self, text: str) -> None:
+        self._finish(False, text)
+
+    def _finish(self, ok: bool, text: str) -> None:
+        out = self._out
+        self.wait()
+        self.last_result = (ok, text)
+        self.done.emit(ok, text)
+        if ok:
+            offer_open_folder(self._parent, text, out if out.is_dir() else out.parent)
+        else:
+            QMessageBox.warning(self._parent, "Export failed", text)
+
+    def wait(self) -> None:
+        """Stop and join the worker thread (teardown)."""
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+            self._progress = None
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread.deleteLater()
+            self._thread = None
+        if self._worker is not None:
+            self._worker.deleteLater()
+            self._worker = None

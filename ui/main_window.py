@@ -1,0 +1,656 @@
+"""The main window: menus, the Officials / Hosts / Interpreters / Topics & Sites / Schedule
+tabs, and a status bar with what matters (counts, schedule version and saved state, last
+solve). Every profile and settings edit goes through the shared ``undo_stack``."""
+from __future__ import annotations
+
+import importlib.util
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_app.domain import PersonKind, Scenario
+from exchange_app.errors import ExchangeError, InputError, NotFoundError, Problem
+from exchange_app.services import Workspace, import_file
+from ui.dialogs.export import EXPORT_KINDS, ExportRunner, ask_target
+from ui.dialogs.import_report import ImportReport, ImportReportDialog
+from ui.dialogs.settings import ProgramSettingsDialog
+from ui.profiles.commands import ProgramSettingsCommand
+from ui.profiles.models import PLURAL
+from ui.profiles.tab import PeopleTab
+from ui.style import THEMES, apply_theme
+from ui.topics_sites import TopicsSitesTab
+
+ORG_NAME = "Exchange Scheduler"
+APP_NAME = "Exchange Scheduler"
+RECENT_KEY = "recent_databases"
+MAX_RECENT = 8
+TAB_TITLES = {PersonKind.OFFICIAL: "&Officials", PersonKind.HOST: "&Hosts", PersonKind.INTERPRETER: "I&nterpreters"}
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+# --------------------------------------------------------------------------- recent files
+
+
+def recent_databases(settings: QSettings | None = None) -> list[str]:
+    settings = settings or QSettings()
+    value = settings.value(RECENT_KEY, [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in (value or [])]
+
+
+def remember_database(url_or_path: str, settings: QSettings | None = None) -> None:
+    settings = settings or QSettings()
+    items = [x for x in recent_databases(settings) if x != url_or_path]
+    settings.setValue(RECENT_KEY, [url_or_path, *items][:MAX_RECENT])
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def open_database(db: str | None) -> tuple[Workspace, object | None]:
+    """Lock and open a database: returns (workspace, lock). Raises LockedError when another
+    app holds it (the lock is a no-op for PostgreSQL URLs)."""
+    from exchange_app.storage.lock import DatabaseLock
+
+    if db is None:
+        from exchange_app.storage.engine import default_database_path
+
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = str(path)
+    lock = DatabaseLock.acquire(db)
+    try:
+        ws = Workspace.open(db)
+    except BaseException:
+        lock.release()
+        raise
+    return ws, lock
+
+
+class ProgramChooser(QDialog):
+    """Pick one of the database's programs."""
+
+    def __init__(self, programs: list, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Choose a program")
+        self.list = QListWidget()
+        self.list.setAccessibleName("Programs")
+        for p in programs:
+            item = QListWidgetItem(f"{p.name}\n    {p.officials} officials · {p.hosts} hosts · "
+                                   f"{p.interpreters} interpreters · {p.versions} schedule versions")
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda _i: self.accept())
+        label = QLabel("This database holds several programs. &Open:")
+        label.setBuddy(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(520, 320)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, programs: list) -> int | None:
+        dlg = cls(programs, parent)
+        try:
+            if dlg.exec() != QDialog.DialogCode.Accepted or dlg.list.currentItem() is None:
+                return None
+            return dlg.list.currentItem().data(Qt.ItemDataRole.UserRole)
+        finally:
+            dlg.deleteLater()
+
+
+def pick_program(parent: QWidget | None, ws: Workspace) -> int | None:
+    """The program to show: the only one, or the staff's choice among several; None if none."""
+    programs = ws.programs()
+    if not programs:
+        return None
+    if len(programs) == 1:
+        return programs[0].id
+    return ProgramChooser.ask(parent, programs)
+
+
+# --------------------------------------------------------------------------- window
+
+
+class MainWindow(QMainWindow):
+    """The app's window over one program of one database (``program_id`` None: the database
+    holds no program yet and the window invites "Import scenario…")."""
+
+    program_changed = Signal(int)
+
+    def __init__(self, workspace: Workspace, program_id: int | None, parent: QWidget | None = None, *, lock=None):
+        super().__init__(parent)
+        self.ws = workspace
+        self.program_id = program_id
+        self.lock = lock
+        self.undo_stack = QUndoStack(self)
+        self.scenario: Scenario | None = None
+        self.revisions: dict = {}
+        self.people_tabs: dict[PersonKind, PeopleTab] = {}
+        self.topics_tab: TopicsSitesTab | None = None
+        self.schedule_tab: QWidget | None = None
+        self.schedule_actions: list[QAction] = []
+        self.exporter = ExportRunner(self)
+        self.setWindowTitle(APP_NAME)
+        self.setAccessibleName("Exchange Scheduler main window")
+
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        self.empty_page = self._build_empty_page()
+        self.pages.addWidget(self.empty_page)
+        self.tabs: QTabWidget | None = None
+
+        self._build_status_bar()
+        self._build_menus()
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_status())
+        self.resize(1280, 820)
+        self._show_program(program_id)
+
+    # ------------------------------------------------------------------ building
+    def _build_empty_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = QLabel("This database holds no program yet")
+        title.setObjectName("emptyTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel("Import a scenario file (exchange-scenario/1 JSON) to start a program.")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setWordWrap(True)
+        self.empty_import_button = QPushButton("&Import scenario…")
+        self.empty_import_button.setAccessibleName("Import scenario")
+        self.empty_import_button.clicked.connect(self.import_file_dialog)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        layout.addWidget(self.empty_import_button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        return page
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.program_label = QLabel()
+        self.counts_label = QLabel()
+        self.schedule_label = QLabel()
+        self.solve_label = QLabel()
+        for w, name in ((self.program_label, "Program"), (self.counts_label, "Counts"),
+                        (self.schedule_label, "Schedule version"), (self.solve_label, "Last solve")):
+            w.setAccessibleName(name)
+            bar.addPermanentWidget(w)
+        self.program_label.setObjectName("statusProgram")
+
+    def _action(self, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        action.setObjectName(name or text.replace("&", "").replace("…", "").strip().lower().replace(" ", "_"))
+        return action
+
+    def _build_menus(self) -> None:
+        menubar = self.menuBar()
+        K = QKeySequence.StandardKey
+        # File
+        file_menu = menubar.addMenu("&File")
+        self.new_db_action = self._action("&New database…", self.new_database, K.New)
+        self.open_db_action = self._action("&Open database…", self.open_database_dialog, K.Open)
+        file_menu.addAction(self.new_db_action)
+        file_menu.addAction(self.open_db_action)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self.import_action = self._action("&Import scenario or schedule…", self.import_file_dialog, "Ctrl+I",
+                                          name="import")
+        file_menu.addAction(self.import_action)
+        self.import_sheet_action = None
+        if _has_module("ui.dialogs.sheet_import"):
+            self.import_sheet_action = self._action("Import &people from spreadsheet…", self.import_sheet_dialog,
+                                                    name="import_people")
+            file_menu.addAction(self.import_sheet_action)
+        self.export_menu = file_menu.addMenu("&Export")
+        self.export_actions: dict[str, QAction] = {}
+        for kind in EXPORT_KINDS:
+            action = self._action(kind.label, lambda _checked=False, k=kind.key: self.export(k), name=f"export_{kind.key}")
+            self.export_menu.addAction(action)
+            self.export_actions[kind.key] = action
+        self.backups_action = None
+        if _has_module("ui.dialogs.backups"):
+            self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
+            file_menu.addAction(self.backups_action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, K.Quit, name="quit")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+        # Edit
+        edit_menu = menubar.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence(K.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence(K.Redo))
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.find_action = self._action("&Find…", self.focus_search, K.Find, name="find")
+        edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        self.settings_action = self._action("Program &settings…", self.edit_program_settings, name="program_settings")
+        self.settings_action.setMenuRole(QAction.MenuRole.NoRole)
+        edit_menu.addAction(self.settings_action)
+        self.switch_program_action = self._action("S&witch program…", self.switch_program, name="switch_program")
+        edit_menu.addAction(self.switch_program_action)
+        # View
+        view_menu = menubar.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        current = str(QSettings().value("theme", "system"))
+        self.theme_actions: dict[str, QAction] = {}
+        for theme, label in zip(THEMES, ("Follow &system", "&Light", "&Dark")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(theme == current)
+            action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[theme] = action
+        # Schedule (the board's actions, when the board is there)
+        self.schedule_menu = menubar.addMenu("&Schedule")
+        self.schedule_menu.menuAction().setVisible(False)
+        # Help
+        help_menu = menubar.addMenu("&Help")
+        self.about_action = self._action("&About Exchange Scheduler", self.about, name="about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+
+    # ------------------------------------------------------------------ program
+    def _show_program(self, program_id: int | None) -> None:
+        """Build the tabs for ``program_id`` (None: the empty page)."""
+        self.undo_stack.clear()
+        if self.tabs is not None:
+            self._dispose_schedule_tab()
+            self.pages.removeWidget(self.tabs)
+            self.tabs.deleteLater()
+            self.tabs = None
+        self.people_tabs = {}
+        self.topics_tab = None
+        self.program_id = program_id
+        has_program = program_id is not None
+        for action in (self.import_sheet_action, self.settings_action, *self.export_actions.values()):
+            if action is not None:
+                action.setEnabled(has_program)
+        self.switch_program_action.setEnabled(len(self.ws.programs()) > 1)
+        if not has_program:
+            self.scenario = None
+            self.pages.setCurrentWidget(self.empty_page)
+            self._update_status()
+            self._update_title()
+            return
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Program views")
+        self.tabs.setDocumentMode(True)
+        for kind in PersonKind:
+            tab = PeopleTab(kind, self.ws, program_id, self.undo_stack, self._data_changed)
+            tab.status_message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+            self.people_tabs[kind] = tab
+            self.tabs.addTab(tab, TAB_TITLES[kind])
+        self.topics_tab = TopicsSitesTab()
+        self.tabs.addTab(self.topics_tab, "&Topics && Sites")
+        self.schedule_tab = self._build_schedule_tab(program_id)
+        self.tabs.addTab(self.schedule_tab, "Sc&hedule")
+        self.pages.addWidget(self.tabs)
+        self.pages.setCurrentWidget(self.tabs)
+        self.reload()
+        self.program_changed.emit(program_id)
+
+    def _build_schedule_tab(self, program_id: int) -> QWidget:
+        self.schedule_actions = []
+        self.schedule_menu.clear()
+        self.schedule_menu.menuAction().setVisible(False)
+        if not _has_module("ui.board.schedule_tab"):
+            return self._schedule_placeholder("The schedule board is not part of this build yet.")
+        try:
+            from ui.board.schedule_tab import ScheduleTab
+        except ImportError as e:  # a broken installation: keep the profiles usable, say why
+            traceback.print_exc()
+            return self._schedule_placeholder(f"The schedule board could not be loaded: {e}")
+
+        tab = ScheduleTab(self.ws, program_id, self.undo_stack, self)
+        tab.status_changed.connect(self._schedule_status)
+        tab.dirty_changed.connect(lambda _dirty: self._update_status())
+        self.schedule_actions = list(tab.actions_for_menu())
+        for action in self.schedule_actions:
+            self.schedule_menu.addAction(action)
+        self.schedule_menu.menuAction().setVisible(bool(self.schedule_actions))
+        return tab
+
+    @staticmethod
+    def _schedule_placeholder(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        label.setAccessibleName("Schedule")
+        return label
+
+    def _dispose_schedule_tab(self) -> None:
+        tab = self.schedule_tab
+        self.schedule_tab = None
+        if tab is not None and hasattr(tab, "shutdown"):
+            tab.shutdown()
+        self.schedule_menu.clear()
+        self.schedule_actions = []
+
+    def reload(self) -> None:
+        """Re-read the program from the database into every tab."""
+        if self.program_id is None:
+            return
+        self.scenario = self.ws.load_scenario(self.program_id)
+        self.revisions = self.ws.person_revisions(self.program_id)
+        for tab in self.people_tabs.values():
+            tab.set_data(self.scenario, self.revisions)
+        if self.topics_tab is not None:
+            self.topics_tab.set_data(self.scenario)
+        self._update_status()
+        self._update_title()
+
+    def _data_changed(self, kind: PersonKind | None, person_id: str | None) -> None:
+        """A command changed the stored program: show the new state everywhere."""
+        self.reload()
+        tab = self.schedule_tab
+        if tab is not None and hasattr(tab, "reload") and not self._schedule_dirty():
+            tab.reload()
+
+    def _schedule_dirty(self) -> bool:
+        tab = self.schedule_tab
+        return bool(tab is not None and hasattr(tab, "has_unsaved_changes") and tab.has_unsaved_changes())
+
+    # ------------------------------------------------------------------ status
+    def _update_title(self) -> None:
+        name = self.scenario.program.name if self.scenario else "no program"
+        where = str(self.ws.path) if self.ws.path else self.ws.url
+        self.setWindowTitle(f"{name} — {Path(where).name if self.ws.path else where} — {APP_NAME}")
+
+    def _update_status(self) -> None:
+        if self.scenario is None or self.program_id is None:
+            self.program_label.setText("No program")
+            for w in (self.counts_label, self.schedule_label, self.solve_label):
+                w.clear()
+            return
+        sc = self.scenario
+        self.program_label.setText(sc.program.name)
+        self.counts_label.setText(f"{len(sc.officials)} officials · {len(sc.hosts)} hosts · "
+                                  f"{len(sc.interpreters)} interpreters")
+        versions = self.ws.schedule_versions(self.program_id)
+        if not versions:
+            text = "No schedule yet"
+        else:
+            latest = versions[-1] if versions[-1].number >= versions[0].number else versions[0]
+            text = f"Schedule v{latest.number} ({latest.source})"
+        text += " · unsaved changes" if self._schedule_dirty() else (" · saved" if versions else "")
+        self.schedule_label.setText(text)
+        solved = [v for v in versions if v.solver is not None]
+        if solved:
+            last = max(solved, key=lambda v: v.number)
+            s = last.solver
+            parts = [f"Last solve v{last.number}: {s.status}"]
+            if s.objective is not None:
+                parts.append(f"objective {s.objective:g}")
+            if s.bound is not None:
+                parts.append(f"bound {s.bound:g}")
+            if s.seconds is not None:
+                parts.append(f"{s.seconds:.1f} s")
+            self.solve_label.setText(", ".join(parts))
+        else:
+            self.solve_label.setText("Not solved yet")
+
+    def _schedule_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+        self._update_status()
+
+    # ------------------------------------------------------------------ file actions
+    @staticmethod
+    def ask_open_file(parent: QWidget, caption: str, filters: str) -> str | None:
+        """A file to open (tests monkeypatch this)."""
+        path, _ = QFileDialog.getOpenFileName(parent, caption, "", filters)
+        return path or None
+
+    @staticmethod
+    def ask_save_file(parent: QWidget, caption: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, caption, "", filters)
+        return path or None
+
+    def import_file_dialog(self) -> None:
+        path = self.ask_open_file(self, "Import scenario or schedule", "Scenario or schedule (*.json);;All files (*)")
+        if path:
+            self.import_path(Path(path))
+
+    def import_path(self, path: Path) -> ImportReport:
+        """Import a scenario (a new program, shown at once) or a schedule (a new version of
+        this program); shows and returns the report."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = import_file(self.ws, path, program=self.program_id)
+        except InputError as e:
+            report = ImportReport(str(path), False, f"Refused: {len(e.problems)} problem(s); nothing was imported.",
+                                  e.problems)
+        except ExchangeError as e:
+            report = ImportReport(str(path), False, f"Refused; nothing was imported. {e}", [])
+        else:
+            report = ImportReport(str(path), True, result.summary, [])
+            if result.kind == "scenario":
+                self._show_program(result.program_id)
+            else:
+                self._data_changed(None, None)
+                if self.schedule_tab is not None and hasattr(self.schedule_tab, "reload"):
+                    self.schedule_tab.reload()
+                self._update_status()
+        finally:
+            QApplication.restoreOverrideCursor()
+        ImportReportDialog.ask(self, report)
+        return report
+
+    def import_sheet_dialog(self) -> None:
+        if self.program_id is None:
+            return
+        path = self.ask_open_file(self, "Import people from spreadsheet", "Spreadsheets (*.xlsx *.csv)")
+        if not path:
+            return
+        from ui.dialogs.sheet_import import SheetImportDialog
+
+        result = SheetImportDialog.ask(self, self.ws, self.program_id, Path(path))
+        if result is not None:
+            self.undo_stack.clear()  # the import is not on the undo stack; earlier steps may no longer apply
+            self._data_changed(None, None)
+            self.statusBar().showMessage(result.summary, 8000)
+
+    def backups_dialog(self) -> None:
+        from ui.dialogs.backups import BackupsDialog
+
+        if BackupsDialog.ask(self, self.ws):
+            programs = self.ws.programs()
+            keep = self.program_id if any(p.id == self.program_id for p in programs) else pick_program(self, self.ws)
+            self._show_program(keep)
+
+    def export(self, kind: str) -> None:
+        if self.program_id is None or self.exporter.is_running():
+            return
+        from ui.dialogs.export import KINDS
+
+        out = ask_target(self, KINDS[kind], str(QSettings().value("last_export_dir", "")))
+        if out is None:
+            return
+        QSettings().setValue("last_export_dir", str(out if KINDS[kind].target == "folder" else out.parent))
+        self.exporter.start(self.ws, self.program_id, kind, out)
+
+    def new_database(self) -> None:
+        path = self.ask_save_file(self, "New program database", "Program database (*.db)")
+        if path:
+            if not path.endswith(".db") and "://" not in path:
+                path += ".db"
+            self.switch_database(path)
+
+    def open_database_dialog(self) -> None:
+        path = self.ask_open_file(self, "Open program database", "Program database (*.db *.sqlite);;All files (*)")
+        if path:
+            self.switch_database(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        items = recent_databases()
+        for i, db in enumerate(items):
+            action = self.recent_menu.addAction(f"&{i + 1} {db}")
+            action.triggered.connect(lambda _c=False, d=db: self.switch_database(d))
+        if not items:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def switch_database(self, db: str) -> bool:
+        """Open another database in this window (locks it; releases the current one)."""
+        if not self._may_leave():
+            return False
+        from exchange_app.errors import LockedError
+
+        try:
+            ws, lock = open_database(db)
+        except LockedError as e:
+            QMessageBox.warning(self, "Database in use", str(e))
+            return False
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Cannot open database", str(e))
+            return False
+        try:
+            program = pick_program(self, ws)
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Cannot open database", str(e))
+            ws.close()
+            if lock is not None:
+                lock.release()
+            return False
+        self._release_database()
+        self.ws, self.lock = ws, lock
+        remember_database(str(ws.path) if ws.path else db)
+        self._show_program(program)
+        return True
+
+    def _release_database(self) -> None:
+        self.exporter.wait()
+        self._dispose_schedule_tab()
+        if self.ws is not None:
+            self.ws.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    # ------------------------------------------------------------------ edit actions
+    def focus_search(self) -> None:
+        tab = self.tabs.currentWidget() if self.tabs is not None else None
+        if not isinstance(tab, PeopleTab):
+            tab = self.people_tabs.get(PersonKind.OFFICIAL)
+            if tab is None:
+                return
+            self.tabs.setCurrentWidget(tab)
+        tab.focus_search()
+
+    def edit_program_settings(self) -> None:
+        if self.program_id is None or self.scenario is None:
+            return
+        before = self.scenario.program
+        after = ProgramSettingsDialog.ask(self, before)
+        if after is None or after == before:
+            return
+        command = ProgramSettingsCommand(self.ws, self.program_id, before, after, self._data_changed, self._command_failed)
+        try:
+            command.apply()
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Settings not saved", str(e))
+            return
+        self.undo_stack.push(command)
+
+    def _command_failed(self, what: str, error: ExchangeError) -> None:
+        QMessageBox.warning(self, "Could not complete", f"{what}: {error}")
+
+    def switch_program(self) -> None:
+        programs = self.ws.programs()
+        if len(programs) < 2 or not self._may_leave():
+            return
+        chosen = ProgramChooser.ask(self, programs)
+        if chosen is not None and chosen != self.program_id:
+            self._show_program(chosen)
+
+    def set_theme(self, theme: str) -> None:
+        QSettings().setValue("theme", theme)
+        apply_theme(QApplication.instance(), theme)
+        self.theme_actions[theme].setChecked(True)
+
+    def about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version as package_version
+
+        try:
+            version = package_version("exchange-scheduler")
+        except PackageNotFoundError:
+            version = ""
+
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b> {version}<br>Schedules dialogue sessions between international "
+                          "election officials and U.S. election administrators.<br><br>"
+                          f"Database: {self.ws.url}")
+
+    # ------------------------------------------------------------------ closing
+    @staticmethod
+    def ask_unsaved_schedule(parent: QWidget) -> str:
+        """'save', 'discard' or 'cancel' (tests monkeypatch this)."""
+        answer = QMessageBox.question(
+            parent, "Unsaved schedule", "The schedule has changes that are not saved as a version yet. Save them?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+
+    def _may_leave(self) -> bool:
+        """Offer to save unsaved work; False when staff cancel."""
+        for tab in self.people_tabs.values():
+            if tab.editor.is_dirty():
+                self.tabs.setCurrentWidget(tab)
+                tab._offer_save()
+        if self._schedule_dirty():
+            choice = self.ask_unsaved_schedule(self)
+            if choice == "cancel":
+                return False
+            if choice == "save":
+                self.schedule_tab.save()
+        return True
+
+    def closeEvent(self, event) -> None:
+        if self.ws is None:
+            super().closeEvent(event)
+            return
+        if not self._may_leave():
+            event.ignore()
+            return
+        self._release_database()
+        self.ws = None
+        super().closeEvent(event)
