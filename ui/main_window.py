@@ -397,6 +397,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} — {Path(where).name if self.ws.path else where} — {APP_NAME}")
 
     def _update_status(self) -> None:
+        if self.ws is None:  # closed
+            return
         if self.scenario is None or self.program_id is None:
             self.program_label.setText("No program")
             for w in (self.counts_label, self.schedule_label, self.solve_label):
@@ -651,6 +653,7 @@ class MainWindow(QMainWindow):
         if not self._may_leave():
             event.ignore()
             return
+        self.undo_stack.clear()
         self._release_database()
         self.ws = None
         super().closeEvent(event)

@@ -1,0 +1,242 @@
+"""The main window: tabs, status bar, menus, import with a report, exports in a worker,
+program settings (undoable), Topics & Sites, theme, empty database."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtGui import QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication
+
+from exchange_app.domain import PersonKind
+from exchange_app.io.scenario_json import read_scenario
+from exchange_app.services import Workspace
+from ui.dialogs.import_report import ImportReport, ImportReportDialog
+from ui.dialogs.settings import ProgramSettingsDialog
+from ui.main_window import MainWindow, recent_databases, remember_database
+from ui.topics_sites import TopicsSitesTab, offsets_on_days, program_days
+
+
+@pytest.fixture
+def captured_reports(monkeypatch):
+    reports: list[ImportReport] = []
+    monkeypatch.setattr(ImportReportDialog, "ask", classmethod(lambda cls, parent, report: reports.append(report)))
+    return reports
+
+
+def _dump(ws: Workspace) -> tuple:
+    """Everything a test can compare: programs with counts, and each program's scenario."""
+    programs = ws.programs()
+    return tuple(programs), tuple(ws.load_scenario(p.id) for p in programs)
+
+
+def test_window_shows_tabs_status_and_menus(main_window, small_path):
+    scenario = read_scenario(small_path)
+    titles = [main_window.tabs.tabText(i).replace("&&", "\0").replace("&", "").replace("\0", "&")
+              for i in range(main_window.tabs.count())]
+    assert titles == ["Officials", "Hosts", "Interpreters", "Topics & Sites", "Schedule"]
+    assert main_window.program_label.text() == scenario.program.name
+    assert main_window.counts_label.text() == (f"{len(scenario.officials)} officials · {len(scenario.hosts)} hosts · "
+                                               f"{len(scenario.interpreters)} interpreters")
+    assert main_window.schedule_label.text() == "No schedule yet"
+    assert scenario.program.name in main_window.windowTitle()
+    for kind, tab in main_window.people_tabs.items():
+        assert tab.model.rowCount() == len(getattr(scenario, kind.value + "s"))
+    menus = [a.text().replace("&", "") for a in main_window.menuBar().actions() if a.isVisible()]
+    assert menus[:3] == ["File", "Edit", "View"] and menus[-1] == "Help"
+    assert main_window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert main_window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert main_window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert set(main_window.export_actions) == {"scenario", "schedule", "ics", "invitations", "itineraries", "spreadsheet"}
+
+
+def test_status_bar_shows_schedule_version_and_last_solve(main_window, small_workspace):
+    from exchange_app.domain import Schedule, SolverInfo
+
+    ws, pid = small_workspace
+    ws.save_schedule(pid, Schedule(sessions=[], solver=SolverInfo(status="feasible", objective=120, bound=130, seconds=2.5)),
+                     source="solve")
+    main_window.reload()
+    assert main_window.schedule_label.text().startswith("Schedule v1 (solve)")
+    assert "saved" in main_window.schedule_label.text()
+    assert main_window.solve_label.text() == "Last solve v1: feasible, objective 120, bound 130, 2.5 s"
+
+
+def test_import_bad_scenario_via_menu_reports_and_leaves_database_unchanged(
+        main_window, small_workspace, small_path, tmp_path, monkeypatch, captured_reports):
+    ws, pid = small_workspace
+    doc = json.loads(small_path.read_text("utf-8"))
+    doc["officials"][3]["email"] = "not-an-address"
+    topic = next(iter(doc["officials"][5]["interests"]))
+    doc["officials"][5]["interests"][topic] = 5
+    bad = tmp_path / "bad-scenario.json"
+    bad.write_text(json.dumps(doc), "utf-8")
+    before = _dump(ws)
+    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(bad)))
+
+    main_window.import_action.trigger()
+
+    assert len(captured_reports) == 1
+    report = captured_reports[0]
+    assert not report.ok and report.source == str(bad)
+    texts = [str(p) for p in report.problems]
+    assert any("officials[3] (o-0004), field 'email'" in t and "not a valid email address" in t for t in texts)
+    assert any(f"officials[5] (o-0006), field 'interests.{topic}': interest weight 5 is outside 1..3" in t for t in texts)
+    assert "nothing was imported" in report.summary
+    assert _dump(ws) == before
+    assert main_window.program_id == pid
+    # the dialog lists every problem
+    dialog = ImportReportDialog(report, main_window)
+    assert dialog.table.rowCount() == len(report.problems)
+    assert dialog.table.item(0, 0).text() == report.problems[0].record
+    dialog.deleteLater()
+
+
+def test_import_file_that_is_not_json(main_window, small_workspace, tmp_path, monkeypatch, captured_reports):
+    ws, _ = small_workspace
+    bad = tmp_path / "notes.json"
+    bad.write_text("this is { not json", "utf-8")
+    before = _dump(ws)
+    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(bad)))
+    main_window.import_action.trigger()
+    assert not captured_reports[0].ok
+    assert "is not valid JSON" in str(captured_reports[0].problems[0])
+    assert _dump(ws) == before
+
+
+def test_import_good_scenario_opens_the_new_program(main_window, small_workspace, tiny_path, monkeypatch, captured_reports):
+    ws, pid = small_workspace
+    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path)))
+    main_window.import_action.trigger()
+    assert captured_reports[0].ok
+    tiny = read_scenario(tiny_path)
+    assert main_window.program_id != pid
+    assert main_window.scenario == ws.load_scenario(main_window.program_id)
+    assert main_window.people_tabs[PersonKind.OFFICIAL].model.rowCount() == len(tiny.officials)
+    assert main_window.switch_program_action.isEnabled()
+
+
+def test_program_settings_are_saved_and_undoable(main_window, small_workspace, monkeypatch):
+    import dataclasses
+
+    ws, pid = small_workspace
+    before = ws.load_scenario(pid).program
+    after = dataclasses.replace(before, name="Autumn exchange", timezone="America/Denver", max_guests=5)
+    monkeypatch.setattr(ProgramSettingsDialog, "ask", classmethod(lambda cls, parent, program: after))
+    main_window.settings_action.trigger()
+    assert ws.load_scenario(pid).program == after
+    assert main_window.program_label.text() == "Autumn exchange"
+    assert main_window.undo_action.text() == "&Undo Change program settings"
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid).program == before
+    assert main_window.program_label.text() == before.name
+    main_window.redo_action.trigger()
+    assert ws.load_scenario(pid).program == after
+
+
+def test_settings_dialog_checks_time_zone_and_guests(qtbot, small_path):
+    program = read_scenario(small_path).program
+    dialog = ProgramSettingsDialog(program)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.isEnabled() and dialog.program() == program
+    dialog.timezone.setText("America/Atlantis")
+    assert not ok.isEnabled()
+    assert any(p.field == "timezone" and "unknown time zone 'America/Atlantis'" in p.message for p in dialog.problems())
+    assert dialog.timezone.property("invalid") is True
+    dialog.timezone.setText("America/Phoenix")
+    dialog.min_guests.setValue(7)
+    dialog.max_guests.setValue(4)
+    assert any("min_guests 7 is above max_guests 4" in p.message for p in dialog.problems())
+    dialog.max_guests.setValue(8)
+    dialog.organizer_email.setText("staff at example")
+    assert any(p.field == "organizer.email" for p in dialog.problems())
+    dialog.organizer_email.setText("staff@example.org")
+    assert ok.isEnabled()
+    assert dialog.program().timezone == "America/Phoenix" and dialog.program().organizer.email == "staff@example.org"
+
+
+def test_topics_and_sites_tab(qtmodeltester, main_window, small_path):
+    scenario = read_scenario(small_path)
+    tab = main_window.topics_tab
+    assert isinstance(tab, TopicsSitesTab)
+    qtmodeltester.check(tab.topics_model)
+    qtmodeltester.check(tab.sites_model)
+    assert tab.topics_model.rowCount() == len(scenario.topics)
+    first = scenario.topics[0]
+    row = next(r for r in range(tab.topics_model.rowCount()) if tab.topics_model.index(r, 1).data() == first.id)
+    interested = sum(1 for o in scenario.officials if first.id in o.interests)
+    assert tab.topics_model.index(row, 2).data().startswith(f"{interested} (")
+    assert tab.topics_model.index(row, 3).data() == str(sum(1 for h in scenario.hosts if first.id in h.expertise))
+    phoenix = next(r for r in range(tab.sites_model.rowCount()) if tab.sites_model.index(r, 1).data() == "phoenix-az")
+    assert tab.sites_model.index(phoenix, 3).data() == "UTC−07:00"
+
+
+def test_offsets_name_the_day_clocks_change():
+    from datetime import date
+
+    days = [date(2026, 10, 29), date(2026, 10, 30), date(2026, 11, 2)]
+    assert offsets_on_days("America/New_York", days) == "UTC−04:00, UTC−05:00 from Mon 02 Nov"
+    assert offsets_on_days("America/Phoenix", days) == "UTC−07:00"
+
+
+def test_export_scenario_runs_in_a_worker(main_window, small_workspace, tmp_path, monkeypatch, qtbot):
+    import ui.dialogs.export as export
+
+    ws, pid = small_workspace
+    out = tmp_path / "out" / "program.json"
+    out.parent.mkdir()
+    offered = []
+    monkeypatch.setattr(export, "ask_target", lambda parent, kind, start_dir="": out)
+    monkeypatch.setattr(export, "offer_open_folder", lambda parent, summary, folder: offered.append((summary, folder)))
+    monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
+    main_window.export_actions["scenario"].trigger()
+    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=20000)
+    assert main_window.exporter.last_result[0] is True
+    assert not main_window.exporter.is_running()
+    assert read_scenario(out) == ws.load_scenario(pid)
+    assert offered == [(f"Scenario written to {out}.", out.parent)]
+
+
+def test_failed_export_is_reported(main_window, tmp_path, monkeypatch, qtbot, message_boxes):
+    out = tmp_path / "schedule.json"  # there is no schedule yet
+    monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
+    main_window.export_actions["schedule"].trigger()
+    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=20000)
+    ok, text = main_window.exporter.last_result
+    assert not ok and text
+    assert ("warning", "Export failed", text) in message_boxes
+    assert not out.exists()
+
+
+def test_theme_choice_switches_palette(main_window):
+    app = QApplication.instance()
+    main_window.theme_actions["dark"].trigger()
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() < 100
+    main_window.theme_actions["light"].trigger()
+    assert app.palette().color(QPalette.ColorRole.Window).lightness() > 180
+
+
+def test_recent_databases_are_remembered_newest_first():
+    remember_database("/a.db")
+    remember_database("/b.db")
+    remember_database("/a.db")
+    assert recent_databases() == ["/a.db", "/b.db"]
+
+
+def test_empty_database_invites_import(qtbot, tmp_path, tiny_path, monkeypatch, captured_reports, message_boxes):
+    ws = Workspace.open(tmp_path / "empty.db")
+    window = MainWindow(ws, None)
+    qtbot.addWidget(window)
+    try:
+        assert window.pages.currentWidget() is window.empty_page
+        assert window.program_label.text() == "No program"
+        assert not window.export_actions["scenario"].isEnabled()
+        monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path)))
+        window.empty_import_button.click()
+        assert captured_reports[0].ok
+        assert window.program_id is not None and window.pages.currentWidget() is window.tabs
+        assert window.export_actions["scenario"].isEnabled()
+    finally:
+        window.close()
+        ws.close()
