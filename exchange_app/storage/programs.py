@@ -419,7 +419,11 @@ def replace_scenario(s: DbSession, program_id: int, sc: Scenario, *, user: str, 
 
 
 def delete_program(s: DbSession, program_id: int) -> None:
-    s.delete(program_row(s, program_id))
+    row = program_row(s, program_id)
+    # People first: their windows and host sites refer to the program's locations, which
+    # PostgreSQL may cascade away before it reaches the people.
+    s.execute(delete(PersonRow).where(PersonRow.program_id == program_id))
+    s.delete(row)
 
 
 # --------------------------------------------------------------------------- single people
