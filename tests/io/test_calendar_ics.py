@@ -53,7 +53,8 @@ def build_program() -> Scenario:
         locations=[Location(id=i, name=n, timezone=z) for i, n, z in SITES],
         slots=slots,
         officials=[Official(id=f"o-{k}", name=name, email=f"official{k}@example.org", country=c,
-                            organization=f"Commission {c}, \"{k}\"", languages=["en"])
+                            organization=f"Commission {c}, \"{k}\"", languages=["en"],
+                            interests={"tabulation": 2, "security": 1})
                    for k, (name, c) in enumerate(zip(TRICKY, ["IE", "VN", "RU", "AE", "TW", "DE"]), 1)],
         hosts=[Host(id=f"h-{i}", name=f"Host of {n}", email=f"host-{i}@example.gov", location=i,
                     organization="County", expertise=["tabulation", "security"], languages=["en"], virtual=True)
