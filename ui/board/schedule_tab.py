@@ -195,8 +195,7 @@ class ScheduleTab(QWidget):
         for d in doc.days:
             n = sum(1 for s in doc.schedule.sessions if doc.day_of_slot.get(s.slot) == d)
             self.day_combo.addItem(f"{day_label(d)} ({n} sessions)", d)
-        i = self.day_combo.findData(self.board_model.day)
-        self.day_combo.setCurrentIndex(max(i, 0))
+        self.day_combo.setCurrentIndex(max(self.day_index(self.board_model.day), 0))
         self.day_combo.blockSignals(False)
         self.zone_combo.blockSignals(True)
         self.zone_combo.clear()
@@ -208,6 +207,13 @@ class ScheduleTab(QWidget):
         self.zone_combo.addItem("UTC", "UTC")
         self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(self.board_model.display_zone), 0))
         self.zone_combo.blockSignals(False)
+
+    def day_index(self, day) -> int:
+        """Row of ``day`` in the day selector (-1 if none); findData cannot compare dates."""
+        for i in range(self.day_combo.count()):
+            if self.day_combo.itemData(i) == day:
+                return i
+        return -1
 
     def _day_picked(self, i: int) -> None:
         if i >= 0:
@@ -316,7 +322,7 @@ class ScheduleTab(QWidget):
         if s is None or s.slot not in doc.day_of_slot:
             return False
         day = doc.day_of_slot[s.slot]
-        i = self.day_combo.findData(day)
+        i = self.day_index(day)
         if i >= 0 and i != self.day_combo.currentIndex():
             self.day_combo.setCurrentIndex(i)
         index = self.board_model.index_of_session(session_id)

@@ -182,7 +182,7 @@ class UnassignedView(QTableView):
         if self._board_model is not None:
             self._board_model.begin_highlight(payload)
         try:
-            drag.exec(Qt.DropAction.MoveAction, Qt.DropAction.MoveAction)
+            drag.exec(Qt.DropAction.MoveAction | Qt.DropAction.CopyAction, Qt.DropAction.MoveAction)
         finally:
             if self._board_model is not None:
                 self._board_model.end_highlight()

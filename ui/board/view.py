@@ -152,7 +152,7 @@ class BoardView(QTableView):
         drag.setPixmap(self._drag_pixmap(payload))
         self.board.begin_highlight(payload)
         try:
-            drag.exec(Qt.DropAction.MoveAction, Qt.DropAction.MoveAction)
+            drag.exec(Qt.DropAction.MoveAction | Qt.DropAction.CopyAction, Qt.DropAction.MoveAction)
         finally:  # the drop's undo command already changed the schedule: nothing to remove here
             self.board.end_highlight()
 

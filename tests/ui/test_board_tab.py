@@ -1,0 +1,203 @@
+"""The Schedule tab on a real workspace: keyboard/menu equivalents of drags, save, reload,
+violations that select their session, the person view and re-optimize around a pin."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+
+from exchange_app import rules
+from exchange_app.services.solving import SolveOptions, solve_scenario
+from ui.board import commands
+from ui.board.changes import ChangesDialog
+from ui.board.picker import TargetPicker
+from ui.board.schedule_tab import ScheduleTab
+from ui.dialogs.solve import SolveDialog
+
+
+@pytest.fixture
+def tab(qtbot, small_workspace, message_boxes):
+    ws, pid = small_workspace
+    scenario = ws.load_scenario(pid)
+    outcome = solve_scenario(scenario, SolveOptions(time_limit=3, workers=1, seed=1))
+    ws.save_schedule(pid, outcome.schedule, "solve")
+    stack = QUndoStack()
+    widget = ScheduleTab(ws, pid, stack)
+    qtbot.addWidget(widget)
+    widget.resize(1500, 950)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.stack = stack
+    return widget
+
+
+def _select(tab: ScheduleTab, session: str, official: str | None = None) -> None:
+    assert tab.select_session(session)
+    if official is not None:
+        tab.board.setFocus()
+        while tab.board.current_official != official:
+            tab.board.step_official(1)
+
+
+def test_tab_contract_and_accessible_names(tab):
+    names = [a.text().replace("&", "") for a in tab.actions_for_menu()]
+    for wanted in ("Solve…", "Re-optimize around pins…", "Move to session…", "Unassign", "Save schedule"):
+        assert wanted in names
+    assert any(n.startswith("Pin") for n in names)
+    assert not tab.has_unsaved_changes()
+    assert tab.board.accessibleName() and tab.unassigned.accessibleName() and tab.day_combo.accessibleName()
+    assert tab.day_combo.count() == len(tab.document.days)
+
+
+def test_move_to_session_by_keyboard_lists_legal_targets_first(tab, monkeypatch):
+    doc = tab.document
+    low = doc.scenario.program.min_guests
+    source, official = next((s, o) for s in doc.schedule.sessions if len(s.officials) > low
+                            for o in s.officials if o not in s.pinned
+                            and any(not doc.why_not_join(o, t.id, leaving=s.id)
+                                    for t in doc.schedule.sessions if o not in t.officials))
+    _select(tab, source.id, official)
+    seen = {}
+
+    def pick(parent, title, prompt, choices):
+        seen["choices"] = choices
+        legal = [c for c in choices if not c.reasons and c.key is not None]
+        return legal[0] if legal else None
+
+    monkeypatch.setattr(TargetPicker, "ask", staticmethod(pick))
+    dirty = []
+    tab.dirty_changed.connect(dirty.append)
+    tab.move_action.trigger()
+    choices = seen["choices"]
+    order = [bool(c.reasons) for c in TargetPicker("t", "p", choices).choices]
+    assert order == sorted(order)  # legal first
+    illegal = [c for c in choices if c.reasons]
+    assert illegal and all(isinstance(c.reasons, str) for c in illegal)
+    target = next(c.key for c in choices if not c.reasons and c.key is not None)
+    assert official in doc.sessions[target].officials
+    assert dirty == [True] and tab.has_unsaved_changes()
+    tab.stack.undo()
+    assert official in doc.sessions[source.id].officials and dirty == [True, False]
+
+
+def test_unassign_pin_and_save_a_new_version(tab, small_workspace):
+    ws, pid = small_workspace
+    doc = tab.document
+    low = doc.scenario.program.min_guests
+    s = next(s for s in doc.schedule.sessions if len(s.officials) > low
+             and any(not doc.why_not_unassign(o, s.id) for o in s.officials))
+    official = next(o for o in s.officials if not doc.why_not_unassign(o, s.id))
+    _select(tab, s.id, official)
+    tab.pin_action.trigger()
+    assert official in doc.sessions[s.id].pinned
+    assert tab.pin_action.text().replace("&", "") == "Unpin official"
+    tab.pin_action.trigger()
+    assert official not in doc.sessions[s.id].pinned
+    tab.unassign_action.trigger()
+    assert official not in doc.sessions[s.id].officials
+    tab.pin_session_action.trigger()
+    assert set(doc.sessions[s.id].pinned) == set(doc.sessions[s.id].officials)
+    versions = len(ws.schedule_versions(pid))
+    number = tab.save()
+    assert number is not None and not tab.has_unsaved_changes()
+    info = ws.schedule_versions(pid)
+    assert len(info) == versions + 1 and any(v.number == number and v.source == "edit" for v in info)
+    stored = ws.load_schedule(pid)
+    assert official not in stored.sessions_by_id()[s.id].officials
+    assert set(stored.sessions_by_id()[s.id].pinned) == set(doc.sessions[s.id].officials)
+    assert tab.save() is None  # nothing new
+    tab.stack.undo()
+    assert tab.has_unsaved_changes()
+
+
+def test_violation_click_selects_its_session_and_person_view(tab, qtbot):
+    doc = tab.document
+    s = doc.schedule.sessions[-1]
+    # break a rule on purpose (insist), then find it in the check panel
+    official = next(o.id for o in doc.scenario.officials
+                    if o.id not in s.officials and doc.why_not_join(o.id, s.id))
+    tab.undo_stack.push(commands.move_official(doc, official, None, s.id, "test"))
+    tab.check_panel.refresh()
+    model = tab.check_panel.model
+    row = next(r for r in range(model.rowCount()) if model.violation(r).session == s.id)
+    other_day = next(d for d in doc.days if d != doc.day_of_slot[s.slot]) if len(doc.days) > 1 else None
+    if other_day is not None:
+        tab.day_combo.setCurrentIndex(tab.day_index(other_day))
+    tab.check_panel.table.clicked.emit(model.index(row, 1))
+    assert tab.board_model.day == doc.day_of_slot[s.slot]
+    assert tab.current_session() == s.id
+    assert "Check (" in tab.side.tabText(1)
+    tab.board.current_official = official
+    tab.itinerary_action.trigger()
+    assert tab.side.currentWidget() is tab.person_panel
+    assert tab.person_panel.model.person == official
+    rows = tab.person_panel.model.rowCount()
+    assert rows == len(doc.schedule.sessions_of(official))
+
+
+def test_reload_keeps_unsaved_edits_and_loads_new_versions(tab, small_workspace):
+    ws, pid = small_workspace
+    doc = tab.document
+    s = next(x for x in doc.schedule.sessions if not x.pinned)
+    tab.undo_stack.push(commands.set_pinned(doc, s.id, [s.officials[0]], True))
+    tab.reload()
+    assert s.officials[0] in doc.sessions[s.id].pinned and tab.has_unsaved_changes()
+    tab.stack.undo()
+    assert not tab.has_unsaved_changes()
+    tab.reload()
+    assert not tab.has_unsaved_changes()
+
+
+def _run_dialog(qtbot, monkeypatch, seconds: int):
+    """SolveDialog.ask replaced by the real dialog, started and waited for (no modal loop)."""
+    made = []
+
+    def ask(parent, scenario, options=None, previous=None, title="Solve", autostart=False):
+        options = SolveOptions(time_limit=seconds, workers=1, seed=2,
+                               keep_previous=bool(options and options.keep_previous))
+        dlg = SolveDialog(scenario, options, previous, title, parent)
+        made.append(dlg)
+        dlg.start()
+        qtbot.waitUntil(lambda: not dlg.is_running(), timeout=120_000)
+        assert dlg.use_button.isEnabled()
+        return dlg.outcome
+
+    monkeypatch.setattr(SolveDialog, "ask", staticmethod(ask))
+    return made
+
+
+def test_reoptimize_around_a_pin_keeps_the_pinned_official(tab, qtbot, monkeypatch):
+    doc = tab.document
+    s = max(doc.schedule.sessions, key=lambda x: len(x.officials))
+    official = s.officials[0]
+    tab.undo_stack.push(commands.set_pinned(doc, s.id, [official], True))
+    # staff also move someone, so the re-solve has something to reconsider
+    _run_dialog(qtbot, monkeypatch, 4)
+    shown = {}
+
+    def accept(parent, document, diff, new_sessions, summary=""):
+        shown["diff"] = diff
+        return True
+
+    monkeypatch.setattr(ChangesDialog, "ask", staticmethod(accept))
+    count = tab.undo_stack.count()
+    before = doc.schedule
+    tab.reoptimize_action.trigger()
+    assert "diff" in shown
+    assert tab.undo_stack.count() == count + 1
+    assert tab.undo_stack.text(count).startswith("Re-optimize around pins")
+    kept = [x for x in doc.schedule.sessions if x.host == s.host and x.slot == s.slot]
+    assert kept and official in kept[0].officials and official in kept[0].pinned
+    assert rules.check_schedule(doc.scenario, doc.schedule).ok
+    tab.stack.undo()
+    assert doc.schedule is before
+
+
+def test_reoptimize_can_be_discarded(tab, qtbot, monkeypatch):
+    doc = tab.document
+    _run_dialog(qtbot, monkeypatch, 2)
+    monkeypatch.setattr(ChangesDialog, "ask", staticmethod(lambda *a, **k: False))
+    before, count = doc.schedule, tab.undo_stack.count()
+    tab.reoptimize_action.trigger()
+    assert doc.schedule is before and tab.undo_stack.count() == count
+    assert "discarded" in tab.status.text()
