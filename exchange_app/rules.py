@@ -54,6 +54,7 @@ __all__ = [
     "why_not_join_all",
     "why_not_move",
     "why_not_move_all",
+    "why_not_leave",
 ]
 
 RULE_TITLES: dict[int, str] = {
@@ -339,12 +340,14 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
     return out
 
 
-def _session_counts(ctx: RuleContext, s: Session) -> list[Violation]:
+def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = None) -> list[Violation]:
     """Rules that depend on who is in the session: size, country mix, officials listed
-    twice (3) and officials pinned here but not in it (9)."""
+    twice (3) and officials pinned here but not in it (9). ``officials`` replaces the
+    session's own list (to judge an edit without copying the session)."""
     out: list[Violation] = []
     p = ctx.program
-    members = list(dict.fromkeys(s.officials))
+    listed = s.officials if officials is None else officials
+    members = list(dict.fromkeys(listed))
     n = len(members)
     if n < p.min_guests:
         out.append(Violation(3, "too-few-guests",
@@ -354,17 +357,20 @@ def _session_counts(ctx: RuleContext, s: Session) -> list[Violation]:
         out.append(Violation(3, "too-many-guests",
                              f"Session {s.id} ({ctx.when(s)}) has {n} officials; the program allows at most {p.max_guests}.",
                              s.id, None))
-    if n != len(s.officials):
+    if n != len(listed):
         for oid in members:
-            if s.officials.count(oid) > 1:
+            if listed.count(oid) > 1:
                 out.append(Violation(3, "listed-twice", f"{ctx.who(_OFFICIAL, oid)} is listed more than once in session {s.id}.",
                                      s.id, oid))
     by_country: dict[str, list[str]] = {}
+    crowded = False
     for oid in members:
         o = ctx.officials.get(oid)
         if o is not None:
-            by_country.setdefault(o.country, []).append(oid)
-    for country, ids in by_country.items():
+            same = by_country.setdefault(o.country, [])
+            same.append(oid)
+            crowded = crowded or len(same) > p.max_same_country
+    for country, ids in by_country.items() if crowded else ():
         if len(ids) > p.max_same_country:
             names = ", ".join(ctx.who(_OFFICIAL, x) for x in ids)
             out.append(Violation(3, "country-limit",
@@ -436,36 +442,38 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
     if person is None or not sessions:
         return []
     out: list[Violation] = []
-    who = ctx.who(kind, pid)
-    if kind is not _OFFICIAL:
-        who = f"{kind.value.capitalize()} {who}"
-    ordered = _chronological(ctx, sessions)
-    timed = [s for s in ordered if s.slot in ctx.slot_span]
+    ordered = _chronological(ctx, sessions) if len(sessions) > 1 else sessions
+    span = ctx.slot_span
+    timed = [s for s in ordered if s.slot in span]
     # 2: nobody in two sessions whose times overlap
+    overlapping = ctx.overlapping
     for j in range(1, len(timed)):
         b = timed[j]
-        near = ctx.overlapping[b.slot]
+        near = overlapping[b.slot]
         for a in timed[:j]:
             if a.slot in near:
                 out.append(Violation(2, "double-booked",
-                                     f"{who} is in two sessions at once: {a.id} ({ctx.when(a)}) and {b.id} ({ctx.when(b)}).",
-                                     b.id, pid, a.id))
+                                     f"{_who(ctx, kind, pid)} is in two sessions at once: {a.id} ({ctx.when(a)}) "
+                                     f"and {b.id} ({ctx.when(b)}).", b.id, pid, a.id))
     # 7: limits
     limit = ctx.max_sessions(person)
     if len(ordered) > limit:
         out.append(Violation(7, "max-sessions",
-                             f"{who} is in {len(ordered)} sessions; their limit is {limit}.", None, pid))
+                             f"{_who(ctx, kind, pid)} is in {len(ordered)} sessions; their limit is {limit}.", None, pid))
     per_day = ctx.max_per_day(person)
-    days: dict[date, list[Session]] = {}
-    for s in timed:
-        days.setdefault(ctx.slot_day[s.slot], []).append(s)
-    for day, ss in days.items():
-        if len(ss) > per_day:
-            out.append(Violation(7, "max-per-day",
-                                 f"{who} is in {len(ss)} sessions on {day:%a %d %b %Y} ({', '.join(s.id for s in ss)}); "
-                                 f"their limit is {per_day} a day.", None, pid, day.isoformat()))
+    if len(timed) > per_day:
+        days: dict[date, list[Session]] = {}
+        slot_day = ctx.slot_day
+        for s in timed:
+            days.setdefault(slot_day[s.slot], []).append(s)
+        for day, ss in days.items():
+            if len(ss) > per_day:
+                out.append(Violation(7, "max-per-day",
+                                     f"{_who(ctx, kind, pid)} is in {len(ss)} sessions on {day:%a %d %b %Y} "
+                                     f"({', '.join(s.id for s in ss)}); their limit is {per_day} a day.",
+                                     None, pid, day.isoformat()))
     # 8: an official meets the same host at most once
-    if kind is _OFFICIAL:
+    if kind is _OFFICIAL and len(ordered) > 1:
         first: dict[str, Session] = {}
         for s in ordered:
             earlier = first.get(s.host)
@@ -473,9 +481,14 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                 first[s.host] = s
             else:
                 out.append(Violation(8, "same-host-twice",
-                                     f"{who} meets {ctx.who(_HOST, s.host)} twice: in {earlier.id} ({ctx.when(earlier)}) "
-                                     f"and in {s.id} ({ctx.when(s)}).", s.id, pid, earlier.id))
+                                     f"{_who(ctx, kind, pid)} meets {ctx.who(_HOST, s.host)} twice: in {earlier.id} "
+                                     f"({ctx.when(earlier)}) and in {s.id} ({ctx.when(s)}).", s.id, pid, earlier.id))
     return out
+
+
+def _who(ctx: RuleContext, kind: PersonKind, pid: str) -> str:
+    who = ctx.who(kind, pid)
+    return who if kind is _OFFICIAL else f"{kind.value.capitalize()} {who}"
 
 
 def _pin_violation(ctx: RuleContext, pin, kept: bool, at: Session | None) -> list[Violation]:
@@ -620,16 +633,24 @@ class _OfficialView:
     official: str
     mine: list[Session] = field(default_factory=list)
     pin_sessions: dict[tuple[str, str], Session] = field(default_factory=dict)
+    _before: list[Violation] | None = None
+
+    def before(self, ctx: RuleContext) -> list[Violation]:
+        """The official's own cross-session violations and broken pins now."""
+        if self._before is None:
+            self._before = _person_across(ctx, _OFFICIAL, self.official, self.mine)
+            self._before += _pins_of(ctx, self.official, self.mine, self.pin_sessions)
+        return self._before
 
 
 def _scan_for_official(ctx: RuleContext, schedule: Schedule, oid: str) -> _OfficialView:
     view = _OfficialView(oid)
     wanted = {(p.host, p.slot) for p in ctx.pins_by_official.get(oid, ())}
-    for s in schedule.sessions:
-        if oid in s.officials:
-            view.mine.append(s)
-        if wanted and (s.host, s.slot) in wanted:
-            view.pin_sessions.setdefault((s.host, s.slot), s)
+    view.mine = [s for s in schedule.sessions if oid in s.officials]
+    if wanted:
+        for s in schedule.sessions:
+            if (s.host, s.slot) in wanted:
+                view.pin_sessions.setdefault((s.host, s.slot), s)
     return view
 
 
@@ -641,35 +662,90 @@ def _pins_of(ctx: RuleContext, oid: str, mine: list[Session], at: dict) -> list[
     return out
 
 
+def _across_may_change(ctx: RuleContext, oid: str, mine: list[Session], joined: Session,
+                       left: Session | None) -> bool:
+    """False when joining ``joined`` (and leaving ``left``) cannot add a cross-session
+    violation for the official: no overlap with ``joined``, limits kept, no second
+    meeting with its host, and no other meeting with the left host to re-attribute."""
+    person = ctx.officials.get(oid)
+    if person is None:
+        return False
+    if len(mine) > ctx.max_sessions(person):
+        return True
+    near = ctx.overlapping.get(joined.slot)
+    day = ctx.slot_day.get(joined.slot)
+    same_day = 0
+    for s in mine:
+        if s is joined:
+            continue
+        if s.host == joined.host or (left is not None and s.host == left.host):
+            return True
+        if near is not None and s.slot in near:
+            return True
+        if day is not None and ctx.slot_day.get(s.slot) == day:
+            same_day += 1
+    return day is not None and same_day + 1 > ctx.max_per_day(person)
+
+
 def _join(ctx: RuleContext, view: _OfficialView, target: Session, left: Session | None) -> list[Violation]:
+    """New violations if the official joins ``target`` after leaving ``left``.
+
+    Equal to ``check(edited) - check(now)`` by key: only the parts that the edit can
+    change are recomputed, and "now" only when the edited side has any violation.
+    """
     oid = view.official
     if left is not None and oid not in left.officials:
         left = None
     if left is target:  # leaving a session for the same session: it keeps the official once
         left = None
-        new_left = None
-        new_target = replace(target, officials=[*(x for x in target.officials if x != oid), oid])
+        target_after = [*(x for x in target.officials if x != oid), oid]
     else:
-        new_left = replace(left, officials=[x for x in left.officials if x != oid]) if left is not None else None
-        new_target = replace(target, officials=[*target.officials, oid])
+        target_after = [*target.officials, oid]
+    left_after = [x for x in left.officials if x != oid] if left is not None else None
 
-    before: list[Violation] = []
-    after: list[Violation] = []
-    for old, new in ((target, new_target), (left, new_left)):
-        if old is None:
-            continue
-        before += _session_counts(ctx, old)
-        after += _session_counts(ctx, new)
-        if oid in old.officials:
-            before += _official_in_session(ctx, old, oid)
-        if oid in new.officials:
-            after += _official_in_session(ctx, new, oid)
-    new_mine = [s for s in view.mine if s is not target and s is not left] + [new_target]
-    before += _person_across(ctx, _OFFICIAL, oid, view.mine)
-    after += _person_across(ctx, _OFFICIAL, oid, new_mine)
+    after = _session_counts(ctx, target, target_after)
+    after += _official_in_session(ctx, target, oid)  # does not depend on who else is there
+    if left is not None:
+        after += _session_counts(ctx, left, left_after)
+    new_mine = [s for s in view.mine if s is not target and s is not left]
+    new_mine.append(target)
+    if _across_may_change(ctx, oid, new_mine, target, left):
+        after += _person_across(ctx, _OFFICIAL, oid, new_mine)
     if oid in ctx.pins_by_official:
-        before += _pins_of(ctx, oid, view.mine, view.pin_sessions)
         after += _pins_of(ctx, oid, new_mine, view.pin_sessions)
+    if not after:
+        return []
+
+    before = _session_counts(ctx, target)
+    if oid in target.officials:
+        before += _official_in_session(ctx, target, oid)
+    if left is not None:
+        before += _session_counts(ctx, left)
+        before += _official_in_session(ctx, left, oid)
+    before += view.before(ctx)
+    return _new(before, after)
+
+
+def why_not_leave(ctx: RuleContext, schedule: Schedule, official_id: str, session_id: str) -> list[Violation]:
+    """What would break if ``official_id`` left session ``session_id`` (to be unassigned):
+    too few guests, a pin no longer kept, a pinned place emptied. ``[]`` = legal.
+
+    Raises :class:`NotFoundError` if ``session_id`` is not in the schedule.
+    """
+    left = next((s for s in schedule.sessions if s.id == session_id), None)
+    if left is None:
+        raise NotFoundError(f"session {session_id!r} is not in the schedule")
+    if official_id not in left.officials:
+        return []
+    view = _scan_for_official(ctx, schedule, official_id)
+    new_mine = [s for s in view.mine if s is not left]
+    after = _session_counts(ctx, left, [x for x in left.officials if x != official_id])
+    after += _pins_of(ctx, official_id, new_mine, view.pin_sessions)
+    if any(s.host == left.host for s in new_mine):  # a second meeting with this host is re-attributed
+        after += _person_across(ctx, _OFFICIAL, official_id, new_mine)
+    if not after:
+        return []
+    before = _session_counts(ctx, left) + view.before(ctx)
     return _new(before, after)
 
 

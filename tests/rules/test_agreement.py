@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from exchange_app.domain import Forbidden, Mode, Pin, Slot
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.rules import (
-    RuleContext, check_schedule, why_not_join, why_not_join_all, why_not_move, why_not_move_all,
+    RuleContext, check_schedule, why_not_join, why_not_join_all, why_not_leave, why_not_move, why_not_move_all,
 )
 from tests.rules import test_checker
 from tests.rules.greedy import greedy_schedule
@@ -141,7 +142,8 @@ def random_edit(data, sc, schedule) -> str:
     return "nothing"
 
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# RULES_EXAMPLES=5000 for a longer hunt
+SETTINGS = settings(max_examples=int(os.environ.get("RULES_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -199,6 +201,24 @@ def test_why_not_join_agrees_with_checking_the_edited_schedule(data):
     assert keys(answer) == after - before
     assert {v.rule for v in answer} == {k[0] for k in after - before}
     assert keys(why_not_join_all(ctx, schedule, oid, leaving=leaving)[target]) == after - before
+
+
+@SETTINGS
+@given(st.data())
+def test_why_not_leave_agrees_with_checking_the_edited_schedule(data):
+    sc, ctx, base = program(data.draw(st.booleans(), label="roomy"))
+    schedule = copy.deepcopy(base)
+    for _ in range(data.draw(st.integers(0, 2), label="edits before")):
+        random_edit(data, sc, schedule)
+    session = data.draw(st.sampled_from(schedule.sessions), label="session")
+    oid = data.draw(st.sampled_from([*session.officials, sc.officials[0].id]), label="official")
+
+    before = keys(check_schedule(sc, schedule, ctx).violations)
+    edited = copy.deepcopy(schedule)
+    left = next(s for s in edited.sessions if s.id == session.id)
+    left.officials[:] = [x for x in left.officials if x != oid]
+    after = keys(check_schedule(sc, edited, ctx).violations)
+    assert keys(why_not_leave(ctx, schedule, oid, session.id)) == after - before
 
 
 @SETTINGS

@@ -5,7 +5,9 @@ import pytest
 
 from exchange_app.domain import Pin
 from exchange_app.errors import NotFoundError
-from exchange_app.rules import RuleContext, why_not_join, why_not_join_all, why_not_move, why_not_move_all
+from exchange_app.rules import (
+    RuleContext, why_not_join, why_not_join_all, why_not_leave, why_not_move, why_not_move_all,
+)
 from tests.rules.helpers import make_scenario, make_schedule, session
 
 
@@ -151,3 +153,12 @@ def test_move_all_answers_for_every_slot(roomy):
     for slot, vs in answers.items():
         assert got(vs) == got(why_not_move(ctx, sch, "S3", slot))
     assert answers["d1-16"] == []
+
+
+def test_leaving_for_the_unassigned_list(roomy):
+    sc, ctx, sch = roomy
+    assert got(why_not_leave(ctx, sch, "o1", "S1")) == {
+        (3, "too-few-guests", "S1", None), (9, "pin-not-kept", "S1", "o1"), (9, "pinned-not-in-session", "S1", "o1")}
+    session(sch, "S3").officials.append("o7")
+    assert why_not_leave(ctx, sch, "o1", "S3") == []
+    assert why_not_leave(ctx, sch, "o5", "S3") == []  # not there: nothing changes
