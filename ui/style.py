@@ -19,7 +19,9 @@ def system_is_dark() -> bool:
 
 def dark_palette() -> QPalette:
     p = QPalette()
-    window, base, alt, text = QColor(45, 47, 51), QColor(30, 32, 35), QColor(38, 40, 44), QColor(225, 228, 232)
+    # fields and tables a little lighter than the window: Fusion outlines check boxes with a
+    # darker shade of the window colour, which must stand out against the base colour
+    window, base, alt, text = QColor(40, 42, 46), QColor(56, 59, 64), QColor(62, 65, 70), QColor(228, 231, 235)
     disabled = QColor(128, 132, 138)
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
         p.setColor(group, QPalette.ColorRole.Window, window)

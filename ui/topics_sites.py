@@ -123,6 +123,7 @@ def _table(model: RowsModel, name: str) -> QTableView:
     view.setTabKeyNavigation(False)
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     return view
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -113,6 +114,8 @@ class PersonEditor(QWidget):
         self.per_day_spin = LimitSpin("Maximum sessions per day")
         for s in (self.min_spin, self.max_spin, self.per_day_spin):
             s.valueChanged.connect(self._changed)
+            s.setMinimumWidth(self.fontMetrics().horizontalAdvance("program default (00)") + 40)
+            s.setMaximumWidth(s.minimumWidth() + 40)
 
         # interests (officials): topic (checkable) and weight 1..3
         self.interests = QTableWidget(0, 2)
@@ -124,6 +127,7 @@ class PersonEditor(QWidget):
         self.interests.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.interests.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.interests.setTabKeyNavigation(False)
+        self.interests.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.interests.itemChanged.connect(self._interest_changed)
         # expertise (hosts): checkable topics
         self.expertise = QListWidget()
@@ -185,30 +189,30 @@ class PersonEditor(QWidget):
             form.addRow(self._label("Sit&e:", self.site_combo), self.site_combo)
             form.addRow("", self.virtual_check)
         form.addRow(self._label("L&anguages:", self.languages_edit), self.languages_edit)
-        limits = QHBoxLayout()
         if kind == PersonKind.OFFICIAL:
-            limits.addWidget(self._label("Mi&n:", self.min_spin))
-            limits.addWidget(self.min_spin)
-        limits.addWidget(self._label("Ma&x:", self.max_spin))
-        limits.addWidget(self.max_spin)
-        limits.addWidget(self._label("Per da&y:", self.per_day_spin))
-        limits.addWidget(self.per_day_spin)
-        limits.addStretch(1)
-        form.addRow("Sessions:", limits)
+            form.addRow(self._label("Mi&nimum sessions:", self.min_spin), self.min_spin)
+        form.addRow(self._label("Ma&ximum sessions:", self.max_spin), self.max_spin)
+        form.addRow(self._label("Most per da&y:", self.per_day_spin), self.per_day_spin)
 
-        body = QVBoxLayout()
-        body.addWidget(self.heading)
-        body.addLayout(form)
+        # identity and limits on the left, topics on the right, availability below
+        body = QGridLayout()
+        body.addWidget(self.heading, 0, 0, 1, 2)
+        topics_box = None
         if kind == PersonKind.OFFICIAL:
-            box = QGroupBox("&Interests")
-            QVBoxLayout(box).addWidget(self.interests)
-            self.interests.setMinimumHeight(180)
-            body.addWidget(box)
+            topics_box = QGroupBox("&Interests")
+            QVBoxLayout(topics_box).addWidget(self.interests)
+            self.interests.setMinimumHeight(160)
         if kind == PersonKind.HOST:
-            box = QGroupBox("E&xpertise")
-            QVBoxLayout(box).addWidget(self.expertise)
-            self.expertise.setMinimumHeight(140)
-            body.addWidget(box)
+            topics_box = QGroupBox("E&xpertise")
+            QVBoxLayout(topics_box).addWidget(self.expertise)
+            self.expertise.setMinimumHeight(160)
+        if topics_box is not None:
+            body.addLayout(form, 1, 0)
+            body.addWidget(topics_box, 1, 1)
+            body.setColumnStretch(0, 1)
+            body.setColumnStretch(1, 1)
+        else:
+            body.addLayout(form, 1, 0, 1, 2)
         avail = QGroupBox("Availability (local time)")
         av = QVBoxLayout(avail)
         av.addWidget(self.timeline)
@@ -221,8 +225,8 @@ class PersonEditor(QWidget):
         buttons.addStretch(1)
         row.addLayout(buttons)
         av.addLayout(row)
-        body.addWidget(avail)
-        body.addStretch(1)
+        body.addWidget(avail, 2, 0, 1, 2)
+        body.setRowStretch(3, 1)
 
         inner = QWidget()
         inner.setLayout(body)
@@ -231,12 +235,13 @@ class PersonEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         actions = QHBoxLayout()
-        actions.addWidget(self.problems_label, 1)
-        actions.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
-        actions.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        actions.addStretch(1)
+        actions.addWidget(self.revert_button)
+        actions.addWidget(self.save_button)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll, 1)
+        outer.addWidget(self.problems_label)
         outer.addLayout(actions)
         self.setEnabled(False)
         self._update_buttons()
@@ -366,7 +371,12 @@ class PersonEditor(QWidget):
         a, b = w.start.astimezone(z), w.end.astimezone(z)
         end = f"{b:%H:%M}" if b.date() == a.date() else f"{b:%a %d %b %H:%M}"
         sites = self._scenario.locations_by_id()
-        where = sites[w.location].name if w.location in sites else (w.location or "anywhere")
+        if w.location:
+            where = sites[w.location].name if w.location in sites else w.location
+        elif self.kind == PersonKind.HOST and self.site_combo.currentData() in sites:
+            where = f"{sites[self.site_combo.currentData()].name} (their site)"
+        else:
+            where = "anywhere"
         return f"{a:%a %d %b %H:%M}–{end} {zone_abbrev(a)} · {where}"
 
     def _person_for_zone(self) -> Person | None:
@@ -383,7 +393,10 @@ class PersonEditor(QWidget):
         self.windows_list.clear()
         if self._scenario is not None:
             for w in self._windows:
-                self.windows_list.addItem(self._window_text(w))
+                item = QListWidgetItem(self._window_text(w))
+                site = w.location or (self.site_combo.currentData() if self.kind == PersonKind.HOST else None)
+                item.setIcon(self.timeline.site_icon(site))
+                self.windows_list.addItem(item)
             self.timeline.set_data(self._person_for_zone(), self._windows, self._scenario)
             self.zone_note.setText(
                 "Each window is shown in the local time of its site"

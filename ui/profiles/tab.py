@@ -28,6 +28,10 @@ from ui.profiles.commands import DeletePersonCommand, SavePersonCommand
 from ui.profiles.editor import TITLES, PersonEditor
 from ui.profiles.models import ID_ROLE, PLURAL, PeopleFilterProxy, PeopleTableModel, people_of, person_rows
 
+# starting column widths in "M" widths (staff can drag them)
+COLUMN_EMS = {"Name": 12, "Country": 5, "Languages": 6.5, "Organization": 13, "Delegation": 6, "Interests": 22,
+              "Sessions": 6, "Id": 5, "Site": 14, "Expertise": 22, "Virtual": 4.5, "Sites": 22}
+
 ID_PREFIX = {PersonKind.OFFICIAL: "o-", PersonKind.HOST: "h-", PersonKind.INTERPRETER: "i-"}
 
 
@@ -98,10 +102,14 @@ class PeopleTab(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setMinimumSectionSize(self.fontMetrics().height() + 4)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setDefaultSectionSize(120)
+        em = self.fontMetrics().horizontalAdvance("M")
+        for column, name in enumerate(self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(self.model.columnCount())):
+            header.resizeSection(column, max(int(em * COLUMN_EMS.get(name, 8)), header.sectionSizeHint(column)))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.search.textChanged.connect(self._search_changed)
 
@@ -140,8 +148,8 @@ class PeopleTab(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
@@ -151,6 +159,13 @@ class PeopleTab(QWidget):
         QWidget.setTabOrder(self.duplicate_button, self.delete_button)
         QWidget.setTabOrder(self.delete_button, self.editor.id_edit)
         self._update_buttons()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_sized", False):  # first show: give the table a fair share
+            self._sized = True
+            total = self.splitter.width()
+            self.splitter.setSizes([int(total * 0.45), total - int(total * 0.45)])
 
     # ------------------------------------------------------------------ data
     def set_data(self, scenario: Scenario, revisions: dict) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from exchange_app.domain import Host, Person, Scenario, Slot, Window, zone
@@ -105,6 +105,8 @@ class AvailabilityTimeline(QWidget):
     def set_data(self, person: Person | None, windows: list[Window], scenario: Scenario) -> None:
         zones = [window_zone(w, person, scenario) for w in windows]
         self._bars = layout_bars(windows, zones)
+        if isinstance(person, Host):  # a host's window without a site is at their site
+            self._bars = [Bar(b.window, b.day, b.start_h, b.end_h, b.site or person.location, b.text) for b in self._bars]
         hz = home_zone(person, scenario, windows)
         self._slot_zone = hz
         bands: dict[date, list[tuple[float, float]]] = {}
@@ -132,6 +134,19 @@ class AvailabilityTimeline(QWidget):
         self.updateGeometry()
         self.update()
 
+    def site_icon(self, site: str | None) -> QIcon:
+        """A swatch in the site's bar colour (the legend beside the window list)."""
+        size = max(10, QFontMetrics(self.font()).height() - 4)
+        pix = QPixmap(size, size)
+        pix.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self._site_color.get(site, self._site_color.get(None, QColor("#6b7785"))))
+        p.drawRoundedRect(0, 0, size, size, 3, 3)
+        p.end()
+        return QIcon(pix)
+
     def set_selected(self, window: int) -> None:
         self._selected = window
         self.update()
@@ -152,7 +167,7 @@ class AvailabilityTimeline(QWidget):
 
     def sizeHint(self) -> QSize:
         row_h, label_w, header_h = self._metrics()
-        return QSize(label_w + 16 * 28, header_h + row_h * max(1, len(self._days)) + 4)
+        return QSize(label_w + 16 * 28, header_h + row_h * max(1, len(self._days)) + 6)
 
     def minimumSizeHint(self) -> QSize:
         row_h, label_w, header_h = self._metrics()
@@ -169,6 +184,8 @@ class AvailabilityTimeline(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
         row_h, label_w, header_h = self._metrics()
+        if self._days:  # fill the height we were given, so no day is ever cut off
+            row_h = max(QFontMetrics(self.font()).height() + 2, (self.height() - header_h - 2) / len(self._days))
         lo, hi = self._hours
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         text_pen = QPen(pal.color(QPalette.ColorRole.Text))
@@ -195,7 +212,7 @@ class AvailabilityTimeline(QWidget):
             for a, b in self._slot_bands.get(day, []):
                 x0, x1 = self._x(max(a, lo), label_w), self._x(min(b, hi), label_w)
                 if x1 > x0:
-                    p.fillRect(QRectF(x0, y + 1, x1 - x0, row_h - 2), band)
+                    p.fillRect(QRectF(x0 + 1, y + 1, max(1.0, x1 - x0 - 2), row_h - 2), band)
             p.setPen(QPen(grid, 1))
             p.drawLine(label_w, int(y + row_h), self.width(), int(y + row_h))
         day_row = {d: i for i, d in enumerate(self._days)}
