@@ -383,8 +383,8 @@ class MainWindow(QMainWindow):
         """A command changed the stored program: show the new state everywhere."""
         self.reload()
         tab = self.schedule_tab
-        if tab is not None and hasattr(tab, "reload") and not self._schedule_dirty():
-            tab.reload()
+        if tab is not None and hasattr(tab, "reload"):
+            tab.reload()  # the board keeps its unsaved edits and re-checks them
 
     def _schedule_dirty(self) -> bool:
         tab = self.schedule_tab
@@ -469,9 +469,6 @@ class MainWindow(QMainWindow):
                 self._show_program(result.program_id)
             else:
                 self._data_changed(None, None)
-                if self.schedule_tab is not None and hasattr(self.schedule_tab, "reload"):
-                    self.schedule_tab.reload()
-                self._update_status()
         finally:
             QApplication.restoreOverrideCursor()
         ImportReportDialog.ask(self, report)

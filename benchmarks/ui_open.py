@@ -1,0 +1,129 @@
+"""How long the desktop app takes to open a large program and show its window.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_open.py [--size large] [--repeat 3]
+
+Generates a scenario (``--size large`` = 600 officials) into a temp database, then times,
+in a fresh process per run: locking and opening the database, building the main window
+(all tabs, the schedule board included when it is installed) and showing it until the
+first paint. Target: under 2 s for ``large``. The board's own figures are in
+``benchmarks/ui_board.py``. Prints figures only; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
+
+
+def one_run(db: str) -> dict:
+    """Runs in the child process: time from nothing to a painted main window."""
+    t0 = time.perf_counter()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    from ui.app import make_application
+    from ui.main_window import MainWindow, open_database, pick_program
+
+    app = make_application()
+    t_imports = time.perf_counter()
+    ws, lock = open_database(db)
+    pid = pick_program(None, ws)
+    t_open = time.perf_counter()
+    timings: dict[str, float] = {}
+    build_schedule = MainWindow._build_schedule_tab
+
+    def timed_schedule(self, program_id):
+        t = time.perf_counter()
+        try:
+            return build_schedule(self, program_id)
+        finally:
+            timings["schedule tab"] = time.perf_counter() - t
+
+    MainWindow._build_schedule_tab = timed_schedule
+    window = MainWindow(ws, pid, lock=lock)
+    t_built = time.perf_counter()
+    window.resize(1440, 900)
+    window.show()
+    app.processEvents()
+    window.grab()  # forces a full paint of the visible tab
+    t_shown = time.perf_counter()
+    officials = len(window.scenario.officials)
+    window.close()
+    return {
+        "officials": officials,
+        "imports+app": t_imports - t0,
+        "lock+open db": t_open - t_imports,
+        "build window": t_built - t_open,
+        "  of which schedule tab": timings.get("schedule tab", 0.0),
+        "show+paint": t_shown - t_built,
+        "total": t_shown - t0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large", "xl"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(one_run(args.child)))
+        return 0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scenario = Path(tmp) / f"{args.size}.json"
+        subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", str(args.seed), "--out", str(scenario)],
+                       check=True)
+        db = Path(tmp) / "bench.db"
+        sys.path.insert(0, str(ROOT))
+        from exchange_app.services import Workspace, import_file
+
+        with Workspace.open(db) as ws:
+            import_file(ws, scenario)
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                   XDG_DATA_HOME=str(Path(tmp) / "data"))
+        runs = []
+        for _ in range(args.repeat):
+            out = subprocess.run([sys.executable, __file__, "--child", str(db)], env=env, cwd=ROOT,
+                                 capture_output=True, text=True, check=True)
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print(f"ui_open: --size {args.size} ({runs[0]['officials']} officials), {args.repeat} fresh processes")
+    print(f"machine: {machine()}; the machine is shared, so figures are noisy")
+    for key in runs[0]:
+        if key == "officials":
+            continue
+        values = [r[key] for r in runs]
+        print(f"  {key:<26} median {statistics.median(values):6.3f} s   (min {min(values):.3f}, max {max(values):.3f})")
+    total = statistics.median(r["total"] for r in runs)
+    print(f"open and show the window: {total:.2f} s (target < 2 s: {'met' if total < 2 else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

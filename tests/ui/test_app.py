@@ -1,0 +1,89 @@
+"""Starting the app: database lock, program choice, empty database, recent files."""
+from __future__ import annotations
+
+import pytest
+
+from exchange_app.errors import LockedError
+from exchange_app.services import Workspace, import_file
+
+lock_module = pytest.importorskip("exchange_app.storage.lock")
+DatabaseLock = lock_module.DatabaseLock
+
+from ui.app import create_main_window, run  # noqa: E402
+from ui.main_window import ProgramChooser, recent_databases  # noqa: E402
+
+
+@pytest.fixture
+def db_with(tmp_path):
+    """A database file holding the given scenario files (one program each)."""
+    def make(*paths) -> str:
+        db = tmp_path / "programs.db"
+        with Workspace.open(db) as ws:
+            for p in paths:
+                import_file(ws, p)
+        return str(db)
+    return make
+
+
+def test_opens_the_only_program_and_holds_the_lock(qtbot, db_with, small_path, message_boxes):
+    db = db_with(small_path)
+    window = create_main_window(db)
+    assert window is not None
+    qtbot.addWidget(window)
+    try:
+        assert window.program_id is not None
+        assert window.people_tabs and window.scenario.program.name.startswith("2026")
+        assert recent_databases()[0] == db
+        with pytest.raises(LockedError):
+            DatabaseLock.acquire(db)
+    finally:
+        window.close()
+    DatabaseLock.acquire(db).release()  # closing the window released it
+
+
+def test_a_locked_database_is_refused_with_the_holders_name(qapp, db_with, small_path, message_boxes):
+    db = db_with(small_path)
+    held = DatabaseLock.acquire(db)
+    try:
+        with pytest.raises(LockedError) as info:
+            DatabaseLock.acquire(db)
+        assert run(db, demo=False) == 1
+    finally:
+        held.release()
+    assert message_boxes[-1] == ("critical", "Database in use", str(info.value))
+
+
+def test_several_programs_ask_which_one(qtbot, db_with, small_path, tiny_path, monkeypatch, message_boxes):
+    db = db_with(small_path, tiny_path)
+    offered = []
+
+    def choose(cls, parent, programs):
+        offered.extend(p.name for p in programs)
+        return programs[1].id
+
+    monkeypatch.setattr(ProgramChooser, "ask", classmethod(choose))
+    window = create_main_window(db)
+    qtbot.addWidget(window)
+    try:
+        assert len(offered) == 2
+        assert window.scenario.program.name == offered[1]
+        assert window.switch_program_action.isEnabled()
+    finally:
+        window.close()
+
+
+def test_cancelling_the_program_choice_opens_nothing(db_with, small_path, tiny_path, monkeypatch, message_boxes):
+    db = db_with(small_path, tiny_path)
+    monkeypatch.setattr(ProgramChooser, "ask", classmethod(lambda cls, parent, programs: None))
+    assert create_main_window(db) is None
+    DatabaseLock.acquire(db).release()  # not left locked
+
+
+def test_empty_database_opens_the_inviting_window(qtbot, tmp_path, message_boxes):
+    window = create_main_window(str(tmp_path / "new.db"))
+    qtbot.addWidget(window)
+    try:
+        assert window.program_id is None
+        assert window.pages.currentWidget() is window.empty_page
+    finally:
+        window.close()
