@@ -291,7 +291,7 @@ def _drag(view: BoardView, kind, pos: QPoint, data: QMimeData, modifiers=Qt.Keyb
     if kind is QDropEvent:
         ev = QDropEvent(QPointF(pos), actions, data, Qt.MouseButton.LeftButton, modifiers)
     else:
-        ev = kind(QPointF(pos), actions, data, Qt.MouseButton.LeftButton, modifiers)
+        ev = kind(pos, actions, data, Qt.MouseButton.LeftButton, modifiers)
     QApplication.sendEvent(view.viewport(), ev)
     return ev
 

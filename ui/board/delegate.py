@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ui.board.model import (AvailableRole, Card, CardRole, HighlightRole, HoverRole, ILLEGAL, LEGAL)
+from ui.board.model import (AvailableRole, Card, CardRole, HighlightRole, HoverRole, ILLEGAL, LEGAL, SiteStartRole)
 
 LEGAL_GREEN = QColor(46, 160, 67)
 PROBLEM_RED = QColor(215, 58, 73)
@@ -72,6 +72,9 @@ class SessionCardDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
 
+        if index.row() > 0 and index.model().headerData(index.row(), Qt.Orientation.Vertical, SiteStartRole):
+            painter.setPen(QPen(mix(base, text, 0.45), 2))  # a new site begins here
+            painter.drawLine(option.rect.topLeft(), option.rect.topRight())
         if card is None:
             if index.data(AvailableRole):
                 painter.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1, Qt.PenStyle.DotLine))

@@ -186,4 +186,4 @@ def reasons_text(violations: list) -> str:
     for v in violations:
         if v.message not in seen:
             seen.append(v.message)
-    return "; ".join(seen)
+    return " ".join(m if m.endswith((".", "!", "?")) else m + "." for m in seen)

@@ -233,7 +233,7 @@ class BoardModel(QAbstractTableModel):
         loc = doc.locations.get(host.location)
         site = loc.name if loc else host.location
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{host.name}\n{site}" + (" · video" if host.virtual else "")
+            return f"{host.name}\n{site.split(',')[0]}" + (" · offers video" if host.virtual else "")
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             extra = f", {host.title}" if host.title else ""
             return f"Host {host.name}{extra}, {site}; languages {', '.join(host.languages)}"

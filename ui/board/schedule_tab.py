@@ -223,6 +223,14 @@ class ScheduleTab(QWidget):
         if i >= 0:
             self.board_model.set_display_zone(self.zone_combo.itemData(i))
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_sized", False):  # first show: most of the width for the board
+            self._sized = True
+            w = max(self.splitter.width(), 600)
+            side = min(max(int(w * 0.27), self.fontMetrics().height() * 22), int(w * 0.4))
+            self.splitter.setSizes([w - side, side])
+
     # ------------------------------------------------------------------ state
     def _load_schedule(self) -> Schedule:
         try:

@@ -142,7 +142,10 @@ class SolveDialog(QDialog):
         layout.addWidget(self.summary_box, 1)
         layout.addWidget(self.buttons)
         fh = self.fontMetrics().height()
-        self.resize(fh * 42, fh * 34)
+        self.log.setMinimumHeight(fh * 6)
+        self.unmatched.setMinimumHeight(fh * 8)
+        self.setMinimumSize(fh * 40, fh * 36)
+        self.resize(fh * 52, fh * 48)
 
         self._clock = QElapsedTimer()
         self._ticker = QTimer(self)

@@ -1,0 +1,223 @@
+"""Schedule board: responsiveness figures and screenshots.
+
+    python benchmarks/ui_board.py bench [--size large] [--seconds 20]
+        Times opening the Schedule tab on a generated program (600 officials for
+        ``large``) until the board is painted, and the work a drag does per mouse move
+        (highlight verdicts for the visible day, hover, status line, repaint).
+    python benchmarks/ui_board.py screenshots [--scale 1.5] [--dark] [--out docs/screenshots]
+        Board, drag highlights, solve dialog and its summary on sample-medium.json.
+
+Figures are noisy on a shared machine: the script prints the date, CPU count and model.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, {cpu}, {platform.python_version()}"
+
+
+def make_workspace(scenario_path: Path, seconds: float, tmp: Path):
+    """A temp SQLite workspace holding the program and one solved schedule version."""
+    from exchange_app.services import Workspace, import_file
+    from exchange_app.services.solving import SolveOptions, solve_scenario
+
+    ws = Workspace.open(tmp / "program.db")
+    pid = import_file(ws, scenario_path).program_id
+    scenario = ws.load_scenario(pid)
+    t = time.perf_counter()
+    outcome = solve_scenario(scenario, SolveOptions(time_limit=seconds, workers=2, seed=1))
+    print(f"solve (setup, not timed): {time.perf_counter() - t:.1f} s, {len(outcome.schedule.sessions)} sessions")
+    ws.save_schedule(pid, outcome.schedule, "solve")
+    return ws, pid
+
+
+def bench(args) -> None:
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDragMoveEvent, QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    print(machine())
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        path = tmp / f"{args.size}.json"
+        subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", "1", "--out", str(path)],
+                       check=True)
+        ws, pid = make_workspace(path, args.seconds, tmp)
+        from ui.board.mime import DragPayload
+        from ui.board.schedule_tab import ScheduleTab
+
+        opens = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            tab = ScheduleTab(ws, pid, QUndoStack())
+            tab.resize(1600, 1000)
+            tab.show()
+            app.processEvents()
+            tab.board.viewport().repaint()
+            opens.append(time.perf_counter() - t)
+            last = tab
+        tab = last
+        doc = tab.document
+        print(f"program: {len(doc.scenario.officials)} officials, {len(doc.scenario.hosts)} hosts, "
+              f"{len(doc.schedule.sessions)} sessions; board {tab.board_model.rowCount()} hosts x "
+              f"{tab.board_model.columnCount()} slots on {tab.board_model.day}")
+        print(f"open Schedule tab and paint the board: median {statistics.median(opens) * 1000:.0f} ms, "
+              f"max {max(opens) * 1000:.0f} ms over {len(opens)} runs")
+
+        view, model = tab.board, tab.board_model
+        busy = [s for s in doc.schedule.sessions if doc.day_of_slot[s.slot] == model.day and s.officials]
+        cells = [model.index_of_session(s.id) for s in busy]
+        starts, moves = [], []
+        for k, s in enumerate(busy[: args.drags]):
+            official = s.officials[0]
+            data = DragPayload(official=official, session=s.id).to_mime()
+            doc.set_schedule(doc.schedule)  # no-op; caches stay as a real drag would find them
+            doc._set(doc.schedule)  # start cold: a drag after an edit recomputes every verdict
+            t = time.perf_counter()
+            model.begin_highlight(DragPayload(official=official, session=s.id))
+            view.viewport().repaint()
+            starts.append(time.perf_counter() - t)
+            for index in cells[: args.moves]:
+                view.scrollTo(index)
+                pos = view.visualRect(index).center()
+                ev = QDragMoveEvent(pos, Qt.DropAction.MoveAction | Qt.DropAction.CopyAction, data,
+                                    Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+                t = time.perf_counter()
+                QApplication.sendEvent(view.viewport(), ev)
+                view.viewport().repaint()
+                moves.append(time.perf_counter() - t)
+            model.end_highlight()
+        print(f"drag start (verdicts for every session + repaint): median {statistics.median(starts) * 1000:.1f} ms, "
+              f"max {max(starts) * 1000:.1f} ms over {len(starts)} drags")
+        moves.sort()
+        print(f"drag move (hover, status, tooltip, repaint): median {statistics.median(moves) * 1000:.1f} ms, "
+              f"p95 {moves[int(len(moves) * 0.95)] * 1000:.1f} ms, max {moves[-1] * 1000:.1f} ms "
+              f"over {len(moves)} moves")
+        tab.close()
+        ws.close()
+
+
+def screenshots(args) -> None:
+    if args.scale != 1:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    from PySide6.QtCore import QModelIndex, QTimer
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from ui import style
+
+    style.apply_theme(app, "dark" if args.dark else "light")
+    suffix = ("-dark" if args.dark else "") + (f"-{int(args.scale * 100)}" if args.scale != 1 else "")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    medium = ROOT / "tests" / "data" / "sample-medium.json"
+    with tempfile.TemporaryDirectory() as d:
+        ws, pid = make_workspace(medium, args.seconds, Path(d))
+        from exchange_app.services.solving import SolveOptions
+        from ui.board.mime import DragPayload
+        from ui.board.schedule_tab import ScheduleTab
+        from ui.dialogs.solve import SolveDialog
+
+        tab = ScheduleTab(ws, pid, QUndoStack())
+        tab.resize(1600, 1000)
+        tab.show()
+        doc = tab.document
+        # a session with a pin, selected, and the check panel visible
+        s = max(doc.schedule.sessions, key=lambda x: (doc.day_of_slot[x.slot] == tab.board_model.day,
+                                                     len(x.officials)))
+        tab.select_session(s.id)
+        app.processEvents()
+        tab.grab().save(str(out / f"board{suffix}.png"))
+        tab.side.setCurrentIndex(1)
+        app.processEvents()
+        tab.grab().save(str(out / f"board-check{suffix}.png"))
+        # during a drag: legal targets green, illegal dimmed, the reason on the status line
+        model = tab.board_model
+        official = s.officials[0]
+        tab.board_model.begin_highlight(DragPayload(official=official, session=s.id))
+        today = [x for x in doc.schedule.sessions if model.index_of_session(x.id).isValid() and x.id != s.id]
+        legal = [x for x in today if not doc.why_not_join(official, x.id, leaving=s.id)]
+        if legal:
+            target = model.index_of_session(legal[0].id)
+            near = sorted((x for x in today if doc.why_not_join(official, x.id, leaving=s.id)),
+                          key=lambda x: abs(model.index_of_session(x.id).row() - target.row())
+                          + abs(model.index_of_session(x.id).column() - target.column()))
+            hover = model.index_of_session(near[0].id) if near else target
+            tab.board.scrollTo(target, tab.board.ScrollHint.PositionAtCenter)
+        else:
+            hover = model.index_of_session(today[0].id)
+            tab.board.scrollTo(hover, tab.board.ScrollHint.PositionAtCenter)
+        tab._set_status(model.set_hover(hover))
+        app.processEvents()
+        tab.grab().save(str(out / f"board-drag{suffix}.png"))
+        tab.board_model.end_highlight()
+        tab.person_panel.show_person(official)
+        tab.side.setCurrentWidget(tab.person_panel)
+        app.processEvents()
+        tab.grab().save(str(out / f"board-person{suffix}.png"))
+
+        dlg = SolveDialog(doc.scenario, SolveOptions(time_limit=args.seconds, workers=2), None, "Solve")
+        dlg.show()
+        dlg.start()
+        t = time.time()
+        while dlg.is_running() and time.time() - t < args.seconds * 0.6:
+            app.processEvents()
+            time.sleep(0.05)
+        dlg.grab().save(str(out / f"board-solve-progress{suffix}.png"))
+        while dlg.is_running():
+            app.processEvents()
+            time.sleep(0.05)
+        app.processEvents()
+        dlg.grab().save(str(out / f"board-solve-summary{suffix}.png"))
+        dlg.done(0)
+        tab.close()
+        ws.close()
+    print(f"screenshots written to {out}")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("bench")
+    b.add_argument("--size", default="large")
+    b.add_argument("--seconds", type=float, default=20)
+    b.add_argument("--repeat", type=int, default=3)
+    b.add_argument("--drags", type=int, default=10)
+    b.add_argument("--moves", type=int, default=30)
+    s = sub.add_parser("screenshots")
+    s.add_argument("--scale", type=float, default=1.0)
+    s.add_argument("--dark", action="store_true")
+    s.add_argument("--seconds", type=float, default=10)
+    s.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = p.parse_args()
+    bench(args) if args.cmd == "bench" else screenshots(args)
+
+
+if __name__ == "__main__":
+    main()
