@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from exchange_app.errors import ExchangeError
 
-COMMAND_MODULES = ["core", "solve"]
+COMMAND_MODULES = ["core", "solve", "backups"]
 
 
 def package_version() -> str:

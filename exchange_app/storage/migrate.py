@@ -43,7 +43,9 @@ def back_up_before_migrating(engine: Engine, current: str, head: str) -> None:
     The backup engineer wires ``exchange_app.storage.backup`` in here; it must handle
     SQLite files and PostgreSQL URLs (``engine.url``). Raising stops the migration.
     """
-    return None
+    from exchange_app.storage.backup import create_backup
+
+    create_backup(engine.url, "before-migration")
 
 
 def upgrade(engine: Engine) -> None:
