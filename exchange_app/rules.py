@@ -634,6 +634,7 @@ class _OfficialView:
     mine: list[Session] = field(default_factory=list)
     pin_sessions: dict[tuple[str, str], Session] = field(default_factory=dict)
     _before: list[Violation] | None = None
+    _left: dict[int, tuple[list[Violation], list[Violation]]] = field(default_factory=dict)
 
     def before(self, ctx: RuleContext) -> list[Violation]:
         """The official's own cross-session violations and broken pins now."""
@@ -641,6 +642,15 @@ class _OfficialView:
             self._before = _person_across(ctx, _OFFICIAL, self.official, self.mine)
             self._before += _pins_of(ctx, self.official, self.mine, self.pin_sessions)
         return self._before
+
+    def leaving(self, ctx: RuleContext, left: Session) -> tuple[list[Violation], list[Violation]]:
+        """Violations of the left session (size, pins) before and after the official leaves it."""
+        got = self._left.get(id(left))
+        if got is None:
+            before = _session_counts(ctx, left) + _official_in_session(ctx, left, self.official)
+            after = _session_counts(ctx, left, [x for x in left.officials if x != self.official])
+            got = self._left[id(left)] = (before, after)
+        return got
 
 
 def _scan_for_official(ctx: RuleContext, schedule: Schedule, oid: str) -> _OfficialView:
@@ -701,12 +711,10 @@ def _join(ctx: RuleContext, view: _OfficialView, target: Session, left: Session 
         target_after = [*(x for x in target.officials if x != oid), oid]
     else:
         target_after = [*target.officials, oid]
-    left_after = [x for x in left.officials if x != oid] if left is not None else None
-
     after = _session_counts(ctx, target, target_after)
     after += _official_in_session(ctx, target, oid)  # does not depend on who else is there
     if left is not None:
-        after += _session_counts(ctx, left, left_after)
+        after += view.leaving(ctx, left)[1]
     new_mine = [s for s in view.mine if s is not target and s is not left]
     new_mine.append(target)
     if _across_may_change(ctx, oid, new_mine, target, left):
@@ -720,8 +728,7 @@ def _join(ctx: RuleContext, view: _OfficialView, target: Session, left: Session 
     if oid in target.officials:
         before += _official_in_session(ctx, target, oid)
     if left is not None:
-        before += _session_counts(ctx, left)
-        before += _official_in_session(ctx, left, oid)
+        before += view.leaving(ctx, left)[0]
     before += view.before(ctx)
     return _new(before, after)
 

@@ -59,23 +59,25 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
 
     def fill(h, slot, present, pinned) -> None:
         best = None
+        candidates = sorted((o for o in present if (o.id, h.id) not in met and (o.id, h.id) not in forbidden
+                             and free(o, slot)), key=lambda o: (o.id not in pinned, total[o.id], o.id))
         for topic in h.expertise:
             for lang in h.languages:
                 options = [None]
                 if interpreters:
-                    options += [i for i in sc.interpreters if lang in i.languages
-                                and _at_site(_where(i, slot), h.location) and free(i, slot)][:3]
+                    options += [i for i in interpreters_at[slot.id].get(h.location, ())
+                                if lang in i.languages and free(i, slot)][:3]
                 for interp in options:
                     chosen, countries = [], defaultdict(int)
-                    for o in sorted(present, key=lambda o: (o.id not in pinned, total[o.id], o.id)):
+                    for o in candidates:
                         if len(chosen) >= max_guests:
                             break
-                        if o.interests.get(topic, 0) < 1 or (o.id, h.id) in met or (o.id, h.id) in forbidden:
+                        if o.interests.get(topic, 0) < 1:
                             continue
                         if lang not in o.languages and not (
                                 interp is not None and set(o.languages) & set(interp.languages)):
                             continue
-                        if countries[o.country] >= p.max_same_country or not free(o, slot):
+                        if countries[o.country] >= p.max_same_country:
                             continue
                         chosen.append(o)
                         countries[o.country] += 1
@@ -102,7 +104,19 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
             mode=Mode.IN_PERSON, location=h.location, pinned=[x for x in pinned if x in ids],
         ))
 
-    where = {slot.id: {o.id: _where(o, slot) for o in sc.officials} for slot in slots}
+    sites = [x.id for x in sc.locations] + sorted({h.location for h in sc.hosts} - {x.id for x in sc.locations})
+    present_at: dict[str, dict[str, list]] = {}  # slot id -> site -> officials there for the whole slot
+    for slot in slots:
+        by_site = present_at[slot.id] = {site: [] for site in sites}
+        for o in sc.officials:
+            locs = _where(o, slot)
+            for site in sites:
+                if _at_site(locs, site):
+                    by_site[site].append(o)
+    interpreters_at: dict[str, dict[str, list]] = {}  # slot id -> site -> interpreters there
+    for slot in slots:
+        interpreters_at[slot.id] = {site: [i for i in sc.interpreters if _at_site(_where(i, slot), site)]
+                                    for site in sites}
     for pinned_pass in (True, False):
         for slot in slots:
             for h in sc.hosts:
@@ -111,7 +125,6 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
                     continue
                 if _where(h, slot) is None or not free(h, slot):
                     continue
-                present = [o for o in sc.officials if _at_site(where[slot.id][o.id], h.location)]
-                fill(h, slot, present, pins.get(key, []))
+                fill(h, slot, present_at[slot.id][h.location], pins.get(key, []))
     sessions.sort(key=lambda s: s.id)
     return Schedule(sessions=sessions, program=p.name)

@@ -1,0 +1,135 @@
+"""Benchmark: the rule checker on generated large (600 officials) and xl (2,000) programs.
+
+For each size: generates the program with the shared generator, builds a valid schedule
+with the plain greedy of the checker's tests (``tests/rules/greedy.py``), then times
+
+- ``RuleContext(scenario)``,
+- ``check_schedule`` (first call, which also fills the context's availability cache, and
+  the median of repeated calls), and prints its quality figures and verdict,
+- ``why_not_join`` for one official against every session, one call per session (what a
+  board that asks card by card costs) and ``why_not_join_all`` (one call for all),
+- ``why_not_move_all`` for one session against every slot.
+
+Board target: well under 50 ms for one official against all sessions of the 600-official
+program. Timing on a shared machine is noisy; the script prints date, cores and CPU model.
+
+    .venv/bin/python benchmarks/check.py [--size large xl | --file FILE ...] [--seed 1] [--repeat 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from exchange_app.io.scenario_json import read_scenario  # noqa: E402
+from exchange_app.rules import (  # noqa: E402
+    RuleContext, check_schedule, why_not_join, why_not_join_all, why_not_move_all,
+)
+from tests.rules.greedy import greedy_schedule  # noqa: E402
+
+GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def timed(fn, *args, **kw):
+    t = time.perf_counter()
+    result = fn(*args, **kw)
+    return result, time.perf_counter() - t
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def bench(path: Path, label: str, repeat: int) -> None:
+    scenario, t_read = timed(read_scenario, path)
+    schedule, t_greedy = timed(greedy_schedule, scenario)
+    print(f"\n== {label}: {len(scenario.officials)} officials, {len(scenario.hosts)} hosts, "
+          f"{len(scenario.interpreters)} interpreters, {len(scenario.slots)} slots; "
+          f"greedy schedule: {len(schedule.sessions)} sessions "
+          f"(read {t_read:.2f} s, greedy {t_greedy:.2f} s)")
+
+    ctx, t_ctx = timed(RuleContext, scenario)
+    report, t_first = timed(check_schedule, scenario, schedule, ctx)
+    warm = [timed(check_schedule, scenario, schedule, ctx)[1] for _ in range(repeat)]
+    _, t_fresh = timed(check_schedule, scenario, schedule)
+    print(f"RuleContext(scenario)                   {ms(t_ctx)}")
+    print(f"check_schedule, first call              {ms(t_first)}")
+    print(f"check_schedule, median of {repeat:<2}            {ms(statistics.median(warm))}")
+    print(f"check_schedule without a context        {ms(t_fresh)}")
+    print(f"verdict: {report.summary()}")
+    f = report.figures
+    print(f"figures: sessions {f.sessions}, assignments {f.assignments}, total interest {f.total_interest}, "
+          f"officials at min {f.officials_at_min}/{f.officials_total}, lowest interest {f.lowest_interest}, "
+          f"p10 interest {f.p10_interest:.1f}, interpreters used {f.interpreters_used}, "
+          f"sessions with interpreter {f.sessions_with_interpreter}, mean guests {f.mean_guests:.2f}, "
+          f"countries per session {f.countries_per_session:.2f}")
+
+    # one official against every session: a scheduled one (leaving one of their sessions) and an unscheduled one
+    in_sessions = {o for s in schedule.sessions for o in s.officials}
+    busy = next(o.id for o in scenario.officials if o.id in in_sessions)
+    idle = next((o.id for o in scenario.officials if o.id not in in_sessions), busy)
+    leaving = next(s.id for s in schedule.sessions if busy in s.officials)
+    for oid, left in ((busy, leaving), (idle, None)):
+        each = []
+        legal = 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            answers = [why_not_join(ctx, schedule, oid, s.id, leaving=left) for s in schedule.sessions]
+            each.append(time.perf_counter() - t)
+            legal = sum(1 for a in answers if not a)
+        together = [timed(why_not_join_all, ctx, schedule, oid, leaving=left)[1] for _ in range(repeat)]
+        what = f"{oid} leaving {left}" if left else f"{oid} (unassigned)"
+        print(f"why_not_join, {what}, each of {len(schedule.sessions)} sessions: {ms(statistics.median(each))}"
+              f"  ({legal} legal)")
+        print(f"why_not_join_all, {what}:                  {ms(statistics.median(together))}")
+    sid = schedule.sessions[len(schedule.sessions) // 2].id
+    moves = [timed(why_not_move_all, ctx, schedule, sid) for _ in range(repeat)]
+    answers = moves[0][0]
+    print(f"why_not_move_all, {sid} to each of {len(answers)} slots:  "
+          f"{ms(statistics.median(t for _, t in moves))}  ({sum(1 for a in answers.values() if not a)} legal)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", nargs="*", default=["large", "xl"], help="generated sizes (default: large xl)")
+    ap.add_argument("--file", nargs="*", default=[], help="scenario files to use instead of generated ones")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=5)
+    a = ap.parse_args(argv)
+    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}; {os.cpu_count()} cores ({cpu_model()}); "
+          f"Python {platform.python_version()}; shared machine: figures are noisy")
+    if a.file:
+        for f in a.file:
+            bench(Path(f), Path(f).name, a.repeat)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in a.size:
+            out = Path(tmp) / f"{size}.json"
+            subprocess.run([sys.executable, str(GENERATOR), "--size", size, "--seed", str(a.seed), "--out", str(out)],
+                           check=True)
+            bench(out, f"{size} (seed {a.seed})", a.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
