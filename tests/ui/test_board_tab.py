@@ -201,3 +201,39 @@ def test_reoptimize_can_be_discarded(tab, qtbot, monkeypatch):
     tab.reoptimize_action.trigger()
     assert doc.schedule is before and tab.undo_stack.count() == count
     assert "discarded" in tab.status.text()
+
+
+def test_solve_from_the_tab_stores_a_version_and_is_undoable(tab, qtbot, monkeypatch, small_workspace):
+    ws, pid = small_workspace
+    _run_dialog(qtbot, monkeypatch, 2)
+    before, versions = tab.document.schedule, len(ws.schedule_versions(pid))
+    tab.solve_action.trigger()
+    info = ws.schedule_versions(pid)
+    assert len(info) == versions + 1
+    assert any(v.source == "solve" and v.number == tab.version for v in info)
+    assert tab.document.schedule is not before and not tab.has_unsaved_changes()
+    tab.stack.undo()
+    assert tab.document.schedule is before and tab.has_unsaved_changes()
+
+
+def test_a_program_without_a_schedule_shows_an_empty_board(qtbot, small_workspace):
+    ws, pid = small_workspace
+    widget = ScheduleTab(ws, pid, QUndoStack())
+    qtbot.addWidget(widget)
+    assert widget.version is None and not widget.document.schedule.sessions
+    assert widget.board_model.rowCount() > 0
+    assert widget.unassigned_model.rowCount() == len(widget.document.scenario.officials)
+    assert widget.save() is None
+
+
+def test_keyboard_picks_officials_in_a_card(tab, qtbot):
+    doc = tab.document
+    s = next(x for x in doc.schedule.sessions if len(x.officials) >= 3)
+    assert tab.select_session(s.id)
+    tab.board.setFocus()
+    assert tab.board.current_official == s.officials[0]
+    qtbot.keyClick(tab.board, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert tab.board.current_official == s.officials[1]
+    qtbot.keyClick(tab.board, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert tab.board.current_official == s.officials[0]
+    assert tab.current_official() == (s.officials[0], s.id)

@@ -15,7 +15,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class ItineraryModel(QAbstractTableModel):
     """One person's sessions in time order, times in the site's local zone."""
 
-    HEADERS = ("When (local)", "Where", "Host", "Topic", "With", "Interpreter")
+    HEADERS = ("When (local time)", "Session")
 
     def __init__(self, document: BoardDocument, parent=None):
         super().__init__(parent)
@@ -40,12 +40,16 @@ class ItineraryModel(QAbstractTableModel):
                 slot = doc.slots[s.slot]
                 tz = zone(doc.site_zone(s))
                 start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
-                when = f"{start:%a %d %b %H:%M}–{end:%H:%M} {start.tzname()}"
+                when = f"{start:%a %d %b}\n{start:%H:%M}–{end:%H:%M} {start.tzname()}"
                 loc = doc.locations.get(s.location or doc.hosts[s.host].location) if s.host in doc.hosts else None
                 where = "video" if s.mode is Mode.VIRTUAL else (loc.name if loc else (s.location or ""))
                 others = [doc.official_label(o) for o in s.officials if o != self.person]
-                rows.append((s.id, when, where, doc.person_name(s.host), doc.topic_name(s.topic),
-                             ", ".join(others), doc.person_name(s.interpreter) if s.interpreter else ""))
+                details = f"{doc.topic_name(s.topic)} with {doc.person_name(s.host)}\n{where} · {s.language.upper()}"
+                if s.interpreter:
+                    details += f" · interpreter {doc.person_name(s.interpreter)}"
+                if others:
+                    details += "\nWith " + ", ".join(others)
+                rows.append((s.id, when, details))
         self._rows = rows
         self.endResetModel()
 
@@ -104,8 +108,10 @@ class PersonPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.model.modelReset.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.activated.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
