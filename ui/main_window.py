@@ -42,7 +42,8 @@ ORG_NAME = "Exchange Scheduler"
 APP_NAME = "Exchange Scheduler"
 RECENT_KEY = "recent_databases"
 MAX_RECENT = 8
-TAB_TITLES = {PersonKind.OFFICIAL: "&Officials", PersonKind.HOST: "&Hosts", PersonKind.INTERPRETER: "I&nterpreters"}
+# mnemonics: menus use F E V S H, tabs O T N P D; the profile tabs' own controls use the rest
+TAB_TITLES = {PersonKind.OFFICIAL: "&Officials", PersonKind.HOST: "Hos&ts", PersonKind.INTERPRETER: "I&nterpreters"}
 
 
 def _has_module(name: str) -> bool:
@@ -321,9 +322,9 @@ class MainWindow(QMainWindow):
             self.people_tabs[kind] = tab
             self.tabs.addTab(tab, TAB_TITLES[kind])
         self.topics_tab = TopicsSitesTab()
-        self.tabs.addTab(self.topics_tab, "&Topics && Sites")
+        self.tabs.addTab(self.topics_tab, "To&pics && Sites")
         self.schedule_tab = self._build_schedule_tab(program_id)
-        self.tabs.addTab(self.schedule_tab, "Sc&hedule")
+        self.tabs.addTab(self.schedule_tab, "Sche&dule")
         self.pages.addWidget(self.tabs)
         self.pages.setCurrentWidget(self.tabs)
         self.reload()

@@ -136,7 +136,7 @@ class TopicsSitesTab(QWidget):
         self.sites_model = RowsModel(("Site", "Id", "Time zone", "UTC offset on program days", "Hosts"), self)
         self.topics_view = _table(self.topics_model, "Topics table")
         self.sites_view = _table(self.sites_model, "Sites table")
-        topics_label = QLabel("&Topics")
+        topics_label = QLabel("Topi&cs")
         topics_label.setBuddy(self.topics_view)
         sites_label = QLabel("S&ites")
         sites_label.setBuddy(self.sites_view)

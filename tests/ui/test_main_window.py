@@ -240,3 +240,37 @@ def test_empty_database_invites_import(qtbot, tmp_path, tiny_path, monkeypatch, 
     finally:
         window.close()
         ws.close()
+
+
+def _mnemonic(text: str) -> str | None:
+    import re
+
+    m = re.search(r"&([^&])", text.replace("&&", ""))
+    return m.group(1).lower() if m else None
+
+
+def test_mnemonics_are_unique_on_every_profile_view(main_window):
+    """Alt+letter must reach one control: menus, tab titles and the visible tab's controls."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    window_level = [a.text() for a in main_window.menuBar().actions() if a.isVisible()]
+    window_level += [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())]
+    for i in range(4):  # the Schedule tab belongs to the board
+        main_window.tabs.setCurrentIndex(i)
+        page = main_window.tabs.currentWidget()
+        if i < 3:
+            page.select(page.model.id_at(0))
+        texts = list(window_level)
+        for w in page.findChildren(QLabel):
+            if w.isVisible() and w.buddy() is not None:
+                texts.append(w.text())
+        for w in page.findChildren(QAbstractButton):
+            if w.isVisible():
+                texts.append(w.text())
+        for w in page.findChildren(QGroupBox):
+            if w.isVisible():
+                texts.append(w.title())
+        letters = [m for m in map(_mnemonic, texts) if m]
+        duplicates = {x for x in letters if letters.count(x) > 1}
+        assert not duplicates, f"tab {main_window.tabs.tabText(i)}: Alt+{duplicates} is used twice in {texts}"
+        assert len(letters) >= 10

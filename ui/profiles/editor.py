@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -106,7 +107,7 @@ class PersonEditor(QWidget):
         self.site_combo = QComboBox()
         self.site_combo.setAccessibleName("Site")
         self.site_combo.currentIndexChanged.connect(self._changed)
-        self.virtual_check = QCheckBox("Also holds &virtual sessions")
+        self.virtual_check = QCheckBox("Also holds virtual sessions")
         self.virtual_check.setAccessibleName("Virtual sessions")
         self.virtual_check.toggled.connect(self._changed)
         self.min_spin = LimitSpin("Minimum sessions")
@@ -143,9 +144,9 @@ class PersonEditor(QWidget):
         self.windows_list.setMaximumHeight(120)
         self.windows_list.currentRowChanged.connect(self.timeline.set_selected)
         self.windows_list.itemActivated.connect(lambda _item: self.edit_window())
-        self.add_window_button = QPushButton("A&dd window…")
-        self.edit_window_button = QPushButton("Edi&t window…")
-        self.remove_window_button = QPushButton("Remo&ve window")
+        self.add_window_button = QPushButton("Add window…")
+        self.edit_window_button = QPushButton("Edit window…")
+        self.remove_window_button = QPushButton("Remove window")
         for b, name in ((self.add_window_button, "Add availability window"),
                         (self.edit_window_button, "Edit availability window"),
                         (self.remove_window_button, "Remove availability window")):
@@ -163,11 +164,18 @@ class PersonEditor(QWidget):
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems_label.setAccessibleName("Problems")
         self.problems_label.hide()
-        self.save_button = QPushButton("&Save")
+        self.save_button = QPushButton("Save")
         self.save_button.setAccessibleName(f"Save {word}")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Re&vert")
+        self.save_button.setToolTip("Save (Ctrl+Enter)")
+        save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_shortcut.activated.connect(self.save)
+        enter_shortcut = QShortcut(QKeySequence("Ctrl+Enter"), self)
+        enter_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        enter_shortcut.activated.connect(self.save)
+        self.revert_button = QPushButton("Revert")
         self.revert_button.setAccessibleName("Revert changes")
         self.revert_button.clicked.connect(self.revert)
 
@@ -176,21 +184,21 @@ class PersonEditor(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form = form
         form.addRow(self._label("&Id:", self.id_edit), self.id_edit)
-        form.addRow(self._label("&Name:", self.name_edit), self.name_edit)
-        form.addRow(self._label("E&mail:", self.email_edit), self.email_edit)
+        form.addRow(self._label("Na&me:", self.name_edit), self.name_edit)
+        form.addRow(self._label("Emai&l:", self.email_edit), self.email_edit)
         if kind == PersonKind.OFFICIAL:
-            form.addRow(self._label("C&ountry:", self.country_edit), self.country_edit)
+            form.addRow(self._label("&Country:", self.country_edit), self.country_edit)
         if kind != PersonKind.INTERPRETER:
             form.addRow(self._label("Or&ganization:", self.organization_edit), self.organization_edit)
-            form.addRow(self._label("Tit&le:", self.title_edit), self.title_edit)
+            form.addRow(self._label("Title:", self.title_edit), self.title_edit)
         if kind == PersonKind.OFFICIAL:
-            form.addRow(self._label("Dele&gation:", self.delegation_edit), self.delegation_edit)
+            form.addRow(self._label("Delegation:", self.delegation_edit), self.delegation_edit)
         if kind == PersonKind.HOST:
-            form.addRow(self._label("Sit&e:", self.site_combo), self.site_combo)
+            form.addRow(self._label("Offi&ce site:", self.site_combo), self.site_combo)
             form.addRow("", self.virtual_check)
-        form.addRow(self._label("L&anguages:", self.languages_edit), self.languages_edit)
+        form.addRow(self._label("Spo&ken languages:", self.languages_edit), self.languages_edit)
         if kind == PersonKind.OFFICIAL:
-            form.addRow(self._label("Mi&nimum sessions:", self.min_spin), self.min_spin)
+            form.addRow(self._label("Minimum sessions:", self.min_spin), self.min_spin)
         form.addRow(self._label("Ma&ximum sessions:", self.max_spin), self.max_spin)
         form.addRow(self._label("Most per da&y:", self.per_day_spin), self.per_day_spin)
 
@@ -199,11 +207,11 @@ class PersonEditor(QWidget):
         body.addWidget(self.heading, 0, 0, 1, 2)
         topics_box = None
         if kind == PersonKind.OFFICIAL:
-            topics_box = QGroupBox("&Interests")
+            topics_box = QGroupBox("Interests and &weights")
             QVBoxLayout(topics_box).addWidget(self.interests)
             self.interests.setMinimumHeight(160)
         if kind == PersonKind.HOST:
-            topics_box = QGroupBox("E&xpertise")
+            topics_box = QGroupBox("Expertise (&which topics they lead)")
             QVBoxLayout(topics_box).addWidget(self.expertise)
             self.expertise.setMinimumHeight(160)
         if topics_box is not None:
@@ -213,7 +221,7 @@ class PersonEditor(QWidget):
             body.setColumnStretch(1, 1)
         else:
             body.addLayout(form, 1, 0, 1, 2)
-        avail = QGroupBox("Availability (local time)")
+        avail = QGroupBox("Availa&bility (local time)")
         av = QVBoxLayout(avail)
         av.addWidget(self.timeline)
         av.addWidget(self.zone_note)
@@ -569,7 +577,7 @@ class PersonEditor(QWidget):
         ok = self._person is not None and not self._problems
         self.save_button.setEnabled(ok and self._dirty)
         self.revert_button.setEnabled(self._person is not None and self._dirty)
-        self.save_button.setToolTip("Fix the problems listed first" if self._problems else "")
+        self.save_button.setToolTip("Fix the problems listed first" if self._problems else "Save (Ctrl+Enter)")
 
     # --------------------------------------------------------------- actions
     def save(self) -> None:

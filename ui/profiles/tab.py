@@ -115,10 +115,11 @@ class PeopleTab(QWidget):
 
         self.add_button = QPushButton(f"&Add {word}")
         self.duplicate_button = QPushButton("D&uplicate")
-        self.delete_button = QPushButton("De&lete")
+        self.delete_button = QPushButton("Delete")
         self.add_button.setAccessibleName(f"Add {word}")
         self.duplicate_button.setAccessibleName(f"Duplicate selected {word}")
         self.delete_button.setAccessibleName(f"Delete selected {word}")
+        self.delete_button.setToolTip("Delete the selected person (Del in the table)")
         self.add_button.clicked.connect(self.add_person)
         self.duplicate_button.clicked.connect(self.duplicate_person)
         self.delete_button.clicked.connect(self.delete_person)
