@@ -18,10 +18,32 @@ between calls: nothing about a schedule is cached.
 
 Dangling references (a schedule naming a person, slot, topic or host deleted since) are
 reported as violations, never raised.
+
+Codes by rule (``session``/``person`` they name; "-" = None):
+
+1. ``topic-not-in-expertise``, ``language-not-spoken-by-host`` (session, host);
+   ``unknown-host`` (session, host id), ``unknown-topic`` (session, -)
+2. ``unavailable`` (session, host/official/interpreter); ``double-booked`` (the later of
+   the two sessions, person; ``detail`` = the earlier session); ``unknown-slot``,
+   ``duplicate-session-id`` (session, -); ``unknown-official`` (session, official id)
+3. ``too-few-guests``, ``too-many-guests`` (session, -); ``country-limit`` (session, -;
+   ``detail`` = country); ``listed-twice`` (session, official)
+4. ``no-interest`` (session, official)
+5. ``language-barrier`` (session, official); ``interpreter-language``,
+   ``unknown-interpreter`` (session, interpreter)
+6. ``wrong-site`` (session, official/interpreter); ``virtual-not-offered`` (session, host);
+   ``session-location`` (session, host or -); ``unknown-mode`` (session, -)
+7. ``max-sessions`` (-, person); ``max-per-day`` (-, person; ``detail`` = ISO date of the
+   program day)
+8. ``same-host-twice`` (the later session, official; ``detail`` = their first session with that host)
+9. ``pin-not-kept`` (the session of that host at that slot or -, official;
+   ``detail`` = ``host@slot``); ``pinned-not-in-session`` (session, official);
+   ``forbidden-pair`` (session, official; ``detail`` = host)
 """
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -269,6 +291,33 @@ class RuleContext:
         return loc.name if loc is not None else repr(location_id)
 
 
+# --------------------------------------------------------------------------- names
+
+
+@functools.lru_cache(maxsize=512)
+def language_name(code: str) -> str:
+    """``French (fr)`` for an ISO 639 code; the code itself if unknown."""
+    try:
+        import pycountry
+
+        lang = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+    except (ImportError, LookupError, KeyError, TypeError):
+        lang = None
+    return f"{lang.name} ({code})" if lang is not None else repr(code)
+
+
+@functools.lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """``Kenya (KE)`` for an ISO 3166-1 alpha-2 code; the code itself if unknown."""
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=code)
+    except (ImportError, LookupError, KeyError, TypeError):
+        country = None
+    return f"{getattr(country, 'common_name', None) or country.name} ({code})" if country is not None else code
+
+
 # --------------------------------------------------------------------------- session checks
 
 
@@ -297,8 +346,9 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                           f"{who} does not lead topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl}.", s.id, s.host))
         if s.language not in host.languages:
             add(Violation(1, "language-not-spoken-by-host",
-                          f"{who} does not speak {s.language!r}, the language of {lbl}; "
-                          f"they speak {', '.join(host.languages) or 'no listed language'}.", s.id, s.host))
+                          f"{who} does not speak {language_name(s.language)}, the language of {lbl}; "
+                          f"they speak {', '.join(map(language_name, host.languages)) or 'no listed language'}.",
+                          s.id, s.host))
         if slot_known and s.slot not in ctx.where(_HOST, s.host):
             add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}.", s.id, s.host))
 
@@ -327,7 +377,7 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
             who = ctx.who(_INTERPRETER, s.interpreter)
             if s.language not in interp.languages:
                 add(Violation(5, "interpreter-language",
-                              f"Interpreter {who} does not work in {s.language!r}, the language of {lbl}.", s.id, s.interpreter))
+                              f"Interpreter {who} does not work in {language_name(s.language)}, the language of {lbl}.", s.id, s.interpreter))
             if slot_known:
                 locs = ctx.where(_INTERPRETER, s.interpreter).get(s.slot)
                 if locs is None:
@@ -374,7 +424,7 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
         if len(ids) > p.max_same_country:
             names = ", ".join(ctx.who(_OFFICIAL, x) for x in ids)
             out.append(Violation(3, "country-limit",
-                                 f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country} ({names}); "
+                                 f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country_name(country)}: {names}; "
                                  f"at most {p.max_same_country} may share a country.", s.id, None, country))
     for oid in dict.fromkeys(s.pinned):
         if oid not in members:
@@ -416,9 +466,9 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
         if not bridged:
             why = ("and the session has no interpreter" if interp is None
                    else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter)} cannot interpret between "
-                        f"{s.language!r} and {'/'.join(o.languages) or 'their languages'}")
+                        f"{language_name(s.language)} and {' or '.join(map(language_name, o.languages)) or 'their languages'}")
             add(Violation(5, "language-barrier",
-                          f"{who} does not speak {s.language!r}, the language of {lbl or _label(ctx, s)}, "
+                          f"{who} does not speak {language_name(s.language)}, the language of {lbl or _label(ctx, s)}, "
                           f"{why}.", s.id, oid))
     if (oid, s.host) in ctx.forbidden:
         reason = ctx.forbidden[(oid, s.host)]
