@@ -274,3 +274,30 @@ def test_mnemonics_are_unique_on_every_profile_view(main_window):
         duplicates = {x for x in letters if letters.count(x) > 1}
         assert not duplicates, f"tab {main_window.tabs.tabText(i)}: Alt+{duplicates} is used twice in {texts}"
         assert len(letters) >= 10
+
+
+def test_export_calendars_for_a_stored_schedule(main_window, small_workspace, tmp_path, monkeypatch, qtbot):
+    import ui.dialogs.export as export
+    from exchange_app.domain import Schedule, Session
+
+    ws, pid = small_workspace
+    sc = ws.load_scenario(pid)
+    host = next(h for h in sc.hosts if h.availability)
+    slot = next(s for s in sc.slots if host.window_for(s))
+    topic = host.expertise[0]
+    guests = [o.id for o in sc.officials if topic in o.interests][:2]
+    ws.save_schedule(pid, Schedule(sessions=[Session(id="s-0001", host=host.id, slot=slot.id, topic=topic,
+                                                     language=host.languages[0], officials=guests,
+                                                     location=host.location)]), source="edit")
+    out = tmp_path / "calendars"
+    out.mkdir()
+    offered = []
+    monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
+    monkeypatch.setattr(export, "offer_open_folder", lambda parent, summary, folder: offered.append((summary, folder)))
+    main_window.export_actions["ics"].trigger()
+    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=30000)
+    ok, summary = main_window.exporter.last_result
+    assert ok, summary
+    files = sorted(p.name for p in out.rglob("*.ics"))
+    assert len(files) >= 3  # the host and two officials at least
+    assert offered == [(summary, out)]

@@ -292,29 +292,48 @@ def test_delete_asks_first(main_window, small_workspace, monkeypatch):
     assert main_window.undo_stack.count() == 0
 
 
-def test_change_made_elsewhere_gives_conflict_and_reload(main_window, small_workspace, monkeypatch):
-    ws, pid = small_workspace
+def test_change_made_elsewhere_gives_conflict_and_reload(qtbot, db_url, small_path, monkeypatch, message_boxes):
+    """Two staff on one team database (SQLite file, and PostgreSQL when a server runs)."""
+    from exchange_app.services import import_file
+    from ui.main_window import MainWindow
+
+    ws = Workspace.open(db_url, user="sam")
+    pid = import_file(ws, small_path).program_id
+    window = MainWindow(ws, pid)
+    qtbot.addWidget(window)
     asked = []
     monkeypatch.setattr(PeopleTab, "ask_conflict", staticmethod(lambda parent, error: asked.append(str(error)) or True))
-    tab = _tab(main_window)
-    tab.select("o-0005")
-    tab.editor.name_edit.setText("Chen Hakobyan (mine)")
-    # a colleague changes the same official meanwhile
-    other = Workspace.open(ws.url.replace("sqlite:///", "") if ws.path is None else ws.path, user="maria")
     try:
-        theirs = other.load_scenario(pid).officials_by_id()["o-0005"]
-        other.upsert_person(pid, dataclasses.replace(theirs, title="Deputy Chair"))
+        tab = _tab(window)
+        tab.select("o-0005")
+        tab.editor.name_edit.setText("Chen Hakobyan (mine)")
+        # a colleague changes the same official meanwhile
+        with Workspace.open(db_url, user="maria") as other:
+            theirs = other.load_scenario(pid).officials_by_id()["o-0005"]
+            other.upsert_person(pid, dataclasses.replace(theirs, title="Deputy Chair"))
+        tab.editor.save()
+        assert asked and "maria" in asked[0]
+        stored = ws.load_scenario(pid).officials_by_id()["o-0005"]
+        assert stored.title == "Deputy Chair" and stored.name == "Chen Hakobyan"
+        assert window.undo_stack.count() == 0
+        # Reload shows their change, and saving again now works
+        assert tab.current_id() == "o-0005"
+        assert tab.editor.title_edit.text() == "Deputy Chair"
+        assert tab.editor.name_edit.text() == "Chen Hakobyan"
+        tab.editor.name_edit.setText("Chen Hakobyan-Ruiz")
+        tab.editor.save()
+        assert ws.load_scenario(pid).officials_by_id()["o-0005"].name == "Chen Hakobyan-Ruiz"
+        # a delete of someone a colleague changed meanwhile is refused the same way
+        monkeypatch.setattr(PeopleTab, "confirm_delete", staticmethod(lambda parent, person: True))
+        with Workspace.open(db_url, user="maria") as other:
+            theirs = other.load_scenario(pid).officials_by_id()["o-0005"]
+            other.upsert_person(pid, dataclasses.replace(theirs, title="Chair"))
+        tab.delete_button.click()
+        assert len(asked) == 2 and "maria" in asked[1]
+        assert "o-0005" in ws.load_scenario(pid).officials_by_id()
     finally:
-        other.close()
-    tab.editor.save()
-    assert asked and "maria" in asked[0]
-    stored = ws.load_scenario(pid).officials_by_id()["o-0005"]
-    assert stored.title == "Deputy Chair" and stored.name == "Chen Hakobyan"
-    assert main_window.undo_stack.count() == 0
-    # Reload shows their change
-    assert tab.current_id() == "o-0005"
-    assert tab.editor.title_edit.text() == "Deputy Chair"
-    assert tab.editor.name_edit.text() == "Chen Hakobyan"
+        window.close()
+        ws.close()
 
 
 def _inside(widget, types) -> bool:

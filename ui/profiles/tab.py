@@ -111,6 +111,7 @@ class PeopleTab(QWidget):
         for column, name in enumerate(self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(self.model.columnCount())):
             header.resizeSection(column, max(int(em * COLUMN_EMS.get(name, 8)), header.sectionSizeHint(column)))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(lambda _index: self.editor.name_edit.setFocus(Qt.FocusReason.OtherFocusReason))
         self.search.textChanged.connect(self._search_changed)
 
         self.add_button = QPushButton(f"&Add {word}")
