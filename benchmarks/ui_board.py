@@ -196,6 +196,22 @@ def screenshots(args) -> None:
         app.processEvents()
         dlg.grab().save(str(out / f"board-solve-summary{suffix}.png"))
         dlg.done(0)
+        # re-optimize around a pin: what moved
+        from exchange_app.services.solving import solve_scenario
+        from ui.board import commands
+        from ui.board.changes import ChangesDialog
+        from ui.board.edits import diff_schedules
+
+        tab.undo_stack.push(commands.set_pinned(doc, s.id, list(s.officials), True))
+        current = doc.schedule
+        again = solve_scenario(doc.scenario, SolveOptions(time_limit=args.seconds, workers=2, keep_previous=True),
+                               previous=current)
+        changes = ChangesDialog(doc, diff_schedules(current, again.schedule), again.schedule.sessions_by_id(),
+                                "1 session pinned; its officials kept in place.")
+        changes.show()
+        app.processEvents()
+        changes.grab().save(str(out / f"board-reoptimize{suffix}.png"))
+        changes.done(0)
         tab.close()
         ws.close()
     print(f"screenshots written to {out}")

@@ -237,3 +237,13 @@ def test_keyboard_picks_officials_in_a_card(tab, qtbot):
     qtbot.keyClick(tab.board, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     assert tab.board.current_official == s.officials[0]
     assert tab.current_official() == (s.officials[0], s.id)
+
+
+def test_shutdown_detaches_commands_left_on_the_shared_stack(tab):
+    doc = tab.document
+    s = next(x for x in doc.schedule.sessions if not x.pinned)
+    tab.undo_stack.push(commands.set_pinned(doc, s.id, list(s.officials), True))
+    pinned = doc.schedule
+    tab.shutdown()
+    tab.undo_stack.undo()  # the window may keep the stack: nothing happens to a dropped board
+    assert doc.schedule is pinned

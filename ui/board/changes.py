@@ -63,7 +63,7 @@ class ChangesDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(buttons)
         fh = self.fontMetrics().height()
-        self.resize(fh * 44, fh * 28)
+        self.resize(fh * 60, fh * 36)
 
     @classmethod
     def ask(cls, parent, doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict, summary: str = "") -> bool:

@@ -22,10 +22,12 @@ class ScheduleEdit(QUndoCommand):
         self.after = after
 
     def redo(self) -> None:
-        self.document.set_schedule(self.after)
+        if not self.document.closed:
+            self.document.set_schedule(self.after)
 
     def undo(self) -> None:
-        self.document.set_schedule(self.before)
+        if not self.document.closed:
+            self.document.set_schedule(self.before)
 
 
 def _suffix(broken: str) -> str:

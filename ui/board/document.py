@@ -31,6 +31,7 @@ class BoardDocument(QObject):
 
     def __init__(self, scenario: Scenario, schedule: Schedule | None = None, parent: QObject | None = None):
         super().__init__(parent)
+        self.closed = False  # set when the tab is dropped; its undo commands then do nothing
         self._schedule = Schedule()
         self.set_scenario(scenario, schedule or Schedule(program=scenario.program.name))
 

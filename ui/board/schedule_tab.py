@@ -105,7 +105,7 @@ class ScheduleTab(QWidget):
                                                "Fix (or free) every official of the selected session")
         self.save_action = self._action("Sa&ve schedule", self.save, QKeySequence.StandardKey.Save,
                                         "Store the edited schedule as a new version")
-        self.itinerary_action = self._action("Show &itinerary", self.show_itinerary, "Ctrl+I",
+        self.itinerary_action = self._action("Show &itinerary", self.show_itinerary, "Ctrl+Shift+I",
                                              "Show the selected person's sessions")
 
     def actions_for_menu(self) -> list[QAction]:
@@ -253,6 +253,13 @@ class ScheduleTab(QWidget):
             self.document.set_scenario(scenario, schedule)
             self._saved = schedule
         self._on_schedule_changed()
+
+    def shutdown(self) -> None:
+        """The window drops this tab (another program is opened): stop timers and detach the
+        schedule commands left on the shared undo stack, so undoing them later does nothing."""
+        self.document.closed = True
+        self.check_panel._timer.stop()
+        self.board_model.end_highlight()
 
     def has_unsaved_changes(self) -> bool:
         return self.document.schedule is not self._saved
