@@ -62,6 +62,8 @@ def register(subparsers) -> None:
                     "a .csv/.xlsx people sheet updates --program's people. A file with any problem is refused "
                     "whole (exit 2) and nothing is written.")
     p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--valid-rows-only", action="store_true",
+                   help="people sheets: import the valid rows and list the refused ones (default: all or nothing)")
     p.set_defaults(run=cmd_import)
 
     p = subparsers.add_parser(
@@ -94,7 +96,7 @@ def register(subparsers) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        result = import_file(ws, args.file, args.program)
+        result = import_file(ws, args.file, args.program, valid_rows_only=args.valid_rows_only)
     print(result.summary)
     return 0
 

@@ -253,9 +253,14 @@ class Workspace:
     def save_program_settings(self, program_id: int, program: Program, expected_revision: int | None = None) -> None:
         """Store the program's name and rules; ``expected_revision`` as in :meth:`upsert_person`."""
         check_scenario(Scenario(program=program), "program settings")
-        with self._guard(), self._sessions.begin() as s:
-            db_programs.save_program_settings(s, program_id, program, user=self.user, now=_now(),
-                                              expected_revision=expected_revision)
+        try:
+            with self._sessions.begin() as s:
+                db_programs.save_program_settings(s, program_id, program, user=self.user, now=_now(),
+                                                  expected_revision=expected_revision)
+        except StaleDataError as e:  # someone saved between our read and our write
+            rev = self.program_revision(program_id)
+            raise ConflictError(db_programs.conflict_message(f"Program {program.name!r}", rev.updated_by,
+                                                             rev.updated_at)) from e
 
     # ------------------------------------------------------------------ people
 
@@ -268,19 +273,24 @@ class Workspace:
         a record someone else changed meanwhile raises :class:`ConflictError` naming who and
         when, and nothing is written.
         """
-        with self._guard(), self._sessions.begin() as s:
-            prog = db_programs.program_row(s, program_id)
-            refs = db_programs.load_scenario_refs(s, program_id)
-            _check_person(person, db_programs.program_from_row(prog), refs)
-            return db_programs.upsert_person(s, program_id, person, user=self.user, now=_now(),
-                                             expected_revision=expected_revision)
+        try:
+            with self._sessions.begin() as s:
+                refs = db_programs.load_scenario_refs(s, program_id)
+                _check_person(person, refs.program, refs)
+                return db_programs.upsert_person(s, program_id, person, user=self.user, now=_now(),
+                                                 expected_revision=expected_revision)
+        except StaleDataError as e:  # someone saved between our read and our write
+            raise self._lost_update(program_id, person.kind, person.id, person.name) from e
 
     def delete_person(self, program_id: int, kind: PersonKind, person_id: str,
                       expected_revision: int | None = None) -> None:
         """Remove a person, and the pins and forbidden pairs that name them. Stored schedules
         keep them (the rule checker flags sessions with people who are gone)."""
-        with self._guard(), self._sessions.begin() as s:
-            db_programs.delete_person(s, program_id, PersonKind(kind), person_id, expected_revision)
+        try:
+            with self._sessions.begin() as s:
+                db_programs.delete_person(s, program_id, PersonKind(kind), person_id, expected_revision)
+        except StaleDataError as e:
+            raise self._lost_update(program_id, PersonKind(kind), person_id) from e
 
     def person_revisions(self, program_id: int) -> dict[tuple[PersonKind, str], Revision]:
         with self._sessions.begin() as s:
@@ -318,21 +328,13 @@ class Workspace:
 
     # ------------------------------------------------------------------ helpers
 
-    def _guard(self):
-        return _StaleAsConflict()
-
-
-class _StaleAsConflict:
-    """Turn SQLAlchemy's lost-update detection into the ConflictError a person can read."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None and issubclass(exc_type, StaleDataError):
-            raise ConflictError("The record was changed by someone else while you saved it; "
-                                "reload to see their change") from exc
-        return False
+    def _lost_update(self, program_id: int, kind: PersonKind, person_id: str, name: str | None = None) -> ConflictError:
+        """The ConflictError for a save that lost the race against someone else's."""
+        label = db_programs.person_label(kind, person_id, name)
+        rev = self.person_revisions(program_id).get((kind, person_id))
+        if rev is None:
+            return ConflictError(f"{label} was deleted by someone else while you saved; reload to see the current list")
+        return ConflictError(db_programs.conflict_message(label, rev.updated_by, rev.updated_at))
 
 
 # --------------------------------------------------------------------------- files
@@ -355,13 +357,15 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word if n == 1 else irregular.get(word, word + 's')}"
 
 
-def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | None = None) -> ImportResult:
+def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | None = None, *,
+                valid_rows_only: bool = False) -> ImportResult:
     """Import a file: a scenario becomes a new program; a schedule becomes a new version of
     ``program`` (or of the only program); a ``.csv``/``.xlsx`` people sheet goes to the
-    spreadsheet importer. Tells scenario from schedule by the document's ``format``."""
+    spreadsheet importer (``valid_rows_only``: import the good rows, report the rest).
+    Tells scenario from schedule by the document's ``format``."""
     path = Path(path)
     if path.suffix.lower() in SHEET_SUFFIXES:
-        return _import_sheet(ws, path, program)
+        return _import_sheet(ws, path, program, valid_rows_only)
     doc = load_json(path)
     fmt = doc.get("format") if isinstance(doc, dict) else None
     if fmt == SCENARIO_FORMAT:
@@ -391,14 +395,14 @@ def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | Non
                                          f"is {fmt!r}; expected {SCENARIO_FORMAT!r} or {SCHEDULE_FORMAT!r}")])
 
 
-def _import_sheet(ws: Workspace, path: Path, program: str | int | None) -> ImportResult:
+def _import_sheet(ws: Workspace, path: Path, program: str | int | None, valid_rows_only: bool) -> ImportResult:
     """People from a spreadsheet, into an existing program (exchange_app.services.spreadsheets)."""
     try:
         from exchange_app.services.spreadsheets import import_people
     except ModuleNotFoundError as e:
         raise InputError(str(path), [Problem("file", None, "spreadsheet import is not available in this build")]) from e
     pid = ws.resolve_program(program)
-    result = import_people(ws, pid, path)
+    result = import_people(ws, pid, path, valid_rows_only=valid_rows_only)
     name = next(p.name for p in ws.programs() if p.id == pid)
     counts = {"added": int(result.added), "updated": int(result.updated), "refused rows": len(result.refused_rows)}
     return ImportResult("people", pid, name, None, counts, result.summary)

@@ -281,3 +281,35 @@ def test_program_settings_round_trip(ws, tiny):
                       min_sessions=2, max_sessions=4, max_per_day=2)
     ws.save_program_settings(tiny, program)
     assert ws.load_scenario(tiny).program == program
+
+
+def test_a_save_that_loses_the_race_is_refused_naming_the_winner(db_url, tiny_path, monkeypatch):
+    """Li saves between maria's read and maria's write: the revision column catches it."""
+    with Workspace.open(db_url, user="maria") as maria, Workspace.open(db_url, user="li") as li:
+        pid = maria.import_scenario(read_scenario(tiny_path))
+        official = maria.load_scenario(pid).officials[0]
+        real = db_programs.person_columns
+        raced = []
+
+        def columns_then_li_saves(person, location_ids):
+            if not raced:
+                raced.append(True)
+                li.upsert_person(pid, dataclasses.replace(official, title="Li's title"))
+            return real(person, location_ids)
+
+        monkeypatch.setattr(db_programs, "person_columns", columns_then_li_saves)
+        with pytest.raises(ConflictError, match=rf"Official o-0001 \({official.name}\) was changed by li at"):
+            maria.upsert_person(pid, dataclasses.replace(official, title="Maria's title"))
+        assert maria.load_scenario(pid).officials[0].title == "Li's title"
+
+
+def test_set_forbidden(ws, tiny):
+    from exchange_app.domain import Forbidden
+
+    sc = ws.load_scenario(tiny)
+    pairs = [Forbidden(official=sc.officials[2].id, host=sc.hosts[1].id, reason="same family")]
+    ws.set_forbidden(tiny, pairs)
+    assert ws.load_scenario(tiny).forbidden == pairs
+    with pytest.raises(InputError, match=r"forbidden\[0\], field 'host': unknown host 'h-0'"):
+        ws.set_forbidden(tiny, [Forbidden(official=sc.officials[2].id, host="h-0")])
+    assert ws.load_scenario(tiny).forbidden == pairs
