@@ -359,3 +359,65 @@ def test_editor_controls_have_accessible_names(main_window):
             assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), \
                 f"{kind}: {type(widget).__name__} {widget.objectName()} has no accessible name"
         assert checked >= 10
+
+
+# ------------------------------------------------------------------ availability windows
+
+
+def test_window_dialog_reads_times_in_the_sites_zone(qtbot, small_path):
+    from datetime import datetime
+
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    from exchange_app.domain import zone
+    from ui.profiles.window_dialog import WindowDialog
+
+    scenario = read_scenario(small_path)
+    site = next(x for x in scenario.locations if x.timezone == "America/Phoenix")
+    official = scenario.officials[0]
+    dialog = WindowDialog(None, official, scenario)
+    qtbot.addWidget(dialog)
+    dialog.site.setCurrentIndex(dialog.site.findData(site.id))
+    assert "America/Phoenix" in dialog.zone_note.text()
+    dialog.start.setDateTime(QDateTime(QDate(2026, 11, 2), QTime(9, 0)))
+    dialog.end.setDateTime(QDateTime(QDate(2026, 11, 2), QTime(12, 30)))
+    window = dialog.window()
+    assert window.location == site.id
+    assert window.start == datetime(2026, 11, 2, 9, 0, tzinfo=zone("America/Phoenix"))
+    assert window.end.utcoffset().total_seconds() == -7 * 3600 and window.end.hour == 12
+    # an existing window opens at its own wall-clock time
+    again = WindowDialog(window, official, scenario)
+    qtbot.addWidget(again)
+    assert again.window() == window
+
+
+def test_window_edit_through_the_editor_is_stored(main_window, small_workspace, monkeypatch):
+    from datetime import timedelta
+
+    from ui.profiles.window_dialog import WindowDialog
+
+    ws, pid = small_workspace
+    tab = _tab(main_window, PersonKind.INTERPRETER)
+    person = main_window.scenario.interpreters[0]
+    tab.select(person.id)
+    first = person.availability[0]
+    longer = Window(start=first.start, end=first.end + timedelta(hours=1), location=first.location)
+    monkeypatch.setattr(WindowDialog, "ask", classmethod(lambda cls, parent, window, p, scenario: longer))
+    tab.editor.windows_list.setCurrentRow(0)
+    tab.editor.edit_window()
+    assert tab.editor.windows()[0] == longer
+    tab.editor.save()
+    assert ws.load_scenario(pid).interpreters_by_id()[person.id].availability[0] == longer
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid).interpreters_by_id()[person.id].availability[0] == first
+
+
+def test_timeline_splits_windows_by_local_day():
+    from datetime import datetime, timezone
+
+    from ui.profiles.timeline import layout_bars
+
+    w = Window(start=datetime(2026, 11, 3, 3, 0, tzinfo=timezone.utc), end=datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc))
+    bars = layout_bars([w], ["America/Denver"])  # 20:00 on 2 Nov to 02:00 on 3 Nov, MST
+    assert [(b.day.day, b.start_h, b.end_h) for b in bars] == [(2, 20.0, 24.0), (3, 0.0, 2.0)]
+    assert "MST" in bars[0].text
