@@ -181,7 +181,9 @@ class RuleContext:
 
     Holds people, slots and topics by id, which slots overlap in time, the program day of
     each slot, pins and forbidden pairs by person, and (lazily, per person) where each
-    person is at each slot they are available for.
+    person is at each slot they are available for. It reflects the scenario as it was
+    when built: after staff edit the program (people, availability, slots, pins,
+    forbidden pairs, program rules), build a new one.
     """
 
     def __init__(self, scenario: Scenario):
@@ -810,7 +812,8 @@ def why_not_join(ctx: RuleContext, schedule: Schedule, official_id: str, session
                  leaving: str | None = None) -> list[Violation]:
     """What would break if ``official_id`` joined session ``session_id`` (after leaving
     session ``leaving``, if given): the violations the edited schedule has and the current
-    one has not. ``[]`` means the move is legal.
+    one has not. ``[]`` means the move is legal. ``leaving`` is ignored when the official
+    is not in that session; leaving a session for itself changes nothing.
 
     Raises :class:`NotFoundError` if ``session_id`` is not in the schedule.
     """
@@ -853,6 +856,7 @@ class _SessionView:
     session: Session
     others: dict[tuple[PersonKind, str], list[Session]]  # each member's other sessions
     at_host: dict[str, list[Session]]  # sessions of the same host by slot (others)
+    order: dict[int, int]  # position in the schedule by id() of the session
 
 
 def _scan_for_session(ctx: RuleContext, schedule: Schedule, session_id: str) -> _SessionView:
@@ -875,10 +879,8 @@ def _scan_for_session(ctx: RuleContext, schedule: Schedule, session_id: str) -> 
             for oid in dict.fromkeys(s.officials):
                 if oid in officials:
                     others[(_OFFICIAL, oid)].append(s)
-    # keep schedule order for "first session of a host at a slot"
-    view = _SessionView(target, others, at_host)
-    view.order = {id(s): i for i, s in enumerate(schedule.sessions)}  # type: ignore[attr-defined]
-    return view
+    # schedule order decides "the first session of a host at a slot"
+    return _SessionView(target, others, at_host, {id(s): i for i, s in enumerate(schedule.sessions)})
 
 
 def _move(ctx: RuleContext, view: _SessionView, slot_id: str) -> list[Violation]:
@@ -894,7 +896,7 @@ def _move(ctx: RuleContext, view: _SessionView, slot_id: str) -> list[Violation]
     for (kind, pid), rest in view.others.items():
         before += _person_across(ctx, kind, pid, [*rest, old])
         after += _person_across(ctx, kind, pid, [*rest, new])
-    order = view.order  # type: ignore[attr-defined]
+    order = view.order
     pos = order[id(old)]
     for slot in {old.slot, slot_id}:
         pins = ctx.pins_by_host_slot.get((old.host, slot))
@@ -902,7 +904,7 @@ def _move(ctx: RuleContext, view: _SessionView, slot_id: str) -> list[Violation]
             continue
         rest = view.at_host.get(slot, [])
         for state, s in ((before, old), (after, new)):
-            here = [x for x in rest] + ([s] if s.slot == slot else [])
+            here = [*rest, s] if s.slot == slot else list(rest)
             here.sort(key=lambda x: order.get(id(x), pos))
             first = here[0] if here else None
             for pin in pins:
