@@ -431,8 +431,11 @@ def demo_database() -> Path:
     """A fresh database holding the bundled demo program, in the user data folder.
 
     Built beside the old one and moved into place, so a half-built demo never replaces a
-    working one. Returns its path.
+    working one. A demo open in a running app is left alone (:class:`LockedError` naming
+    who holds it). Returns its path.
     """
+    from exchange_app.storage.lock import DatabaseLock
+
     target = data_dir() / "demo" / DEMO_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{DEMO_FILE}.building")
@@ -444,8 +447,12 @@ def demo_database() -> Path:
         ws.import_scenario(scenario, source="demo-program.json", checked=True)
     finally:
         ws.close()  # the last connection checkpoints and removes the write-ahead log
-    _remove_sqlite(target)
-    shutil.move(building, target)
+    try:
+        with DatabaseLock.acquire(target):
+            _remove_sqlite(target)
+            shutil.move(building, target)
+    finally:
+        _remove_sqlite(building)
     return target
 
 
