@@ -87,3 +87,46 @@ def test_empty_database_opens_the_inviting_window(qtbot, tmp_path, message_boxes
         assert window.pages.currentWidget() is window.empty_page
     finally:
         window.close()
+
+
+def test_open_and_new_database_switch_the_window_and_the_lock(qtbot, db_with, small_path, tmp_path, monkeypatch,
+                                                             message_boxes):
+    from ui.main_window import MainWindow
+
+    first = db_with(small_path)
+    window = create_main_window(first)
+    qtbot.addWidget(window)
+    try:
+        second = str(tmp_path / "second")
+        monkeypatch.setattr(MainWindow, "ask_save_file", staticmethod(lambda parent, caption, filters: second))
+        window.new_db_action.trigger()
+        assert window.ws.path.name == "second.db" and window.program_id is None
+        DatabaseLock.acquire(first).release()  # the first database is free again
+        with pytest.raises(LockedError):
+            DatabaseLock.acquire(second + ".db")
+        monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: first))
+        window.open_db_action.trigger()
+        assert str(window.ws.path) == first and window.program_id is not None
+        assert recent_databases()[:2] == [first, second + ".db"]
+    finally:
+        window.close()
+
+
+def test_opening_a_database_someone_holds_keeps_the_current_one(qtbot, db_with, small_path, tmp_path, monkeypatch,
+                                                               message_boxes):
+    from ui.main_window import MainWindow
+
+    first = db_with(small_path)
+    window = create_main_window(first)
+    qtbot.addWidget(window)
+    other = tmp_path / "other.db"
+    Workspace.open(other).close()
+    held = DatabaseLock.acquire(other)
+    try:
+        monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(other)))
+        window.open_db_action.trigger()
+        assert message_boxes[-1][:2] == ("warning", "Database in use")
+        assert str(window.ws.path) == first and window.program_id is not None
+    finally:
+        held.release()
+        window.close()
