@@ -57,7 +57,8 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
 
     sessions = []
 
-    def fill(h, slot, present, pinned) -> None:
+    def fill(h, slot, present, pinned, site) -> bool:
+        """One session of host h at slot with officials from present at site ("*": virtual)."""
         best = None
         candidates = sorted((o for o in present if (o.id, h.id) not in met and (o.id, h.id) not in forbidden
                              and free(o, slot)), key=lambda o: (o.id not in pinned, total[o.id], o.id))
@@ -65,7 +66,7 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
             for lang in h.languages:
                 options = [None]
                 if interpreters:
-                    options += [i for i in interpreters_at[slot.id].get(h.location, ())
+                    options += [i for i in interpreters_at[slot.id].get(site, ())
                                 if lang in i.languages and free(i, slot)][:3]
                 for interp in options:
                     chosen, countries = [], defaultdict(int)
@@ -88,7 +89,7 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
                     if len(chosen) >= p.min_guests and (best is None or score > best[0]):
                         best = (score, topic, lang, interp, chosen)
         if best is None:
-            return
+            return False
         _, topic, lang, interp, chosen = best
         take(h, slot)
         hosts_used.add((h.id, slot.id))
@@ -101,22 +102,28 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
         sessions.append(Session(
             id=f"s-{len(sessions) + 1:04d}", host=h.id, slot=slot.id, topic=topic, language=lang,
             officials=ids, interpreter=interp.id if interp is not None else None,
-            mode=Mode.IN_PERSON, location=h.location, pinned=[x for x in pinned if x in ids],
+            mode=Mode.VIRTUAL if site == "*" else Mode.IN_PERSON, location=None if site == "*" else h.location,
+            pinned=[x for x in pinned if x in ids],
         ))
+        return True
 
     sites = [x.id for x in sc.locations] + sorted({h.location for h in sc.hosts} - {x.id for x in sc.locations})
     present_at: dict[str, dict[str, list]] = {}  # slot id -> site -> officials there for the whole slot
     for slot in slots:
         by_site = present_at[slot.id] = {site: [] for site in sites}
+        by_site["*"] = []
         for o in sc.officials:
             locs = _where(o, slot)
             for site in sites:
                 if _at_site(locs, site):
                     by_site[site].append(o)
+            if locs is not None:
+                by_site["*"].append(o)
     interpreters_at: dict[str, dict[str, list]] = {}  # slot id -> site -> interpreters there
     for slot in slots:
         interpreters_at[slot.id] = {site: [i for i in sc.interpreters if _at_site(_where(i, slot), site)]
                                     for site in sites}
+        interpreters_at[slot.id]["*"] = [i for i in sc.interpreters if _where(i, slot) is not None]
     for pinned_pass in (True, False):
         for slot in slots:
             for h in sc.hosts:
@@ -125,6 +132,8 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
                     continue
                 if _where(h, slot) is None or not free(h, slot):
                     continue
-                fill(h, slot, present_at[slot.id][h.location], pins.get(key, []))
+                pinned = pins.get(key, [])
+                if not fill(h, slot, present_at[slot.id][h.location], pinned, h.location) and h.virtual:
+                    fill(h, slot, present_at[slot.id]["*"], pinned, "*")
     sessions.sort(key=lambda s: s.id)
     return Schedule(sessions=sessions, program=p.name)

@@ -39,6 +39,9 @@ def program(roomy: bool = False):
     extra = [Slot(id=f"{s.id}+30", start=s.start + timedelta(minutes=30), end=s.end + timedelta(minutes=30))
              for s in sc.slots[::3]]
     sc.slots[:0] = extra  # first, so that the greedy fills some of them
+    for o in sc.officials[::7]:  # some officials may be anywhere
+        for w in o.availability:
+            w.location = None
     schedule = greedy_schedule(sc, guests=3, sessions_each=2) if roomy else greedy_schedule(sc)
     # more staff decisions that the greedy schedule keeps: pins on some of its meetings,
     # forbidden pairs of officials and hosts who never meet in it
@@ -63,6 +66,7 @@ def test_greedy_schedule_is_valid_by_both_checks(roomy):
     assert len(schedule.sessions) >= 15
     assert any(s.interpreter for s in schedule.sessions)
     assert any(s.slot.endswith("+30") for s in schedule.sessions)
+    assert any(s.mode == Mode.VIRTUAL for s in schedule.sessions)
     assert len(sc.pins) >= 4 and len(sc.forbidden) >= 10
     assert plain_check(sc, schedule) == set()
     assert check_schedule(sc, schedule, ctx).violations == []
