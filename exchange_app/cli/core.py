@@ -26,6 +26,8 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
         return Workspace.open(args.db)
     except sqlalchemy.exc.SQLAlchemyError as e:
         raise DatabaseError(f"Cannot open the database {args.db or '(default)'}: {_first_line(e)}") from e
+    except OSError as e:  # the folder cannot be created, ...
+        raise DatabaseError(f"Cannot open the database {args.db or '(default)'}: {e.strerror or e}") from e
 
 
 def program_id(ws: Workspace, args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from exchange_app.errors import ExchangeError
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: serialises concurrent upgrades of one PostgreSQL database.
 _PG_MIGRATION_LOCK = 7_202_611
@@ -48,13 +50,24 @@ def back_up_before_migrating(engine: Engine, current: str, head: str) -> None:
     create_backup(engine.url, "before-migration")
 
 
+def known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def upgrade(engine: Engine) -> None:
-    """Upgrade the database to the newest schema (creates it when empty)."""
+    """Upgrade the database to the newest schema (creates it when empty).
+
+    A database from a newer version of the app (a schema this one does not know) is
+    refused with :class:`~exchange_app.errors.ExchangeError` and left untouched.
+    """
     head = head_revision()
     with engine.connect() as conn:
         current = current_revision(conn)
     if current == head:
         return
+    if current is not None and current not in known_revisions():
+        raise ExchangeError(f"This database was written by a newer version of Exchange Scheduler (schema {current}; "
+                            f"this version knows up to {head}). Update the app to open it.")
     if current is not None:
         back_up_before_migrating(engine, current, head)
     with engine.begin() as conn:

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session as DbSession
 
 from exchange_app.domain import Mode, Schedule, Session, SolverInfo, Unmatched
-from exchange_app.errors import NotFoundError
+from exchange_app.errors import InputError, NotFoundError, Problem
 from exchange_app.storage.models import ProgramRow, ScheduleVersionRow, SessionMemberRow, SessionRow
 from exchange_app.storage.programs import program_row
 
@@ -58,6 +58,7 @@ def save_schedule(s: DbSession, program_id: int, schedule: Schedule, *, source: 
     """Store ``schedule`` as the program's next version; returns its number."""
     if source not in SOURCES:
         raise ValueError(f"schedule source {source!r} is not one of {', '.join(SOURCES)}")
+    _check_sessions(schedule)
     program_row(s, program_id)
     # Serialise concurrent saves on PostgreSQL (SQLite writers are serialised anyway).
     s.execute(select(ProgramRow.id).where(ProgramRow.id == program_id).with_for_update())
@@ -92,6 +93,27 @@ def save_schedule(s: DbSession, program_id: int, schedule: Schedule, *, source: 
         if members:
             s.execute(insert(SessionMemberRow.__table__), members)
     return number
+
+
+def _check_sessions(schedule: Schedule) -> None:
+    """What the tables cannot hold: sessions without id, twice the same id, unknown modes."""
+    problems = []
+    seen: dict[str, int] = {}
+    for i, x in enumerate(schedule.sessions):
+        record = f"sessions[{i}]" + (f" ({x.id})" if x.id else "")
+        if not x.id:
+            problems.append(Problem(record, "id", "is required"))
+        elif x.id in seen:
+            problems.append(Problem(record, "id", f"duplicate session id {x.id!r} (also sessions[{seen[x.id]}])"))
+        else:
+            seen[x.id] = i
+        if x.mode not in tuple(Mode):
+            problems.append(Problem(record, "mode", f"{x.mode!r} is neither 'in-person' nor 'virtual'"))
+        for j, o in enumerate(x.pinned):
+            if o not in x.officials:
+                problems.append(Problem(record, f"pinned[{j}]", f"{o!r} is pinned but not among the session's officials"))
+    if problems:
+        raise InputError("schedule", problems)
 
 
 def load_schedule(s: DbSession, program_id: int, number: int | None = None) -> Schedule:

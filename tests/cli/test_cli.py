@@ -289,3 +289,18 @@ def test_no_qt_for_commands(db):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     assert run.returncode == 0, run.stderr
+
+
+def test_database_in_a_folder_that_cannot_be_made(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["--db", str(blocker / "sub" / "p.db"), "programs"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Cannot open the database") and "Traceback" not in err
+
+
+def test_a_file_that_is_not_a_database(tmp_path, capsys):
+    junk = tmp_path / "notes.db"
+    junk.write_text("these are my notes, not a database\n" * 100)
+    assert main(["--db", str(junk), "programs"]) == 1
+    assert "Cannot open the database" in capsys.readouterr().err

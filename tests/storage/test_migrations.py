@@ -69,3 +69,20 @@ def test_downgrade_to_empty_and_up_again(tmp_path):
     with Workspace.open(db) as ws:
         assert ws.programs() == []
         assert set(sa.inspect(ws.engine).get_table_names()) >= set(Base.metadata.tables)
+
+
+def test_a_database_from_a_newer_app_is_refused_untouched(tmp_path, monkeypatch):
+    from exchange_app.errors import ExchangeError
+
+    db = tmp_path / "newer.db"
+    with Workspace.open(db) as ws, ws.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0042_from_the_future'"))
+    backups = []
+    monkeypatch.setattr(migrate, "back_up_before_migrating", lambda *a: backups.append(a))
+    with pytest.raises(ExchangeError, match="newer version of Exchange Scheduler.*0042_from_the_future"):
+        Workspace.open(db)
+    assert backups == []
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) == "0042_from_the_future"
+    engine.dispose()

@@ -313,3 +313,15 @@ def test_set_forbidden(ws, tiny):
     with pytest.raises(InputError, match=r"forbidden\[0\], field 'host': unknown host 'h-0'"):
         ws.set_forbidden(tiny, [Forbidden(official=sc.officials[2].id, host="h-0")])
     assert ws.load_scenario(tiny).forbidden == pairs
+
+
+def test_save_schedule_refuses_what_the_tables_cannot_hold(ws, tiny):
+    schedule = hand_schedule(ws.load_scenario(tiny))
+    schedule.sessions[1].id = schedule.sessions[0].id
+    schedule.sessions[2].pinned = ["o-0404"]
+    with pytest.raises(InputError) as e:
+        ws.save_schedule(tiny, schedule, "edit")
+    text = str(e.value)
+    assert "sessions[1] (s-0001), field 'id': duplicate session id 's-0001'" in text
+    assert "sessions[2] (s-0003), field 'pinned[0]': 'o-0404' is pinned but not among" in text
+    assert ws.schedule_versions(tiny) == []
