@@ -288,6 +288,24 @@ class RuleContext:
     def when(self, session: Session) -> str:
         return self.slot_label(session.slot, self.site_zone(session))
 
+    def availability_that_day(self, person: Person, session: Session) -> str:
+        """``available that day 08:00–08:59, 10:00–17:00 MST`` (the session's site zone and
+        program day), or ``not available that day``."""
+        slot = self.slots.get(session.slot)
+        if slot is None:
+            return "the slot is unknown"
+        z = zone(self.site_zone(session))
+        day = self.slot_day[session.slot]
+        program_zone = zone(self.program.timezone)
+        spans = []
+        for w in sorted(person.availability, key=lambda w: w.start):
+            if w.start.astimezone(program_zone).date() <= day <= w.end.astimezone(program_zone).date():
+                a, b = w.start.astimezone(z), w.end.astimezone(z)
+                spans.append(f"{a:%H:%M}–{b:%H:%M}" + (f" at {self.site_name(w.location)}" if w.location else ""))
+        if not spans:
+            return "not available that day"
+        return f"available that day {', '.join(spans)} {slot.start.astimezone(z).tzname()}"
+
     def site_name(self, location_id: str | None) -> str:
         loc = self.locations.get(location_id) if location_id else None
         return loc.name if loc is not None else repr(location_id)
@@ -352,7 +370,8 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                           f"they speak {', '.join(map(language_name, host.languages)) or 'no listed language'}.",
                           s.id, s.host))
         if slot_known and s.slot not in ctx.where(_HOST, s.host):
-            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}.", s.id, s.host))
+            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}; "
+                                            f"{ctx.availability_that_day(host, s)}.", s.id, s.host))
 
     mode = s.mode
     if mode == Mode.VIRTUAL:
@@ -383,7 +402,8 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
             if slot_known:
                 locs = ctx.where(_INTERPRETER, s.interpreter).get(s.slot)
                 if locs is None:
-                    add(Violation(2, "unavailable", f"Interpreter {who} is not available for the whole of {lbl}.",
+                    add(Violation(2, "unavailable", f"Interpreter {who} is not available for the whole of {lbl}; "
+                                                    f"{ctx.availability_that_day(interp, s)}.",
                                   s.id, s.interpreter))
                 elif mode == Mode.IN_PERSON and host is not None and None not in locs and host.location not in locs:
                     add(Violation(6, "wrong-site",
@@ -451,7 +471,8 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
         locs = ctx.where(_OFFICIAL, oid).get(s.slot)
         if locs is None:
             lbl = _label(ctx, s)
-            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}.", s.id, oid))
+            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}; "
+                                            f"{ctx.availability_that_day(o, s)}.", s.id, oid))
         elif s.mode == Mode.IN_PERSON and host is not None and None not in locs and host.location not in locs:
             lbl = _label(ctx, s)
             add(Violation(6, "wrong-site",

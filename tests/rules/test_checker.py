@@ -201,6 +201,15 @@ def test_message_names_people_and_local_time():
     assert "Official O2 (o2)" in v.message
     assert "Mon 02 Nov 2026 08:00–09:00 MST" in v.message  # 15:00 UTC in Phoenix, the host's site
     assert "S1" in v.message
+    assert "not available that day" in v.message
+
+
+def test_unavailable_message_shows_that_days_windows():
+    sc, sch = make_scenario(), make_schedule()
+    person(sc, "h3").availability = [Window(start=t("2026-11-02T16:30+00:00"), end=t("2026-11-02T20:00+00:00"))]
+    (v,) = check_schedule(sc, sch).violations
+    assert (v.code, v.person) == ("unavailable", "h3")
+    assert "available that day 09:30–13:00 MST" in v.message
 
 
 def test_virtual_session_times_in_the_hosts_zone_and_site_ignored():
