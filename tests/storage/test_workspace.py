@@ -325,3 +325,19 @@ def test_save_schedule_refuses_what_the_tables_cannot_hold(ws, tiny):
     assert "sessions[1] (s-0001), field 'id': duplicate session id 's-0001'" in text
     assert "sessions[2] (s-0003), field 'pinned[0]': 'o-0404' is pinned but not among" in text
     assert ws.schedule_versions(tiny) == []
+
+
+def test_concurrent_saves_get_distinct_numbers(db_url, tiny_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Workspace.open(db_url, user="maria") as maria, Workspace.open(db_url, user="li") as li:
+        pid = maria.import_scenario(read_scenario(tiny_path))
+        schedule = hand_schedule(maria.load_scenario(pid))
+
+        def save(ws):
+            return [ws.save_schedule(pid, schedule, "edit") for _ in range(5)]
+
+        with ThreadPoolExecutor(2) as pool:
+            numbers = [n for batch in pool.map(save, [maria, li]) for n in batch]
+        assert sorted(numbers) == list(range(1, 11))
+        assert [v.number for v in li.schedule_versions(pid)] == list(range(1, 11))
