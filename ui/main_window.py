@@ -42,8 +42,10 @@ ORG_NAME = "Exchange Scheduler"
 APP_NAME = "Exchange Scheduler"
 RECENT_KEY = "recent_databases"
 MAX_RECENT = 8
-# mnemonics: menus use F E V S H, tabs O T N P D; the profile tabs' own controls use the rest
-TAB_TITLES = {PersonKind.OFFICIAL: "&Officials", PersonKind.HOST: "Hos&ts", PersonKind.INTERPRETER: "I&nterpreters"}
+# Tab titles carry no mnemonics (the visible tab's controls need the letters; the menus use
+# F E V S H); View > Go to and Ctrl+1..5 switch tabs from the keyboard.
+TAB_TITLES = {PersonKind.OFFICIAL: "Officials", PersonKind.HOST: "Hosts", PersonKind.INTERPRETER: "Interpreters"}
+GO_TO = ("&Officials", "&Hosts", "&Interpreters", "To&pics && Sites", "S&chedule")
 
 
 def _has_module(name: str) -> bool:
@@ -281,6 +283,12 @@ class MainWindow(QMainWindow):
             self.theme_group.addAction(action)
             theme_menu.addAction(action)
             self.theme_actions[theme] = action
+        view_menu.addSeparator()
+        self.go_to_actions: list[QAction] = []
+        for i, label in enumerate(GO_TO):
+            action = self._action(label, lambda _c=False, n=i: self.go_to_tab(n), f"Ctrl+{i + 1}", name=f"go_to_{i + 1}")
+            view_menu.addAction(action)
+            self.go_to_actions.append(action)
         # Schedule (the board's actions, when the board is there)
         self.schedule_menu = menubar.addMenu("&Schedule")
         self.schedule_menu.menuAction().setVisible(False)
@@ -303,7 +311,7 @@ class MainWindow(QMainWindow):
         self.topics_tab = None
         self.program_id = program_id
         has_program = program_id is not None
-        for action in (self.import_sheet_action, self.settings_action, *self.export_actions.values()):
+        for action in (self.import_sheet_action, self.settings_action, *self.export_actions.values(), *self.go_to_actions):
             if action is not None:
                 action.setEnabled(has_program)
         self.switch_program_action.setEnabled(len(self.ws.programs()) > 1)
@@ -322,9 +330,9 @@ class MainWindow(QMainWindow):
             self.people_tabs[kind] = tab
             self.tabs.addTab(tab, TAB_TITLES[kind])
         self.topics_tab = TopicsSitesTab()
-        self.tabs.addTab(self.topics_tab, "To&pics && Sites")
+        self.tabs.addTab(self.topics_tab, "Topics && Sites")
         self.schedule_tab = self._build_schedule_tab(program_id)
-        self.tabs.addTab(self.schedule_tab, "Sche&dule")
+        self.tabs.addTab(self.schedule_tab, "Schedule")
         self.pages.addWidget(self.tabs)
         self.pages.setCurrentWidget(self.tabs)
         self.reload()
@@ -565,6 +573,15 @@ class MainWindow(QMainWindow):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+    def go_to_tab(self, index: int) -> None:
+        if self.tabs is not None and 0 <= index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
+            page = self.tabs.currentWidget()
+            if isinstance(page, PeopleTab):
+                page.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            else:
+                page.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ------------------------------------------------------------------ edit actions
     def focus_search(self) -> None:
