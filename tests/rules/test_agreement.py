@@ -166,6 +166,55 @@ def test_checker_agrees_with_plain_recheck_after_random_edits(data):
     assert report.ok == (not expected)
 
 
+PROGRAM_EDITS = ["limit", "per-day", "window", "window-site", "pin", "forbid", "guests", "country", "timezone",
+                 "language"]
+
+
+def random_program_edit(data, sc, schedule) -> str:
+    """Apply one random edit to the program ``sc`` in place (as staff editing profiles would)."""
+    kind = data.draw(st.sampled_from(PROGRAM_EDITS), label="program edit")
+    person = data.draw(st.sampled_from(sc.people()), label="person")
+    if kind == "limit":
+        person.max_sessions = data.draw(st.integers(0, 3))
+    elif kind == "per-day":
+        person.max_per_day = data.draw(st.integers(0, 2))
+    elif kind == "window" and person.availability:
+        person.availability.pop(data.draw(st.integers(0, len(person.availability) - 1)))
+    elif kind == "window-site" and person.availability:
+        w = data.draw(st.sampled_from(person.availability))
+        w.location = data.draw(st.sampled_from([None, *(x.id for x in sc.locations)]))
+    elif kind == "pin":
+        s = data.draw(st.sampled_from(schedule.sessions))
+        oid = data.draw(st.sampled_from([o.id for o in sc.officials]))
+        sc.pins.append(Pin(official=oid, host=s.host, slot=data.draw(st.sampled_from([s.slot, sc.slots[0].id]))))
+    elif kind == "forbid":
+        s = data.draw(st.sampled_from(schedule.sessions))
+        if s.officials:
+            sc.forbidden.append(Forbidden(official=data.draw(st.sampled_from(s.officials)), host=s.host))
+    elif kind == "guests":
+        sc.program.min_guests = data.draw(st.integers(1, 4))
+        sc.program.max_guests = data.draw(st.integers(2, 6))
+    elif kind == "country":
+        sc.program.max_same_country = data.draw(st.integers(1, 2))
+    elif kind == "timezone":
+        sc.program.timezone = data.draw(st.sampled_from(["UTC", "America/Phoenix", "Pacific/Auckland"]))
+    elif kind == "language":
+        person.languages = data.draw(st.lists(st.sampled_from(["en", "es", "fr", "ar"]), max_size=2, unique=True))
+    return kind
+
+
+@SETTINGS
+@given(st.data())
+def test_checker_agrees_with_plain_recheck_after_program_edits(data):
+    base_sc, _, base = program()
+    sc, schedule = copy.deepcopy(base_sc), copy.deepcopy(base)
+    for _ in range(data.draw(st.integers(1, 2), label="program edits")):
+        event(random_program_edit(data, sc, schedule))
+    for _ in range(data.draw(st.integers(0, 1), label="schedule edits")):
+        random_edit(data, sc, schedule)
+    assert keys(check_schedule(sc, schedule).violations) == plain_check(sc, schedule)
+
+
 def _joined(schedule, oid, target_id, leaving_id):
     edited = copy.deepcopy(schedule)
     target = next(s for s in edited.sessions if s.id == target_id)
