@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -279,7 +280,7 @@ class Workspace:
                 _check_person(person, refs.program, refs)
                 return db_programs.upsert_person(s, program_id, person, user=self.user, now=_now(),
                                                  expected_revision=expected_revision)
-        except StaleDataError as e:  # someone saved between our read and our write
+        except (StaleDataError, IntegrityError) as e:  # someone saved (or added them) between our read and write
             raise self._lost_update(program_id, person.kind, person.id, person.name) from e
 
     def delete_person(self, program_id: int, kind: PersonKind, person_id: str,

@@ -341,3 +341,22 @@ def test_concurrent_saves_get_distinct_numbers(db_url, tiny_path):
             numbers = [n for batch in pool.map(save, [maria, li]) for n in batch]
         assert sorted(numbers) == list(range(1, 11))
         assert [v.number for v in li.schedule_versions(pid)] == list(range(1, 11))
+
+
+def test_adding_someone_another_user_just_added_is_a_conflict(db_url, tiny_path, monkeypatch):
+    with Workspace.open(db_url, user="maria") as maria, Workspace.open(db_url, user="li") as li:
+        pid = maria.import_scenario(read_scenario(tiny_path))
+        newcomer = dataclasses.replace(maria.load_scenario(pid).officials[0], id="o-9001", name="Newcomer")
+        real = db_programs.person_columns
+        raced = []
+
+        def columns_then_li_adds(person, location_ids):
+            if not raced:
+                raced.append(True)
+                li.upsert_person(pid, dataclasses.replace(newcomer, title="Added by li"))
+            return real(person, location_ids)
+
+        monkeypatch.setattr(db_programs, "person_columns", columns_then_li_adds)
+        with pytest.raises(ConflictError, match=r"Official o-9001 \(Newcomer\) was changed by li at"):
+            maria.upsert_person(pid, newcomer)
+        assert maria.load_scenario(pid).officials[-1].title == "Added by li"
