@@ -345,6 +345,10 @@ def _label(ctx: RuleContext, s: Session) -> str:
     return f"session {s.id} ({ctx.when(s)})"
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
     """What one session breaks apart from its officials: rules 1, 2, 5, 6 for host,
     topic, language, slot, interpreter, mode and location."""
@@ -354,9 +358,9 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
     slot_known = s.slot in ctx.slots
     lbl = _label(ctx, s)
     if host is None:
-        add(Violation(1, "unknown-host", f"{lbl.capitalize()} names host {s.host!r}, who is not in the program.", s.id, s.host))
+        add(Violation(1, "unknown-host", f"{_cap(lbl)} names host {s.host!r}, who is not in the program.", s.id, s.host))
     if s.topic not in ctx.topics:
-        add(Violation(1, "unknown-topic", f"{lbl.capitalize()} has topic {s.topic!r}, which is not in the program.", s.id, None))
+        add(Violation(1, "unknown-topic", f"{_cap(lbl)} has topic {s.topic!r}, which is not in the program.", s.id, None))
     if not slot_known:
         add(Violation(2, "unknown-slot", f"Session {s.id} uses slot {s.slot!r}, which is not in the program.", s.id, None))
     if host is not None:
@@ -377,14 +381,14 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
     if mode == Mode.VIRTUAL:
         if host is not None and not host.virtual:
             add(Violation(6, "virtual-not-offered",
-                          f"{lbl.capitalize()} is virtual, but {ctx.who(_HOST, s.host)} does not hold video sessions.", s.id, s.host))
+                          f"{_cap(lbl)} is virtual, but {ctx.who(_HOST, s.host)} does not hold video sessions.", s.id, s.host))
         if s.location is not None:
             add(Violation(6, "session-location",
-                          f"{lbl.capitalize()} is virtual but has a location ({s.location}); a virtual session has none.", s.id, None))
+                          f"{_cap(lbl)} is virtual but has a location ({s.location}); a virtual session has none.", s.id, None))
     elif mode == Mode.IN_PERSON:
         if host is not None and s.location != host.location:
             add(Violation(6, "session-location",
-                          f"{lbl.capitalize()} is in person at {ctx.site_name(s.location)}, but its host "
+                          f"{_cap(lbl)} is in person at {ctx.site_name(s.location)}, but its host "
                           f"{ctx.who(_HOST, s.host)} is at {ctx.site_name(host.location)}.", s.id, s.host))
     else:
         add(Violation(6, "unknown-mode", f"Session {s.id} has mode {mode!r}; expected 'in-person' or 'virtual'.", s.id, None))
@@ -393,7 +397,7 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
         interp = ctx.interpreters.get(s.interpreter)
         if interp is None:
             add(Violation(5, "unknown-interpreter",
-                          f"{lbl.capitalize()} names interpreter {s.interpreter!r}, who is not in the program.", s.id, s.interpreter))
+                          f"{_cap(lbl)} names interpreter {s.interpreter!r}, who is not in the program.", s.id, s.interpreter))
         else:
             who = ctx.who(_INTERPRETER, s.interpreter)
             if s.language not in interp.languages:

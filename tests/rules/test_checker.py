@@ -147,6 +147,9 @@ def test_each_rule_broken_once_is_reported_exactly(case):
     for v in report.violations:
         assert 1 <= v.rule <= 9
         assert v.message and v.message[0].isupper() and v.message.endswith(".")
+        assert v.session is None or v.session in v.message
+        assert v.person is None or v.person in v.message
+        assert "UTC" not in v.message  # times are shown in the site's zone
     assert set(report.by_rule()) == {r for r, *_ in expected}
 
 
