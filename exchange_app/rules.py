@@ -427,7 +427,7 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
     n = len(members)
     if n < p.min_guests:
         out.append(Violation(3, "too-few-guests",
-                             f"Session {s.id} ({ctx.when(s)}) has {n} official(s); the program needs at least {p.min_guests}.",
+                             f"Session {s.id} ({ctx.when(s)}) has {n} official{'' if n == 1 else 's'}; the program needs at least {p.min_guests}.",
                              s.id, None))
     if n > p.max_guests:
         out.append(Violation(3, "too-many-guests",
@@ -578,9 +578,9 @@ def _pin_violation(ctx: RuleContext, pin, kept: bool, at: Session | None) -> lis
         when = ctx.slot_label(pin.slot, tz)
     else:
         when = f"unknown slot {pin.slot!r}"
-    where = (f"; the session of that host then is {at.id}" if at is not None
-             else "; that host has no session then")
-    return [Violation(9, "pin-not-kept", f"{who} is pinned to meet {host} at {when}, but is not in that session{where}.",
+    where = (f"is not in {at.id}, that host's session then" if at is not None
+             else "that host has no session then")
+    return [Violation(9, "pin-not-kept", f"{who} is pinned to meet {host} at {when}, but {where}.",
                       at.id if at is not None else None, pin.official, f"{pin.host}@{pin.slot}")]
 
 
