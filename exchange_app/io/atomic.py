@@ -10,10 +10,13 @@ from typing import IO, Iterator
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+def atomic_open(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None,
+                fsync: bool = True) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success move it over ``path``.
 
     On any exception the temporary file is removed and ``path`` is untouched.
+    ``fsync=False`` skips flushing this file to disk (for exports of thousands of files
+    that call :func:`sync_all` once at the end instead).
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -26,7 +29,8 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", encoding: str | None 
         with f:
             yield f
             f.flush()
-            os.fsync(f.fileno())
+            if fsync:
+                os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -34,9 +38,15 @@ def atomic_open(path: str | os.PathLike, mode: str = "wb", encoding: str | None 
         raise
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    with atomic_open(path, "wb") as f:
+def write_bytes(path: str | os.PathLike, data: bytes, fsync: bool = True) -> None:
+    with atomic_open(path, "wb", fsync=fsync) as f:
         f.write(data)
+
+
+def sync_all() -> None:
+    """Flush every written file to disk at once (where the platform offers it)."""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
