@@ -1,0 +1,419 @@
+"""Import officials, hosts and interpreters from a spreadsheet (CSV/XLSX) into a program.
+
+:func:`plan_import` reads and checks everything and says what would change (the mapping
+dialog shows it); :func:`import_people` writes it in one transaction. A sheet with any
+problem is refused whole (:class:`InputError`, CLI exit 2) unless ``valid_rows_only``, which
+imports the valid rows and reports the others. Re-importing an updated sheet updates
+people by id, or by email when the row has no id the program knows; nobody is deleted.
+
+The column mapping staff adjust in the app is saved per database (:func:`save_mapping`).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exchange_app.domain import Host, Interpreter, Official, Person, PersonKind, Scenario, Window
+from exchange_app.errors import ConflictError, InputError, Problem
+from exchange_app.io import spreadsheets as sheets
+from exchange_app.io.atomic import write_text
+from exchange_app.io.spreadsheets import CellProblem, FIELDS, Places, PersonRow, normalize_header
+
+__all__ = ["SheetImportResult", "SheetPlan", "import_people", "plan_import", "load_mapping", "save_mapping",
+           "mapping_file", "FIELDS"]
+
+LISTS = {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}
+CLASSES = {PersonKind.OFFICIAL: Official, PersonKind.HOST: Host, PersonKind.INTERPRETER: Interpreter}
+ID_PREFIX = {PersonKind.OFFICIAL: "o-", PersonKind.HOST: "h-", PersonKind.INTERPRETER: "i-"}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetImportResult:
+    """What a people-sheet import did."""
+
+    added: int
+    updated: int
+    refused_rows: list[Problem]
+    summary: str
+    unchanged: int = 0
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SheetPlan:
+    """What importing a sheet would do (nothing written yet)."""
+
+    source: str
+    scenario: Scenario  # the program with every valid row applied
+    added: list[tuple[PersonKind, str]]
+    updated: list[tuple[PersonKind, str]]
+    unchanged: list[tuple[PersonKind, str]]
+    problems: list[Problem]  # every problem; rows named in them are left out of ``scenario``
+    ignored_columns: dict[str, list[str]]
+    mappings: dict[str, dict[str, str | None]]
+    revisions: dict  # person revisions when the program was read (to refuse a lost update)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+                + (f", {len(self.problems)} problem(s)" if self.problems else ""))
+
+
+# --------------------------------------------------------------------------- saved mapping
+
+
+def mapping_file(ws) -> Path:
+    """Where the database's saved column mapping lives: beside an SQLite file, or in the
+    user data folder for a PostgreSQL database."""
+    if ws.path is not None:
+        return ws.path.with_name(ws.path.name + ".sheet-columns.json")
+    from exchange_app.storage.engine import data_dir
+
+    url = ws.engine.url
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{url.host or 'local'}-{url.port or 5432}-{url.database or ''}")
+    return data_dir() / "sheet-columns" / f"{safe}.json"
+
+
+def load_mapping(ws) -> dict[str, str]:
+    """The saved mapping: normalized header -> field ("" = don't import that column)."""
+    try:
+        data = json.loads(mapping_file(ws).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    columns = data.get("columns", {}) if isinstance(data, dict) else {}
+    return {normalize_header(k): v for k, v in columns.items() if isinstance(v, str) and (v in FIELDS or v == "")}
+
+
+def save_mapping(ws, mapping: dict[str, str | None]) -> Path:
+    """Remember header -> field choices (merged into the saved ones); returns the file."""
+    merged = load_mapping(ws)
+    for header, target in mapping.items():
+        key = normalize_header(header)
+        if key:
+            if target and target not in FIELDS:
+                raise ValueError(f"unknown field {target!r} for column {header!r}")
+            merged[key] = target or ""
+    path = mapping_file(ws)
+    write_text(path, json.dumps({"columns": merged}, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def _mapping(ws, mapping: dict[str, str | None] | None) -> dict[str, str]:
+    out = load_mapping(ws)
+    for header, target in (mapping or {}).items():
+        if normalize_header(header):
+            out[normalize_header(header)] = target or ""
+    return out
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def plan_import(ws, program_id: int, path: str | os.PathLike, mapping: dict[str, str | None] | None = None,
+                default_kind: PersonKind | None = None) -> SheetPlan:
+    """Read ``path`` and work out the program after the import; raises :class:`InputError`
+    only when the file or its sheets cannot be used at all (row problems are in the plan)."""
+    path = Path(path)
+    source = path.name
+    tables = sheets.read_workbook(path)
+    revisions = ws.person_revisions(program_id)
+    scenario = ws.load_scenario(program_id)
+    places = Places(scenario.topics, scenario.locations, scenario.program.timezone)
+    parsed = sheets.parse_people(tables, places, _mapping(ws, mapping), default_kind)
+    if parsed.problems:
+        raise InputError(source, parsed.problems)
+    if not parsed.people and not parsed.windows:
+        raise InputError(source, [Problem("file", None, "holds no people rows")])
+    return _Merge(source, scenario, revisions, parsed).run()
+
+
+class _Merge:
+    def __init__(self, source: str, scenario: Scenario, revisions: dict, parsed: sheets.ParsedSheets):
+        self.source = source
+        self.before = scenario
+        self.revisions = revisions
+        self.parsed = parsed
+        self.people: dict[PersonKind, dict[str, Person]] = {
+            k: {p.id: p for p in getattr(scenario, LISTS[k])} for k in PersonKind}
+        self.by_email: dict[PersonKind, dict[str, str]] = {
+            k: {p.email.casefold(): p.id for p in getattr(scenario, LISTS[k]) if p.email} for k in PersonKind}
+        self.changes: dict[tuple[PersonKind, str], Person] = {}
+        self.row_of: dict[tuple[PersonKind, str], PersonRow] = {}
+        self.next_number: dict[PersonKind, tuple[int, int]] = {}
+        self.first: dict[tuple[PersonKind, str, str], PersonRow] = {}
+
+    # -- ids for new people
+    def new_id(self, kind: PersonKind) -> str:
+        prefix = ID_PREFIX[kind]
+        if kind not in self.next_number:
+            nums = [(int(m[1]), len(m[1])) for pid in self.people[kind]
+                    if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", pid))]
+            self.next_number[kind] = (max((n for n, _ in nums), default=0) + 1, max((w for _, w in nums), default=4))
+        n, width = self.next_number[kind]
+        while f"{prefix}{n:0{width}d}" in self.people[kind] or (kind, f"{prefix}{n:0{width}d}") in self.changes:
+            n += 1
+        self.next_number[kind] = (n + 1, width)
+        return f"{prefix}{n:0{width}d}"
+
+    def run(self) -> SheetPlan:
+        refused: set[tuple[PersonKind, str]] = set()
+        for row in self.parsed.people:  # the first row with an id or email (valid or not) owns it
+            for f in ("id", "email"):
+                value = row.values.get(f)
+                if value:
+                    self.first.setdefault((row.kind, f, value.casefold()), row)
+        for row in self.parsed.people:
+            self.apply_row(row)
+        self.apply_windows(refused)
+        problems: list[Problem] = []
+        for row in self.parsed.people:
+            problems.extend(row.problems)
+        for wr in self.parsed.windows:
+            problems.extend(wr.problems)
+        for key in refused:
+            self.changes.pop(key, None)
+        scenario = self.scenario()
+        cross = self.cross_check(scenario)
+        if cross:
+            problems.extend(cross)
+            scenario = self.scenario()
+            if self.cross_check(scenario):  # pragma: no cover - a problem no row explains
+                raise InputError(self.source, problems)
+        added, updated, unchanged = [], [], []
+        for key, person in self.changes.items():
+            old = self.people[key[0]].get(key[1])
+            (added if old is None else unchanged if old == person else updated).append(key)
+        problems.sort(key=_problem_order)
+        return SheetPlan(self.source, scenario, added, updated, unchanged, problems,
+                         {k: v for k, v in self.parsed.ignored.items() if v}, self.parsed.mappings, self.revisions)
+
+    def scenario(self) -> Scenario:
+        sc = copy.copy(self.before)
+        for kind in PersonKind:
+            merged = dict(self.people[kind])
+            for (k, pid), person in self.changes.items():
+                if k == kind:
+                    merged[pid] = person
+            setattr(sc, LISTS[kind], list(merged.values()))
+        return sc
+
+    def apply_row(self, row: PersonRow) -> None:
+        kind, v = row.kind, row.values
+        given_id = v.get("id")
+        email = v.get("email")
+        for f, value in (("id", given_id), ("email", email)):
+            first = self.first.get((kind, f, value.casefold())) if value else None
+            if first is not None and first is not row:
+                row.problem(f, f"{value} is also in {first.where}" if f == "email"
+                            else f"id {value!r} is also in {first.where}")
+        if row.problems:
+            return
+        existing_id = None
+        if given_id and given_id in self.people[kind]:
+            existing_id = given_id
+        elif email and email.casefold() in self.by_email[kind]:
+            existing_id = self.by_email[kind][email.casefold()]
+            if given_id and given_id != existing_id:
+                row.problem("id", f"is {given_id!r}, but {email} is the email of {kind.value} {existing_id}; "
+                                  "correct the id or the email")
+                return
+        target = existing_id or given_id or self.new_id(kind)
+        key = (kind, target)
+        if key in self.row_of:
+            first = self.row_of[key]
+            how = "id" if given_id else "email"
+            row.problem(how, f"is the same {kind.value} ({target}) as {first.where}")
+            return
+        if email:
+            other = self.by_email[kind].get(email.casefold())
+            if other is not None and other != target:
+                row.problem("email", f"{email} is already the email of {kind.value} {other}")
+                return
+        old = self.people[kind].get(target)
+        person = self.build(row, kind, target, old)
+        if person is None:
+            return
+        self.changes[key] = person
+        self.row_of[key] = row
+
+    def build(self, row: PersonRow, kind: PersonKind, target: str, old: Person | None) -> Person | None:
+        v = dict(row.values)
+        v.pop("id", None)
+        for f in sheets.REQUIRED[kind]:
+            if f in v and v[f] is None:
+                row.problem(f, "is empty" + (f"; every {kind.value} needs one" if f != "name" else ""))
+            elif f not in v and old is None:
+                label = FIELDS[f][0].split(" (")[0]
+                row.problem(None, f"a new {kind.value} needs a {label} column (no column maps to {label!r})")
+        if row.problems:
+            return None
+        if old is not None:
+            person = copy.deepcopy(old)
+            for f, value in v.items():
+                setattr(person, f, value)
+        else:
+            person = CLASSES[kind](id=target, **v)
+        if isinstance(person, Official) and person.min_sessions is not None:
+            top = person.max_sessions if person.max_sessions is not None else self.before.program.max_sessions
+            if person.min_sessions > top:
+                row.problem("min_sessions", f"min sessions {person.min_sessions} is above max sessions {top}")
+                return None
+        return person
+
+    def apply_windows(self, refused: set) -> None:
+        """Availability-sheet rows replace the availability of the people they name."""
+        found: dict[tuple[PersonKind, str], list[Window]] = {}
+        bad: set[tuple[PersonKind, str]] = set()
+        for wr in self.parsed.windows:
+            key = self.find(wr)
+            if key is None:
+                continue
+            if wr.problems or wr.window is None:
+                bad.add(key)
+                continue
+            found.setdefault(key, []).append(wr.window)
+        for key in bad:
+            refused.add(key)
+            if key in self.row_of:
+                self.row_of[key].problem(None, "not imported: its availability rows have problems")
+        for key, windows in found.items():
+            if key in bad:
+                continue
+            if key in self.changes:
+                person = self.changes[key]
+                row = self.row_of[key]
+                base = list(row.values.get("availability") or []) if "availability" in row.values else []
+            else:
+                person = copy.deepcopy(self.people[key[0]][key[1]])
+                base = []
+            person.availability = sorted(base + windows, key=lambda w: (w.start, w.end))
+            self.changes[key] = person
+
+    def find(self, wr: sheets.WindowRow) -> tuple[PersonKind, str] | None:
+        kinds = [wr.kind] if wr.kind else list(PersonKind)
+        hits: list[tuple[PersonKind, str]] = []
+        for k in kinds:
+            ids = set(self.people[k]) | {pid for (kk, pid) in self.changes if kk == k}
+            if wr.person and wr.person in ids:
+                hits.append((k, wr.person))
+                continue
+            if wr.email or (wr.person and "@" in wr.person):
+                e = (wr.email or wr.person).casefold()
+                match = self.by_email[k].get(e) or next(
+                    (pid for (kk, pid), p in self.changes.items() if kk == k and p.email and p.email.casefold() == e), None)
+                if match:
+                    hits.append((k, match))
+        if not hits and wr.person and not wr.email:  # a name is fine when it is unique
+            for k in kinds:
+                pool = {**self.people[k], **{pid: p for (kk, pid), p in self.changes.items() if kk == k}}
+                hits += [(k, pid) for pid, p in pool.items() if p.name.casefold() == wr.person.casefold()]
+        field_ = "person" if wr.person else "email"
+        col = next((h for h, f in self.parsed.mappings.get(wr.table.title or wr.table.source, {}).items() if f == field_), None)
+        if not hits:
+            who = wr.person or wr.email
+            wr.problems.append(CellProblem(wr.where, col, f"{who!r} is no official, host or interpreter of this "
+                                                         "program or sheet"))
+            return None
+        if len(set(hits)) > 1:
+            wr.problems.append(CellProblem(wr.where, col, f"{wr.person or wr.email!r} names more than one person "
+                                                         f"({', '.join(f'{k.value} {p}' for k, p in hits)}); add a Kind column"))
+            return None
+        return hits[0]
+
+    def cross_check(self, scenario: Scenario) -> list[Problem]:
+        """The import's own rules once more over the whole program; a problem is pinned on
+        the row of the person it names and that row is left out."""
+        from exchange_app.services.workspace import check_scenario
+
+        try:
+            check_scenario(scenario, self.source)
+        except InputError as e:
+            out = []
+            for p in e.problems:
+                m = re.match(r"(officials|hosts|interpreters)\[\d+\] \((.*)\)$", p.record)
+                kind = next((k for k, name in LISTS.items() if m and name == m[1]), None)
+                key = (kind, m[2]) if m else None
+                row = self.row_of.get(key) if key else None
+                if key is None or key not in self.changes:
+                    raise  # not caused by this sheet: refuse as it is
+                self.changes.pop(key)
+                where = row.where if row else f"{kind.value} {key[1]}"
+                out.append(CellProblem(where, p.field, p.message))
+            return out
+        return []
+
+
+def _problem_order(p: Problem) -> tuple:
+    m = re.search(r"row (\d+)", p.record)
+    return (p.record.split(", row")[0], int(m[1]) if m else 0, p.field or "")
+
+
+# --------------------------------------------------------------------------- importing
+
+
+def import_people(ws, program_id: int, path: str | os.PathLike, mapping: dict[str, str | None] | None = None,
+                  valid_rows_only: bool = False, default_kind: PersonKind | None = None) -> SheetImportResult:
+    """Import the people of a CSV/XLSX sheet into program ``program_id`` (one transaction).
+
+    Any problem refuses the whole sheet (:class:`InputError`, listing every row and column)
+    unless ``valid_rows_only``: then the valid rows are imported and the others are returned
+    in ``refused_rows``. A person someone else changed since the sheet was read raises
+    :class:`ConflictError` and nothing is written.
+    """
+    plan = plan_import(ws, program_id, path, mapping, default_kind)
+    if plan.problems and not valid_rows_only:
+        raise InputError(plan.source, plan.problems)
+    changed = plan.added + plan.updated
+    if changed:
+        _refuse_lost_updates(ws, program_id, plan)
+        ws.replace_scenario(program_id, plan.scenario)
+    summary = f"{plan.source}: {len(plan.added)} added, {len(plan.updated)} updated, {len(plan.unchanged)} unchanged"
+    if plan.problems:
+        summary += f"; {len(plan.problems)} problem(s), those rows were not imported"
+    if plan.ignored_columns:
+        summary += "; columns not imported: " + "; ".join(
+            f"{sheet}: {', '.join(repr(h) for h in cols)}" for sheet, cols in plan.ignored_columns.items())
+    return SheetImportResult(len(plan.added), len(plan.updated), list(plan.problems), summary + ".",
+                             len(plan.unchanged), plan.ignored_columns)
+
+
+def _refuse_lost_updates(ws, program_id: int, plan: SheetPlan) -> None:
+    """Someone else (team database) changed a person since the sheet was read: refuse."""
+    now = ws.person_revisions(program_id)
+    for key, rev in now.items():
+        before = plan.revisions.get(key)
+        if before is None or before.revision != rev.revision:
+            if before is None and key not in {(k, p) for k, p in plan.added}:
+                continue  # someone added a person; the import keeps them
+            when = rev.updated_at.strftime("%Y-%m-%d %H:%M UTC") if rev.updated_at else "just now"
+            raise ConflictError(f"{key[0].value} {key[1]} was changed by {rev.updated_by} at {when} while the sheet "
+                                "was being read; nothing was imported. Import the sheet again.")
+    gone = [k for k in plan.revisions if k not in now]
+    if gone:
+        raise ConflictError(f"{gone[0][0].value} {gone[0][1]} was deleted by someone else while the sheet was being "
+                            "read; nothing was imported. Import the sheet again.")
+
+
+def describe_value(value: Any) -> str:
+    """A person field's value as the preview shows it."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}:{w}" for k, w in value.items())
+    if isinstance(value, list):
+        return "; ".join(_window_text(v) if isinstance(v, Window) else str(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _window_text(w: Window) -> str:
+    return f"{w.start:%Y-%m-%d %H:%M}-{w.end:%H:%M}" + (f" @ {w.location}" if w.location else "")
