@@ -170,6 +170,8 @@ class CalendarContext:
             self.people.setdefault(p.id, p)
         self.hosts = scenario.hosts_by_id()
         self._timezones: dict[str, Timezone] = {}
+        self._vtimezone_bytes: dict[str, bytes] = {}
+        self._events: dict[tuple, bytes] = {}
 
     # ---- people and places
     def person(self, person_id: str) -> Person | None:
@@ -324,8 +326,28 @@ class CalendarContext:
         ev.add("transp", "OPAQUE")
         return ev
 
-    def calendar(self, events: Iterable[Event], *, method: str, name: str | None = None) -> Calendar:
-        """A VCALENDAR with the events and one VTIMEZONE for each TZID they use."""
+    def event_bytes(self, state: SessionState, *, cancelled: bool = False, only: str | None = None,
+                    rsvp: bool = False, note: str | None = None) -> tuple[bytes, str]:
+        """A serialized VEVENT and its TZID. Events shared by many calendars (everything
+        but a note to one person) are serialized once per export."""
+        key = (state.session.id, state.sequence, cancelled, rsvp, note)
+        data = self._events.get(key) if only is None else None
+        if data is None:
+            ev = self.event(state.session, state.sequence, cancelled=cancelled, only=only, rsvp=rsvp, note=note)
+            data = ev.to_ical()
+            if only is None:
+                self._events[key] = data
+        return data, self.zone_name(state.session)
+
+    def vtimezone_bytes(self, tzid: str) -> bytes:
+        data = self._vtimezone_bytes.get(tzid)
+        if data is None:
+            data = self._vtimezone_bytes[tzid] = self.vtimezone(tzid).to_ical()
+        return data
+
+    def calendar_bytes(self, events: Iterable[tuple[bytes, str]], *, method: str, name: str | None = None) -> bytes:
+        """A VCALENDAR of serialized events (from :meth:`event_bytes`), with one VTIMEZONE
+        for each TZID they use. icalendar writes every piece; this only puts them together."""
         cal = Calendar()
         cal.add("prodid", PRODID)
         cal.add("version", "2.0")
@@ -333,19 +355,14 @@ class CalendarContext:
         cal.add("method", method)
         if name:
             cal.add("x-wr-calname", name)
-        tzids: list[str] = []
+        head = cal.to_ical()
+        end = b"END:VCALENDAR\r\n"
+        if not head.endswith(end):  # pragma: no cover - icalendar always ends so
+            raise ValueError("unexpected calendar serialization")
         events = list(events)
-        for ev in events:
-            for key in ("DTSTART", "DTEND"):
-                tzinfo = getattr(ev[key].dt, "tzinfo", None)
-                tzid = getattr(tzinfo, "key", None)
-                if tzid and tzid not in tzids:
-                    tzids.append(tzid)
-        for tzid in sorted(tzids):
-            cal.add_component(self.vtimezone(tzid))
-        for ev in events:
-            cal.add_component(ev)
-        return cal
+        tzids = sorted({tzid for _, tzid in events})
+        parts = [head[: -len(end)], *(self.vtimezone_bytes(t) for t in tzids), *(data for data, _ in events), end]
+        return b"".join(parts)
 
 
 # --------------------------------------------------------------------------- calendars
@@ -355,39 +372,53 @@ REMOVED_NOTE = "You are no longer in this session. The program staff will send y
 CANCELLED_NOTE = "This session was cancelled."
 
 
-def person_events(ctx: CalendarContext, person_id: str, states: dict[str, SessionState],
-                  only_sessions: set[str] | None = None) -> list[Event]:
-    """The events of one person's calendar, by start time: their sessions in the latest
-    version, and a cancellation for every session they were in before but are not now."""
-    items: list[tuple[datetime, str, Event]] = []
+def sessions_by_person(states: dict[str, SessionState]) -> dict[str, list[str]]:
+    """Person id -> ids of the sessions they were ever in (index for many calendars)."""
+    out: dict[str, list[str]] = {}
     for sid, st in states.items():
-        if person_id not in st.people or (only_sessions is not None and sid not in only_sessions):
-            continue
+        for pid in st.people:
+            out.setdefault(pid, []).append(sid)
+    return out
+
+
+def person_events(ctx: CalendarContext, person_id: str, states: dict[str, SessionState],
+                  session_ids: Iterable[str] | None = None) -> list[tuple[bytes, str]]:
+    """The events of one person's calendar, by start time: their sessions in the latest
+    version, and a cancellation for every session they were in before but are not now.
+    ``session_ids``: the sessions they were ever in, if already known."""
+    if session_ids is None:
+        session_ids = [sid for sid, st in states.items() if person_id in st.people]
+    items = []
+    for sid in session_ids:
+        st = states[sid]
         s = st.session
         if not st.cancelled and person_id in people_of(s):
-            ev = ctx.event(s, st.sequence)
+            ev = ctx.event_bytes(st)
+        elif st.cancelled:
+            ev = ctx.event_bytes(st, cancelled=True, only=person_id, note=CANCELLED_NOTE)
         else:
-            note = CANCELLED_NOTE if st.cancelled else REMOVED_NOTE
-            ev = ctx.event(s, st.sequence, cancelled=True, only=person_id, note=note)
+            ev = ctx.event_bytes(st, cancelled=True, only=person_id, note=REMOVED_NOTE)
         items.append((ctx.slot(s).start, sid, ev))
     items.sort(key=lambda x: (x[0], x[1]))
     return [ev for _, _, ev in items]
 
 
-def master_events(ctx: CalendarContext, states: dict[str, SessionState]) -> list[Event]:
+def master_events(ctx: CalendarContext, states: dict[str, SessionState]) -> list[tuple[bytes, str]]:
     """Every session of the program, cancelled ones included, by start time."""
     ordered = sorted(states.values(), key=lambda st: (ctx.slot(st.session).start, st.session.id))
-    return [ctx.event(st.session, st.sequence, cancelled=st.cancelled) for st in ordered]
+    return [ctx.event_bytes(st, cancelled=st.cancelled) for st in ordered]
 
 
-def person_calendar(ctx: CalendarContext, person: Person, states: dict[str, SessionState]) -> bytes:
-    events = person_events(ctx, person.id, states)
-    name = f"{ctx.program.name}: {person.name}"
-    return ctx.calendar(events, method="PUBLISH", name=name).to_ical()
+def person_calendar(ctx: CalendarContext, person: Person, states: dict[str, SessionState],
+                    session_ids: Iterable[str] | None = None) -> bytes:
+    """One person's calendar (METHOD:PUBLISH); ``session_ids`` as for :func:`person_events`."""
+    events = person_events(ctx, person.id, states, session_ids)
+    return ctx.calendar_bytes(events, method="PUBLISH", name=f"{ctx.program.name}: {person.name}")
 
 
 def master_calendar(ctx: CalendarContext, states: dict[str, SessionState]) -> bytes:
-    return ctx.calendar(master_events(ctx, states), method="PUBLISH", name=ctx.program.name).to_ical()
+    """Every session (METHOD:PUBLISH), for staff."""
+    return ctx.calendar_bytes(master_events(ctx, states), method="PUBLISH", name=ctx.program.name)
 
 
 def role_of(person: Person) -> str:
@@ -406,6 +437,6 @@ def people_in(states: dict[str, SessionState], scenario: Scenario) -> list[Perso
 
 __all__ = [
     "CalendarContext", "Change", "SessionState", "changes_for_people", "master_calendar",
-    "master_events", "noticeable", "people_in", "people_of", "person_calendar", "person_events",
+    "master_events", "noticeable", "people_in", "people_of", "person_calendar", "person_events", "sessions_by_person",
     "program_slug", "role_of", "session_states", "uid_for",
 ]

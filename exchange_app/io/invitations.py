@@ -16,22 +16,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+import base64
 from email import policy
+from email.charset import QP, Charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from exchange_app.domain import Person, Schedule, Session
 from exchange_app.errors import InputError, Problem
-from exchange_app.io.atomic import write_bytes
+from exchange_app.io.atomic import sync_all, write_bytes
 from exchange_app.io.calendar_ics import (
     CANCELLED_NOTE, REMOVED_NOTE, CalendarContext, SessionState, changes_for_people, people_of, session_states,
 )
 from exchange_app.io.filenames import safe_filename, unique_names
 
 # CRLF line endings in the file and inside the calendar part (RFC 5322 and RFC 5545).
-EML_POLICY = policy.SMTP
+EML_POLICY = policy.compat32.clone(linesep="\r\n")
+_QP_UTF8 = Charset("utf-8")
+_QP_UTF8.body_encoding = QP
 
 SUBJECT_PREFIX = {"invitation": "Invitation", "new": "Invitation", "changed": "Updated invitation",
                   "cancelled": "Cancelled"}
@@ -73,6 +81,11 @@ def organizer_address(ctx: CalendarContext) -> Address:
     return _address(org.name or "", org.email)
 
 
+def _header(text: str) -> str | Header:
+    """Plain ASCII stays as it is; anything else is encoded (RFC 2047)."""
+    return text if text.isascii() else Header(text, "utf-8")
+
+
 def _address(name: str, email: str) -> Address:
     user, _, domain = email.rpartition("@")
     return Address(display_name=name, username=user, domain=domain)
@@ -105,8 +118,10 @@ class InvitationWriter:
     def __init__(self, ctx: CalendarContext, versions: Sequence[Schedule]):
         self.ctx = ctx
         self.states: dict[str, SessionState] = session_states(versions)
-        self.sender = organizer_address(ctx)
+        org = organizer_address(ctx)
+        self.sender = formataddr((org.display_name, org.addr_spec), charset="utf-8")
         self._ical: dict[tuple, str] = {}
+        self._b64: dict[tuple, str] = {}
 
     def calendar_text(self, state: SessionState, person_id: str, kind: str) -> str:
         session = state.session
@@ -119,30 +134,45 @@ class InvitationWriter:
         text = self._ical.get(key)
         if text is None:
             if key[1] == "REQUEST":
-                ev = self.ctx.event(session, state.sequence, rsvp=True)
+                ev = self.ctx.event_bytes(state, rsvp=True)
             else:
-                ev = self.ctx.event(session, state.sequence, cancelled=True, only=key[2],
-                                    note=CANCELLED_NOTE if key[2] is None else REMOVED_NOTE)
-            cal = self.ctx.calendar([ev], method=key[1])
-            text = self._ical[key] = cal.to_ical().decode("utf-8")
+                ev = self.ctx.event_bytes(state, cancelled=True, only=key[2],
+                                          note=CANCELLED_NOTE if key[2] is None else REMOVED_NOTE)
+            text = self.ctx.calendar_bytes([ev], method=key[1]).decode("utf-8")
+            if key[2] is None:
+                self._ical[key] = text
         return text
 
-    def message(self, person: Person, plan: PlannedInvitation) -> EmailMessage:
+    def message(self, person: Person, plan: PlannedInvitation) -> Message:
+        """The message for one planned invitation. Built with the email package's
+        ``compat32`` classes: the same MIME as ``EmailMessage`` at a fraction of the cost,
+        which counts for thousands of messages."""
         state = self.states[plan.session_id]
         session = state.session
         method = "CANCEL" if plan.kind == "cancelled" else "REQUEST"
-        msg = EmailMessage(policy=EML_POLICY)
+        removed = plan.kind == "cancelled" and not state.cancelled
+        text = MIMEText(_body(self.ctx, person, session, plan.kind, removed), "plain", _QP_UTF8, policy=EML_POLICY)
+        calendar = MIMENonMultipart("text", "calendar", policy=EML_POLICY, method=method, charset="UTF-8")
+        calendar["Content-Transfer-Encoding"] = "base64"
+        calendar.set_payload(self.calendar_base64(state, person.id, plan.kind))
+        msg = MIMEMultipart("alternative", _subparts=[text, calendar], policy=EML_POLICY)
         msg["From"] = self.sender
-        msg["To"] = _address(person.name, person.email or "")
-        msg["Subject"] = f"{SUBJECT_PREFIX[plan.kind]}: {self.ctx.summary(session)}, {self.ctx.when(session)}"
+        msg["To"] = formataddr((person.name, person.email or ""), charset="utf-8")
+        msg["Subject"] = _header(f"{SUBJECT_PREFIX[plan.kind]}: {self.ctx.summary(session)}, {self.ctx.when(session)}")
         msg["Date"] = format_datetime(self.ctx.stamp)
         msg["Message-ID"] = make_msgid(domain=f"{self.ctx.slug}.exchange-scheduler")
         msg["X-Unsent"] = "1"
-        removed = plan.kind == "cancelled" and not state.cancelled
-        msg.set_content(_body(self.ctx, person, session, plan.kind, removed))
-        msg.add_alternative(self.calendar_text(state, person.id, plan.kind), subtype="calendar",
-                            params={"method": method}, cte="base64")
         return msg
+
+    def calendar_base64(self, state: SessionState, person_id: str, kind: str) -> str:
+        key = (state.session.id, kind == "cancelled", state.cancelled or kind != "cancelled" or person_id)
+        data = self._b64.get(key)
+        if data is None:
+            raw = self.calendar_text(state, person_id, kind).encode("utf-8")
+            data = base64.encodebytes(raw).decode("ascii").replace("\n", "\r\n")
+            if key[2] is True:
+                self._b64[key] = data
+        return data
 
     def write(self, plan: Sequence[PlannedInvitation], out: Path) -> InvitationResult:
         """One sub-folder per person, one ``.eml`` per planned invitation."""
@@ -161,10 +191,11 @@ class InvitationWriter:
             names = unique_names(self.file_name(p) for p in items)
             for item, name in zip(items, names):
                 path = out / folder / name
-                write_bytes(path, self.message(person, item).as_bytes())
+                write_bytes(path, self.message(person, item).as_bytes(), fsync=False)
                 result.files.append(path)
                 result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
             result.people += 1
+        sync_all()
         return result
 
     def file_name(self, plan: PlannedInvitation) -> str:
@@ -184,7 +215,7 @@ def write_invitations(ctx: CalendarContext, versions: Sequence[Schedule], out: P
 
 
 def iter_messages(ctx: CalendarContext, versions: Sequence[Schedule],
-                  since: int | None = None) -> Iterator[tuple[Person, PlannedInvitation, EmailMessage]]:
+                  since: int | None = None) -> Iterator[tuple[Person, PlannedInvitation, Message]]:
     """The messages without writing them (for an SMTP sender or a preview)."""
     writer = InvitationWriter(ctx, versions)
     for plan in plan_invitations(versions, since):

@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from exchange_app.domain import Host, Interpreter, Mode, Official, Person, Schedule, Session
-from exchange_app.io.atomic import write_bytes
+from exchange_app.io.atomic import sync_all, write_bytes
 from exchange_app.io.calendar_ics import CalendarContext, role_of
 from exchange_app.io.filenames import safe_filename, unique_names
 
@@ -287,6 +287,7 @@ def write_itineraries(ctx: CalendarContext, schedule: Schedule, out: Path, peopl
                 result.missing.update(missing)
     else:
         result.missing = _render(ctx, by_person, jobs, version_label)
+    sync_all()
     return result
 
 
@@ -301,7 +302,7 @@ def _render(ctx: CalendarContext, by_person: dict[str, list[Session]], jobs, ver
         for pid, path in jobs:
             person = ctx.person(pid)
             data, blank = render_itinerary(ctx, person, by_person.get(pid, []), fonts, version_label)
-            write_bytes(path, data)
+            write_bytes(path, data, fsync=False)
             if blank:
                 missing[person.name] = "".join(sorted(blank))
     return missing

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from exchange_app.domain import Scenario, Schedule
 from exchange_app.errors import NotFoundError
-from exchange_app.io.atomic import write_bytes
+from exchange_app.io.atomic import sync_all, write_bytes
 from exchange_app.io.calendar_ics import (
     CalendarContext, changes_for_people, master_calendar, people_in, person_calendar, role_of, session_states,
+    sessions_by_person,
 )
 from exchange_app.io.filenames import safe_filename, unique_names
 from exchange_app.io.invitations import write_invitations
@@ -109,6 +110,7 @@ def export_ics(ws, program_id: int, out: Path, since_version: int | None = None,
     write_bytes(master, master_calendar(ctx, states))
     files.append(master)
     counts: dict[str, int] = {}
+    ever_in = sessions_by_person(states)
     by_role: dict[str, list] = {}
     for p in people:
         by_role.setdefault(role_of(p), []).append(p)
@@ -116,9 +118,10 @@ def export_ics(ws, program_id: int, out: Path, since_version: int | None = None,
         names = unique_names(safe_filename(f"{p.name} ({p.id})", suffix=".ics") for p in group)
         for person, name in zip(group, names):
             path = out / f"{role}s" / name
-            write_bytes(path, person_calendar(ctx, person, states))
+            write_bytes(path, person_calendar(ctx, person, states, ever_in.get(person.id, [])), fsync=False)
             files.append(path)
         counts[role] = len(group)
+    sync_all()
     cancelled = sum(1 for st in states.values() if st.cancelled)
     roles = ", ".join(_plural(counts[r], r) for r in ("official", "host", "interpreter") if counts.get(r))
     summary = (f"Wrote {_plural(len(people), 'personal calendar')}{_since_text(h)}"

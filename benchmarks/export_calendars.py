@@ -1,0 +1,182 @@
+"""Benchmark: every export file for a generated program (default ``--size xl``, 2,000 officials).
+
+Generates the program, builds a schedule with a simple greedy (the solver is not needed
+for this), stores it as version 1 and an edited copy as version 2 in a fresh SQLite
+database, then times each export through the same service functions the CLI calls and
+prints the figures. Target: all files in under 30 s.
+
+    .venv/bin/python benchmarks/export_calendars.py [--size xl] [--seed 7] [--workers N] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from exchange_app.domain import Mode, Scenario, Schedule, Session  # noqa: E402
+from exchange_app.io.scenario_json import read_scenario  # noqa: E402
+from exchange_app.services import Workspace  # noqa: E402
+from exchange_app.services.exports import (  # noqa: E402
+    export_ics, export_invitations, export_itineraries, export_spreadsheet,
+)
+
+GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
+
+
+def greedy_schedule(sc: Scenario) -> Schedule:
+    """Slot by slot, each free host takes the officials at their site who are free, speak
+    the host's language and share a topic with them (no solver; good enough to export)."""
+    p = sc.program
+    where: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
+    for o in sc.officials:
+        for slot in sc.slots:
+            w = o.window_for(slot)
+            if w is not None:
+                where[slot.id][w.location].append(o)
+    busy: set[tuple[str, str]] = set()
+    total: dict[str, int] = defaultdict(int)
+    met: set[tuple[str, str]] = set()
+    sessions: list[Session] = []
+    for slot in sorted(sc.slots, key=lambda s: s.start):
+        for h in sc.hosts:
+            if total[h.id] >= sc.max_sessions(h) or (h.availability and h.window_for(slot) is None):
+                continue
+            lang = h.languages[0] if h.languages else "en"
+            pool = [o for o in where[slot.id][h.location] + where[slot.id][None]
+                    if (o.id, slot.id) not in busy and total[o.id] < sc.max_sessions(o)
+                    and lang in o.languages and (o.id, h.id) not in met]
+            best = max(h.expertise, key=lambda t: sum(1 for o in pool if o.interests.get(t)), default=None)
+            if best is None:
+                continue
+            chosen, countries = [], defaultdict(int)
+            for o in sorted(pool, key=lambda o: (total[o.id], o.id)):
+                if o.interests.get(best) and countries[o.country] < p.max_same_country:
+                    chosen.append(o)
+                    countries[o.country] += 1
+                    if len(chosen) == p.max_guests:
+                        break
+            if len(chosen) < p.min_guests:
+                continue
+            interp = None
+            if len(sessions) % 5 == 0:
+                interp = next((i for i in sc.interpreters if lang in i.languages and (i.id, slot.id) not in busy
+                               and i.window_for(slot) is not None), None)
+            ids = [h.id, *(o.id for o in chosen), *([interp.id] if interp else [])]
+            for pid in ids:
+                busy.add((pid, slot.id))
+                total[pid] += 1
+            met.update((o.id, h.id) for o in chosen)
+            sessions.append(Session(id=f"s-{len(sessions) + 1:05d}", host=h.id, slot=slot.id, topic=best,
+                                    language=lang, officials=[o.id for o in chosen],
+                                    interpreter=interp.id if interp else None, mode=Mode.IN_PERSON,
+                                    location=h.location))
+    return Schedule(sessions=sessions, program=p.name)
+
+
+def edited(schedule: Schedule, seed: int) -> Schedule:
+    """A second version: 5 sessions dropped, 20 officials moved between sessions of a slot."""
+    rng = random.Random(seed)
+    new = copy.deepcopy(schedule)
+    for _ in range(5):
+        new.sessions.pop(rng.randrange(len(new.sessions)))
+    by_slot = defaultdict(list)
+    for s in new.sessions:
+        by_slot[s.slot].append(s)
+    moved = 0
+    for group in by_slot.values():
+        if moved == 20:
+            break
+        if len(group) >= 2 and len(group[0].officials) > 2:
+            group[1].officials.append(group[0].officials.pop())
+            moved += 1
+    return new
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), "
+            f"Python {platform.python_version()}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="xl")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--scenario", type=Path, help="use this scenario file instead of generating one")
+    ap.add_argument("--workers", type=int, default=None, help="processes for itineraries (default: up to 4)")
+    ap.add_argument("--keep", type=Path, help="write the files here and keep them")
+    ap.add_argument("--only", nargs="*", help="run only the exports whose name starts with one of these")
+    args = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        out = args.keep or tmp / "out"
+        path = args.scenario
+        if path is None:
+            path = tmp / "scenario.json"
+            subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", str(args.seed),
+                            "--out", str(path)], check=True, stdout=subprocess.DEVNULL)
+        scenario = read_scenario(path)
+        t = time.perf_counter()
+        v1 = greedy_schedule(scenario)
+        greedy_s = time.perf_counter() - t
+        v2 = edited(v1, args.seed)
+        ws = Workspace.open(tmp / "bench.db")
+        pid = ws.import_scenario(scenario)
+        ws.save_schedule(pid, v1, "edit")
+        ws.save_schedule(pid, v2, "edit")
+        assignments = sum(len(s.officials) for s in v2.sessions)
+        print(f"Machine: {machine()} (shared machine: figures are noisy)")
+        print(f"Program: {len(scenario.officials):,} officials, {len(scenario.hosts):,} hosts, "
+              f"{len(scenario.interpreters):,} interpreters; greedy schedule {len(v2.sessions):,} sessions, "
+              f"{assignments:,} official assignments (built in {greedy_s:.1f} s); 2 versions stored")
+
+        runs = [
+            ("ics", lambda: export_ics(ws, pid, out / "ics")),
+            ("invitations", lambda: export_invitations(ws, pid, out / "invitations")),
+            ("invitations --since-version 1", lambda: export_invitations(ws, pid, out / "invitations-v1",
+                                                                          since_version=1)),
+            ("itineraries", lambda: export_itineraries(ws, pid, out / "itineraries", workers=args.workers)),
+            ("spreadsheet .csv", lambda: export_spreadsheet(ws, pid, out / "schedule.csv")),
+            ("spreadsheet .xlsx", lambda: export_spreadsheet(ws, pid, out / "schedule.xlsx")),
+        ]
+        total = 0.0
+        full = 0.0
+        for name, run in runs:
+            if args.only and not any(name.startswith(x) for x in args.only):
+                continue
+            t = time.perf_counter()
+            report = run()
+            seconds = time.perf_counter() - t
+            total += seconds
+            if "since" not in name:
+                full += seconds
+            size = sum(p.stat().st_size for p in report.files)
+            print(f"  {name:<32} {seconds:7.2f} s  {len(report.files):>7,} files  {size / 1e6:8.1f} MB")
+        print(f"All files (every kind once, full exports): {full:.1f} s (target < 30 s); "
+              f"with the --since-version run: {total:.1f} s")
+        ws.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
