@@ -54,34 +54,29 @@ def one_run(db: str) -> dict:
     ws, lock = open_database(db)
     pid = pick_program(None, ws)
     t_open = time.perf_counter()
-    timings: dict[str, float] = {}
-    build_schedule = MainWindow._build_schedule_tab
-
-    def timed_schedule(self, program_id):
-        t = time.perf_counter()
-        try:
-            return build_schedule(self, program_id)
-        finally:
-            timings["schedule tab"] = time.perf_counter() - t
-
-    MainWindow._build_schedule_tab = timed_schedule
     window = MainWindow(ws, pid, lock=lock)
     t_built = time.perf_counter()
     window.resize(1440, 900)
     window.show()
     app.processEvents()
-    window.grab()  # forces a full paint of the visible tab
+    window.grab()  # forces a full paint of the visible tab (the officials)
     t_shown = time.perf_counter()
+    board = window.ensure_schedule_tab()  # what the zero-timer after showing does
+    window.tabs.setCurrentIndex(window.tabs.count() - 1)
+    app.processEvents()
+    window.grab()
+    t_board = time.perf_counter()
     officials = len(window.scenario.officials)
     window.close()
     return {
         "officials": officials,
+        "board": board is not None,
         "imports+app": t_imports - t0,
         "lock+open db": t_open - t_imports,
         "build window": t_built - t_open,
-        "  of which schedule tab": timings.get("schedule tab", 0.0),
         "show+paint": t_shown - t_built,
-        "total": t_shown - t0,
+        "total: window shown": t_shown - t0,
+        "then board built+shown": t_board - t_shown,
     }
 
 
@@ -90,6 +85,7 @@ def main() -> int:
     parser.add_argument("--size", default="large", choices=["tiny", "small", "medium", "large", "xl"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scenario", type=Path, help="use this scenario file instead of generating one")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -97,9 +93,10 @@ def main() -> int:
         return 0
 
     with tempfile.TemporaryDirectory() as tmp:
-        scenario = Path(tmp) / f"{args.size}.json"
-        subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", str(args.seed), "--out", str(scenario)],
-                       check=True)
+        scenario = args.scenario or Path(tmp) / f"{args.size}.json"
+        if args.scenario is None:
+            subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", str(args.seed),
+                            "--out", str(scenario)], check=True)
         db = Path(tmp) / "bench.db"
         sys.path.insert(0, str(ROOT))
         from exchange_app.services import Workspace, import_file
@@ -113,14 +110,16 @@ def main() -> int:
             out = subprocess.run([sys.executable, __file__, "--child", str(db)], env=env, cwd=ROOT,
                                  capture_output=True, text=True, check=True)
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"ui_open: --size {args.size} ({runs[0]['officials']} officials), {args.repeat} fresh processes")
+    source = args.scenario.name if args.scenario else f"--size {args.size}"
+    print(f"ui_open: {source} ({runs[0]['officials']} officials), {args.repeat} fresh processes")
     print(f"machine: {machine()}; the machine is shared, so figures are noisy")
+    print("  schedule board: " + ("built after the window shows (ui/board)" if runs[0]["board"] else "not available"))
     for key in runs[0]:
-        if key == "officials":
+        if key in ("officials", "board"):
             continue
         values = [r[key] for r in runs]
         print(f"  {key:<26} median {statistics.median(values):6.3f} s   (min {min(values):.3f}, max {max(values):.3f})")
-    total = statistics.median(r["total"] for r in runs)
+    total = statistics.median(r["total: window shown"] for r in runs)
     print(f"open and show the window: {total:.2f} s (target < 2 s: {'met' if total < 2 else 'NOT met'})")
     return 0
 

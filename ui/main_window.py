@@ -161,7 +161,9 @@ class MainWindow(QMainWindow):
         self.revisions: dict = {}
         self.people_tabs: dict[PersonKind, PeopleTab] = {}
         self.topics_tab: TopicsSitesTab | None = None
-        self.schedule_tab: QWidget | None = None
+        self.schedule_tab: QWidget | None = None  # the board, once built
+        self.schedule_page: QWidget | None = None
+        self._schedule_pending: int | None = None
         self.schedule_actions: list[QAction] = []
         self.exporter = ExportRunner(self)
         self.setWindowTitle(APP_NAME)
@@ -331,12 +333,42 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, TAB_TITLES[kind])
         self.topics_tab = TopicsSitesTab()
         self.tabs.addTab(self.topics_tab, "Topics && Sites")
-        self.schedule_tab = self._build_schedule_tab(program_id)
-        self.tabs.addTab(self.schedule_tab, "Schedule")
+        # the board is built right after the window shows (or when its tab is opened first)
+        self.schedule_page = QWidget()
+        self.schedule_page.setAccessibleName("Schedule")
+        page_layout = QVBoxLayout(self.schedule_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        self.schedule_tab = None
+        self._schedule_pending = program_id
+        self.tabs.addTab(self.schedule_page, "Schedule")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.pages.addWidget(self.tabs)
         self.pages.setCurrentWidget(self.tabs)
         self.reload()
+        QTimer.singleShot(100, self, self.ensure_schedule_tab)  # a real timer: the window paints first
         self.program_changed.emit(program_id)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs is not None and self.tabs.widget(index) is self.schedule_page:
+            self.ensure_schedule_tab()
+
+    def ensure_schedule_tab(self) -> QWidget | None:
+        """Build the schedule board for the current program if not done yet; returns it
+        (None when the board is not available)."""
+        pid = self._schedule_pending
+        if pid is None or pid != self.program_id or self.tabs is None or self.ws is None:
+            return self.schedule_tab
+        self._schedule_pending = None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            widget = self._build_schedule_tab(pid)
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.schedule_page.layout().addWidget(widget)
+        widget.show()
+        self.schedule_tab = widget if hasattr(widget, "reload") else None
+        self._update_status()
+        return self.schedule_tab
 
     def _build_schedule_tab(self, program_id: int) -> QWidget:
         self.schedule_actions = []
@@ -350,7 +382,7 @@ class MainWindow(QMainWindow):
             traceback.print_exc()
             return self._schedule_placeholder(f"The schedule board could not be loaded: {e}")
 
-        tab = ScheduleTab(self.ws, program_id, self.undo_stack, self)
+        tab = ScheduleTab(self.ws, program_id, self.undo_stack, self.schedule_page)
         tab.status_changed.connect(self._schedule_status)
         tab.dirty_changed.connect(lambda _dirty: self._update_status())
         self.schedule_actions = list(tab.actions_for_menu())
@@ -370,6 +402,7 @@ class MainWindow(QMainWindow):
     def _dispose_schedule_tab(self) -> None:
         tab = self.schedule_tab
         self.schedule_tab = None
+        self._schedule_pending = None
         if tab is not None and hasattr(tab, "shutdown"):
             tab.shutdown()
         self.schedule_menu.clear()
