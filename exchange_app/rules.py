@@ -196,6 +196,11 @@ class RuleContext:
         self.locations = scenario.locations_by_id()
         self.slots = scenario.slots_by_id()
         self._people = {_OFFICIAL: self.officials, _HOST: self.hosts, _INTERPRETER: self.interpreters}
+        self.country_of: dict[str, str] = {o.id: o.country for o in scenario.officials}
+        self._zone_of_host: dict[str, str] = {}
+        for h in scenario.hosts:
+            loc = self.locations.get(h.location)
+            self._zone_of_host[h.id] = loc.timezone if loc is not None else self.program.timezone
 
         self.slot_span: dict[str, tuple[float, float]] = {
             s.id: (s.start.timestamp(), s.end.timestamp()) for s in scenario.slots
@@ -266,9 +271,7 @@ class RuleContext:
     # -- places and times
     def site_zone(self, session: Session) -> str:
         """The zone a session's times are shown in: its host's site (program zone if unknown)."""
-        host = self.hosts.get(session.host)
-        loc = self.locations.get(host.location) if host is not None else None
-        return loc.timezone if loc is not None else self.program.timezone
+        return self._zone_of_host.get(session.host) or self.program.timezone
 
     def slot_label(self, slot_id: str, tz: str) -> str:
         """``Thu 29 Oct 2026 05:00–06:00 MST`` in zone ``tz``."""
@@ -423,7 +426,7 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
     out: list[Violation] = []
     p = ctx.program
     listed = s.officials if officials is None else officials
-    members = list(dict.fromkeys(listed))
+    members = list(dict.fromkeys(listed)) if len(listed) > 1 else listed
     n = len(members)
     if n < p.min_guests:
         out.append(Violation(3, "too-few-guests",
@@ -438,21 +441,21 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
             if listed.count(oid) > 1:
                 out.append(Violation(3, "listed-twice", f"{ctx.who(_OFFICIAL, oid)} is listed more than once in session {s.id}.",
                                      s.id, oid))
+    country_of = ctx.country_of
+    countries = [country_of[oid] for oid in members if oid in country_of]
+    crowded = len(countries) > p.max_same_country and (p.max_same_country < 1 or len(set(countries)) < len(countries))
     by_country: dict[str, list[str]] = {}
-    crowded = False
-    for oid in members:
-        o = ctx.officials.get(oid)
-        if o is not None:
-            same = by_country.setdefault(o.country, [])
-            same.append(oid)
-            crowded = crowded or len(same) > p.max_same_country
-    for country, ids in by_country.items() if crowded else ():
+    if crowded:
+        for oid in members:
+            if oid in country_of:
+                by_country.setdefault(country_of[oid], []).append(oid)
+    for country, ids in by_country.items():
         if len(ids) > p.max_same_country:
             names = ", ".join(ctx.who(_OFFICIAL, x) for x in ids)
             out.append(Violation(3, "country-limit",
                                  f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country_name(country)}: {names}; "
                                  f"at most {p.max_same_country} may share a country.", s.id, None, country))
-    for oid in dict.fromkeys(s.pinned):
+    for oid in dict.fromkeys(s.pinned) if s.pinned else ():
         if oid not in members:
             out.append(Violation(9, "pinned-not-in-session",
                                  f"{ctx.who(_OFFICIAL, oid)} is pinned to session {s.id} ({ctx.when(s)}) but is not among its officials.",
