@@ -74,6 +74,22 @@ def set_pinned(schedule: Schedule, session_id: str, officials: list[str], pinned
     ])
 
 
+def carry_pins(previous: Schedule, new: Schedule) -> Schedule:
+    """``new`` with the staff's pin marks of ``previous`` kept: an official pinned in a
+    session at (host, slot) stays marked pinned in the new session there, if still in it."""
+    pins = {(s.host, s.slot): s.pinned for s in previous.sessions if s.pinned}
+    if not pins:
+        return new
+    sessions, changed = [], False
+    for s in new.sessions:
+        want = [o for o in pins.get((s.host, s.slot), ()) if o in s.officials and o not in s.pinned]
+        if want:
+            s = replace(s, officials=list(s.officials), pinned=[*s.pinned, *want])
+            changed = True
+        sessions.append(s)
+    return _with_sessions(new, sessions) if changed else new
+
+
 @dataclass(slots=True)
 class OfficialMove:
     official: str

@@ -22,7 +22,7 @@ from ui.board import commands
 from ui.board.changes import ChangesDialog
 from ui.board.check_panel import CheckPanel
 from ui.board.document import BoardDocument, day_label, reasons_text
-from ui.board.edits import diff_schedules
+from ui.board.edits import carry_pins, diff_schedules
 from ui.board.model import BoardModel
 from ui.board.person_view import PersonPanel
 from ui.board.picker import Choice, TargetPicker
@@ -494,15 +494,21 @@ class ScheduleTab(QWidget):
         if doc.schedule is not current:
             self._set_status("The schedule changed while solving; re-optimize discarded")
             return False
-        diff = diff_schedules(current, outcome.schedule)
-        new_sessions = outcome.schedule.sessions_by_id()
-        pinned = sum(len(s.pinned) for s in current.sessions)
-        summary = f"{pinned} pinned official place(s) kept in place."
+        schedule = carry_pins(current, outcome.schedule)  # keep the staff's pin marks on the board
+        diff = diff_schedules(current, schedule)
+        new_sessions = schedule.sessions_by_id()
+        at = {(s.host, s.slot): s.officials for s in schedule.sessions}
+        pins = [(s.host, s.slot, o) for s in current.sessions for o in s.pinned]
+        kept = sum(1 for h, sl, o in pins if o in at.get((h, sl), ()))
+        summary = f"{kept} of {len(pins)} pinned place(s) kept."
+        conflicts = list(getattr(outcome, "pin_conflicts", ()) or ())
+        if conflicts:
+            summary += " Pins that could not be kept: " + "; ".join(conflicts)
         if not ChangesDialog.ask(self, doc, diff, new_sessions, summary):
             self._set_status("Re-optimize discarded")
             return False
         self._push(commands.replace_schedule(
-            doc, outcome.schedule,
+            doc, schedule,
             f"Re-optimize around pins ({len(diff.officials)} officials moved, "
             f"{len(diff.added)} sessions added, {len(diff.removed)} removed)"))
         return True
