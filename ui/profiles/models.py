@@ -6,6 +6,7 @@ country, language, topic (id or name), site (id or name) and organization.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -31,8 +32,24 @@ class PersonRow:
     id: str
     cells: tuple[str, ...]
     sort_keys: tuple
-    search: str  # lower case; every search word must occur in it
+    search: str  # lower-case words, each after a space (see :func:`matches`)
     tooltip: str = ""
+
+
+def search_words(text: str) -> list[str]:
+    """Lower-case words of ``text``, split at spaces and punctuation (``madison-wi`` is two)."""
+    return [w for w in re.split(r"[\W_]+", text.casefold()) if w]
+
+
+def search_text(words: list[str]) -> str:
+    """What a row is searched in: its words, each preceded by a space."""
+    return " " + " ".join(search_words(" ".join(words)))
+
+
+def matches(search: str, query_words: list[str]) -> bool:
+    """Every query word starts a word of the row (``mad`` finds Madison, ``ci`` finds CI
+    but not the ``ci`` inside "official")."""
+    return all(" " + w in search for w in query_words)
 
 
 def people_of(scenario: Scenario, kind: PersonKind) -> list[Person]:
@@ -89,7 +106,7 @@ def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
             cells = (p.name, langs, where, sessions, p.id)
             keys = (p.name.casefold(), langs, where.casefold(), skey, p.id)
             tip = f"{p.name} ({p.id})"
-        rows.append(PersonRow(p.id, cells, keys, " ".join(words).casefold(), tip))
+        rows.append(PersonRow(p.id, cells, keys, search_text(words), tip))
     return rows
 
 
@@ -103,13 +120,38 @@ class PeopleTableModel(QAbstractTableModel):
         self._columns = COLUMNS[kind]
         self._rows: list[PersonRow] = []
         self._row_of: dict[str, int] = {}
+        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
 
     # --- data in
     def set_rows(self, rows: list[PersonRow]) -> None:
+        """Show ``rows`` (kept in the current sort order)."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._sorted(rows)
         self._row_of = {r.id: i for i, r in enumerate(self._rows)}
         self.endResetModel()
+
+    # --- sorting happens here, with Python's sort on the rows' natural keys (the proxy
+    # in front only filters): fast enough to re-sort 2,000 people on every reload
+    def _sorted(self, rows: list[PersonRow]) -> list[PersonRow]:
+        column, order = self._sort
+        if not (0 <= column < len(self._columns)):
+            return list(rows)
+        ordered = sorted(rows, key=lambda r: (r.sort_keys[column], r.id))
+        return ordered[::-1] if order == Qt.SortOrder.DescendingOrder else ordered
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [r.id for r in self._rows]
+        self._rows = self._sorted(self._rows)
+        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        persistent = self.persistentIndexList()
+        moved = [self.index(self._row_of[old_ids[i.row()]], i.column()) for i in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def sort_order(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort
 
     # --- lookups
     def row_of(self, person_id: str) -> int | None:
@@ -163,8 +205,9 @@ class PeopleTableModel(QAbstractTableModel):
 
 
 class PeopleFilterProxy(QSortFilterProxyModel):
-    """Sorts by each column's natural key and keeps rows whose search text holds every
-    word of the search box (case-insensitive)."""
+    """Keeps rows where every word of the search box starts a word of the row (name, id,
+    email, country, language, topic, site, organization; case-insensitive);
+    sorting is passed to the :class:`PeopleTableModel` (by each column's natural key)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -173,7 +216,7 @@ class PeopleFilterProxy(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_search(self, text: str) -> None:
-        words = text.casefold().split()
+        words = search_words(text)
         if words == self._words:
             return
         if hasattr(self, "beginFilterChange"):
@@ -187,20 +230,15 @@ class PeopleFilterProxy(QSortFilterProxyModel):
     def search(self) -> str:
         return " ".join(self._words)
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
-        # compare the rows' natural keys directly (much faster than going through data())
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (one Python sort instead of a comparison per pair)."""
         model = self.sourceModel()
         if isinstance(model, PeopleTableModel):
-            a = model.sort_key(left.row(), left.column())
-            b = model.sort_key(right.row(), right.column())
-            if a != b:
-                return a < b
-            return model.id_at(left.row()) < model.id_at(right.row())
-        return super().lessThan(left, right)
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._words:
             return True
-        model = self.sourceModel()
-        text = model.search_text(source_row)
-        return all(w in text for w in self._words)
+        return matches(self.sourceModel().search_text(source_row), self._words)
