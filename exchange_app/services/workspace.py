@@ -382,6 +382,9 @@ def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | Non
                    + ", ".join(_plural(n, k.rstrip("s")) for k, n in counts.items()) + ".")
         return ImportResult("scenario", pid, scenario.program.name, None, counts, summary)
     if fmt == SCHEDULE_FORMAT:
+        named = doc.get("program")
+        if program is None and isinstance(named, str) and sum(p.name == named for p in ws.programs()) == 1:
+            program = named  # the file says which program it belongs to
         pid = ws.resolve_program(program)
         scenario = ws.load_scenario(pid)
         schedule = parse_schedule(doc, scenario, source=str(path))
@@ -391,6 +394,8 @@ def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | Non
                   "unmatched": len(schedule.unmatched)}
         summary = (f"Imported schedule into program {scenario.program.name!r} (id {pid}) as version {number}: "
                    f"{_plural(counts['sessions'], 'session')}, {_plural(counts['assignments'], 'assignment')}.")
+        if isinstance(named, str) and named and named != scenario.program.name:
+            summary += f" Note: the file was written for program {named!r}."
         return ImportResult("schedule", pid, scenario.program.name, number, counts, summary)
     raise InputError(str(path), [Problem("document", "format",
                                          f"is {fmt!r}; expected {SCENARIO_FORMAT!r} or {SCHEDULE_FORMAT!r}")])

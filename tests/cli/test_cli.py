@@ -304,3 +304,19 @@ def test_a_file_that_is_not_a_database(tmp_path, capsys):
     junk.write_text("these are my notes, not a database\n" * 100)
     assert main(["--db", str(junk), "programs"]) == 1
     assert "Cannot open the database" in capsys.readouterr().err
+
+
+def test_schedule_goes_to_the_program_it_names(db, small_path, tiny_path, tmp_path, capsys):
+    assert main(["--db", str(db), "import", str(small_path)]) == 0  # now two programs
+    sc = read_scenario(tiny_path)
+    write_schedule(hand_schedule(sc), tmp_path / "s.json", sc.program.name)
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", str(tmp_path / "s.json")]) == 0
+    assert "into program '2026 General Election Peer Exchange (12 officials, seed 1)' (id 1) as version 1" in capsys.readouterr().out
+    doc = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    doc["program"] = "Some other name"
+    (tmp_path / "renamed.json").write_text(json.dumps(doc), "utf-8")
+    assert main(["--db", str(db), "import", str(tmp_path / "renamed.json")]) == 1
+    assert "choose one with --program" in capsys.readouterr().err
+    assert main(["--db", str(db), "--program", "1", "import", str(tmp_path / "renamed.json")]) == 0
+    assert "Note: the file was written for program 'Some other name'." in capsys.readouterr().out
