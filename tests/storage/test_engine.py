@@ -1,8 +1,6 @@
 """Database locations: file paths, URLs, the default file; SQLite pragmas."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
