@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_app.domain import PersonKind, Scenario
-from exchange_app.errors import ExchangeError, InputError, NotFoundError, Problem
+from exchange_app.errors import ConflictError, ExchangeError, InputError
 from exchange_app.services import Workspace, import_file
 from ui.dialogs.export import EXPORT_KINDS, ExportRunner, ask_target
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.scenario: Scenario | None = None
         self.revisions: dict = {}
+        self.program_revision: int | None = None
         self.people_tabs: dict[PersonKind, PeopleTab] = {}
         self.topics_tab: TopicsSitesTab | None = None
         self.schedule_tab: QWidget | None = None  # the board, once built
@@ -414,6 +415,7 @@ class MainWindow(QMainWindow):
             return
         self.scenario = self.ws.load_scenario(self.program_id)
         self.revisions = self.ws.person_revisions(self.program_id)
+        self.program_revision = self.ws.program_revision(self.program_id).revision
         for tab in self.people_tabs.values():
             tab.set_data(self.scenario, self.revisions)
         if self.topics_tab is not None:
@@ -633,9 +635,14 @@ class MainWindow(QMainWindow):
         after = ProgramSettingsDialog.ask(self, before)
         if after is None or after == before:
             return
-        command = ProgramSettingsCommand(self.ws, self.program_id, before, after, self._data_changed, self._command_failed)
+        command = ProgramSettingsCommand(self.ws, self.program_id, before, after, self._data_changed,
+                                         self._command_failed, expected_revision=self.program_revision)
         try:
             command.apply()
+        except ConflictError as e:
+            QMessageBox.warning(self, "Changed meanwhile", f"{e}\n\nThe settings were reloaded; make your change again.")
+            self._data_changed(None, None)
+            return
         except ExchangeError as e:
             QMessageBox.warning(self, "Settings not saved", str(e))
             return

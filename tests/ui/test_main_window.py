@@ -327,3 +327,20 @@ def test_schedule_tab_embeds_the_board_and_sees_profile_edits(main_window, qtbot
     tab.editor.name_edit.setText("Renamed Official")
     tab.editor.save()
     assert board.document.scenario.officials_by_id()["o-0007"].name == "Renamed Official"
+
+
+def test_program_settings_changed_elsewhere_are_not_overwritten(main_window, small_workspace, monkeypatch,
+                                                                 message_boxes):
+    import dataclasses
+
+    ws, pid = small_workspace
+    before = ws.load_scenario(pid).program
+    with Workspace.open(ws.path, user="maria") as other:
+        other.save_program_settings(pid, dataclasses.replace(before, max_guests=4))
+    mine = dataclasses.replace(before, name="My name for it")
+    monkeypatch.setattr(ProgramSettingsDialog, "ask", classmethod(lambda cls, parent, program: mine))
+    main_window.settings_action.trigger()
+    assert message_boxes[-1][:2] == ("warning", "Changed meanwhile") and "maria" in message_boxes[-1][2]
+    assert ws.load_scenario(pid).program == dataclasses.replace(before, max_guests=4)
+    assert main_window.undo_stack.count() == 0
+    assert main_window.scenario.program.max_guests == 4  # reloaded

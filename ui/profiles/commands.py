@@ -127,12 +127,14 @@ class ProgramSettingsCommand(WorkspaceCommand):
     """Change the program's name, zone, organizer and session rules."""
 
     def __init__(self, ws, program_id: int, before: Program, after: Program, on_change: ChangeHook,
-                 on_error: ErrorHook | None = None):
+                 on_error: ErrorHook | None = None, expected_revision: int | None = None):
         super().__init__(ws, program_id, "Change program settings", on_change, on_error)
         self.before, self.after = before, after
+        self.expected_revision = expected_revision
 
     def _do(self, first: bool) -> None:
-        self.ws.save_program_settings(self.program_id, self.after)
+        self.ws.save_program_settings(self.program_id, self.after,
+                                      expected_revision=self.expected_revision if first else None)
 
     def _undo(self) -> None:
         self.ws.save_program_settings(self.program_id, self.before)
