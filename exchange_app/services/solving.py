@@ -1,0 +1,233 @@
+"""Solving a program: the bridge between the domain (Scenario, Schedule) and ``solver``.
+
+``build_input`` turns a scenario (and optionally the previous schedule) into the solver's
+plain input; ``solve_scenario`` solves a snapshot without any database (the desktop app
+runs it in a worker thread); ``solve_program`` loads a program from a workspace, solves,
+checks the result with the rule checker and stores it as a new schedule version.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from exchange_app.domain import Mode, Scenario, Schedule, Session, SolverInfo, Unmatched
+from solver import (  # noqa: I001
+    Changes,
+    ForbiddenIn,
+    HostIn,
+    InterpreterIn,
+    OfficialIn,
+    PinIn,
+    PreviousSession,
+    Progress,
+    Rules,
+    SlotIn,
+    SolveOptions,
+    SolverInput,
+    SolverResult,
+    solve,
+)
+
+
+def _minutes(dt) -> int:
+    return int(dt.timestamp() // 60)
+
+
+def _availability(scenario: Scenario, person) -> dict[str, str | None]:
+    """``{slot_id: location or None}`` for every slot a window of the person holds."""
+    out: dict[str, str | None] = {}
+    for s in scenario.slots:
+        w = person.window_for(s)
+        if w is not None:
+            out[s.id] = w.location
+    return out
+
+
+def build_input(scenario: Scenario, previous: Schedule | None = None) -> SolverInput:
+    """The solver's plain input for ``scenario`` (limits with defaults filled in,
+    availability resolved per slot, program days counted in the program's zone)."""
+    prog = scenario.program
+    days = sorted({scenario.day_of(s) for s in scenario.slots})
+    day_index = {d: i for i, d in enumerate(days)}
+    slots = tuple(
+        SlotIn(
+            id=s.id,
+            start=_minutes(s.start),
+            end=_minutes(s.end),
+            day=day_index[scenario.day_of(s)],
+            day_label=scenario.day_of(s).isoformat(),
+        )
+        for s in scenario.slots
+    )
+    officials = tuple(
+        OfficialIn(
+            id=o.id,
+            country=o.country,
+            languages=tuple(o.languages),
+            interests={t: w for t, w in o.interests.items() if w >= 1},
+            availability=_availability(scenario, o),
+            min_sessions=scenario.min_sessions(o),
+            max_sessions=scenario.max_sessions(o),
+            max_per_day=scenario.max_per_day(o),
+        )
+        for o in scenario.officials
+    )
+    hosts = tuple(
+        HostIn(
+            id=h.id,
+            location=h.location,
+            languages=tuple(h.languages),
+            expertise=tuple(h.expertise),
+            availability=_availability(scenario, h),
+            virtual=bool(h.virtual),
+            max_sessions=scenario.max_sessions(h),
+            max_per_day=scenario.max_per_day(h),
+        )
+        for h in scenario.hosts
+    )
+    interpreters = tuple(
+        InterpreterIn(
+            id=i.id,
+            languages=tuple(i.languages),
+            availability=_availability(scenario, i),
+            max_sessions=scenario.max_sessions(i),
+            max_per_day=scenario.max_per_day(i),
+        )
+        for i in scenario.interpreters
+    )
+    prev = None
+    if previous is not None:
+        prev = tuple(
+            PreviousSession(
+                id=s.id,
+                host=s.host,
+                slot=s.slot,
+                topic=s.topic,
+                language=s.language,
+                mode=str(Mode(s.mode)),
+                interpreter=s.interpreter,
+                officials=tuple(s.officials),
+                pinned=tuple(o for o in s.pinned if o in s.officials),
+            )
+            for s in previous.sessions
+        )
+    return SolverInput(
+        rules=Rules(prog.min_guests, prog.max_guests, prog.max_same_country),
+        topics=tuple(t.id for t in scenario.topics),
+        slots=slots,
+        officials=officials,
+        hosts=hosts,
+        interpreters=interpreters,
+        pins=tuple(PinIn(p.official, p.host, p.slot) for p in scenario.pins),
+        forbidden=tuple(ForbiddenIn(f.official, f.host) for f in scenario.forbidden),
+        previous=prev,
+        location_names={x.id: x.name for x in scenario.locations},
+        topic_names={t.id: t.name for t in scenario.topics},
+    )
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class ChangeSummary:
+    """What a re-solve changed against the previous schedule."""
+
+    sessions_added: list[str]
+    sessions_removed: list[str]
+    sessions_kept: int
+    officials_moved: list[str]
+    assignments_kept: int
+    assignments_changed: int
+
+    def describe(self) -> str:
+        return (f"{len(self.sessions_added)} session(s) added, {len(self.sessions_removed)} removed, "
+                f"{self.sessions_kept} kept; {len(self.officials_moved)} official(s) moved; "
+                f"{self.assignments_changed} of {self.assignments_kept + self.assignments_changed} "
+                f"previous assignment(s) changed")
+
+
+@dataclass
+class SolveOutcome:
+    """A solve's schedule (with ``solver`` info and ``unmatched`` filled), the stored
+    version (None when nothing was stored), the rule checker's report, the solver's
+    own result and, after a previous schedule, what changed."""
+
+    schedule: Schedule
+    version: int | None
+    report: object | None  # exchange_app.rules.CheckReport
+    result: SolverResult
+    changes: ChangeSummary | None = None
+
+    @property
+    def pin_conflicts(self) -> tuple[str, ...]:
+        return self.result.pin_conflicts
+
+
+def to_schedule(result: SolverResult, program_name: str | None = None) -> Schedule:
+    """The domain schedule of a solver result."""
+    sessions = [
+        Session(
+            id=s.id,
+            host=s.host,
+            slot=s.slot,
+            topic=s.topic,
+            language=s.language,
+            officials=list(s.officials),
+            interpreter=s.interpreter,
+            mode=Mode(s.mode),
+            location=s.location,
+            pinned=list(s.pinned),
+        )
+        for s in result.sessions
+    ]
+    unmatched = [Unmatched(official=u.official, sessions=u.sessions, min_sessions=u.min_sessions, reason=u.reason)
+                 for u in result.unmatched]
+    info = SolverInfo(status=result.status, objective=result.objective, bound=result.bound, seconds=result.seconds)
+    return Schedule(sessions=sessions, unmatched=unmatched, solver=info, program=program_name)
+
+
+def _summary(changes: Changes | None) -> ChangeSummary | None:
+    if changes is None:
+        return None
+    return ChangeSummary(list(changes.sessions_added), list(changes.sessions_removed), changes.sessions_kept,
+                         list(changes.officials_moved), changes.assignments_kept, changes.assignments_changed)
+
+
+def solve_scenario(scenario: Scenario, options: SolveOptions, previous: Schedule | None = None,
+                   progress: Callable[[Progress], None] | None = None,
+                   cancel: threading.Event | None = None) -> SolveOutcome:
+    """Solve a snapshot (no database; safe in a worker thread). The result is checked
+    with the rule checker (``outcome.report``)."""
+    from exchange_app.rules import check_schedule
+
+    result = solve(build_input(scenario, previous), options, progress, cancel)
+    schedule = to_schedule(result, scenario.program.name)
+    report = check_schedule(scenario, schedule)
+    return SolveOutcome(schedule, None, report, result, _summary(result.changes))
+
+
+def solve_program(ws, program_id: int, options: SolveOptions,
+                  progress: Callable[[Progress], None] | None = None,
+                  cancel: threading.Event | None = None) -> SolveOutcome:
+    """Load the program (and its latest schedule, if any), solve, check and store the
+    result as a new schedule version (source ``solve``, or ``re-solve`` after a previous
+    schedule)."""
+    from exchange_app.errors import NotFoundError
+
+    scenario = ws.load_scenario(program_id)
+    try:
+        previous = ws.load_schedule(program_id)
+    except NotFoundError:
+        previous = None
+    outcome = solve_scenario(scenario, options, previous, progress, cancel)
+    r = outcome.result
+    note = (f"{r.status}; objective {r.objective}; bound {r.bound}; {r.officials_at_min} officials at their "
+            f"minimum; interest {r.total_interest}; {r.seconds:.1f} s")
+    if r.cancelled:
+        note += "; cancelled (best schedule so far)"
+    if r.pin_conflicts:
+        note += f"; {len(r.pin_conflicts)} pin conflict(s)"
+    outcome.version = ws.save_schedule(program_id, outcome.schedule, "re-solve" if previous else "solve", note)
+    return outcome

@@ -1,0 +1,318 @@
+"""Explaining what could not be done: pins that cannot be kept, officials below their
+minimum.
+
+Both start with a solver-independent pass over the data (availability, site, language,
+topic, limits), because its reasons are the ones a person can act on. Only pins that
+pass it but still cannot all be kept together go to CP-SAT, as assumptions with presolve
+off (or-tools #5141: the core is then reliable; no hints are mixed in, #4324).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from ortools.sat.python import cp_model
+
+from solver.greedy import Draft
+from solver.problem import Problem
+from solver.types import IN_PERSON, VIRTUAL, SolveOptions, UnmatchedOut
+
+PIN_CHECK_SECONDS = 10.0
+
+
+def _list(items, limit: int = 4) -> str:
+    items = sorted(set(items))
+    head = ", ".join(items[:limit])
+    return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _site(pb: Problem, where: str | None) -> str:
+    return "anywhere" if where is None else where
+
+
+# --------------------------------------------------------------------------- pins
+
+
+def _pin_problem(pb: Problem, o: str, h: str, s: str, topic: str | None = None,
+                 language: str | None = None, mode: str | None = None) -> str | None:
+    """Why official ``o`` cannot meet host ``h`` at slot ``s`` on their own, or None."""
+    off, host = pb.officials.get(o), pb.hosts.get(h)
+    if off is None or host is None or s not in pb.slots:
+        return "refers to an unknown official, host or slot"
+    if (h, s) not in pb.options:
+        return f"{h} is not available at {s}" if s not in host.availability else f"{h} takes no sessions"
+    if s not in off.availability:
+        return f"{o} is not available at {s}"
+    if (o, h) in pb.forbidden:
+        return f"{o} and {h} are a forbidden pair"
+    topics = [t for t in host.expertise if off.interests.get(t, 0) >= 1]
+    if topic is not None:
+        topics = [t for t in topics if t == topic]
+    if not topics:
+        want = f"topic {topic}" if topic else f"any of {h}'s topics ({_list(host.expertise)})"
+        return f"{o} is not interested in {want}"
+    where = off.availability[s]
+    at_site = pb.at_site(where, host)
+    if mode == IN_PERSON and not at_site:
+        return f"{o} is at {where} at {s}, not at {host.location}"
+    if not at_site and not host.virtual:
+        return f"{o} is at {where} at {s}; {h} is at {host.location} and holds no virtual sessions"
+    opts = [opt for opt in pb.options[(h, s)] if language is None or opt.language == language]
+    if mode == IN_PERSON or (mode is None and not host.virtual):
+        opts = [opt for opt in opts if opt.in_person_ok]
+    if not any(pb.follows(off, opt) for opt in opts):
+        return (f"{o} speaks {_list(off.languages)}; {h} speaks {_list(host.languages)} "
+                f"and no interpreter for them is available at {s}")
+    if mode == VIRTUAL and not host.virtual:
+        return f"{h} holds no virtual sessions"
+    return None
+
+
+def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tuple]]:
+    """Messages for pins that cannot be kept, and the keys of the pins to drop:
+    ``("pin", official, host, slot)`` or ``("session", id)`` (a pinned previous session)."""
+    messages: list[str] = []
+    dropped: set[tuple] = set()
+    rules = pb.rules
+    # (key, official, host, slot, topic or None)
+    items: list[tuple[tuple, str, str, str, str | None]] = []
+    for p in pb.inp.pins:
+        key = ("pin", p.official, p.host, p.slot)
+        why = _pin_problem(pb, p.official, p.host, p.slot)
+        if why:
+            messages.append(f"pin {p.official} with {p.host} at {p.slot}: {why}")
+            dropped.add(key)
+        else:
+            items.append((key, p.official, p.host, p.slot, None))
+    for ps in pb.inp.previous or ():
+        if not ps.pinned:
+            continue
+        key = ("session", ps.id)
+        whys = [w for o in ps.pinned if (w := _pin_problem(pb, o, ps.host, ps.slot, ps.topic, ps.language, ps.mode))]
+        if whys:
+            messages.append(f"pinned session {ps.id} ({ps.host} at {ps.slot}): {whys[0]}")
+            dropped.add(key)
+        else:
+            items.extend((key, o, ps.host, ps.slot, ps.topic) for o in ps.pinned)
+
+    def drop(keys, why: str) -> None:
+        keys = [k for k in dict.fromkeys(keys) if k not in dropped]
+        if not keys:
+            return
+        messages.append(f"{' and '.join(_key_name(k) for k in keys)} cannot all be kept: {why}")
+        dropped.update(keys)
+
+    # pairs and counts, per official and per host
+    by_official: dict[str, list] = defaultdict(list)
+    by_host_slot: dict[tuple[str, str], list] = defaultdict(list)
+    for it in items:
+        by_official[it[1]].append(it)
+        by_host_slot[(it[2], it[3])].append(it)
+    for o, its in by_official.items():
+        off = pb.officials[o]
+        its = [it for it in its if it[0] not in dropped]
+        slots = {}
+        for it in its:
+            for s2, it2 in slots.items():
+                if s2 != it[3] and s2 in pb.overlap[it[3]]:
+                    drop([it2[0], it[0]], f"{o} would be in two sessions at once ({s2}, {it[3]})")
+            slots.setdefault(it[3], it)
+        hosts = defaultdict(set)
+        for it in its:
+            hosts[it[2]].add(it[3])
+        for h, ss in hosts.items():
+            if len(ss) > 1:
+                drop([it[0] for it in its if it[2] == h], f"{o} would meet {h} more than once")
+        distinct = {(it[2], it[3]): it for it in its}
+        if len(distinct) > off.max_sessions:
+            drop([it[0] for it in distinct.values()], f"{o} may take at most {off.max_sessions} sessions")
+        per_day = defaultdict(list)
+        for it in distinct.values():
+            per_day[pb.day(it[3])].append(it)
+        for day, xs in per_day.items():
+            if len(xs) > off.max_per_day:
+                drop([it[0] for it in xs], f"{o} may take at most {off.max_per_day} sessions a day")
+    host_slots: dict[str, set[str]] = defaultdict(set)
+    for (h, s), its in by_host_slot.items():
+        its = [it for it in its if it[0] not in dropped]
+        if not its:
+            continue
+        host = pb.hosts[h]
+        host_slots[h].add(s)
+        topics = set(host.expertise)
+        for it in its:
+            topics &= {it[4]} if it[4] else {t for t in host.expertise if pb.officials[it[1]].interests.get(t, 0) >= 1}
+        if not topics:
+            drop([it[0] for it in its], f"the officials pinned with {h} at {s} share no topic {h} leads")
+        officials = {it[1] for it in its}
+        if len(officials) > rules.max_guests:
+            drop([it[0] for it in its], f"more than {rules.max_guests} officials pinned with {h} at {s}")
+        countries = Counter(pb.officials[o].country for o in officials)
+        for c, n in countries.items():
+            if n > rules.max_same_country:
+                drop([it[0] for it in its if pb.officials[it[1]].country == c],
+                     f"more than {rules.max_same_country} officials from {c} pinned with {h} at {s}")
+    for h, ss in host_slots.items():
+        host = pb.hosts[h]
+        keys = [it[0] for s in ss for it in by_host_slot[(h, s)]]
+        if len(ss) > host.max_sessions:
+            drop(keys, f"{h} holds at most {host.max_sessions} sessions")
+        per_day = Counter(pb.day(s) for s in ss)
+        if per_day and max(per_day.values()) > host.max_per_day:
+            drop(keys, f"{h} holds at most {host.max_per_day} sessions a day")
+        for s in ss:
+            for s2 in ss:
+                if s < s2 and s2 in pb.overlap[s]:
+                    drop([it[0] for x in (s, s2) for it in by_host_slot[(h, x)]],
+                         f"{h} would hold two sessions at once ({s}, {s2})")
+    remaining = [it for it in items if it[0] not in dropped]
+    if remaining:
+        _core_conflicts(pb, options, messages, dropped)
+    return messages, dropped
+
+
+def _key_name(key: tuple) -> str:
+    if key[0] == "pin":
+        return f"pin {key[1]} with {key[2]} at {key[3]}"
+    return f"pinned session {key[1]}"
+
+
+def _core_conflicts(pb: Problem, options: SolveOptions, messages: list[str], dropped: set[tuple]) -> None:
+    """Pins that pass every check alone but not together: CP-SAT assumptions. Only run
+    when the construction heuristic cannot place every pin (then it is fast and rare)."""
+    from dataclasses import replace
+
+    from solver.greedy import greedy
+    from solver.model import SessionModel, select_candidates
+
+    def keep(key):
+        return key not in dropped
+
+    inp = pb.inp
+    inp2 = replace(
+        inp,
+        pins=tuple(p for p in inp.pins if keep(("pin", p.official, p.host, p.slot))),
+        previous=None if inp.previous is None else tuple(
+            s if keep(("session", s.id)) else replace(s, pinned=()) for s in inp.previous),
+    )
+    pb2 = Problem(inp2)
+    _sessions, failed = greedy(pb2)
+    if not failed:
+        return
+    for _round in range(3):
+        sm = SessionModel(pb2, select_candidates(pb2, 0, set()), pins_as_assumptions=True)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = min(PIN_CHECK_SECONDS, max(1.0, options.time_limit / 4))
+        solver.parameters.num_workers = 1
+        solver.parameters.cp_model_presolve = False
+        status = solver.solve(sm.m)
+        if status != cp_model.INFEASIBLE:
+            return
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        names = [name for name, lit in sm.pin_literals.items() if lit.index in core]
+        if not names:
+            return
+        keys = [_name_key(n) for n in names]
+        messages.append(
+            f"{' and '.join(names)} cannot all be kept together (too few other officials to "
+            f"fill the session, or the people's session limits); these pins were left out")
+        dropped.update(keys)
+        inp2 = replace(
+            inp2,
+            pins=tuple(p for p in inp2.pins if ("pin", p.official, p.host, p.slot) not in dropped),
+            previous=None if inp2.previous is None else tuple(
+                replace(s, pinned=()) if ("session", s.id) in dropped else s for s in inp2.previous),
+        )
+        pb2 = Problem(inp2)
+
+
+def _name_key(name: str) -> tuple:
+    parts = name.split()
+    if parts[0] == "pin":  # "pin o with h at s"
+        return ("pin", parts[1], parts[3], parts[5])
+    return ("session", parts[1])  # "session id"
+
+
+# --------------------------------------------------------------------------- unmatched
+
+
+def explain_unmatched(pb: Problem, sessions: list[Draft]) -> list[UnmatchedOut]:
+    count: Counter = Counter(o for d in sessions for o in d.officials)
+    out = []
+    for o, off in pb.officials.items():
+        if count[o] >= off.min_sessions:
+            continue
+        out.append(UnmatchedOut(o, count[o], off.min_sessions, _reason(pb, off, sessions, count[o])))
+    return out
+
+
+def _reason(pb: Problem, off, sessions: list[Draft], has: int) -> str:
+    o = off.id
+    langs = _list(off.languages)
+    if not off.availability:
+        return "is not available at any slot of the program"
+    days = sorted({pb.slots[s].day_label or str(pb.slots[s].day) for s in off.availability})
+    sites = sorted({_site(pb, w) for w in off.availability.values()})
+    where = f"{_list(days)} at {_list(sites)}"
+    # 1. a host there and then
+    reach = []  # (h, s)
+    for s, w in off.availability.items():
+        for h in pb.hosts.values():
+            if (h.id, s) in pb.options and (pb.at_site(w, h) or h.virtual):
+                reach.append((h.id, s))
+    if not reach:
+        return f"available only on {where}, where no host is available"
+    # 2. a language they follow
+    spoken = [(h, s) for h, s in reach if any(pb.follows(off, opt) for opt in pb.options[(h, s)]
+                                             if opt.in_person_ok or pb.hosts[h].virtual)]
+    if not spoken:
+        return f"speaks only {langs}; no host or interpreter at {_list(sites)} speaks {langs}"
+    # 3. a topic they care about
+    topical = [(h, s) for h, s in spoken if any(off.interests.get(t, 0) >= 1 for t in pb.hosts[h].expertise)]
+    if not topical:
+        interests = _list(pb.inp.topic_names.get(t, t) for t in off.interests)
+        return (f"interested only in {interests}; no host at {_list(sites)} who is available then "
+                f"and speaks {langs} (or has an interpreter) leads those topics")
+    # 4. forbidden pairs
+    allowed = [(h, s) for h, s in topical if (o, h) not in pb.forbidden]
+    if not allowed:
+        return f"the only possible hosts ({_list(h for h, _s in topical)}) are forbidden pairs for {o}"
+    hosts = {h for h, _s in allowed}
+    if len(hosts) < off.min_sessions:
+        return (f"can meet only {len(hosts)} different host(s) ({_list(hosts)}) but needs "
+                f"{off.min_sessions} sessions; each host can be met once")
+    slots = {s for _h, s in allowed}
+    if off.max_sessions < off.min_sessions:
+        return f"max_sessions ({off.max_sessions}) is below min_sessions ({off.min_sessions})"
+    if len(slots) < off.min_sessions:
+        return f"has only {len(slots)} usable slot(s) ({_list(slots)}) but needs {off.min_sessions}"
+    # 5. the possible sessions went elsewhere
+    by_hs = {(d.host, d.slot): d for d in sessions}
+    topics = sorted({t for h in hosts for t in pb.hosts[h].expertise if off.interests.get(t, 0) >= 1})
+    topic_names = _list(pb.inp.topic_names.get(t, t) for t in topics)
+    host_full = [h for h in hosts if sum(1 for d in sessions if d.host == h) >= pb.hosts[h].max_sessions]
+    other_topic = full = country = 0
+    for hs in allowed:
+        d = by_hs.get(hs)
+        if d is None:
+            continue
+        if off.interests.get(d.topic, 0) < 1:
+            other_topic += 1
+        elif len(d.officials) >= pb.rules.max_guests:
+            full += 1
+        elif sum(1 for x in d.officials if pb.officials[x].country == off.country) >= pb.rules.max_same_country:
+            country += 1
+    if len(host_full) == len(hosts):
+        return (f"interested in {topic_names}; the {len(hosts)} host(s) with that expertise who "
+                f"could meet them ({_list(hosts)}) are full")
+    parts = []
+    if host_full:
+        parts.append(f"{len(host_full)} of the {len(hosts)} possible hosts are full")
+    if full:
+        parts.append(f"{full} matching session(s) have {pb.rules.max_guests} officials")
+    if other_topic:
+        parts.append(f"{other_topic} went to topics they are not interested in")
+    if country:
+        parts.append(f"{country} already have {pb.rules.max_same_country} officials from {off.country}")
+    detail = "; ".join(parts) if parts else "too few other officials could join the same session"
+    return (f"interested in {topic_names} on {where}: {detail}; other officials were "
+            f"served first (pin them to a host or add a host)")

@@ -1,0 +1,487 @@
+"""The CP-SAT model, built in one small function per rule family.
+
+Variables (only for combinations that survived :mod:`solver.problem`'s filtering):
+
+* ``topic[h,s,t]``   host ``h`` holds a session on topic ``t`` at slot ``s``;
+* ``lang[h,s,k]``    that session uses language option ``k`` (language + interpreter);
+* ``virtual[h,s]``   that session is held by video (only hosts who offer it);
+* ``assign[o,h,s,t]`` official ``o`` is in it.
+
+The session exists when one ``topic`` variable is true; the ``lang`` options then sum to
+one. ``assign <= topic`` (disaggregated, so the LP relaxation is tight) and
+``assign <= sum of the options the official can follow``.
+
+Objective (maximised; weights chosen so the order of the spec's soft goals holds in
+practice, see ``docs/solver.md``)::
+
+    1000 * officials reaching min_sessions
+    + 10 * sum over officials of min(interest total, 2 * min_sessions)   (fairness)
+    + 10 * total interest weight
+    -  3 * sessions with an interpreter
+    -  2 * sessions                                      (fewer, fuller sessions)
+    + 40 * previous assignments kept                     (re-solve with keep_previous)
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.greedy import Draft
+from solver.problem import Candidate, Problem
+from solver.types import IN_PERSON, VIRTUAL
+
+W_REACH = int(__import__("os").environ.get("W_REACH", 1000))
+W_FAIR = 10
+W_INTEREST = 10
+W_INTERPRETER = 3
+W_SESSION = 2
+W_KEEP = 40
+
+
+@dataclass(slots=True)
+class Weights:
+    reach: int = W_REACH
+    fair: int = W_FAIR
+    interest: int = W_INTEREST
+    interpreter: int = W_INTERPRETER
+    session: int = W_SESSION
+    keep: int = W_KEEP
+
+
+def select_candidates(pb: Problem, per_official: int, keep: set[tuple[str, str, str, str]]) -> list[Candidate]:
+    """Each official's best ``per_official`` candidates (strongest interest first, then the
+    rarer host slots), plus every pinned or kept one; then drop topic choices that can no
+    longer draw ``min_guests`` officials."""
+    must = set(keep)
+    for p in pb.inp.pins:
+        if p.host in pb.hosts:
+            must.update((p.official, p.host, p.slot, t) for t in pb.hosts[p.host].expertise)
+    for ps in pb.inp.previous or ():
+        must.update((o, ps.host, ps.slot, ps.topic) for o in ps.pinned)
+    by_official: dict[str, list[Candidate]] = defaultdict(list)
+    for c in pb.cands:
+        by_official[c.o].append(c)
+    # how many officials compete for each host slot: fewer competitors = rarer chance
+    demand: dict[tuple[str, str], int] = defaultdict(int)
+    for c in pb.cands:
+        demand[(c.h, c.s)] += 1
+    chosen: list[Candidate] = []
+    for o, cs in by_official.items():
+        if per_official and len(cs) > per_official:
+            cs = sorted(cs, key=lambda c: (-c.weight, c.virtual_only, demand[(c.h, c.s)]))
+            keep_o = cs[:per_official] + [c for c in cs[per_official:] if (c.o, c.h, c.s, c.t) in must]
+            chosen.extend(keep_o)
+        else:
+            chosen.extend(cs)
+    # iteratively drop (h, s, t) with too few candidates (unless something must stay)
+    while True:
+        count: dict[tuple[str, str, str], int] = defaultdict(int)
+        for c in chosen:
+            count[(c.h, c.s, c.t)] += 1
+        fixed_hst = {(h, s, t) for (_o, h, s, t) in must}
+        kept = [c for c in chosen if count[(c.h, c.s, c.t)] >= pb.rules.min_guests or (c.h, c.s, c.t) in fixed_hst]
+        if len(kept) == len(chosen):
+            return kept
+        chosen = kept
+
+
+class Fixed:
+    """Sessions that stay as they are while a neighbourhood is re-optimised: who is busy,
+    how many sessions people already have, which host slots are taken."""
+
+    def __init__(self, pb: Problem, sessions: list[Draft] = ()):
+        self.pb = pb
+        self.total: dict[str, int] = defaultdict(int)
+        self.per_day: dict[tuple[str, int], int] = defaultdict(int)
+        self.busy: dict[str, set[str]] = defaultdict(set)
+        self.met: set[tuple[str, str]] = set()
+        self.host_slots: set[tuple[str, str]] = set()
+        self.interest: dict[str, int] = defaultdict(int)
+        self.sessions = list(sessions)
+        for d in sessions:
+            self.host_slots.add((d.host, d.slot))
+            people = [d.host, *d.officials] + ([d.interpreter] if d.interpreter else [])
+            for p in people:
+                self.total[p] += 1
+                self.per_day[(p, pb.day(d.slot))] += 1
+                self.busy[p].add(d.slot)
+            for o in d.officials:
+                self.met.add((o, d.host))
+                self.interest[o] += pb.officials[o].interests.get(d.topic, 0)
+
+    def clashes(self, person: str, slot: str) -> bool:
+        return bool(self.busy.get(person) and self.busy[person] & self.pb.overlap[slot])
+
+    def room(self, person: str, slot: str, max_sessions: int, max_per_day: int) -> bool:
+        return (self.total[person] < max_sessions and self.per_day[(person, self.pb.day(slot))] < max_per_day
+                and not self.clashes(person, slot))
+
+    def filter(self, cands: list[Candidate]) -> list[Candidate]:
+        """The candidates still possible next to the fixed sessions."""
+        if not self.sessions:
+            return list(cands)
+        pb = self.pb
+        out = []
+        bad_option: dict[tuple[str, str], set[int]] = {}
+        for c in cands:
+            if (c.h, c.s) in self.host_slots or (c.o, c.h) in self.met:
+                continue
+            off, host = pb.officials[c.o], pb.hosts[c.h]
+            if not self.room(c.o, c.s, off.max_sessions, off.max_per_day):
+                continue
+            if not self.room(c.h, c.s, host.max_sessions, host.max_per_day):
+                continue
+            bad = bad_option.get((c.h, c.s))
+            if bad is None:
+                bad = set()
+                for k, opt in enumerate(pb.options[(c.h, c.s)]):
+                    if opt.interpreter:
+                        it = pb.interpreters[opt.interpreter]
+                        if not self.room(opt.interpreter, c.s, it.max_sessions, it.max_per_day):
+                            bad.add(k)
+                bad_option[(c.h, c.s)] = bad
+            if bad:
+                opts = tuple(k for k in c.options if k not in bad)
+                if not opts:
+                    continue
+                if len(opts) < len(c.options):
+                    c = Candidate(c.o, c.h, c.s, c.t, c.weight, c.virtual_only, opts)
+            out.append(c)
+        return out
+
+
+class SessionModel:
+    """The CP-SAT model over ``cands``; with ``fixed`` sessions it is a neighbourhood
+    model: only the free part is variable, the fixed sessions count against the limits
+    and towards each official's minimum."""
+
+    def __init__(self, pb: Problem, cands: list[Candidate], weights: Weights | None = None,
+                 keep: set[tuple[str, str, str, str]] | None = None, pins_as_assumptions: bool = False,
+                 fixed: Fixed | None = None):
+        self.pb = pb
+        self.w = weights or Weights()
+        self.keep = keep or set()
+        self.m = cp_model.CpModel()
+        self.fixed = fixed or Fixed(pb)
+        self.cands = self.fixed.filter(cands)
+        self.pin_literals: dict[str, cp_model.IntVar] = {}  # message key -> literal
+        self._variables()
+        self._session_shape()
+        self._country_limit()
+        self._official_limits()
+        self._host_limits()
+        self._interpreter_limits()
+        self._pins(pins_as_assumptions)
+        self._objective()
+
+    # ------------------------------------------------------------------ variables
+    def _variables(self) -> None:
+        m = self.m
+        self.assign: dict[tuple[str, str, str, str], cp_model.IntVar] = {}
+        self.topic: dict[tuple[str, str, str], cp_model.IntVar] = {}
+        self.by_hst: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
+        self.by_hs: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+        self.by_o: dict[str, list[Candidate]] = defaultdict(list)
+        for c in self.cands:
+            key = (c.o, c.h, c.s, c.t)
+            self.assign[key] = m.new_bool_var(f"assign[{c.o},{c.h},{c.s},{c.t}]")
+            self.by_hst[(c.h, c.s, c.t)].append(c)
+            self.by_hs[(c.h, c.s)].append(c)
+            self.by_o[c.o].append(c)
+        for (h, s, t) in self.by_hst:
+            self.topic[(h, s, t)] = m.new_bool_var(f"topic[{h},{s},{t}]")
+        self.topics_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for (h, s, t) in self.topic:
+            self.topics_of[(h, s)].append(t)
+        self.lang: dict[tuple[str, str, int], cp_model.IntVar] = {}
+        self.virtual: dict[tuple[str, str], cp_model.IntVar] = {}
+        for hs, cs in self.by_hs.items():
+            used = sorted({k for c in cs for k in c.options})
+            for k in used:
+                self.lang[(*hs, k)] = m.new_bool_var(f"lang[{hs[0]},{hs[1]},{k}]")
+            if self.pb.hosts[hs[0]].virtual:
+                self.virtual[hs] = m.new_bool_var(f"virtual[{hs[0]},{hs[1]}]")
+        self.options_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for (h, s, k) in self.lang:
+            self.options_of[(h, s)].append(k)
+
+    def session(self, h: str, s: str):
+        return sum(self.topic[(h, s, t)] for t in self.topics_of[(h, s)])
+
+    # ------------------------------------------------------------------ rule families
+    def _session_shape(self) -> None:
+        """One topic, one language option, one mode per session; guests follow it (rules
+        1, 3 (size), 4, 5, 6)."""
+        m, pb, rules = self.m, self.pb, self.pb.rules
+        for hs, topics in self.topics_of.items():
+            exists = self.session(*hs)
+            m.add(exists <= 1)
+            opts = self.options_of[hs]
+            m.add(sum(self.lang[(*hs, k)] for k in opts) == exists)
+            v = self.virtual.get(hs)
+            if v is not None:
+                m.add(v <= exists)
+            for k in opts:
+                if not pb.options[hs][k].in_person_ok:
+                    m.add_implication(self.lang[(*hs, k)], v)
+        for (h, s, t), cs in self.by_hst.items():
+            y = self.topic[(h, s, t)]
+            n = sum(self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
+            m.add(n <= rules.max_guests * y)
+            m.add(n >= rules.min_guests * y)
+            all_opts = self.options_of[(h, s)]
+            for c in cs:
+                x = self.assign[(c.o, c.h, c.s, c.t)]
+                m.add_implication(x, y)
+                if len(c.options) < len(all_opts):
+                    m.add_bool_or([self.lang[(h, s, k)] for k in c.options]).only_enforce_if(x)
+                if c.virtual_only:
+                    m.add_implication(x, self.virtual[(h, s)])
+
+    def _country_limit(self) -> None:
+        """At most ``max_same_country`` officials of one country in a session (rule 3)."""
+        cap = self.pb.rules.max_same_country
+        for (h, s), cs in self.by_hs.items():
+            per: dict[str, list] = defaultdict(list)
+            for c in cs:
+                per[self.pb.officials[c.o].country].append(self.assign[(c.o, c.h, c.s, c.t)])
+            for xs in per.values():
+                if len(xs) > cap:
+                    m_ = self.m
+                    m_.add(sum(xs) <= cap)
+
+    def _limits(self, person: str, items: list[tuple[str, object]], max_sessions: int, max_per_day: int) -> None:
+        """Shared counting rules (2 and 7): ``items`` are (slot, literal) of one person;
+        sessions already fixed count against the limits."""
+        m, pb, fx = self.m, self.pb, self.fixed
+        max_sessions -= fx.total[person]
+        by_slot: dict[str, list] = defaultdict(list)
+        by_day: dict[int, list] = defaultdict(list)
+        for s, lit in items:
+            by_slot[s].append(lit)
+            by_day[pb.day(s)].append(lit)
+        for clique in pb.cliques:
+            lits = [x for s in clique for x in by_slot.get(s, ())]
+            if len(lits) > 1:
+                m.add_at_most_one(lits)
+        for day, lits in by_day.items():
+            cap = max_per_day - fx.per_day[(person, day)]
+            if len(lits) > cap:
+                m.add(sum(lits) <= cap)
+        if len(items) > max_sessions:
+            m.add(sum(lit for _s, lit in items) <= max_sessions)
+
+    def _official_limits(self) -> None:
+        """Officials: one session at a time, per-day and total limits, meet a host once."""
+        for o, cs in self.by_o.items():
+            off = self.pb.officials[o]
+            self._limits(o, [(c.s, self.assign[(c.o, c.h, c.s, c.t)]) for c in cs], off.max_sessions, off.max_per_day)
+            per_host: dict[str, list] = defaultdict(list)
+            for c in cs:
+                per_host[c.h].append(self.assign[(c.o, c.h, c.s, c.t)])
+            for xs in per_host.values():
+                if len(xs) > 1:
+                    self.m.add_at_most_one(xs)
+
+    def _host_limits(self) -> None:
+        per_host: dict[str, list] = defaultdict(list)
+        for (h, s, t), y in self.topic.items():
+            per_host[h].append((s, y))
+        for h, items in per_host.items():
+            host = self.pb.hosts[h]
+            self._limits(h, items, host.max_sessions, host.max_per_day)
+
+    def _interpreter_limits(self) -> None:
+        per: dict[str, list] = defaultdict(list)
+        for (h, s, k), lit in self.lang.items():
+            i = self.pb.options[(h, s)][k].interpreter
+            if i is not None:
+                per[i].append((s, lit))
+        for i, items in per.items():
+            it = self.pb.interpreters[i]
+            self._limits(i, items, it.max_sessions, it.max_per_day)
+
+    def _pins(self, as_assumptions: bool) -> None:
+        """Scenario pins and the previous schedule's pinned sessions (rule 9; hard).
+        Each gets a literal: fixed true, or an assumption when diagnosing a conflict."""
+        m, pb = self.m, self.pb
+        fx = self.fixed
+        for p in pb.inp.pins:
+            if (p.host, p.slot) in fx.host_slots:
+                continue  # kept by a fixed session
+            lit = m.new_bool_var(f"pin[{p.official},{p.host},{p.slot}]")
+            xs = [self.assign[(c.o, c.h, c.s, c.t)] for c in self.by_o.get(p.official, ())
+                  if c.h == p.host and c.s == p.slot]
+            if xs:
+                m.add(sum(xs) == 1).only_enforce_if(lit)
+            else:
+                m.add_bool_or([]).only_enforce_if(lit)  # impossible: lit must be false
+            self.pin_literals[f"pin {p.official} with {p.host} at {p.slot}"] = lit
+        for ps in pb.inp.previous or ():
+            if not ps.pinned or (ps.host, ps.slot) in fx.host_slots:
+                continue
+            lit = m.new_bool_var(f"pinned-session[{ps.id}]")
+            hs = (ps.host, ps.slot)
+            y = self.topic.get((ps.host, ps.slot, ps.topic))
+            xs = [self.assign.get((o, ps.host, ps.slot, ps.topic)) for o in ps.pinned]
+            if y is None or any(x is None for x in xs):
+                m.add_bool_or([]).only_enforce_if(lit)
+            else:
+                m.add_implication(lit, y)
+                for x in xs:
+                    m.add_implication(lit, x)
+                for k in self.options_of[hs]:
+                    if pb.options[hs][k].language != ps.language:
+                        m.add_implication(lit, self.lang[(*hs, k)].Not())
+                v = self.virtual.get(hs)
+                if ps.mode == VIRTUAL:
+                    if v is None:
+                        m.add_bool_or([]).only_enforce_if(lit)
+                    else:
+                        m.add_implication(lit, v)
+                elif v is not None:
+                    m.add_implication(lit, v.Not())
+            self.pin_literals[f"session {ps.id}"] = lit
+        if as_assumptions:
+            m.add_assumptions(list(self.pin_literals.values()))
+        else:
+            for lit in self.pin_literals.values():
+                m.add(lit == 1)
+
+    # ------------------------------------------------------------------ objective
+    def _objective(self) -> None:
+        m, pb, w = self.m, self.pb, self.w
+        terms = []
+        self.reach: dict[str, object] = {}
+        self.fair: dict[str, object] = {}
+        interest_terms = []
+        for o, off in pb.officials.items():
+            cs = self.by_o.get(o, [])
+            count = sum(self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
+            interest = sum(c.weight * self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
+            interest_terms.append(interest)
+            done, had = self.fixed.total[o], self.fixed.interest[o]
+            need = off.min_sessions - done
+            cap = 2 * off.min_sessions - had
+            if off.min_sessions <= 0 or need <= 0 or len(cs) < need:
+                pass  # reached already, or out of reach here: a constant
+            else:
+                r = m.new_bool_var(f"reach[{o}]")
+                m.add(count >= need * r)
+                self.reach[o] = r
+                terms.append(w.reach * r)
+            if cap <= 0 or not cs:
+                continue
+            f = m.new_int_var(0, cap, f"fair[{o}]")
+            m.add(f <= interest)
+            self.fair[o] = f
+            terms.append(w.fair * f)
+        self.total_interest = m.new_int_var(0, sum(c.weight for c in self.cands), "total_interest")
+        m.add(self.total_interest == sum(interest_terms))
+        self.at_min = m.new_int_var(0, len(pb.officials), "officials_at_min")
+        m.add(self.at_min == sum(self.reach.values()))
+        terms.append(w.interest * self.total_interest)
+        for (h, s, k), lit in self.lang.items():
+            if pb.options[(h, s)][k].interpreter is not None:
+                terms.append(-w.interpreter * lit)
+        terms.append(-w.session * sum(self.topic.values()))
+        if self.keep and w.keep:
+            terms.append(w.keep * sum(x for key, x in self.assign.items() if key in self.keep))
+        m.maximize(sum(terms))
+
+    # ------------------------------------------------------------------ hints and results
+    def hint(self, sessions: list[Draft]) -> None:
+        """A complete hint from a valid schedule."""
+        m, pb = self.m, self.pb
+        on_assign = {(o, d.host, d.slot, d.topic) for d in sessions for o in d.officials}
+        on_topic = {(d.host, d.slot, d.topic) for d in sessions}
+        on_virtual = {(d.host, d.slot) for d in sessions if d.mode == VIRTUAL}
+        on_lang = set()
+        for d in sessions:
+            for k, opt in enumerate(pb.options.get((d.host, d.slot), ())):
+                if opt.language == d.language and opt.interpreter == d.interpreter:
+                    on_lang.add((d.host, d.slot, k))
+        m.clear_hints()
+        for key, x in self.assign.items():
+            m.add_hint(x, key in on_assign)
+        for key, y in self.topic.items():
+            m.add_hint(y, key in on_topic)
+        for key, v in self.virtual.items():
+            m.add_hint(v, key in on_virtual)
+        for key, lit in self.lang.items():
+            m.add_hint(lit, key in on_lang)
+        count: dict[str, int] = defaultdict(int)
+        interest: dict[str, int] = defaultdict(int)
+        for d in sessions:
+            for o in d.officials:
+                count[o] += 1
+                interest[o] += pb.officials[o].interests.get(d.topic, 0)
+        fx = self.fixed
+        reached = 0
+        for o, r in self.reach.items():
+            ok = count[o] >= pb.officials[o].min_sessions - fx.total[o]
+            reached += ok
+            m.add_hint(r, ok)
+        for o, f in self.fair.items():
+            m.add_hint(f, min(interest[o], 2 * pb.officials[o].min_sessions - fx.interest[o]))
+        m.add_hint(self.total_interest, sum(interest.values()))
+        m.add_hint(self.at_min, reached)
+        for lit in self.pin_literals.values():
+            m.add_hint(lit, 1)
+
+    def covers(self, sessions: list[Draft]) -> bool:
+        """Whether every assignment of ``sessions`` has a variable (so the hint is complete)."""
+        for d in sessions:
+            if (d.host, d.slot, d.topic) not in self.topic:
+                return False
+            if not any((d.host, d.slot, k) in self.lang for k, opt in enumerate(self.pb.options[(d.host, d.slot)])
+                       if opt.language == d.language and opt.interpreter == d.interpreter):
+                return False
+            if any((o, d.host, d.slot, d.topic) not in self.assign for o in d.officials):
+                return False
+        return True
+
+    def extract(self, value) -> list[Draft]:
+        """Sessions from a solution (``value(var) -> int``)."""
+        pb = self.pb
+        out: list[Draft] = []
+        chosen = [key for key, y in self.topic.items() if value(y)]
+        for (h, s, t) in chosen:
+            guests = [c.o for c in self.by_hst[(h, s, t)] if value(self.assign[(c.o, c.h, c.s, c.t)])]
+            k = next(k for k in self.options_of[(h, s)] if value(self.lang[(h, s, k)]))
+            opt = pb.options[(h, s)][k]
+            v = self.virtual.get((h, s))
+            mode = VIRTUAL if v is not None and value(v) else IN_PERSON
+            out.append(Draft(h, s, t, opt.language, mode, opt.interpreter, guests, []))
+        return out
+
+
+def score(pb: Problem, sessions: list[Draft], w: Weights | None = None,
+          keep: set[tuple[str, str, str, str]] | None = None) -> tuple[int, int, int]:
+    """(objective, officials at their minimum, total interest) of a whole schedule, with
+    the same terms and weights as the model's objective."""
+    w = w or Weights()
+    count: dict[str, int] = defaultdict(int)
+    interest: dict[str, int] = defaultdict(int)
+    obj = 0
+    for d in sessions:
+        obj -= w.session
+        if d.interpreter:
+            obj -= w.interpreter
+        for o in d.officials:
+            count[o] += 1
+            wt = pb.officials[o].interests.get(d.topic, 0)
+            interest[o] += wt
+            if keep and (o, d.host, d.slot, d.topic) in keep:
+                obj += w.keep
+    at_min = 0
+    for o, off in pb.officials.items():
+        if off.min_sessions > 0 and count[o] >= off.min_sessions:
+            at_min += 1
+        if off.min_sessions > 0:
+            obj += w.fair * min(interest[o], 2 * off.min_sessions)
+    total = sum(interest.values())
+    obj += w.reach * at_min + w.interest * total
+    return obj, at_min, total

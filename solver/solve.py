@@ -1,0 +1,445 @@
+"""Solving: a quick construction, then CP-SAT on neighbourhoods, then the full model.
+
+1. **Construction** (:mod:`solver.greedy`, or ``repair`` of the previous schedule): a
+   valid schedule in well under a second, reported through ``progress`` at once; cancel
+   or a time limit at any later point still returns at least this.
+2. **Improve** (large-neighbourhood search, most of the time limit): the sessions of a
+   few host slots are dissolved (one program day at one or two sites, every slot of one
+   site, or every chance of one official below their minimum) and CP-SAT re-forms them
+   with everything else fixed (:class:`solver.model.Fixed`). A neighbourhood model has a
+   few thousand variables and is solved in about a second; a change is kept when the
+   whole schedule's objective does not get worse. Program structure makes this work:
+   officials are at one site a day, so days and sites barely interact.
+3. **Prove** (the rest): the full model, hinted with the best schedule, for the proven
+   bound (and sometimes a last improvement). When it ends inside presolve, the schedule
+   from phase 2 stands and the bound is unknown.
+"""
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from solver.check import problems
+from solver.diagnosis import explain_unmatched, pin_conflicts
+from solver.greedy import Draft, greedy, repair
+from solver.model import Fixed, SessionModel, Weights, score, select_candidates
+from solver.problem import Problem
+from solver.types import (
+    Changes,
+    PinIn,
+    Progress,
+    SessionOut,
+    SolveOptions,
+    SolverInput,
+    SolverResult,
+)
+
+_DEBUG = bool(__import__("os").environ.get("SOLVER_DEBUG"))
+NEIGHBOURHOOD_SIZE = int(__import__("os").environ.get("SOLVER_NB", 700))  # candidates in one neighbourhood model
+SUB_LIMIT = float(__import__("os").environ.get("SOLVER_SUB", 1.0))  # seconds per neighbourhood
+SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
+FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
+
+
+class _Run:
+    """State of one solve: time, cancel, progress and the best schedule so far."""
+
+    def __init__(self, pb: Problem, options: SolveOptions, progress, cancel, keep):
+        self.pb = pb
+        self.options = options
+        self.progress = progress
+        self.cancel = cancel or threading.Event()
+        self.t0 = time.monotonic()
+        self.deadline = self.t0 + max(0.0, options.time_limit)
+        self.keep = keep
+        self.weights = Weights(keep=Weights().keep if keep else 0)
+        self.best: list[Draft] = []
+        self.best_score = (None, 0, 0)
+        self.bound: float | None = None
+        self.first: float | None = None
+        self.status = "heuristic"
+        self.rng = random.Random(options.seed)
+        self.lock = threading.RLock()
+        self.proved = threading.Event()  # the full model found the optimum
+        self.cp_used = False
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def stopped(self) -> bool:
+        return self.cancel.is_set() or self.left() <= 0
+
+    def offer(self, sessions: list[Draft], phase: str) -> bool:
+        """Keep ``sessions`` when valid and not worse than the best; report progress.
+        Thread-safe (the full-model search reports from its own thread)."""
+        sc = score(self.pb, sessions, self.weights, self.keep)
+        with self.lock:
+            if self.best_score[0] is not None and sc[0] < self.best_score[0]:
+                return False
+        if problems(self.pb, sessions):  # never keep an invalid schedule
+            return False
+        with self.lock:
+            if self.best_score[0] is not None and sc[0] < self.best_score[0]:
+                return False
+            better = self.best_score[0] is None or sc[0] > self.best_score[0]
+            self.best, self.best_score = [_copy(d) for d in sessions], sc
+            if self.first is None:
+                self.first = self.elapsed()
+            if better:
+                self.report(phase)
+        return better
+
+    def set_bound(self, bound: float) -> None:
+        with self.lock:
+            if self.bound is None or bound < self.bound:
+                self.bound = bound
+                self.report("search")
+
+    def report(self, phase: str) -> None:
+        if self.progress is not None:
+            obj, at_min, interest = self.best_score
+            self.progress(Progress(phase, obj, self.bound, round(self.elapsed(), 2), at_min, interest))
+
+    def run_cp(self, model: cp_model.CpModel, limit: float, workers: int, on_solution=None,
+               params: dict | None = None, bound_callback=None) -> tuple[cp_model.CpSolver, int]:
+        """Solve with a time limit, stopping early when ``cancel`` is set."""
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_time_in_seconds = max(0.05, limit)
+        p.num_workers = max(1, workers)
+        p.random_seed = self.rng.randrange(1 << 30)
+        p.log_search_progress = self.options.log
+        for k, v in (params or {}).items():
+            setattr(p, k, v)
+        if bound_callback is not None:
+            solver.best_bound_callback = bound_callback
+        done = threading.Event()
+
+        def watch():
+            while not done.wait(0.05):
+                if self.cancel.is_set() or (self.proved.is_set() and on_solution is None):
+                    solver.stop_search()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            status = solver.solve(model, on_solution) if on_solution else solver.solve(model)
+        finally:
+            done.set()
+            watcher.join()
+        return solver, status
+
+
+def _copy(d: Draft) -> Draft:
+    return Draft(d.host, d.slot, d.topic, d.language, d.mode, d.interpreter, list(d.officials), list(d.pinned), d.id)
+
+
+# --------------------------------------------------------------------------- neighbourhoods
+
+
+class Neighbourhoods:
+    """Sets of host slots to dissolve and re-form."""
+
+    def __init__(self, pb: Problem, cands, rng: random.Random):
+        self.pb = pb
+        self.rng = rng
+        self.by_day_site: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
+        self.by_site: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.size: dict[tuple[str, str], int] = defaultdict(int)
+        self.of_official: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self.cands_at: dict[tuple[str, str], list] = defaultdict(list)
+        for c in cands:
+            self.size[(c.h, c.s)] += 1
+            self.cands_at[(c.h, c.s)].append(c)
+            self.of_official[c.o].add((c.h, c.s))
+        for hs in self.size:
+            h, s = hs
+            site = pb.hosts[h].location
+            self.by_day_site[(pb.day(s), site)].append(hs)
+            self.by_site[site].append(hs)
+        self.keys = sorted(self.by_day_site)
+        self.sites = sorted(self.by_site)
+
+    def _cap(self, hss: list[tuple[str, str]], must: set = frozenset()) -> set[tuple[str, str]]:
+        self.rng.shuffle(hss)
+        out, n = set(), 0
+        for hs in sorted(hss, key=lambda x: x not in must):
+            if n + self.size[hs] > NEIGHBOURHOOD_SIZE and out:
+                continue
+            out.add(hs)
+            n += self.size[hs]
+        return out
+
+    def pick(self, best: list[Draft], below: list[str]) -> tuple[str, set[tuple[str, str]]]:
+        r = self.rng.random()
+        if below and r < 0.4:
+            o = self.rng.choice(below)
+            hss = set(self.of_official[o])
+            # free the sessions they compete for and, on those days at those sites, the rest
+            days_sites = {(self.pb.day(s), self.pb.hosts[h].location) for h, s in hss}
+            extra = [hs for k in days_sites for hs in self.by_day_site[k]]
+            return "official", self._cap(list(hss | set(extra)), hss)
+        if r < 0.8 or len(self.sites) < 2:
+            day, site = self.rng.choice(self.keys)
+            hss = list(self.by_day_site[(day, site)])
+            others = [k for k in self.keys if k[0] == day and k != (day, site)]
+            if others:
+                hss += self.by_day_site[self.rng.choice(others)]
+            return "day", self._cap(hss)
+        site = self.rng.choice(self.sites)
+        return "site", self._cap(list(self.by_site[site]))
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def _improve(run: _Run, cands, until: float, workers: int) -> None:
+    pb = run.pb
+    hoods = Neighbourhoods(pb, cands, run.rng)
+    if not hoods.keys:
+        return
+    stall = 0
+    while not run.cancel.is_set() and not run.proved.is_set() and time.monotonic() < until:
+        with run.lock:
+            current = list(run.best)
+        count: dict[str, int] = defaultdict(int)
+        for d in current:
+            for o in d.officials:
+                count[o] += 1
+        below = [o for o, off in pb.officials.items() if count[o] < off.min_sessions and hoods.of_official.get(o)]
+        kind, free = hoods.pick(current, below)
+        fixed_sessions = [d for d in current if (d.host, d.slot) not in free]
+        free_sessions = [d for d in current if (d.host, d.slot) in free]
+        fx = Fixed(pb, fixed_sessions)
+        sub = [c for hs in free for c in hoods.cands_at.get(hs, ())]
+        sm = SessionModel(pb, sub, run.weights, run.keep, fixed=fx)
+        if not sm.cands:
+            continue
+        if sm.covers(free_sessions):
+            sm.hint(free_sessions)
+        limit = min(until - time.monotonic(), SUB_LIMIT * (1 + stall * 0.25))
+        if limit <= 0.05:
+            break
+        if _DEBUG and len(sm.cands) > 900 and not getattr(run, "dumped", False):
+            sm.m.export_to_file("/tmp/sub.pb.txt")
+            run.dumped = True
+        solver, status = run.run_cp(sm.m, limit, workers)
+        if _DEBUG:
+            print(f"    {run.elapsed():.1f}s {kind} free={len(free)} cands={len(sm.cands)} {solver.status_name(status)} "
+                  f"wall={solver.wall_time:.2f} obj={solver.objective_value if status in (2, 4) else None}", flush=True)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            new = fixed_sessions + sm.extract(solver.value)
+            _carry_pins_and_ids(pb, free_sessions, new)
+            if run.offer(new, "improve"):
+                stall = 0
+                continue
+        stall = min(stall + 1, 8)
+
+
+def _prove(run: _Run, cands, until: float, workers: int) -> None:
+    """The full model, hinted with the best schedule: the proven bound, sometimes a
+    better schedule, and for small programs the optimum."""
+    with run.lock:
+        start = list(run.best)
+    sm = SessionModel(run.pb, cands, run.weights, run.keep)
+    if sm.covers(start):
+        sm.hint(start)
+    limit = until - time.monotonic()
+    if limit <= 0.5 or run.cancel.is_set():
+        return
+
+    class Callback(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self):
+            new = sm.extract(self.boolean_value)
+            _carry_pins_and_ids(run.pb, start, new)
+            run.offer(new, "search")
+
+    def on_bound(bound: float) -> None:
+        run.set_bound(bound)
+
+    run.cp_used = True
+    solver, status = run.run_cp(sm.m, limit, workers, Callback(), bound_callback=on_bound)
+    if status == cp_model.OPTIMAL:
+        run.set_bound(solver.objective_value)
+        run.proved.set()
+    elif status == cp_model.FEASIBLE:
+        run.set_bound(solver.best_objective_bound)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        new = sm.extract(solver.value)
+        _carry_pins_and_ids(run.pb, start, new)
+        run.offer(new, "search")
+
+
+def _carry_pins_and_ids(pb: Problem, old: list[Draft], new: list[Draft]) -> None:
+    """Pinned officials and kept ids follow a session re-formed at the same host slot."""
+    by_hs = {(d.host, d.slot): d for d in old}
+    pins = defaultdict(set)
+    for p in pb.inp.pins:
+        pins[(p.host, p.slot)].add(p.official)
+    for d in new:
+        was = by_hs.get((d.host, d.slot))
+        keep_pinned = set(pins.get((d.host, d.slot), ()))
+        if was is not None:
+            keep_pinned |= set(was.pinned)
+            if was.topic == d.topic and d.id is None:
+                d.id = was.id
+        d.pinned = [o for o in d.officials if o in keep_pinned]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress], None] | None = None,
+          cancel: threading.Event | None = None) -> SolverResult:
+    """Form the sessions of ``inp``. Always returns a valid schedule (pins that cannot be
+    kept are named in ``pin_conflicts`` and left out)."""
+    pb = Problem(inp)
+    conflicts, dropped = pin_conflicts(pb, options)
+    if dropped:
+        inp = _without(inp, dropped)
+        pb = Problem(inp)
+    keep: set[tuple[str, str, str, str]] = set()
+    if inp.previous and options.keep_previous:
+        keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
+    run = _Run(pb, options, progress, cancel, keep)
+
+    sessions, failed = repair(pb) if inp.previous else greedy(pb)
+    run.offer(sessions, "repair" if inp.previous else "greedy")
+    if not run.best and sessions:  # cannot happen: the construction keeps every rule
+        raise AssertionError("construction produced an invalid schedule: " + "; ".join(problems(pb, sessions)[:3]))
+    cands = select_candidates(pb, options.candidates_per_official, keep)
+
+    if not run.stopped():
+        full_ok = len(cands) <= FULL_MODEL_LIMIT
+        small = len(cands) <= SMALL_MODEL or not options.lns
+        workers = max(1, options.workers)
+        prover = None
+        if full_ok:
+            # the full model runs beside the neighbourhood search, on one of the workers
+            prover_workers = workers if small else max(1, workers - 1)
+            prover = threading.Thread(target=_prove, args=(run, cands, run.deadline, prover_workers), daemon=True)
+            prover.start()
+        if not small:
+            run.cp_used = True
+            _improve(run, cands, run.deadline, max(1, workers - 1) if full_ok else workers)
+        if prover is not None:
+            prover.join()
+    with run.lock:
+        if run.proved.is_set() or (run.bound is not None and run.best_score[0] is not None
+                                   and run.best_score[0] >= run.bound):
+            run.status = "optimal"
+        elif run.cp_used:
+            run.status = "feasible"
+
+    return _result(run, conflicts)
+
+
+def _without(inp: SolverInput, dropped: set) -> SolverInput:
+    from dataclasses import replace
+
+    pins = tuple(p for p in inp.pins if ("pin", p.official, p.host, p.slot) not in dropped)
+    prev = inp.previous
+    if prev is not None:
+        prev = tuple(replace(s, pinned=()) if ("session", s.id) in dropped else s for s in prev)
+    return replace(inp, pins=pins, previous=prev)
+
+
+def _result(run: _Run, conflicts: list[str]) -> SolverResult:
+    pb = run.pb
+    sessions = _with_ids(pb, run.best)
+    obj, at_min, interest = run.best_score
+    bound = run.bound
+    gap = None
+    if obj is not None and bound is not None:
+        gap = max(0.0, (bound - obj) / max(1.0, abs(bound)))
+    out = tuple(
+        SessionOut(
+            id=d.id, host=d.host, slot=d.slot, topic=d.topic, language=d.language, mode=d.mode,
+            location=pb.hosts[d.host].location if d.mode != "virtual" else None,
+            interpreter=d.interpreter, officials=tuple(d.officials), pinned=tuple(d.pinned),
+        )
+        for d in sorted(sessions, key=lambda d: d.id)
+    )
+    return SolverResult(
+        sessions=out,
+        status=run.status,
+        objective=obj,
+        bound=bound,
+        gap=gap,
+        seconds=round(run.elapsed(), 3),
+        first_solution_seconds=None if run.first is None else round(run.first, 3),
+        unmatched=tuple(explain_unmatched(pb, sessions)),
+        changes=_changes(pb, sessions),
+        pin_conflicts=tuple(conflicts),
+        cancelled=run.cancel.is_set(),
+        officials_at_min=at_min,
+        total_interest=interest,
+    )
+
+
+def _with_ids(pb: Problem, sessions: list[Draft]) -> list[Draft]:
+    """Kept sessions keep their ids; new ones get ``s-NNNN`` after the highest one used."""
+    prev = pb.inp.previous or ()
+    prev_by_id = {s.id: s for s in prev}
+    out = [_copy(d) for d in sessions]
+    used: set[str] = set()
+    for d in out:
+        p = prev_by_id.get(d.id) if d.id else None
+        if p is None or p.host != d.host or p.slot != d.slot or p.topic != d.topic or d.id in used:
+            d.id = None
+        else:
+            used.add(d.id)
+    # a previous session at the same host slot and topic keeps its id
+    by_key = {(s.host, s.slot, s.topic): s.id for s in prev}
+    for d in out:
+        if d.id is None:
+            sid = by_key.get((d.host, d.slot, d.topic))
+            if sid is not None and sid not in used:
+                d.id = sid
+                used.add(sid)
+    highest = 0
+    for sid in [s.id for s in prev]:
+        tail = sid.rsplit("-", 1)[-1]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    for d in sorted((d for d in out if d.id is None), key=lambda d: (pb.slot_order.index(d.slot), d.host)):
+        highest += 1
+        while f"s-{highest:04d}" in used or f"s-{highest:04d}" in prev_by_id:
+            highest += 1
+        d.id = f"s-{highest:04d}"
+        used.add(d.id)
+    return out
+
+
+def _changes(pb: Problem, sessions: list[Draft]) -> Changes | None:
+    prev = pb.inp.previous
+    if prev is None:
+        return None
+    old_ids = {s.id for s in prev}
+    new_ids = {d.id for d in sessions}
+    old_assign = {(o, s.host, s.slot, s.topic) for s in prev for o in s.officials}
+    new_assign = {(o, d.host, d.slot, d.topic) for d in sessions for o in d.officials}
+    old_by_o: dict[str, set] = defaultdict(set)
+    new_by_o: dict[str, set] = defaultdict(set)
+    for a in old_assign:
+        old_by_o[a[0]].add(a[1:])
+    for a in new_assign:
+        new_by_o[a[0]].add(a[1:])
+    moved = sorted(o for o in set(old_by_o) | set(new_by_o) if old_by_o[o] != new_by_o[o])
+    return Changes(
+        sessions_added=tuple(sorted(new_ids - old_ids)),
+        sessions_removed=tuple(sorted(old_ids - new_ids)),
+        sessions_kept=len(new_ids & old_ids),
+        officials_moved=tuple(moved),
+        assignments_kept=len(old_assign & new_assign),
+        assignments_changed=len(old_assign - new_assign),
+    )
