@@ -46,8 +46,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ID_LENGTH = 100  # staff ids ("o-0004", "phoenix-az")
-NAME_LENGTH = 300
+ID_LENGTH = 100  # staff ids ("o-0004", "phoenix-az"); the scenario format allows 64
+# Free text (names, titles, e-mail addresses) is Text: no length limit on either database.
 
 
 class UTCDateTime(TypeDecorator):
@@ -92,10 +92,10 @@ class ProgramRow(Base):
     __tablename__ = "programs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    name: Mapped[str] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(String(64))
-    organizer_email: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
-    organizer_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    organizer_email: Mapped[str | None] = mapped_column(Text)
+    organizer_name: Mapped[str | None] = mapped_column(Text)
     min_guests: Mapped[int]
     max_guests: Mapped[int]
     max_same_country: Mapped[int]
@@ -106,7 +106,7 @@ class ProgramRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    updated_by: Mapped[str] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": revision}
 
@@ -119,7 +119,7 @@ class TopicRow(Base):
     program_id: Mapped[int] = _program_fk()
     ext_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     position: Mapped[int]
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    name: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
 
 
@@ -131,7 +131,7 @@ class LocationRow(Base):
     program_id: Mapped[int] = _program_fk()
     ext_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     position: Mapped[int]
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    name: Mapped[str] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(String(64))
 
 
@@ -165,25 +165,25 @@ class PersonRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     ext_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     position: Mapped[int]
-    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    email: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
     languages: Mapped[list[str]] = mapped_column(JSON)
     max_sessions: Mapped[int | None]
     max_per_day: Mapped[int | None]
     # officials
     country: Mapped[str | None] = mapped_column(String(8))
-    delegation: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    delegation: Mapped[str | None] = mapped_column(Text)
     min_sessions: Mapped[int | None]
     # officials and hosts
-    organization: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
-    title: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    organization: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
     # hosts
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"), index=True)
     virtual: Mapped[bool] = mapped_column(Boolean, default=False)
     # optimistic concurrency
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    updated_by: Mapped[str] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": revision}
 
@@ -263,10 +263,10 @@ class ScheduleVersionRow(Base):
     program_id: Mapped[int] = _program_fk()
     number: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    created_by: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
-    solver_status: Mapped[str | None] = mapped_column(String(32))
+    solver_status: Mapped[str | None] = mapped_column(Text)
     solver_objective: Mapped[float | None] = mapped_column(Float)
     solver_bound: Mapped[float | None] = mapped_column(Float)
     solver_seconds: Mapped[float | None] = mapped_column(Float)
@@ -286,14 +286,14 @@ class SessionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("schedule_versions.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
-    session_id: Mapped[str] = mapped_column(String(ID_LENGTH))
-    host: Mapped[str] = mapped_column(String(ID_LENGTH))
-    slot: Mapped[str] = mapped_column(String(ID_LENGTH))
-    topic: Mapped[str] = mapped_column(String(ID_LENGTH))
-    language: Mapped[str] = mapped_column(String(16))
-    interpreter: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    session_id: Mapped[str] = mapped_column(Text)
+    host: Mapped[str] = mapped_column(Text)
+    slot: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(Text)
+    interpreter: Mapped[str | None] = mapped_column(Text)
     mode: Mapped[str] = mapped_column(String(16))
-    location: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    location: Mapped[str | None] = mapped_column(Text)
 
 
 class SessionMemberRow(Base):
@@ -303,5 +303,5 @@ class SessionMemberRow(Base):
 
     session_pk: Mapped[int] = mapped_column(ForeignKey("schedule_sessions.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    official: Mapped[str] = mapped_column(String(ID_LENGTH))
+    official: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)

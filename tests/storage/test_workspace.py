@@ -360,3 +360,15 @@ def test_adding_someone_another_user_just_added_is_a_conflict(db_url, tiny_path,
         with pytest.raises(ConflictError, match=r"Official o-9001 \(Newcomer\) was changed by li at"):
             maria.upsert_person(pid, newcomer)
         assert maria.load_scenario(pid).officials[-1].title == "Added by li"
+
+
+def test_long_free_text_and_session_ids_fit(ws, tiny):
+    sc = ws.load_scenario(tiny)
+    long_name = "Commission électorale nationale indépendante " * 20  # ~900 characters
+    official = dataclasses.replace(sc.officials[0], name=long_name, organization=long_name, title=long_name)
+    ws.upsert_person(tiny, official)
+    assert ws.load_scenario(tiny).officials[0] == official
+    schedule = hand_schedule(sc)
+    schedule.sessions[0].id = "session-" + "x" * 300
+    number = ws.save_schedule(tiny, schedule, "import")
+    assert ws.load_schedule(tiny, number) == schedule
