@@ -146,7 +146,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{what}: every rule is kept.", file=out)
     else:
         print(f"{what}: {report.summary()}", file=out)
-        rows = [(f"rule {v.rule}", v.session or "-", v.person or "-", v.message) for v in report.violations]
+        rows = [(str(v.rule), v.session or "-", v.person or "-", v.message) for v in report.violations]
         _table(["rule", "session", "person", "problem"], rows, out)
     f = report.figures
     print("", file=out)
