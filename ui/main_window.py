@@ -108,6 +108,7 @@ class ProgramChooser(QDialog):
                                    f"{p.interpreters} interpreters · {p.versions} schedule versions")
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.list.addItem(item)
+        self.list.setSpacing(3)
         self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda _i: self.accept())
         label = QLabel("This database holds several programs. &Open:")

@@ -5,6 +5,7 @@ import dataclasses
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from exchange_app.domain import Official, PersonKind, Window
 from exchange_app.io.scenario_json import read_scenario
@@ -446,3 +447,23 @@ def test_timeline_splits_windows_by_local_day():
     bars = layout_bars([w], ["America/Denver"])  # 20:00 on 2 Nov to 02:00 on 3 Nov, MST
     assert [(b.day.day, b.start_h, b.end_h) for b in bars] == [(2, 20.0, 24.0), (3, 0.0, 2.0)]
     assert "MST" in bars[0].text
+
+
+@pytest.mark.parametrize("kind", list(PersonKind))
+def test_tab_key_follows_the_editor_in_reading_order(main_window, qtbot, kind):
+    tab = _tab(main_window, kind)
+    tab.select(tab.model.id_at(0))
+    editor = tab.editor
+    order = editor.focus_order()
+    editor.windows_list.setCurrentRow(0)  # so Edit and Remove are enabled
+    editor.name_edit.setText(editor.name_edit.text() + "x")  # so Revert and Save are enabled
+    assert editor.save_button.isEnabled()
+    editor.id_edit.setFocus()
+    qtbot.waitUntil(editor.id_edit.hasFocus)
+    seen = [QApplication.focusWidget()]
+    for _ in order[1:]:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert seen == order
+    # the search box, table and buttons come before the editor
+    assert tab.search.nextInFocusChain() is not None

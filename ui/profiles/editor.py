@@ -143,6 +143,7 @@ class PersonEditor(QWidget):
         self.windows_list.setAccessibleName("Availability windows")
         self.windows_list.setMaximumHeight(120)
         self.windows_list.currentRowChanged.connect(self.timeline.set_selected)
+        self.windows_list.currentRowChanged.connect(self._update_window_buttons)
         self.windows_list.itemActivated.connect(lambda _item: self.edit_window())
         self.add_window_button = QPushButton("Add window…")
         self.edit_window_button = QPushButton("Edit window…")
@@ -242,6 +243,7 @@ class PersonEditor(QWidget):
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not the scroller
         actions = QHBoxLayout()
         actions.addStretch(1)
         actions.addWidget(self.revert_button)
@@ -251,8 +253,37 @@ class PersonEditor(QWidget):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.problems_label)
         outer.addLayout(actions)
+        self._set_tab_order()
         self.setEnabled(False)
         self._update_buttons()
+
+    def focus_order(self) -> list[QWidget]:
+        """The editor's controls in reading order (the Tab key follows it)."""
+        order: list[QWidget] = [self.id_edit, self.name_edit, self.email_edit]
+        if self.kind == PersonKind.OFFICIAL:
+            order.append(self.country_edit)
+        if self.kind != PersonKind.INTERPRETER:
+            order += [self.organization_edit, self.title_edit]
+        if self.kind == PersonKind.OFFICIAL:
+            order.append(self.delegation_edit)
+        if self.kind == PersonKind.HOST:
+            order += [self.site_combo, self.virtual_check]
+        order.append(self.languages_edit)
+        if self.kind == PersonKind.OFFICIAL:
+            order.append(self.min_spin)
+        order += [self.max_spin, self.per_day_spin]
+        if self.kind == PersonKind.OFFICIAL:
+            order.append(self.interests)
+        if self.kind == PersonKind.HOST:
+            order.append(self.expertise)
+        order += [self.windows_list, self.add_window_button, self.edit_window_button, self.remove_window_button,
+                  self.revert_button, self.save_button]
+        return order
+
+    def _set_tab_order(self) -> None:
+        order = self.focus_order()
+        for a, b in zip(order, order[1:]):
+            QWidget.setTabOrder(a, b)
 
     # --------------------------------------------------------------- helpers
     def _line(self, name: str, placeholder: str) -> QLineEdit:
@@ -414,6 +445,9 @@ class PersonEditor(QWidget):
         if 0 <= row < self.windows_list.count():
             self.windows_list.setCurrentRow(row)
         self.timeline.set_selected(self.windows_list.currentRow())
+        self._update_window_buttons()
+
+    def _update_window_buttons(self, *_args) -> None:
         has = self.windows_list.currentRow() >= 0
         self.edit_window_button.setEnabled(has)
         self.remove_window_button.setEnabled(has)
