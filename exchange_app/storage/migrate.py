@@ -2,6 +2,15 @@
 
 :func:`upgrade` runs on every open. When an existing database needs migrating,
 :func:`back_up_before_migrating` is called first, on SQLite and PostgreSQL alike.
+
+To change the schema: edit ``models.py``, then write the next migration, e.g.::
+
+    .venv/bin/python -c "from alembic import command; from exchange_app.storage.migrate import alembic_config; \
+    c = alembic_config(); c.set_main_option('sqlalchemy.url', 'sqlite:////tmp/head.db'); \
+    command.upgrade(c, 'head'); command.revision(c, 'what changed', autogenerate=True, rev_id='0002')"
+
+review it (batch mode is on, so SQLite gets table copies for ALTERs), and run
+``tests/storage/test_migrations.py``: it checks that head matches the models.
 """
 from __future__ import annotations
 
