@@ -14,6 +14,7 @@ review it (batch mode is on, so SQLite gets table copies for ALTERs), and run
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -38,8 +39,13 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "no migrations found"
     return head
 
@@ -60,7 +66,7 @@ def back_up_before_migrating(engine: Engine, current: str, head: str) -> None:
 
 
 def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return {s.revision for s in _scripts().walk_revisions()}
 
 
 def upgrade(engine: Engine) -> None:
