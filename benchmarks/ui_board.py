@@ -154,9 +154,22 @@ def screenshots(args) -> None:
         tab.select_session(s.id)
         app.processEvents()
         tab.grab().save(str(out / f"board{suffix}.png"))
-        tab.side.setCurrentIndex(1)
-        app.processEvents()
-        tab.grab().save(str(out / f"board-check{suffix}.png"))
+        # a rule broken on purpose (as if staff insisted), shown in the check panel
+        from ui.board import commands as board_commands
+
+        bad = next(((o.id, x.id) for x in doc.schedule.sessions if doc.day_of_slot[x.slot] == tab.board_model.day
+                    for o in doc.scenario.officials if o.id not in x.officials and doc.why_not_join(o.id, x.id)), None)
+        if bad is not None:
+            why = "; ".join(v.message for v in doc.why_not_join(*bad))
+            tab.undo_stack.push(board_commands.move_official(doc, bad[0], None, bad[1], why))
+            tab.check_panel.refresh()
+            tab.side.setCurrentIndex(1)
+            tab.check_panel.table.selectRow(0)
+            tab.select_session(bad[1])
+            app.processEvents()
+            tab.grab().save(str(out / f"board-check{suffix}.png"))
+            tab.undo_stack.undo()
+            tab.select_session(s.id)
         # during a drag: legal targets green, illegal dimmed, the reason on the status line
         model = tab.board_model
         official = s.officials[0]

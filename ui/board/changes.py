@@ -38,7 +38,7 @@ class ChangesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Re-optimized schedule: what moved")
         groups = describe_diff(doc, diff, new_sessions)
-        counts = ", ".join(f"{len(v)} {k.lower()}" for k, v in groups.items())
+        counts = " · ".join(f"{k}: {len(v)}" for k, v in groups.items())
         head = QLabel((summary + "<br>" if summary else "") + (counts if not diff.empty else "Nothing changed.")
                       + "<br>Accept to apply it as one step you can undo, or discard it.")
         head.setWordWrap(True)

@@ -72,7 +72,8 @@ class CheckPanel(QWidget):
         self._figure_labels: dict[str, QLabel] = {}
         for key, label in (("sessions", "Sessions"), ("assignments", "Places filled"),
                            ("at_min", "Officials at their minimum"), ("interest", "Total interest"),
-                           ("lowest", "Lowest interest (10th percentile)"), ("guests", "Officials per session"),
+                           ("lowest", "Lowest interest total"), ("p10", "10th percentile of interest"),
+                           ("guests", "Officials per session"),
                            ("interpreters", "Interpreters used (sessions)")):
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -91,6 +92,7 @@ class CheckPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
         layout = QVBoxLayout(self)
@@ -114,14 +116,16 @@ class CheckPanel(QWidget):
             self.verdict.setText("✔ The schedule keeps every rule.")
         else:
             rules = sorted({v.rule for v in report.violations})
-            self.verdict.setText(f"⚠ {n} problem{'s' if n != 1 else ''} (rules {', '.join(map(str, rules))}). "
+            self.verdict.setText(f"⚠ {n} problem{'s' if n != 1 else ''} "
+                                 f"(rule{'s' if len(rules) != 1 else ''} {', '.join(map(str, rules))}). "
                                  "Select one to show its session.")
         lab = self._figure_labels
         lab["sessions"].setText(str(f.sessions))
         lab["assignments"].setText(str(f.assignments))
         lab["at_min"].setText(f"{f.officials_at_min} of {f.officials_total}")
         lab["interest"].setText(str(f.total_interest))
-        lab["lowest"].setText(f"{f.lowest_interest} ({f.p10_interest:g})")
+        lab["lowest"].setText(str(f.lowest_interest))
+        lab["p10"].setText(f"{f.p10_interest:g}")
         lab["guests"].setText(f"{f.mean_guests:.1f}")
         lab["interpreters"].setText(f"{f.interpreters_used} ({f.sessions_with_interpreter})")
         self.model.set_violations(report.violations)

@@ -114,11 +114,10 @@ class SessionCardDelegate(QStyledItemDelegate):
         painter.setBrush(mix(base, accent, 0.14))
         painter.setPen(QPen(PROBLEM_RED, 2) if card.flagged else QPen(mix(base, text, 0.35), 1))
         painter.drawRoundedRect(QRectF(rect), 4, 4)
-        if card.flagged:  # a red corner mark, not only a colour: "!" in a triangle
+        if card.flagged:  # a thick red stripe down the left edge, not only a border colour
             painter.setBrush(PROBLEM_RED)
             painter.setPen(Qt.PenStyle.NoPen)
-            r = QRectF(rect)
-            painter.drawPolygon(QPolygonF([r.topRight(), r.topRight() + QPointF(-14, 0), r.topRight() + QPointF(0, 14)]))
+            painter.drawRoundedRect(QRectF(rect.left(), rect.top(), 4, rect.height()), 2, 2)
 
         fm = option.fontMetrics
         lh = self.line_height(fm)

@@ -71,6 +71,8 @@ class ScheduleTab(QWidget):
         self.board.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         self.board.official_changed.connect(lambda *_: self._update_actions())
         self.unassigned.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+        self.unassigned.selectionModel().currentChanged.connect(self._show_unassigned_detail)
+        self.unassigned_model.modelReset.connect(lambda: self.unassigned_detail.clear())
         self.check_panel.session_activated.connect(self.select_session)
         self.person_panel.session_activated.connect(self.select_session)
         self._fill_selectors()
@@ -157,6 +159,11 @@ class ScheduleTab(QWidget):
         ul.addWidget(hint)
         ul.addWidget(self.show_all)
         ul.addWidget(self.unassigned, 1)
+        self.unassigned_detail = QLabel()
+        self.unassigned_detail.setWordWrap(True)
+        self.unassigned_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unassigned_detail.setAccessibleName("Why the selected official is below the minimum")
+        ul.addWidget(self.unassigned_detail)
 
         self.side = QTabWidget()
         self.side.setAccessibleName("Schedule side panels")
@@ -282,7 +289,11 @@ class ScheduleTab(QWidget):
         below = sum(1 for o in doc.scenario.officials if doc.session_count(o.id) < doc.min_sessions(o.id))
         self.side.setTabText(0, f"Unassigned ({below})")
         n = len(doc.report.violations)
-        self.side.setTabText(1, "Check ✔" if n == 0 else f"Check ({n} problems)")
+        self.side.setTabText(1, "Check ✔" if n == 0 else f"Check ({n} problem{'s' if n != 1 else ''})")
+
+    def _show_unassigned_detail(self, index) -> None:
+        text = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else ""
+        self.unassigned_detail.setText(text or "")
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)

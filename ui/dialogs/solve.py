@@ -144,8 +144,8 @@ class SolveDialog(QDialog):
         fh = self.fontMetrics().height()
         self.log.setMinimumHeight(fh * 6)
         self.unmatched.setMinimumHeight(fh * 8)
-        self.setMinimumSize(fh * 40, fh * 36)
-        self.resize(fh * 52, fh * 48)
+        self.setMinimumSize(fh * 40, fh * 40)
+        self.resize(fh * 56, fh * 56)
 
         self._clock = QElapsedTimer()
         self._ticker = QTimer(self)
@@ -209,6 +209,8 @@ class SolveDialog(QDialog):
             if p.total_interest is not None:
                 line += f", interest {p.total_interest}"
             self.log.appendPlainText(line)
+            bar = self.log.verticalScrollBar()
+            bar.setValue(bar.maximum())
 
     def _finish_ui(self) -> None:
         self._ticker.stop()
