@@ -319,3 +319,11 @@ def test_schedule_goes_to_the_program_it_names(db, small_path, tiny_path, tmp_pa
     assert "choose one with --program" in capsys.readouterr().err
     assert main(["--db", str(db), "--program", "1", "import", str(tmp_path / "renamed.json")]) == 0
     assert "Note: the file was written for program 'Some other name'." in capsys.readouterr().out
+
+
+def test_commands_on_sqlite_and_postgresql(db_url, tiny_path, tmp_path, capsys):
+    assert main(["--db", db_url, "import", str(tiny_path)]) == 0
+    assert main(["--db", db_url, "programs"]) == 0
+    assert "(12 officials, seed 1)" in capsys.readouterr().out
+    assert main(["--db", db_url, "export", "scenario", "--out", str(tmp_path / "out.json")]) == 0
+    assert read_scenario(tmp_path / "out.json") == read_scenario(tiny_path)
