@@ -235,12 +235,19 @@ class Workspace:
         with self._sessions.begin() as s:
             return db_programs.load_scenario(s, program_id)
 
-    def replace_scenario(self, program_id: int, scenario: Scenario) -> None:
+    def replace_scenario(self, program_id: int, scenario: Scenario,
+                         expected_revisions: dict[tuple[PersonKind, str], int | Revision] | None = None) -> None:
         """Make the stored program equal to ``scenario`` (one transaction). People whose id
-        stays keep their row; only those that changed get a new revision."""
+        stays keep their row; only those that changed get a new revision.
+
+        With ``expected_revisions`` (:meth:`person_revisions` as it was when ``scenario`` was
+        loaded), a person someone else changed, added or deleted meanwhile raises
+        :class:`ConflictError` naming who and when, and nothing is written.
+        """
         check_scenario(scenario, f"program {program_id}")
         with self._sessions.begin() as s:
-            db_programs.replace_scenario(s, program_id, scenario, user=self.user, now=_now())
+            db_programs.replace_scenario(s, program_id, scenario, user=self.user, now=_now(),
+                                         expected_revisions=expected_revisions)
 
     def delete_program(self, program_id: int) -> None:
         """Remove a program with everything it owns, schedule versions included."""

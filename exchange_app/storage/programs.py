@@ -364,10 +364,50 @@ def _sync_simple(s: DbSession, table, program_id: int, rows: list[dict]) -> set[
     return set(existing) - wanted
 
 
-def replace_scenario(s: DbSession, program_id: int, sc: Scenario, *, user: str, now: datetime) -> None:
+def check_revisions(s: DbSession, program_id: int, expected: dict[tuple[PersonKind, str], int | Revision]) -> None:
+    """Refuse (:class:`ConflictError`) when the program's people are not exactly those of
+    ``expected`` at those revisions: someone changed, added or deleted a person since the
+    caller loaded the program. Locks the rows it read until the transaction ends."""
+    lock_program(s, program_id)
+    rows = s.execute(select(PersonRow.kind, PersonRow.ext_id, PersonRow.name, PersonRow.revision,
+                            PersonRow.updated_at, PersonRow.updated_by)
+                     .where(PersonRow.program_id == program_id).with_for_update()).all()
+    stored = set()
+    for kind, ext, name, revision, at, by in rows:
+        key = (PersonKind(kind), ext)
+        stored.add(key)
+        want = expected.get(key)
+        want = want.revision if isinstance(want, Revision) else want
+        if want is None:
+            local = at.astimezone().strftime("%Y-%m-%d %H:%M")
+            raise ConflictError(f"{person_label(key[0], ext, name)} was added by {by} at {local} since you loaded "
+                                "the program; reload to see their change")
+        if want != revision:
+            raise ConflictError(conflict_message(person_label(key[0], ext, name), by, at))
+    for kind, ext in sorted(set(expected) - stored):
+        raise ConflictError(f"{person_label(PersonKind(kind), ext)} was deleted by someone else since you loaded the "
+                            "program; reload to see the current list")
+
+
+def lock_program(s: DbSession, program_id: int) -> None:
+    """Take the write lock for the program: a no-op UPDATE locks its row on PostgreSQL and
+    starts the write transaction on SQLite (where SELECT ... FOR UPDATE locks nothing)."""
+    t = ProgramRow.__table__
+    s.execute(update(t).where(t.c.id == program_id).values(id=t.c.id))
+
+
+def replace_scenario(s: DbSession, program_id: int, sc: Scenario, *, user: str, now: datetime,
+                     expected_revisions: dict[tuple[PersonKind, str], int | Revision] | None = None) -> None:
     """Make the stored program equal to ``sc``; people keep their rows (and revision history)
-    when their id stays, and only the people that changed get a new revision."""
+    when their id stays, and only the people that changed get a new revision.
+
+    With ``expected_revisions`` (from :func:`person_revisions` when the caller loaded the
+    program), any person changed, added or deleted meanwhile raises :class:`ConflictError`
+    and nothing is written."""
     pid = program_id
+    program_row(s, pid)
+    if expected_revisions is not None:
+        check_revisions(s, pid, expected_revisions)
     old = load_scenario(s, pid)
     save_program_settings(s, pid, sc.program, user=user, now=now)
     # Children and pins go first; they are written again from ``sc`` below.

@@ -10,13 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session as DbSession
 
 from exchange_app.domain import Mode, Schedule, Session, SolverInfo, Unmatched
 from exchange_app.errors import InputError, NotFoundError, Problem
-from exchange_app.storage.models import ProgramRow, ScheduleVersionRow, SessionMemberRow, SessionRow
-from exchange_app.storage.programs import program_row
+from exchange_app.storage.models import ScheduleVersionRow, SessionMemberRow, SessionRow
+from exchange_app.storage.programs import lock_program, program_row
 
 SOURCES = ("solve", "edit", "import", "re-solve")
 
@@ -60,11 +60,7 @@ def save_schedule(s: DbSession, program_id: int, schedule: Schedule, *, source: 
         raise ValueError(f"schedule source {source!r} is not one of {', '.join(SOURCES)}")
     _check_sessions(schedule)
     program_row(s, program_id)
-    # Take the write lock first so that two saves cannot both pick number n + 1: a no-op
-    # UPDATE locks the program row on PostgreSQL and starts the write transaction on SQLite
-    # (where a SELECT ... FOR UPDATE would lock nothing).
-    programs = ProgramRow.__table__
-    s.execute(update(programs).where(programs.c.id == program_id).values(id=programs.c.id))
+    lock_program(s, program_id)  # so that two saves cannot both pick number n + 1
     number = s.scalar(select(func.coalesce(func.max(ScheduleVersionRow.number), 0) + 1)
                       .where(ScheduleVersionRow.program_id == program_id))
     solver = schedule.solver

@@ -372,3 +372,30 @@ def test_long_free_text_and_session_ids_fit(ws, tiny):
     schedule.sessions[0].id = "session-" + "x" * 300
     number = ws.save_schedule(tiny, schedule, "import")
     assert ws.load_schedule(tiny, number) == schedule
+
+
+def test_replace_scenario_with_revisions_refuses_what_changed_meanwhile(db_url, tiny_path):
+    with Workspace.open(db_url, user="maria") as maria, Workspace.open(db_url, user="li") as li:
+        pid = maria.import_scenario(read_scenario(tiny_path))
+        loaded, revisions = maria.load_scenario(pid), maria.person_revisions(pid)
+        loaded.officials[5].name = "Maria's edit"
+        other = li.load_scenario(pid).officials[0]
+        li.upsert_person(pid, dataclasses.replace(other, title="Li's edit"))
+        before = dump(maria.engine)
+        with pytest.raises(ConflictError, match=rf"Official o-0001 \({other.name}\) was changed by li at"):
+            maria.replace_scenario(pid, loaded, expected_revisions=revisions)
+        assert dump(maria.engine) == before
+        # reloaded: it goes through, and li's edit is kept
+        loaded, revisions = maria.load_scenario(pid), maria.person_revisions(pid)
+        loaded.officials[5].name = "Maria's edit"
+        li.upsert_person(pid, dataclasses.replace(other, id="o-0999", name="Added by Li"))
+        with pytest.raises(ConflictError, match=r"Official o-0999 \(Added by Li\) was added by li at"):
+            maria.replace_scenario(pid, loaded, expected_revisions=revisions)
+        li.delete_person(pid, PersonKind.OFFICIAL, "o-0999")
+        maria.replace_scenario(pid, loaded, expected_revisions={k: r.revision for k, r in revisions.items()})
+        after = maria.load_scenario(pid)
+        assert after.officials[5].name == "Maria's edit" and after.officials[0].title == "Li's edit"
+        li.delete_person(pid, PersonKind.OFFICIAL, "o-0012")
+        with pytest.raises(ConflictError, match=r"Official o-0012 was deleted by someone else"):
+            maria.replace_scenario(pid, after, expected_revisions=maria.person_revisions(pid) | {
+                (PersonKind.OFFICIAL, "o-0012"): 1})
