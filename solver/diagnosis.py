@@ -110,12 +110,12 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
     for o, its in by_official.items():
         off = pb.officials[o]
         its = [it for it in its if it[0] not in dropped]
-        slots = {}
+        seen: dict[tuple[str, str], tuple] = {}
         for it in its:
-            for s2, it2 in slots.items():
-                if s2 != it[3] and s2 in pb.overlap[it[3]]:
-                    drop([it2[0], it[0]], f"{o} would be in two sessions at once ({s2}, {it[3]})")
-            slots.setdefault(it[3], it)
+            for (h2, s2), it2 in seen.items():
+                if (h2, s2) != (it[2], it[3]) and s2 in pb.overlap[it[3]]:
+                    drop([it2[0], it[0]], f"{o} would be in two sessions at once ({h2} at {s2}, {it[2]} at {it[3]})")
+            seen.setdefault((it[2], it[3]), it)
         hosts = defaultdict(set)
         for it in its:
             hosts[it[2]].add(it[3])
@@ -198,7 +198,7 @@ def _core_conflicts(pb: Problem, options: SolveOptions, messages: list[str], dro
     _sessions, failed = greedy(pb2)
     if not failed:
         return
-    for _round in range(3):
+    for _round in range(5):
         sm = SessionModel(pb2, select_candidates(pb2, 0, set()), pins_as_assumptions=True)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = min(PIN_CHECK_SECONDS, max(1.0, options.time_limit / 4))
@@ -211,11 +211,12 @@ def _core_conflicts(pb: Problem, options: SolveOptions, messages: list[str], dro
         names = [name for name, lit in sm.pin_literals.items() if lit.index in core]
         if not names:
             return
-        keys = [_name_key(n) for n in names]
+        # name the whole conflict, leave out one pin of it, and check again
+        left_out = names[-1]
         messages.append(
             f"{' and '.join(names)} cannot all be kept together (too few other officials to "
-            f"fill the session, or the people's session limits); these pins were left out")
-        dropped.update(keys)
+            f"fill the sessions, or the people's session limits); left out: {left_out}")
+        dropped.add(_name_key(left_out))
         inp2 = replace(
             inp2,
             pins=tuple(p for p in inp2.pins if ("pin", p.official, p.host, p.slot) not in dropped),

@@ -19,7 +19,7 @@ practice, see ``docs/solver.md``)::
     + 10 * total interest weight
     -  3 * sessions with an interpreter
     -  2 * sessions                                      (fewer, fuller sessions)
-    + 40 * previous assignments kept                     (re-solve with keep_previous)
+    + 2000 * previous assignments kept                   (re-solve with keep_previous only)
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ W_FAIR = 10
 W_INTEREST = 10
 W_INTERPRETER = 3
 W_SESSION = 2
-W_KEEP = 40
+W_KEEP = 2 * W_REACH  # re-solve with keep_previous: keeping an assignment outranks everything
 
 
 @dataclass(slots=True)
