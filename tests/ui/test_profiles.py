@@ -467,3 +467,24 @@ def test_tab_key_follows_the_editor_in_reading_order(main_window, qtbot, kind):
     assert seen == order
     # the search box, table and buttons come before the editor
     assert tab.search.nextInFocusChain() is not None
+
+
+@pytest.mark.parametrize("save", [True, False])
+def test_leaving_an_edited_person_offers_to_save(main_window, small_workspace, monkeypatch, save):
+    ws, pid = small_workspace
+    asked = []
+    monkeypatch.setattr(PeopleTab, "ask_unsaved",
+                        staticmethod(lambda parent, name, can_save: asked.append((name, can_save)) or save))
+    tab = _tab(main_window)
+    tab.select("o-0011")
+    before = ws.load_scenario(pid).officials_by_id()["o-0011"]
+    tab.editor.title_edit.setText("Commissioner for Training")
+    # the user clicks another official in the table
+    row = tab.proxy.mapFromSource(tab.model.index(tab.model.row_of("o-0012"), 0))
+    tab.table.setCurrentIndex(row)
+    assert asked == [(before.name, True)]
+    stored = ws.load_scenario(pid).officials_by_id()["o-0011"]
+    assert (stored.title == "Commissioner for Training") is save
+    assert tab.current_id() == "o-0012"
+    assert tab.editor.id_edit.text() == "o-0012" and not tab.editor.is_dirty()
+    assert main_window.undo_stack.count() == (1 if save else 0)

@@ -614,11 +614,18 @@ class PersonEditor(QWidget):
         self.save_button.setToolTip("Fix the problems listed first" if self._problems else "Save (Ctrl+Enter)")
 
     # --------------------------------------------------------------- actions
+    def edited_person(self) -> Person | None:
+        """The person as edited, or None while there are problems (or nothing is loaded)."""
+        if self._scenario is None or self._person is None or self._problems:
+            return None
+        return parse_person(str(self.kind), self.record(), self._scenario, self._original_id)
+
     def save(self) -> None:
-        if self._scenario is None or self._person is None or self._problems or not self._dirty:
+        if not self._dirty:
             return
-        person = parse_person(str(self.kind), self.record(), self._scenario, self._original_id)
-        self.save_requested.emit(person, self._original_id)
+        person = self.edited_person()
+        if person is not None:
+            self.save_requested.emit(person, self._original_id)
 
     def revert(self) -> None:
         if self._person is not None and self._scenario is not None:

@@ -211,10 +211,13 @@ class PeopleTab(QWidget):
 
     def _current_changed(self, current, _previous) -> None:
         person_id = current.data(ID_ROLE) if current.isValid() else None
+        pending = None
         if person_id is not None and self.editor.is_dirty() and self.editor.original_id() != person_id:
-            self._offer_save()
+            pending = self._take_unsaved_edit()  # asks; leaves the editor clean
         self._load_editor(person_id)
         self._update_buttons()
+        if pending is not None:  # stored after the switch: the reload keeps this selection
+            self._save_requested(*pending, select=False)
 
     def _load_editor(self, person_id: str | None) -> None:
         if self._scenario is None:
@@ -306,23 +309,31 @@ class PeopleTab(QWidget):
                                       QMessageBox.StandardButton.Save)
         return answer == QMessageBox.StandardButton.Save
 
-    def _offer_save(self) -> None:
+    def _take_unsaved_edit(self) -> tuple[Person, str | None] | None:
+        """Ask about the editor's unsaved changes: the edited person and their original id
+        when staff choose Save, else None. The editor is cleared either way."""
         person = self.editor.person()
         name = self.editor.name_edit.text() or (person.id if person else "")
-        if self.ask_unsaved(self, name, not self.editor.problems()):
-            self.editor.save()
-        if self.editor.is_dirty():  # discarded (or the save was refused)
-            self.editor.load(None, self._scenario)
+        edited = self.editor.edited_person() if self.ask_unsaved(self, name, not self.editor.problems()) else None
+        result = (edited, self.editor.original_id()) if edited is not None else None
+        self.editor.load(None, self._scenario)
+        return result
+
+    def _offer_save(self) -> None:
+        """Before leaving (another database, program or closing): save or drop edits."""
+        pending = self._take_unsaved_edit()
+        if pending is not None:
+            self._save_requested(*pending, select=False)
 
     def _revision_of(self, person_id: str) -> int | None:
         rev = self._revisions.get((self.kind, person_id))
         return getattr(rev, "revision", None)
 
-    def _save_requested(self, person: Person, original_id: str | None) -> None:
+    def _save_requested(self, person: Person, original_id: str | None, select: bool = True) -> None:
         before = self._people.get(original_id) if original_id else None
         revision = self._revision_of(original_id) if original_id else None
         self._run(SavePersonCommand(self.ws, self.program_id, before, person, self._on_change, self._command_failed,
-                                    expected_revision=revision), person.id)
+                                    expected_revision=revision), person.id if select else None)
 
     def _run(self, command, select_id: str | None) -> None:
         """Apply a command (refusals are shown, nothing is pushed) and put it on the stack."""
