@@ -245,9 +245,14 @@ class Workspace:
         :class:`ConflictError` naming who and when, and nothing is written.
         """
         check_scenario(scenario, f"program {program_id}")
-        with self._sessions.begin() as s:
-            db_programs.replace_scenario(s, program_id, scenario, user=self.user, now=_now(),
-                                         expected_revisions=expected_revisions)
+        try:
+            with self._sessions.begin() as s:
+                db_programs.replace_scenario(s, program_id, scenario, user=self.user, now=_now(),
+                                             expected_revisions=expected_revisions)
+        except StaleDataError as e:  # the program's settings were saved by someone else meanwhile
+            rev = self.program_revision(program_id)
+            raise ConflictError(db_programs.conflict_message(f"Program {scenario.program.name!r}", rev.updated_by,
+                                                             rev.updated_at)) from e
 
     def delete_program(self, program_id: int) -> None:
         """Remove a program with everything it owns, schedule versions included."""
