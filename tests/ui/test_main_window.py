@@ -344,3 +344,22 @@ def test_program_settings_changed_elsewhere_are_not_overwritten(main_window, sma
     assert ws.load_scenario(pid).program == dataclasses.replace(before, max_guests=4)
     assert main_window.undo_stack.count() == 0
     assert main_window.scenario.program.max_guests == 4  # reloaded
+
+
+def test_closing_with_an_unsaved_profile_edit_offers_to_save(qtbot, small_workspace, monkeypatch, message_boxes):
+    from ui.profiles.tab import PeopleTab
+
+    ws, pid = small_workspace
+    monkeypatch.setattr(PeopleTab, "ask_unsaved", staticmethod(lambda parent, name, can_save: can_save))
+    window = MainWindow(ws, pid)
+    qtbot.addWidget(window)
+    window.show()
+    tab = window.people_tabs[PersonKind.HOST]
+    window.tabs.setCurrentWidget(tab)
+    host = window.scenario.hosts[1]
+    tab.select(host.id)
+    tab.editor.title_edit.setText("Elections Director")
+    window.close()
+    assert window.ws is None  # closed and released
+    with Workspace.open(ws.path) as again:
+        assert again.load_scenario(pid).hosts_by_id()[host.id].title == "Elections Director"
