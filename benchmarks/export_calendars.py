@@ -14,6 +14,7 @@ import copy
 import os
 import platform
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,13 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished worker processes (load-independent)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="xl")
@@ -165,13 +173,16 @@ def main(argv=None) -> int:
             if args.only and not any(name.startswith(x) for x in args.only):
                 continue
             t = time.perf_counter()
+            cpu = _cpu()
             report = run()
             seconds = time.perf_counter() - t
+            cpu = _cpu() - cpu
             total += seconds
             if "since" not in name:
                 full += seconds
             size = sum(p.stat().st_size for p in report.files)
-            print(f"  {name:<32} {seconds:7.2f} s  {len(report.files):>7,} files  {size / 1e6:8.1f} MB")
+            print(f"  {name:<32} {seconds:7.2f} s wall {cpu:7.2f} s CPU  {len(report.files):>7,} files  "
+                  f"{size / 1e6:8.1f} MB")
         print(f"All files (every kind once, full exports): {full:.1f} s (target < 30 s); "
               f"with the --since-version run: {total:.1f} s")
         ws.close()

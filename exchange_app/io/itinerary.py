@@ -9,6 +9,7 @@ common symbols; see the README there) so the PDFs look the same on every machine
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -191,15 +192,22 @@ def _detail_width(width: float) -> float:
     return width - TIME_W - GAP
 
 
+def _lines(pdf: FPDF, text: str, width: float) -> int:
+    """Lines ``text`` needs at ``width`` (a slight over-estimate: word wrapping wastes
+    some of each line). Cheaper than a dry run of ``multi_cell``."""
+    return max(1, math.ceil(pdf.get_string_width(text) / (width * 0.9)))
+
+
 def _block_height(pdf: FPDF, ctx: CalendarContext, s: Session, lines, width: float) -> float:
+    """Height of a session block, to keep each block on one page."""
     w = _detail_width(width)
     pdf.set_font(FONT, "B", 11)
-    h = 5.8 * len(pdf.multi_cell(w, 5.8, ctx.topic_name(s.topic), dry_run=True, output="LINES"))
+    h = 5.8 * _lines(pdf, ctx.topic_name(s.topic), w)
     for label, text in lines:
         pdf.set_font(FONT, "B", 9.5)
         label_w = pdf.get_string_width(label + ": ")
         pdf.set_font(FONT, "", 9.5)
-        h += 4.8 * len(pdf.multi_cell(w - label_w, 4.8, text, dry_run=True, output="LINES"))
+        h += 4.8 * _lines(pdf, text, w - label_w)
     return max(h, 5.8 + 2 * 4.8) + 6
 
 
@@ -214,7 +222,8 @@ def _session_block(pdf: FPDF, ctx: CalendarContext, s: Session, start: datetime,
     pdf.cell(TIME_W, 5.8, f"{start:%H:%M}–{end:%H:%M}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 9)
     pdf.set_text_color(*MUTED)
-    pdf.cell(TIME_W, 4.8, f"{end.tzname()} (site time)", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    where = "host's time" if s.mode is Mode.VIRTUAL else "site time"
+    pdf.cell(TIME_W, 4.8, f"{end.tzname()} ({where})", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if s.mode is Mode.VIRTUAL:
         pdf.cell(TIME_W, 4.8, "Video session", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*INK)

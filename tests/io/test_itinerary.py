@@ -57,7 +57,7 @@ def test_each_person_gets_their_sessions_in_site_time(program, ctx, tmp_path):
     for s in mine:
         start, end = ctx.local_times(s)
         assert f"{start:%H:%M}–{end:%H:%M}" in text
-        assert f"{end.tzname()} (site time)" in text
+        assert f"{end.tzname()} ({'host' + chr(39) + 's time' if s.mode is Mode.VIRTUAL else 'site time'})" in text
         partner = next(o for o in s.officials if o != "o-3")
         p = program.officials_by_id()[partner]
         if p.name in result.missing:  # a script the bundled font lacks (reported, see below)
@@ -70,7 +70,7 @@ def test_each_person_gets_their_sessions_in_site_time(program, ctx, tmp_path):
     assert ("08:00", "MST") in times or ("09:00", "MDT") in times or ("11:00", "EDT") in times
 
     host_text = pdf_text(next(p for p in result.files if "(h-denver-co)" in p.name))
-    assert "Video session" in host_text and "Host: You" in host_text
+    assert "Video session" in host_text and "Host: You" in host_text and "(host's time)" in host_text
     assert "Denver; Colorado \"HQ\"" in host_text
     interp = pdf_text(next(p for p in result.files if "(i-1)" in p.name))
     assert "Interpreter: You; session language en" in interp.replace("\n", " ")
