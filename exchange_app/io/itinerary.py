@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
+import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -57,6 +59,11 @@ class ItineraryPDF(FPDF):
         self.alias_nb_pages()
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
+
+    def normalize_text(self, text: str) -> str:
+        # Composed characters: the bundled font has "ệ" but no OpenType rules to stack
+        # "e" + U+0323 + U+0302 nicely.
+        return super().normalize_text(unicodedata.normalize("NFC", text))
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -290,7 +297,10 @@ def write_itineraries(ctx: CalendarContext, schedule: Schedule, out: Path, peopl
     if workers > 1 and len(jobs) >= 4 * workers:
         size = max(1, len(jobs) // (workers * 4))
         chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+        # "spawn": forking a process that runs threads (the desktop app exports from a
+        # worker thread) can deadlock; spawn behaves the same on every platform.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_worker,
                                  initargs=(ctx.scenario, ctx.stamp, schedule, version_label)) as pool:
             for missing in pool.map(_render_jobs, chunks):
                 result.missing.update(missing)

@@ -113,3 +113,12 @@ def test_parallel_rendering_writes_the_same_files(program, ctx, tmp_path):
     for a, b in zip(one.files, two.files):
         assert pdf_text(a) == pdf_text(b)
     assert one.missing == two.missing
+
+
+def test_decomposed_accents_are_printed_composed(program, ctx, tmp_path):
+    import unicodedata
+
+    program.officials[1].name = unicodedata.normalize("NFD", "Đặng Thị Ngọc Ánh")
+    schedule = build_schedule(program)
+    result = write_itineraries(ctx, schedule, tmp_path, people=[program.officials[1]])
+    assert "Đặng Thị Ngọc Ánh" in pdf_text(result.files[0]) and not result.missing
