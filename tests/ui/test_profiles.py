@@ -488,3 +488,25 @@ def test_leaving_an_edited_person_offers_to_save(main_window, small_workspace, m
     assert tab.current_id() == "o-0012"
     assert tab.editor.id_edit.text() == "o-0012" and not tab.editor.is_dirty()
     assert main_window.undo_stack.count() == (1 if save else 0)
+
+
+def test_interest_weight_is_edited_with_a_one_to_three_spin_box(main_window, small_workspace, qtbot):
+    from PySide6.QtWidgets import QAbstractItemDelegate, QSpinBox
+
+    ws, pid = small_workspace
+    tab = _tab(main_window)
+    tab.select("o-0009")
+    table = tab.editor.interests
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).checkState() == Qt.CheckState.Checked)
+    topic = table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+    table.setCurrentCell(row, 1)
+    table.editItem(table.item(row, 1))
+    spin = table.viewport().findChild(QSpinBox)
+    assert spin is not None and (spin.minimum(), spin.maximum()) == (1, 3)
+    spin.setValue(3 if table.item(row, 1).data(Qt.ItemDataRole.EditRole) != 3 else 1)
+    wanted = spin.value()
+    table.commitData(spin)  # what the delegate does on Return or when focus leaves
+    table.closeEditor(spin, QAbstractItemDelegate.EndEditHint.NoHint)
+    assert tab.editor.record()["interests"][topic] == wanted
+    tab.editor.save()
+    assert ws.load_scenario(pid).officials_by_id()["o-0009"].interests[topic] == wanted

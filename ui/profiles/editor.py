@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -50,6 +51,17 @@ def _set_invalid(widget: QWidget, message: str | None) -> None:
         widget.style().polish(widget)
     widget.setToolTip(message or "")
     widget.setAccessibleDescription(message or "")
+
+
+class WeightDelegate(QStyledItemDelegate):
+    """Edits an interest weight with a 1..3 spin box."""
+
+    def createEditor(self, parent, option, index):
+        editor = QSpinBox(parent)
+        editor.setRange(1, 3)
+        editor.setAccessibleName("Interest weight")
+        editor.setToolTip("1 = some interest, 2 = strong, 3 = top priority")
+        return editor
 
 
 class LimitSpin(QSpinBox):
@@ -130,6 +142,7 @@ class PersonEditor(QWidget):
         self.interests.setTabKeyNavigation(False)
         self.interests.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.interests.itemChanged.connect(self._interest_changed)
+        self.interests.setItemDelegateForColumn(1, WeightDelegate(self.interests))
         # expertise (hosts): checkable topics
         self.expertise = QListWidget()
         self.expertise.setAccessibleName("Expertise")
