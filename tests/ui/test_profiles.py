@@ -510,3 +510,30 @@ def test_interest_weight_is_edited_with_a_one_to_three_spin_box(main_window, sma
     assert tab.editor.record()["interests"][topic] == wanted
     tab.editor.save()
     assert ws.load_scenario(pid).officials_by_id()["o-0009"].interests[topic] == wanted
+
+
+# ------------------------------------------------------------------ validate_person (scenario_json)
+
+
+def test_validate_person_gives_the_importers_messages(small_path):
+    from exchange_app.io.scenario_json import parse_person, person_to_dict, validate_person
+
+    scenario = read_scenario(small_path)
+    for kind, people in (("official", scenario.officials), ("host", scenario.hosts),
+                         ("interpreter", scenario.interpreters)):
+        for person in people[:3]:
+            record = person_to_dict(person, scenario)
+            assert validate_person(kind, record, scenario, person.id) == []
+            assert parse_person(kind, record, scenario, person.id) == person
+    host = scenario.hosts[4]
+    record = person_to_dict(host, scenario) | {"location": "nowhere-xx", "id": scenario.hosts[0].id}
+    texts = [str(p) for p in validate_person("host", record, scenario, host.id)]
+    assert f"hosts[4] ({scenario.hosts[0].id}), field 'location': unknown location 'nowhere-xx'" in texts
+    assert f"hosts[4] ({scenario.hosts[0].id}), field 'id': duplicate id '{scenario.hosts[0].id}' (also hosts[0])" in texts
+    official = scenario.officials[1]
+    record = person_to_dict(official, scenario) | {"min_sessions": 5, "max_sessions": 2}
+    assert [str(p) for p in validate_person("official", record, scenario, official.id)] == [
+        f"officials[1] ({official.id}), field 'min_sessions': min_sessions is above max_sessions"]
+    new = {"id": "o-0999", "name": "New Person", "country": "SN", "languages": ["fr"], "interests": {}}
+    assert [(p.record, p.field) for p in validate_person("official", new, scenario)] == [
+        (f"officials[{len(scenario.officials)}] (o-0999)", "interests")]
