@@ -63,7 +63,6 @@ class SessionCardDelegate(QStyledItemDelegate):
     # ------------------------------------------------------------------ painting
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         pal: QPalette = option.palette
         rect = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         card: Card | None = index.data(CardRole)
@@ -75,18 +74,21 @@ class SessionCardDelegate(QStyledItemDelegate):
         if index.row() > 0 and index.model().headerData(index.row(), Qt.Orientation.Vertical, SiteStartRole):
             painter.setPen(QPen(mix(base, text, 0.45), 2))  # a new site begins here
             painter.drawLine(option.rect.topLeft(), option.rect.topRight())
-        if card is None:
+        if card is None:  # square corners, no antialiasing: most cells are empty, keep them cheap
             if index.data(AvailableRole):
                 painter.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1, Qt.PenStyle.DotLine))
                 painter.setBrush(base)
             else:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QBrush(mix(base, text, 0.10), Qt.BrushStyle.BDiagPattern))
-            painter.drawRoundedRect(QRectF(rect), 4, 4)
+            painter.drawRect(rect)
         else:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             self._paint_card(painter, option, rect, card, pal, index)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
         if highlight == LEGAL:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(QPen(LEGAL_GREEN, 3 if hover else 2))
             fill = QColor(LEGAL_GREEN)
             fill.setAlpha(70 if hover else 40)
@@ -103,6 +105,7 @@ class SessionCardDelegate(QStyledItemDelegate):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(QRectF(rect), 4, 4)
         if selected:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(rect).adjusted(-1, -1, 1, 1), 5, 5)

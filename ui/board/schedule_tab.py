@@ -183,6 +183,10 @@ class ScheduleTab(QWidget):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # two lines, fixed: a status text that changes height on every drag move would lay
+        # out the whole tab again each time
+        self.status.setFixedHeight(self.status.fontMetrics().lineSpacing() * 2 + 4)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.status.setAccessibleName("Board status")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -297,6 +301,7 @@ class ScheduleTab(QWidget):
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
+        self.status.setToolTip(text)
         self.status_changed.emit(text)
 
     def save(self) -> int | None:

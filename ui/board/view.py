@@ -46,6 +46,7 @@ class BoardView(QTableView):
         self.setAccessibleName("Schedule board")
         self.setAccessibleDescription("Sessions by host (rows) and time slot (columns) for the chosen day")
         self._press_pos: QPoint | None = None
+        self._last_message = ""
         self.current_official: str | None = None
         model.modelReset.connect(self.update_sizes)
         model.document.schedule_changed.connect(self.update_sizes)
@@ -193,9 +194,13 @@ class BoardView(QTableView):
         ok = index.isValid() and self.board.canDropMimeData(event.mimeData(), Qt.DropAction.MoveAction, -1, -1, index)
         if ok and message.startswith("Cannot"):
             message += " (Shift held: the drop will be kept and flagged)"
-        self.drag_message.emit(message)
-        if message and not ok:
-            QToolTip.showText(self.viewport().mapToGlobal(pos), message, self.viewport())
+        if message != self._last_message:  # only on a change: a tooltip or status update costs a relayout
+            self._last_message = message
+            self.drag_message.emit(message)
+            if message and not ok:
+                QToolTip.showText(self.viewport().mapToGlobal(pos), message, self.viewport())
+            else:
+                QToolTip.hideText()
         if ok:
             event.setDropAction(Qt.DropAction.MoveAction)
             event.accept(self.visualRect(index))
@@ -203,12 +208,16 @@ class BoardView(QTableView):
             event.ignore(self.visualRect(index) if index.isValid() else self.viewport().rect())
 
     def dragLeaveEvent(self, event) -> None:
+        self._last_message = ""
+        QToolTip.hideText()
         self.board.set_hover(QModelIndex())
         self.board.insist = False
         self.drag_message.emit("")
         event.accept()
 
     def dropEvent(self, event) -> None:
+        self._last_message = ""
+        QToolTip.hideText()
         index = self.indexAt(event.position().toPoint())
         self.board.insist = bool(event.modifiers() & INSIST_MODIFIER)
         try:
