@@ -243,52 +243,61 @@ def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
     import openpyxl  # loaded only for workbooks
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         raise InputError(source, [Problem("file", None, f"is not a readable .xlsx workbook ({e})")]) from e
     formulas = None
-    if _has_formulas(raw):
+    if _has_formulas(archive):
         # Formulas are read as the values the spreadsheet program saved; a formula that
         # was never calculated (file written by a script) has none and is reported.
-        formulas = openpyxl.load_workbook(io.BytesIO(raw), data_only=False)
+        formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     tables = []
     for ws in book.worksheets:
         if ws.sheet_state != "visible":
             continue
-        merged = {}
-        for rng in ws.merged_cells.ranges:
-            value = ws.cell(rng.min_row, rng.min_col).value
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    merged[(r, c)] = value
-        fws = formulas[ws.title] if formulas is not None else None
-
-        def rows(ws=ws, fws=fws, merged=merged):
-            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = list(values)
-                unsaved = set()
-                for c in range(len(cells)):
-                    if cells[c] is None and (r, c + 1) in merged:
-                        cells[c] = merged[(r, c + 1)]  # a merged block's value fills all its cells
-                    if cells[c] is None and fws is not None:
-                        f = fws.cell(r, c + 1).value
-                        if isinstance(f, str) and f.startswith("="):
-                            unsaved.add(c)
-                yield r, cells, unsaved
-
-        tables.append(_table(source, ws.title, rows()))
+        grid = [list(values) for values in ws.iter_rows(values_only=True)]
+        unsaved: dict[int, set[int]] = {}
+        if formulas is not None:
+            for r, values in enumerate(formulas[ws.title].iter_rows(values_only=True)):
+                for c, f in enumerate(values):
+                    if isinstance(f, str) and f.startswith("=") and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None):
+                        unsaved.setdefault(r, set()).add(c)
+        for top, left, bottom, right in _merged_ranges(archive, getattr(ws, "_worksheet_path", "")):
+            # a merged block's value (kept by its top-left cell) fills all its cells
+            value = grid[top - 1][left - 1] if top - 1 < len(grid) and left - 1 < len(grid[top - 1]) else None
+            for r in range(top - 1, min(bottom, len(grid))):
+                row = grid[r]
+                if len(row) < right:
+                    row.extend([None] * (right - len(row)))
+                for c in range(left - 1, right):
+                    if row[c] is None:
+                        row[c] = value
+        tables.append(_table(source, ws.title, ((r + 1, cells, unsaved.get(r, set())) for r, cells in enumerate(grid))))
     return tables
 
 
-def _has_formulas(raw: bytes) -> bool:
+def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int, int, int, int]]:
+    """(top, left, bottom, right) of each merged block of a sheet, from its XML."""
+    from openpyxl.utils.cell import range_boundaries
+
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as z:
-            for name in z.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    if b"<f>" in z.read(name) or b"<f " in z.read(name):
-                        return True
-    except zipfile.BadZipFile:
-        return False
+        xml = archive.read(sheet_path.lstrip("/"))
+    except KeyError:
+        return []
+    out = []
+    for ref in re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', xml):
+        left, top, right, bottom = range_boundaries(ref.decode())
+        out.append((top, left, bottom, right))
+    return out
+
+
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            data = archive.read(name)
+            if b"<f>" in data or b"<f " in data:
+                return True
     return False
 
 
@@ -965,12 +974,12 @@ def write_people_workbook(scenario, path: str | os.PathLike, availability: str =
     if availability == "sheet":
         sheet = book.create_sheet("Availability")
         sheet.append(["Kind", "Person", "Date", "Start", "End", "Site"])
-        for row in windows:
+        for n, row in enumerate(windows, start=2):
             sheet.append(row)
-            sheet.cell(sheet.max_row, 3).number_format = "yyyy-mm-dd"
-            sheet.cell(sheet.max_row, 4).number_format = "hh:mm"
+            sheet.cell(n, 3).number_format = "yyyy-mm-dd"
+            sheet.cell(n, 4).number_format = "hh:mm"
             if isinstance(row[4], time):
-                sheet.cell(sheet.max_row, 5).number_format = "hh:mm"
+                sheet.cell(n, 5).number_format = "hh:mm"
     with atomic_open(path, "wb") as f:
         book.save(f)
 

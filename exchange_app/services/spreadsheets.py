@@ -57,6 +57,8 @@ class SheetPlan:
     ignored_columns: dict[str, list[str]]
     mappings: dict[str, dict[str, str | None]]
     revisions: dict  # person revisions when the program was read (to refuse a lost update)
+    before: Scenario | None = None  # the program as read
+    rows: dict = field(default_factory=dict)  # (kind, id) -> the sheet row that gave the person
 
     @property
     def ok(self) -> bool:
@@ -181,19 +183,14 @@ class _Merge:
         for key in refused:
             self.changes.pop(key, None)
         scenario = self.scenario()
-        cross = self.cross_check(scenario)
-        if cross:
-            problems.extend(cross)
-            scenario = self.scenario()
-            if self.cross_check(scenario):  # pragma: no cover - a problem no row explains
-                raise InputError(self.source, problems)
         added, updated, unchanged = [], [], []
         for key, person in self.changes.items():
             old = self.people[key[0]].get(key[1])
             (added if old is None else unchanged if old == person else updated).append(key)
         problems.sort(key=_problem_order)
         return SheetPlan(self.source, scenario, added, updated, unchanged, problems,
-                         {k: v for k, v in self.parsed.ignored.items() if v}, self.parsed.mappings, self.revisions)
+                         {k: v for k, v in self.parsed.ignored.items() if v}, self.parsed.mappings, self.revisions,
+                         self.before, {k: r.where for k, r in self.row_of.items()})
 
     def scenario(self) -> Scenario:
         sc = copy.copy(self.before)
@@ -272,8 +269,9 @@ class _Merge:
         """Availability-sheet rows replace the availability of the people they name."""
         found: dict[tuple[PersonKind, str], list[Window]] = {}
         bad: set[tuple[PersonKind, str]] = set()
+        lookup = self._lookup() if self.parsed.windows else {}
         for wr in self.parsed.windows:
-            key = self.find(wr)
+            key = self.find(wr, lookup)
             if key is None:
                 continue
             if wr.problems or wr.window is None:
@@ -297,24 +295,33 @@ class _Merge:
             person.availability = sorted(base + windows, key=lambda w: (w.start, w.end))
             self.changes[key] = person
 
-    def find(self, wr: sheets.WindowRow) -> tuple[PersonKind, str] | None:
+    def _lookup(self) -> dict[PersonKind, tuple[dict[str, Person], dict[str, str], dict[str, list[str]]]]:
+        """Per kind: everyone after the people rows (by id), ids by email, ids by name."""
+        out = {}
+        for k in PersonKind:
+            pool = {**self.people[k], **{pid: p for (kk, pid), p in self.changes.items() if kk == k}}
+            emails = {p.email.casefold(): pid for pid, p in pool.items() if p.email}
+            names: dict[str, list[str]] = {}
+            for pid, p in pool.items():
+                names.setdefault(p.name.casefold(), []).append(pid)
+            out[k] = (pool, emails, names)
+        return out
+
+    def find(self, wr: sheets.WindowRow, lookup) -> tuple[PersonKind, str] | None:
         kinds = [wr.kind] if wr.kind else list(PersonKind)
         hits: list[tuple[PersonKind, str]] = []
         for k in kinds:
-            ids = set(self.people[k]) | {pid for (kk, pid) in self.changes if kk == k}
-            if wr.person and wr.person in ids:
+            pool, emails, _ = lookup[k]
+            if wr.person and wr.person in pool:
                 hits.append((k, wr.person))
                 continue
             if wr.email or (wr.person and "@" in wr.person):
-                e = (wr.email or wr.person).casefold()
-                match = self.by_email[k].get(e) or next(
-                    (pid for (kk, pid), p in self.changes.items() if kk == k and p.email and p.email.casefold() == e), None)
+                match = emails.get((wr.email or wr.person).casefold())
                 if match:
                     hits.append((k, match))
         if not hits and wr.person and not wr.email:  # a name is fine when it is unique
             for k in kinds:
-                pool = {**self.people[k], **{pid: p for (kk, pid), p in self.changes.items() if kk == k}}
-                hits += [(k, pid) for pid, p in pool.items() if p.name.casefold() == wr.person.casefold()]
+                hits += [(k, pid) for pid in lookup[k][2].get(wr.person.casefold(), [])]
         field_ = "person" if wr.person else "email"
         col = next((h for h, f in self.parsed.mappings.get(wr.table.title or wr.table.source, {}).items() if f == field_), None)
         if not hits:
@@ -327,28 +334,6 @@ class _Merge:
                                                          f"({', '.join(f'{k.value} {p}' for k, p in hits)}); add a Kind column"))
             return None
         return hits[0]
-
-    def cross_check(self, scenario: Scenario) -> list[Problem]:
-        """The import's own rules once more over the whole program; a problem is pinned on
-        the row of the person it names and that row is left out."""
-        from exchange_app.services.workspace import check_scenario
-
-        try:
-            check_scenario(scenario, self.source)
-        except InputError as e:
-            out = []
-            for p in e.problems:
-                m = re.match(r"(officials|hosts|interpreters)\[\d+\] \((.*)\)$", p.record)
-                kind = next((k for k, name in LISTS.items() if m and name == m[1]), None)
-                key = (kind, m[2]) if m else None
-                row = self.row_of.get(key) if key else None
-                if key is None or key not in self.changes:
-                    raise  # not caused by this sheet: refuse as it is
-                self.changes.pop(key)
-                where = row.where if row else f"{kind.value} {key[1]}"
-                out.append(CellProblem(where, p.field, p.message))
-            return out
-        return []
 
 
 def _problem_order(p: Problem) -> tuple:
@@ -374,15 +359,59 @@ def import_people(ws, program_id: int, path: str | os.PathLike, mapping: dict[st
     changed = plan.added + plan.updated
     if changed:
         _refuse_lost_updates(ws, program_id, plan)
-        ws.replace_scenario(program_id, plan.scenario)
+        try:
+            ws.replace_scenario(program_id, plan.scenario)
+        except InputError as e:
+            # The whole-program check found what no single row shows: name the rows.
+            problems, keys = _on_rows(e, plan)
+            if not valid_rows_only:
+                raise InputError(plan.source, problems) from None
+            _leave_out(plan, keys)
+            plan.problems = sorted(plan.problems + problems, key=_problem_order)
+            ws.replace_scenario(program_id, plan.scenario)
     summary = f"{plan.source}: {len(plan.added)} added, {len(plan.updated)} updated, {len(plan.unchanged)} unchanged"
     if plan.problems:
         summary += f"; {len(plan.problems)} problem(s), those rows were not imported"
     if plan.ignored_columns:
         summary += "; columns not imported: " + "; ".join(
             f"{sheet}: {', '.join(repr(h) for h in cols)}" for sheet, cols in plan.ignored_columns.items())
-    return SheetImportResult(len(plan.added), len(plan.updated), list(plan.problems), summary + ".",
+    summary += "."
+    if plan.problems:
+        limit = 50
+        summary += "\n" + "\n".join(f"  not imported: {p}" for p in plan.problems[:limit])
+        if len(plan.problems) > limit:
+            summary += f"\n  ... and {len(plan.problems) - limit} more"
+    return SheetImportResult(len(plan.added), len(plan.updated), list(plan.problems), summary,
                              len(plan.unchanged), plan.ignored_columns)
+
+
+def _on_rows(e: InputError, plan: SheetPlan) -> tuple[list[Problem], set]:
+    out, keys = [], set()
+    for p in e.problems:
+        m = re.match(r"(officials|hosts|interpreters)\[\d+\] \((.*)\)$", p.record)
+        kind = next((k for k, name in LISTS.items() if m and name == m[1]), None)
+        key = (kind, m[2]) if m else None
+        if key is None or key not in plan.rows:
+            raise e  # not caused by this sheet: refuse as it is
+        keys.add(key)
+        out.append(CellProblem(plan.rows[key], p.field, p.message))
+    return out, keys
+
+
+def _leave_out(plan: SheetPlan, keys: set) -> None:
+    """Drop the sheet's changes to ``keys`` from the plan (back to the program as read)."""
+    for kind, name in LISTS.items():
+        old = {p.id: p for p in getattr(plan.before, name)}
+        people = []
+        for p in getattr(plan.scenario, name):
+            if (kind, p.id) in keys:
+                if p.id in old:
+                    people.append(old[p.id])
+            else:
+                people.append(p)
+        setattr(plan.scenario, name, people)
+    plan.added = [k for k in plan.added if k not in keys]
+    plan.updated = [k for k in plan.updated if k not in keys]
 
 
 def _refuse_lost_updates(ws, program_id: int, plan: SheetPlan) -> None:
