@@ -12,7 +12,7 @@ import vobject
 
 from exchange_app.domain import Organizer
 from exchange_app.errors import InputError
-from exchange_app.io.calendar_ics import CalendarContext, uid_for
+from exchange_app.io.calendar_ics import CalendarContext
 from exchange_app.io.invitations import plan_invitations, write_invitations
 from tests.io.test_calendar_ics import STAMP, build_program, build_schedule, move_official, rfc6868
 
