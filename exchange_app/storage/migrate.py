@@ -86,8 +86,12 @@ def upgrade(engine: Engine) -> None:
     if current is not None:
         back_up_before_migrating(engine, current, head)
     with engine.begin() as conn:
+        # One migrator at a time (two apps, or an app and the CLI, may open a new database
+        # together): PostgreSQL has an advisory lock; SQLite takes its write lock up front.
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
-            if current_revision(conn) == head:  # another app migrated it meanwhile
-                return
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if current_revision(conn) == head:  # another app migrated it meanwhile
+            return
         command.upgrade(alembic_config(conn), "head")

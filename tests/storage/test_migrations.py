@@ -86,3 +86,20 @@ def test_a_database_from_a_newer_app_is_refused_untouched(tmp_path, monkeypatch)
     with engine.connect() as conn:
         assert migrate.current_revision(conn) == "0042_from_the_future"
     engine.dispose()
+
+
+def test_several_apps_opening_a_new_database_at_once(db_url):
+    """An app and the CLI (or two apps on a team database) may create the tables together."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import sys; from exchange_app.services import Workspace; Workspace.open(sys.argv[1]).close()"
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root}
+    procs = [subprocess.Popen([sys.executable, "-c", code, db_url], stderr=subprocess.PIPE, text=True, env=env)
+             for _ in range(4)]
+    errors = [p.communicate()[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], "\n".join(errors)
+    with Workspace.open(db_url) as ws:
+        assert ws.programs() == []
