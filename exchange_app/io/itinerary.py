@@ -29,7 +29,7 @@ from exchange_app.io.calendar_ics import CalendarContext, role_of
 from exchange_app.io.filenames import safe_filename, unique_names
 
 FONT = "DejaVuSans"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+FONT_FILES = {"": "DejaVuSans.ttf"}  # one weight: emphasis by size and colour (each font costs time per PDF)
 
 # Layout (mm, US Letter).
 MARGIN = 18
@@ -135,8 +135,8 @@ def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Se
     pdf.multi_cell(width, 4.5, ctx.program.name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
     pdf.set_text_color(*ACCENT)
-    pdf.set_font(FONT, "B", 18)
-    pdf.multi_cell(width, 8.5, person.name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 20)
+    pdf.multi_cell(width, 9.5, person.name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "", 10.5)
     pdf.multi_cell(width, 5.5, _who(person), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -187,7 +187,7 @@ def _finish(pdf: FPDF) -> tuple[bytes, set[str]]:
 
 def _day_heading(pdf: FPDF, label: str, width: float) -> None:
     pdf.ln(1)
-    pdf.set_font(FONT, "B", 11.5)
+    pdf.set_font(FONT, "", 12)
     pdf.set_fill_color(234, 240, 246)
     pdf.set_text_color(*ACCENT)
     pdf.cell(width, 7, "  " + label, fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -208,12 +208,11 @@ def _lines(pdf: FPDF, text: str, width: float) -> int:
 def _block_height(pdf: FPDF, ctx: CalendarContext, s: Session, lines, width: float) -> float:
     """Height of a session block, to keep each block on one page."""
     w = _detail_width(width)
-    pdf.set_font(FONT, "B", 11)
+    pdf.set_font(FONT, "", 11.5)
     h = 5.8 * _lines(pdf, ctx.topic_name(s.topic), w)
     for label, text in lines:
-        pdf.set_font(FONT, "B", 9.5)
-        label_w = pdf.get_string_width(label + ": ")
         pdf.set_font(FONT, "", 9.5)
+        label_w = pdf.get_string_width(label + ": ")
         h += 4.8 * _lines(pdf, text, w - label_w)
     return max(h, 5.8 + 2 * 4.8) + 6
 
@@ -224,7 +223,7 @@ def _session_block(pdf: FPDF, ctx: CalendarContext, s: Session, start: datetime,
     x_detail = MARGIN + TIME_W + GAP
     w = _detail_width(width)
     # Time column.
-    pdf.set_font(FONT, "B", 11)
+    pdf.set_font(FONT, "", 11.5)
     pdf.set_xy(MARGIN, top)
     pdf.cell(TIME_W, 5.8, f"{start:%H:%M}–{end:%H:%M}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 9)
@@ -237,17 +236,18 @@ def _session_block(pdf: FPDF, ctx: CalendarContext, s: Session, start: datetime,
     left_bottom = pdf.get_y()
     # Details column.
     pdf.set_xy(x_detail, top)
-    pdf.set_font(FONT, "B", 11)
+    pdf.set_font(FONT, "", 11.5)
+    pdf.set_text_color(*ACCENT)
     pdf.multi_cell(w, 5.8, ctx.topic_name(s.topic), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_text_color(*INK)
     for label, text in lines:
         pdf.set_x(x_detail)
         # Label in grey, the text after it, wrapped under the text.
-        pdf.set_font(FONT, "B", 9.5)
+        pdf.set_font(FONT, "", 9.5)
         pdf.set_text_color(*MUTED)
         label_w = pdf.get_string_width(label + ": ")
         pdf.cell(label_w, 4.8, label + ": ")
         pdf.set_text_color(*INK)
-        pdf.set_font(FONT, "", 9.5)
         pdf.multi_cell(w - label_w, 4.8, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
     bottom = max(pdf.get_y(), left_bottom) + 2.5
     pdf.line(MARGIN, bottom, MARGIN + width, bottom)
