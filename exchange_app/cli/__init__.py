@@ -15,6 +15,8 @@ import importlib
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+import sqlalchemy.exc
+
 from exchange_app.errors import ExchangeError
 
 COMMAND_MODULES = ["core", "solve", "backups"]
@@ -71,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     except ExchangeError as e:
         print(str(e), file=sys.stderr)
         return e.exit_code
+    except sqlalchemy.exc.OperationalError as e:  # server gone, database locked too long, disk full
+        print(f"Database error: {str(e.orig or e).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -327,3 +327,20 @@ def test_commands_on_sqlite_and_postgresql(db_url, tiny_path, tmp_path, capsys):
     assert "(12 officials, seed 1)" in capsys.readouterr().out
     assert main(["--db", db_url, "export", "scenario", "--out", str(tmp_path / "out.json")]) == 0
     assert read_scenario(tmp_path / "out.json") == read_scenario(tiny_path)
+
+
+def test_a_database_busy_for_too_long_is_a_message(db, tiny_path, capsys, monkeypatch):
+    import sqlite3
+
+    from exchange_app.storage import engine as storage_engine
+
+    monkeypatch.setattr(storage_engine, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        assert main(["--db", str(db), "import", str(tiny_path)]) == 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    err = capsys.readouterr().err
+    assert err.startswith("Database error: database is locked") and "Traceback" not in err
