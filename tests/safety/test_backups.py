@@ -137,3 +137,20 @@ def test_cli_backups_and_restore(tmp_path, tiny_path, capsys):
     with DatabaseLock.acquire(db):
         assert main(["--db", db, "restore", "latest"]) == 4
         assert "already open" in capsys.readouterr().err
+
+
+def test_a_solve_that_stores_a_version_is_backed_up_first(tmp_path, tiny_path):
+    from exchange_app.services.solving import SolveOptions, solve_program
+
+    db = tmp_path / "p.db"
+    with Workspace.open(db) as ws:
+        pid = ws.import_scenario(read_scenario(tiny_path))
+        outcome = solve_program(ws, pid, SolveOptions(time_limit=2, workers=1))
+        (made,) = backups.list_backups(ws)
+        assert made.reason == "before-solve" and outcome.version == 1
+    con = sqlite3.connect(made.path)
+    try:  # the backup holds the state before the new version
+        assert con.execute("SELECT count(*) FROM schedule_versions").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM programs").fetchone()[0] == 1
+    finally:
+        con.close()
