@@ -537,3 +537,17 @@ def test_validate_person_gives_the_importers_messages(small_path):
     new = {"id": "o-0999", "name": "New Person", "country": "SN", "languages": ["fr"], "interests": {}}
     assert [(p.record, p.field) for p in validate_person("official", new, scenario)] == [
         (f"officials[{len(scenario.officials)}] (o-0999)", "interests")]
+
+
+def test_editor_names_the_country_and_languages_typed(main_window):
+    tab = _tab(main_window)
+    tab.select("o-0001")
+    editor = tab.editor
+    editor.country_edit.setText("KE")
+    editor.languages_edit.setText("sw, en, zz")
+    assert editor.country_hint.text() == "Kenya"
+    assert editor.languages_hint.text() == "Swahili, English, ?"
+    editor.country_edit.setText("Kenya")
+    assert editor.country_hint.text() == ""
+    row = tab.proxy.mapFromSource(tab.model.index(tab.model.row_of("o-0001"), 1))
+    assert "(" in row.data(Qt.ItemDataRole.ToolTipRole)  # e.g. "Côte d'Ivoire (CI)"

@@ -116,6 +116,15 @@ class PersonEditor(QWidget):
         self.country_edit = self._line("Country", "ISO 3166-1 code, e.g. PH")
         self.country_edit.setMaxLength(8)
         self.delegation_edit = self._line("Delegation", "group that travels together (optional)")
+        self.country_hint = QLabel()
+        self.country_hint.setObjectName("hint")
+        self.country_hint.setAccessibleName("Country name")
+        self.languages_hint = QLabel()
+        self.languages_hint.setObjectName("hint")
+        self.languages_hint.setWordWrap(True)
+        self.languages_hint.setAccessibleName("Language names")
+        self.country_edit.textChanged.connect(self._update_names)
+        self.languages_edit.textChanged.connect(self._update_names)
         self.site_combo = QComboBox()
         self.site_combo.setAccessibleName("Site")
         self.site_combo.currentIndexChanged.connect(self._changed)
@@ -201,7 +210,11 @@ class PersonEditor(QWidget):
         form.addRow(self._label("Na&me:", self.name_edit), self.name_edit)
         form.addRow(self._label("Emai&l:", self.email_edit), self.email_edit)
         if kind == PersonKind.OFFICIAL:
-            form.addRow(self._label("&Country:", self.country_edit), self.country_edit)
+            country_row = QHBoxLayout()
+            country_row.addWidget(self.country_edit)
+            country_row.addWidget(self.country_hint, 1)
+            self.country_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("MMMMMM") + 16)
+            form.addRow(self._label("&Country:", self.country_edit), country_row)
         if kind != PersonKind.INTERPRETER:
             form.addRow(self._label("Or&ganization:", self.organization_edit), self.organization_edit)
             form.addRow(self._label("Title:", self.title_edit), self.title_edit)
@@ -211,6 +224,7 @@ class PersonEditor(QWidget):
             form.addRow(self._label("Offi&ce site:", self.site_combo), self.site_combo)
             form.addRow("", self.virtual_check)
         form.addRow(self._label("Spo&ken languages:", self.languages_edit), self.languages_edit)
+        form.addRow("", self.languages_hint)
         if kind == PersonKind.OFFICIAL:
             form.addRow(self._label("Minimum sessions:", self.min_spin), self.min_spin)
         form.addRow(self._label("Ma&ximum sessions:", self.max_spin), self.max_spin)
@@ -413,6 +427,19 @@ class PersonEditor(QWidget):
                 weight.setFlags(Qt.ItemFlag.ItemIsSelectable)
             self.interests.blockSignals(False)
         self._changed()
+
+    def _update_names(self, *_args) -> None:
+        """Country and language names beside the codes, so staff can check what they typed."""
+        from exchange_app.rules import country_name, language_name
+
+        code = self.country_edit.text().strip()
+        self.country_hint.setText(country_name(code).rsplit(" (", 1)[0] if len(code) == 2 and code.isupper()
+                                  and country_name(code) != code else "")
+        codes = [x for x in re.split(r"[,;\s]+", self.languages_edit.text().strip()) if x]
+        names = [language_name(c).rsplit(" (", 1)[0].replace(" (macrolanguage)", "")
+                 if not language_name(c).startswith("'") else "?" for c in codes]
+        self.languages_hint.setText(", ".join(names))
+        self.languages_hint.setVisible(bool(names))
 
     # --------------------------------------------------------------- windows
     def _window_text(self, w: Window) -> str:

@@ -184,7 +184,15 @@ class PeopleTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return row.cells[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tooltip if col == 0 else row.cells[col] or None
+            if col == 0:
+                return row.tooltip
+            header = self._columns[col]
+            if header in ("Country", "Languages") and row.cells[col]:
+                from exchange_app.rules import country_name, language_name
+
+                name = country_name if header == "Country" else language_name
+                return ", ".join(name(code) for code in row.cells[col].split(", "))
+            return row.cells[col] or None
         if role == ID_ROLE:
             return row.id
         if role == SORT_ROLE:
