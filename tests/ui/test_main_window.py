@@ -363,3 +363,51 @@ def test_closing_with_an_unsaved_profile_edit_offers_to_save(qtbot, small_worksp
     assert window.ws is None  # closed and released
     with Workspace.open(ws.path) as again:
         assert again.load_scenario(pid).hosts_by_id()[host.id].title == "Elections Director"
+
+
+def test_import_people_from_a_spreadsheet_reloads_the_profiles(main_window, small_workspace, tmp_path, monkeypatch):
+    sheet_import = pytest.importorskip("ui.dialogs.sheet_import")
+    import dataclasses
+    from types import SimpleNamespace
+
+    ws, pid = small_workspace
+    sheet = tmp_path / "people.csv"
+    sheet.write_text("id,name\n", "utf-8")
+    seen = []
+
+    def fake_dialog(cls, parent, workspace, program_id, path):
+        # stands in for the sheet dialog (tested by its owner): stores one changed official
+        seen.append((program_id, path))
+        official = workspace.load_scenario(program_id).officials_by_id()["o-0002"]
+        workspace.upsert_person(program_id, dataclasses.replace(official, name="Andrei Kowalska-Imported"))
+        return SimpleNamespace(added=0, updated=1, refused_rows=[], summary="1 official updated")
+
+    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(sheet)))
+    monkeypatch.setattr(sheet_import.SheetImportDialog, "ask", classmethod(fake_dialog))
+    assert main_window.import_sheet_action is not None and main_window.import_sheet_action.isEnabled()
+    main_window.import_sheet_action.trigger()
+    assert seen == [(pid, sheet)]
+    tab = main_window.people_tabs[PersonKind.OFFICIAL]
+    row = tab.model.row_of("o-0002")
+    assert tab.model.index(row, 0).data() == "Andrei Kowalska-Imported"
+
+
+def test_restoring_a_backup_reloads_the_window(main_window, small_workspace, monkeypatch):
+    backups = pytest.importorskip("ui.dialogs.backups")
+
+    ws, pid = small_workspace
+    main_window.people_tabs[PersonKind.OFFICIAL].select("o-0003")
+    main_window.people_tabs[PersonKind.OFFICIAL].editor.name_edit.setText("Changed")
+    main_window.people_tabs[PersonKind.OFFICIAL].editor.save()
+    assert main_window.undo_stack.count() == 1
+
+    def fake_restore(cls, parent, workspace):
+        # stands in for the backups dialog (tested by its owner): the restored data differ
+        workspace.delete_person(pid, PersonKind.INTERPRETER, workspace.load_scenario(pid).interpreters[0].id)
+        return True
+
+    monkeypatch.setattr(backups.BackupsDialog, "ask", classmethod(fake_restore))
+    assert main_window.backups_action is not None
+    main_window.backups_action.trigger()
+    assert main_window.undo_stack.count() == 0  # steps from before the restore no longer apply
+    assert main_window.people_tabs[PersonKind.INTERPRETER].model.rowCount() == len(ws.load_scenario(pid).interpreters)
