@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from exchange_app.domain import Host, Interpreter, Official, Person, PersonKind, Scenario, Window
-from exchange_app.errors import ConflictError, InputError, Problem
+from exchange_app.errors import InputError, Problem
 from exchange_app.io import spreadsheets as sheets
 from exchange_app.io.atomic import write_text
 from exchange_app.io.spreadsheets import CellProblem, FIELDS, Places, PersonRow, normalize_header
@@ -358,9 +358,8 @@ def import_people(ws, program_id: int, path: str | os.PathLike, mapping: dict[st
         raise InputError(plan.source, plan.problems)
     changed = plan.added + plan.updated
     if changed:
-        _refuse_lost_updates(ws, program_id, plan)
         try:
-            ws.replace_scenario(program_id, plan.scenario)
+            ws.replace_scenario(program_id, plan.scenario, expected_revisions=plan.revisions)
         except InputError as e:
             # The whole-program check found what no single row shows: name the rows.
             problems, keys = _on_rows(e, plan)
@@ -368,7 +367,7 @@ def import_people(ws, program_id: int, path: str | os.PathLike, mapping: dict[st
                 raise InputError(plan.source, problems) from None
             _leave_out(plan, keys)
             plan.problems = sorted(plan.problems + problems, key=_problem_order)
-            ws.replace_scenario(program_id, plan.scenario)
+            ws.replace_scenario(program_id, plan.scenario, expected_revisions=plan.revisions)
     summary = f"{plan.source}: {len(plan.added)} added, {len(plan.updated)} updated, {len(plan.unchanged)} unchanged"
     if plan.problems:
         summary += f"; {len(plan.problems)} problem(s), those rows were not imported"
@@ -412,23 +411,6 @@ def _leave_out(plan: SheetPlan, keys: set) -> None:
         setattr(plan.scenario, name, people)
     plan.added = [k for k in plan.added if k not in keys]
     plan.updated = [k for k in plan.updated if k not in keys]
-
-
-def _refuse_lost_updates(ws, program_id: int, plan: SheetPlan) -> None:
-    """Someone else (team database) changed a person since the sheet was read: refuse."""
-    now = ws.person_revisions(program_id)
-    for key, rev in now.items():
-        before = plan.revisions.get(key)
-        if before is None or before.revision != rev.revision:
-            if before is None and key not in {(k, p) for k, p in plan.added}:
-                continue  # someone added a person; the import keeps them
-            when = rev.updated_at.strftime("%Y-%m-%d %H:%M UTC") if rev.updated_at else "just now"
-            raise ConflictError(f"{key[0].value} {key[1]} was changed by {rev.updated_by} at {when} while the sheet "
-                                "was being read; nothing was imported. Import the sheet again.")
-    gone = [k for k in plan.revisions if k not in now]
-    if gone:
-        raise ConflictError(f"{gone[0][0].value} {gone[0][1]} was deleted by someone else while the sheet was being "
-                            "read; nothing was imported. Import the sheet again.")
 
 
 def describe_value(value: Any) -> str:
