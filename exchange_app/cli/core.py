@@ -77,6 +77,8 @@ def register(subparsers) -> None:
     p.add_argument("--version", type=int, metavar="N", help="schedule version to export (default: the latest)")
     p.add_argument("--since-version", type=int, metavar="N",
                    help="for calendars and invitations: only what changed since version N")
+    p.add_argument("--redacted", action="store_true",
+                   help="scenario only: people's names, emails and organizations replaced, for bug reports")
     p.set_defaults(run=cmd_export)
 
     p = subparsers.add_parser(
@@ -111,7 +113,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                             f"not to 'export {args.kind}'")
     with open_workspace(args) as ws, _write_guard(args.out):
         pid = program_id(ws, args)
-        if args.kind == "scenario":
+        if args.kind == "scenario" and args.redacted:
+            from exchange_app.io.redact import write_redacted_scenario
+
+            path = write_redacted_scenario(ws.load_scenario(pid), args.out)
+            print(f"Wrote redacted scenario of program {pid} to {path} (no names, emails or organizations)")
+        elif args.redacted:
+            raise ExchangeError(f"--redacted applies to 'export scenario' only, not to 'export {args.kind}'")
+        elif args.kind == "scenario":
             path = export_scenario(ws, pid, args.out)
             print(f"Wrote scenario of program {pid} to {path}")
         elif args.kind == "schedule":
