@@ -1,0 +1,332 @@
+"""Import people from a spreadsheet: choose what each column means, preview, check, import.
+
+``SheetImportDialog.ask(parent, ws, program_id, path)`` returns the
+:class:`~exchange_app.services.spreadsheets.SheetImportResult`, or None when cancelled.
+The column choices are remembered for the database (``save_mapping``) when staff leave
+"Remember these column choices" on. Checking and importing run in a worker thread.
+"""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exchange_app.errors import ExchangeError, InputError, Problem
+from exchange_app.io import spreadsheets as sheets
+from exchange_app.services import spreadsheets as service
+
+PREVIEW_ROWS = 20
+NOT_IMPORTED = "(not imported)"
+
+
+class _Job(QObject):
+    """Runs one function in a worker thread and reports back on the UI thread."""
+
+    done = Signal(object)
+    failed = Signal(object)  # the exception
+
+    def __init__(self, fn: Callable[[], Any]):
+        super().__init__()
+        self.fn = fn
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            value = self.fn()
+        except Exception as exc:  # shown by the dialog
+            if not isinstance(exc, ExchangeError):
+                traceback.print_exc()
+            self.failed.emit(exc)
+        else:
+            self.done.emit(value)
+        finally:
+            QThread.currentThread().quit()
+
+
+class SheetImportDialog(QDialog):
+    def __init__(self, ws, program_id: int, path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ws, self.program_id, self.path = ws, program_id, Path(path)
+        self.result_value: service.SheetImportResult | None = None
+        self.plan: service.SheetPlan | None = None
+        self._thread: QThread | None = None
+        self._job: _Job | None = None
+        self.setWindowTitle(f"Import people from {self.path.name}")
+        self.setAccessibleName("Import people from a spreadsheet")
+        self.resize(980, 680)
+
+        self.tables: list[sheets.SheetTable] = []
+        self.read_error: InputError | None = None
+        try:
+            self.tables = sheets.read_workbook(self.path)
+        except InputError as e:
+            self.read_error = e
+        saved = service.load_mapping(ws)
+        self.mapping: dict[str, str | None] = {}  # header as written -> field (people sheets)
+        for t in self.tables:
+            if not t.is_availability:
+                for h, f in sheets.suggest_mapping(t.headers, saved).items():
+                    self.mapping.setdefault(h, f)
+
+        layout = QVBoxLayout(self)
+        intro = QLabel("Each column of the sheet is imported as the field chosen on the left. Rows are matched "
+                       "to people by id, or by email; nobody is deleted. Nothing is written until you press "
+                       "Import, and a sheet with problems is refused whole unless you import only the valid rows.")
+        intro.setWordWrap(True)
+        intro.setObjectName("hint")
+        layout.addWidget(intro)
+
+        top = QFormLayout()
+        self.sheet_box = QComboBox()
+        self.sheet_box.setAccessibleName("Sheet")
+        for t in self.tables:
+            self.sheet_box.addItem(f"{t.title or t.source}" + (" (availability)" if t.is_availability else "")
+                                   + f" — {len(t.rows)} rows")
+        self.sheet_box.currentIndexChanged.connect(self._show_sheet)
+        top.addRow("&Sheet:", self.sheet_box)
+        layout.addLayout(top)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        self.columns = QTableWidget(0, 3)
+        self.columns.setAccessibleName("Columns")
+        self.columns.setHorizontalHeaderLabels(["Column in the sheet", "Imported as", "First value"])
+        self.columns.verticalHeader().setVisible(False)
+        self.columns.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.columns.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        upper.addWidget(self.columns)
+        self.preview = QTableWidget(0, 0)
+        self.preview.setAccessibleName("Preview")
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        upper.addWidget(self.preview)
+        upper.setSizes([460, 520])
+        split.addWidget(upper)
+
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel("Press Check to see what the import would do.")
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Check result")
+        lower_layout.addWidget(self.status)
+        self.problems = QTableWidget(0, 3)
+        self.problems.setAccessibleName("Problems")
+        self.problems.setHorizontalHeaderLabels(["Where", "Column", "Problem"])
+        self.problems.verticalHeader().setVisible(False)
+        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        lower_layout.addWidget(self.problems, 1)
+        split.addWidget(lower)
+        split.setSizes([380, 220])
+        layout.addWidget(split, 1)
+
+        options = QHBoxLayout()
+        self.valid_only = QCheckBox("Import only the &valid rows (list the others)")
+        self.remember = QCheckBox("&Remember these column choices")
+        self.remember.setChecked(True)
+        options.addWidget(self.valid_only)
+        options.addWidget(self.remember)
+        options.addStretch(1)
+        layout.addLayout(options)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.check_button = QPushButton("&Check")
+        self.import_button = QPushButton("&Import")
+        self.import_button.setDefault(True)
+        self.buttons.addButton(self.check_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.check_button.clicked.connect(self.check)
+        self.import_button.clicked.connect(self.run_import)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        if self.read_error is not None:
+            self._show_problems(self.read_error.problems, f"{self.path.name} cannot be imported:")
+            self.check_button.setEnabled(False)
+            self.import_button.setEnabled(False)
+        elif self.tables:
+            self._show_sheet(0)
+
+    # ------------------------------------------------------------------ mapping
+
+    def current_table(self) -> sheets.SheetTable | None:
+        i = self.sheet_box.currentIndex()
+        return self.tables[i] if 0 <= i < len(self.tables) else None
+
+    def _show_sheet(self, _index: int) -> None:
+        t = self.current_table()
+        if t is None:
+            return
+        availability = t.is_availability
+        fields = sheets.AVAILABILITY_FIELDS if availability else sheets.FIELDS
+        auto = sheets.suggest_mapping(t.headers, availability=True) if availability else {}
+        self.columns.setRowCount(len(t.headers))
+        for r, header in enumerate(t.headers):
+            self.columns.setItem(r, 0, QTableWidgetItem(header or f"(column {r + 1} has no header)"))
+            box = QComboBox()
+            box.setAccessibleName(f"Imported as, column {header}")
+            box.addItem(NOT_IMPORTED, "")
+            for name, (label, _) in fields.items():
+                box.addItem(label, name)
+            current = auto.get(header) if availability else self.mapping.get(header)
+            box.setCurrentIndex(max(0, box.findData(current or "")))
+            box.setEnabled(bool(header) and not availability)
+            box.currentIndexChanged.connect(lambda _i, h=header, b=box: self._mapping_changed(h, b.currentData()))
+            self.columns.setCellWidget(r, 1, box)
+            first = next((sheets._text(row.cells[r]) for row in t.rows if r < len(row.cells)
+                          and sheets._text(row.cells[r])), "")
+            self.columns.setItem(r, 2, QTableWidgetItem(first))
+        self.columns.resizeColumnsToContents()
+        self._fill_preview(t)
+
+    def _mapping_changed(self, header: str, target: str) -> None:
+        self.mapping[header] = target or None
+        self.plan = None
+        self.status.setText("Columns changed: press Check to see what the import would do.")
+        t = self.current_table()
+        if t is not None:
+            self._fill_preview(t)
+
+    def _fill_preview(self, t: sheets.SheetTable) -> None:
+        labels = sheets.AVAILABILITY_FIELDS if t.is_availability else sheets.FIELDS
+        auto = sheets.suggest_mapping(t.headers, availability=True) if t.is_availability else self.mapping
+        heads = []
+        for h in t.headers:
+            f = auto.get(h)
+            heads.append(f"{h}\n→ {labels[f][0].split(' (')[0]}" if f else f"{h}\n(not imported)")
+        rows = t.rows[:PREVIEW_ROWS]
+        self.preview.clear()
+        self.preview.setColumnCount(len(t.headers))
+        self.preview.setRowCount(len(rows))
+        self.preview.setHorizontalHeaderLabels(heads)
+        self.preview.setVerticalHeaderLabels([str(r.number) for r in rows])
+        for i, row in enumerate(rows):
+            for c in range(len(t.headers)):
+                item = QTableWidgetItem(sheets._text(row.cells[c]) if c < len(row.cells) else "")
+                if not auto.get(t.headers[c]):
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.preview.setItem(i, c, item)
+        self.preview.resizeColumnsToContents()
+
+    def mapping_for_service(self) -> dict[str, str | None]:
+        return dict(self.mapping)
+
+    # ------------------------------------------------------------------ check / import
+
+    def is_busy(self) -> bool:
+        return self._thread is not None
+
+    def _start(self, fn: Callable[[], Any], done: Callable[[Any], None], what: str) -> None:
+        if self._thread is not None:
+            return
+        self.check_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.status.setText(what)
+        thread = QThread(self)
+        job = _Job(fn)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.done.connect(done)
+        job.failed.connect(self._failed)
+        thread.finished.connect(self._finished)
+        self._thread, self._job = thread, job
+        thread.start()
+
+    def _finished(self) -> None:
+        if self._thread is not None:
+            self._thread.wait()
+            self._thread.deleteLater()
+        self._thread, self._job = None, None
+        if self.result_value is None:
+            self.check_button.setEnabled(self.read_error is None)
+            self.import_button.setEnabled(self.read_error is None)
+
+    def wait(self, ms: int = 120_000) -> bool:
+        """Join the worker (teardown and tests)."""
+        return self._thread.wait(ms) if self._thread is not None else True
+
+    def check(self) -> None:
+        mapping = self.mapping_for_service()
+        self._start(lambda: service.plan_import(self.ws, self.program_id, self.path, mapping),
+                    self._checked, "Checking every row…")
+
+    def _checked(self, plan: service.SheetPlan) -> None:
+        self.plan = plan
+        text = f"{plan.source}: {plan.counts()}."
+        if plan.ignored_columns:
+            text += " Not imported: " + "; ".join(", ".join(c) for c in plan.ignored_columns.values()) + "."
+        self._show_problems(plan.problems, text)
+
+    def run_import(self) -> None:
+        mapping = self.mapping_for_service()
+        valid_only = self.valid_only.isChecked()
+        if self.remember.isChecked():
+            try:
+                service.save_mapping(self.ws, mapping)
+            except (OSError, ValueError) as e:
+                self.status.setText(f"The column choices could not be remembered: {e}")
+        self._start(lambda: service.import_people(self.ws, self.program_id, self.path, mapping,
+                                                  valid_rows_only=valid_only),
+                    self._imported, "Importing…")
+
+    def _imported(self, result: service.SheetImportResult) -> None:
+        self.result_value = result
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        if isinstance(exc, InputError):
+            self._show_problems(exc.problems, f"{exc.source}: refused, {len(exc.problems)} problem(s); "
+                                              "nothing was imported. Fix the sheet, change the columns, or "
+                                              "import only the valid rows.")
+        else:
+            self._show_problems([], f"Not imported: {exc}")
+
+    def _show_problems(self, problems: list[Problem], text: str) -> None:
+        self.status.setText(text)
+        self.problems.setRowCount(len(problems))
+        for r, p in enumerate(problems):
+            for c, value in enumerate((p.record, p.field or "", p.message)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(str(p))
+                self.problems.setItem(r, c, item)
+        self.problems.resizeColumnToContents(0)
+        self.problems.resizeColumnToContents(1)
+
+    def problem_texts(self) -> list[str]:
+        return [" | ".join(self.problems.item(r, c).text() for c in range(3)) for r in range(self.problems.rowCount())]
+
+    def done(self, code: int) -> None:  # noqa: D401 - Qt override
+        self.wait()
+        super().done(code)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, ws, program_id: int, path: Path) -> service.SheetImportResult | None:
+        """Show the dialog (modal); the import's result, or None when cancelled."""
+        dlg = cls(ws, program_id, path, parent)
+        try:
+            if dlg.exec() == QDialog.DialogCode.Accepted:
+                return dlg.result_value
+            return None
+        finally:
+            dlg.wait()
+            dlg.deleteLater()
