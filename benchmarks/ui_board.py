@@ -206,6 +206,8 @@ def screenshots(args) -> None:
         tab.board_model.end_highlight()
         tab.person_panel.show_person(official)
         tab.side.setCurrentWidget(tab.person_panel)
+        tab._set_status("")
+        app.processEvents()
         app.processEvents()
         tab.grab().save(str(out / f"board-person{suffix}.png"))
 

@@ -1,7 +1,7 @@
 """Person view: pick an official, host or interpreter and see their itinerary."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QHeaderView, QLabel, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -122,6 +122,10 @@ class PersonPanel(QWidget):
         document.scenario_changed.connect(self._fill)
         document.schedule_changed.connect(self._update_summary)
         self._fill()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.table.resizeRowsToContents)  # the real column width is known now
 
     def _fill(self) -> None:
         doc = self.document

@@ -6,6 +6,7 @@ stays responsive. :meth:`SolveDialog.ask` returns the outcome staff chose to use
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -198,7 +199,7 @@ class SolveDialog(QDialog):
     def _on_progress(self, p) -> None:
         self.phase.setText(p.phase)
         self.objective.setText(_num(p.objective))
-        self.bound.setText(_num(p.bound))
+        self.bound.setText(_num(p.bound) if p.bound is not None else "not proven in this phase")
         if p.officials_at_min is not None:
             self.at_min.setText(f"{p.officials_at_min} of {len(self.scenario.officials)}")
         if p.objective is not None and p.objective != self._best:
@@ -209,8 +210,8 @@ class SolveDialog(QDialog):
             if p.total_interest is not None:
                 line += f", interest {p.total_interest}"
             self.log.appendPlainText(line)
-            bar = self.log.verticalScrollBar()
-            bar.setValue(bar.maximum())
+            self.log.moveCursor(QTextCursor.MoveOperation.End)
+            self.log.ensureCursorVisible()
 
     def _finish_ui(self) -> None:
         self._ticker.stop()
@@ -246,9 +247,9 @@ class SolveDialog(QDialog):
         info = schedule.solver
         lines = []
         if info is not None:
+            bound = _num(info.bound) if info.bound is not None else "not proven"
             lines.append(f"Status: <b>{info.status}</b>{' (stopped early)' if stopped else ''}; "
-                         f"objective {_num(info.objective)}, bound {_num(info.bound)}, "
-                         f"{_num(info.seconds)} s")
+                         f"objective {_num(info.objective)}, bound {bound}, {info.seconds or 0:.1f} s")
         if report is not None:
             f = report.figures
             lines.append(f"{f.sessions} sessions, {f.assignments} places; "
