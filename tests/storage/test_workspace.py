@@ -6,6 +6,7 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from exchange_app.domain import Official, PersonKind, Pin, Program, Window
 from exchange_app.errors import ConflictError, InputError, NotFoundError
@@ -49,6 +50,13 @@ def test_instants_come_back_in_utc(ws, tiny, tiny_path):
         assert after.start.utcoffset() == timedelta(0) and after.start.tzinfo is timezone.utc
         assert after.start == before.start and after.end == before.end
     assert loaded.slots[0].start == original.slots[0].start
+    with ws.engine.connect() as c:  # what the database holds is the UTC time
+        raw = c.execute(sa.text("SELECT starts_at FROM availability_windows ORDER BY id LIMIT 1")).scalar()
+    first = original.officials[0].availability[0].start.astimezone(timezone.utc)
+    if isinstance(raw, str):  # SQLite: UTC wall time as text
+        assert raw.startswith(first.strftime("%Y-%m-%d %H:%M:%S"))
+    else:  # PostgreSQL timestamptz: an aware instant
+        assert raw == first
 
 
 def test_same_ids_in_two_programs(ws, tiny_path):
