@@ -35,8 +35,10 @@ find_bin() {
 
 # Run a PostgreSQL program as the user that may run the server.
 as_pg() {
-  if [ "$(id -u)" = 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null 2>&1; then
     runuser -u postgres -- "$@"
+  elif [ "$(id -u)" = 0 ]; then
+    su -s /bin/sh postgres -c "$(printf '%q ' "$@")"
   else
     "$@"
   fi
