@@ -254,7 +254,9 @@ class MainWindow(QMainWindow):
             self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
             file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
-        self.quit_action = self._action("&Quit", self.close, K.Quit, name="quit")
+        self.quit_action = self._action("&Quit", self.close, name="quit")
+        # the platform's Quit keys; some platforms define none, then the common Ctrl+Q
+        self.quit_action.setShortcuts(QKeySequence.keyBindings(K.Quit) or [QKeySequence("Ctrl+Q")])
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
         # Edit

@@ -46,7 +46,9 @@ def test_window_shows_tabs_status_and_menus(main_window, small_path):
     assert menus[:3] == ["File", "Edit", "View"] and menus[-1] == "Help"
     assert main_window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert main_window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
-    assert main_window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert not main_window.quit_action.shortcut().isEmpty()
+    assert main_window.quit_action.shortcut() in (QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+                                                  or [QKeySequence("Ctrl+Q")])
     main_window.go_to_actions[2].trigger()
     assert main_window.tabs.currentWidget() is main_window.people_tabs[PersonKind.INTERPRETER]
     assert main_window.go_to_actions[4].shortcut() == QKeySequence("Ctrl+5")
