@@ -326,7 +326,9 @@ def language_name(code: str) -> str:
         lang = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
     except (ImportError, LookupError, KeyError, TypeError):
         lang = None
-    return f"{lang.name} ({code})" if lang is not None else repr(code)
+    if lang is None:
+        return repr(code)
+    return f"{lang.name.replace(' (macrolanguage)', '')} ({code})"
 
 
 @functools.lru_cache(maxsize=512)

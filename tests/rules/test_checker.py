@@ -263,3 +263,14 @@ def test_empty_schedule():
     assert found(report) == {(9, "pin-not-kept", None, "o1")}
     f = report.figures
     assert (f.sessions, f.assignments, f.total_interest, f.officials_at_min, f.mean_guests) == (0, 0, 0, 0, 0.0)
+
+
+def test_language_and_country_names():
+    from exchange_app.rules import country_name, language_name
+
+    assert language_name("fr") == "French (fr)"
+    assert language_name("sw") == "Swahili (sw)"  # without "(macrolanguage)"
+    assert language_name("tet") == "Tetum (tet)"
+    assert language_name("xx") == "'xx'"
+    assert country_name("KE") == "Kenya (KE)"
+    assert country_name("ZZ") == "ZZ"
