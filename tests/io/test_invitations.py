@@ -14,7 +14,7 @@ from exchange_app.domain import Organizer
 from exchange_app.errors import InputError
 from exchange_app.io.calendar_ics import CalendarContext
 from exchange_app.io.invitations import plan_invitations, write_invitations
-from tests.io.test_calendar_ics import STAMP, build_program, build_schedule, move_official, rfc6868
+from tests.io.test_calendar_ics import STAMP, build_program, build_schedule, check_format, move_official, rfc6868
 
 
 def read_eml(path):
@@ -25,7 +25,7 @@ def calendar_of(msg):
     """The text/calendar part, checked for CRLF, parsed by vobject with validation."""
     (part,) = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
     raw = part.get_payload(decode=True)
-    assert b"\n" not in raw.replace(b"\r\n", b"")
+    check_format(raw)  # CRLF, folded at 75 octets, VTIMEZONE for each TZID, UTC DTSTAMP
     (cal,) = list(vobject.readComponents(raw.decode("utf-8"), validate=True))
     return part, cal
 
