@@ -226,12 +226,11 @@ def _csv_table(raw: bytes, source: str) -> SheetTable | None:
             continue
     else:  # pragma: no cover - cp1252 decodes almost anything
         raise InputError(source, [Problem("file", None, "is not UTF-8 or Windows-1252 text")])
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The separator is the one the header line uses most (Excel writes ";" in some
+    # locales); cells such as "tabulation:3; security:2" must not fool it.
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",;\t", key=lambda d: (header.count(d), d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = [(reader.line_num, row, set()) for row in reader]
     except csv.Error as e:

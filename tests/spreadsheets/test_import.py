@@ -352,3 +352,14 @@ def test_import_into_both_databases(db_url, small_path, tmp_path):
         assert ws.load_scenario(pid).officials == sc.officials
     finally:
         ws.close()
+
+
+def test_the_separator_comes_from_the_header_line(empty_program, tmp_path):
+    ws, pid, _ = empty_program
+    text = ("Name,Email,Country,Languages,Interests\n"
+            "Ana,ana@x.example.org,Peru,es; en,tabulation:3; security:2; logistics:1\n")
+    path = tmp_path / "officials.csv"
+    path.write_text(text)
+    import_people(ws, pid, path)
+    (o,) = ws.load_scenario(pid).officials
+    assert o.languages == ["es", "en"] and o.interests == {"tabulation": 3, "security": 2, "logistics": 1}
