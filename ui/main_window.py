@@ -546,13 +546,21 @@ class MainWindow(QMainWindow):
     def export(self, kind: str) -> None:
         if self.program_id is None or self.exporter.is_running():
             return
-        from ui.dialogs.export import KINDS
+        from ui.dialogs import export as export_dialogs
 
-        out = ask_target(self, KINDS[kind], str(QSettings().value("last_export_dir", "")))
+        what = export_dialogs.KINDS[kind]
+        since = None
+        if what.since:
+            versions = self.ws.schedule_versions(self.program_id)
+            if versions:
+                since = export_dialogs.ask_since_version(self, what, versions)
+                if since is False:
+                    return
+        out = ask_target(self, what, str(QSettings().value("last_export_dir", "")))
         if out is None:
             return
-        QSettings().setValue("last_export_dir", str(out if KINDS[kind].target == "folder" else out.parent))
-        self.exporter.start(self.ws, self.program_id, kind, out)
+        QSettings().setValue("last_export_dir", str(out if what.target == "folder" else out.parent))
+        self.exporter.start(self.ws, self.program_id, kind, out, since)
 
     def new_database(self) -> None:
         path = self.ask_save_file(self, "New program database", "Program database (*.db)")

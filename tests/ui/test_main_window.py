@@ -284,19 +284,22 @@ def test_mnemonics_are_unique_on_every_profile_view(main_window):
         assert len(letters) >= 6  # the menus and at least one control
 
 
-def test_export_calendars_for_a_stored_schedule(main_window, small_workspace, tmp_path, monkeypatch, qtbot):
-    import ui.dialogs.export as export
+def _one_session_schedule(sc, n_guests: int = 2):
     from exchange_app.domain import Schedule, Session
 
-    ws, pid = small_workspace
-    sc = ws.load_scenario(pid)
     host = next(h for h in sc.hosts if h.availability)
     slot = next(s for s in sc.slots if host.window_for(s))
     topic = host.expertise[0]
-    guests = [o.id for o in sc.officials if topic in o.interests][:2]
-    ws.save_schedule(pid, Schedule(sessions=[Session(id="s-0001", host=host.id, slot=slot.id, topic=topic,
-                                                     language=host.languages[0], officials=guests,
-                                                     location=host.location)]), source="edit")
+    guests = [o.id for o in sc.officials if topic in o.interests][:n_guests]
+    return Schedule(sessions=[Session(id="s-0001", host=host.id, slot=slot.id, topic=topic,
+                                      language=host.languages[0], officials=guests, location=host.location)])
+
+
+def test_export_calendars_for_a_stored_schedule(main_window, small_workspace, tmp_path, monkeypatch, qtbot):
+    import ui.dialogs.export as export
+
+    ws, pid = small_workspace
+    ws.save_schedule(pid, _one_session_schedule(ws.load_scenario(pid)), source="edit")
     out = tmp_path / "calendars"
     out.mkdir()
     offered = []
@@ -413,3 +416,45 @@ def test_restoring_a_backup_reloads_the_window(main_window, small_workspace, mon
     main_window.backups_action.trigger()
     assert main_window.undo_stack.count() == 0  # steps from before the restore no longer apply
     assert main_window.people_tabs[PersonKind.INTERPRETER].model.rowCount() == len(ws.load_scenario(pid).interpreters)
+
+
+def test_export_invitations_only_for_changes_since_a_version(main_window, small_workspace, tmp_path, monkeypatch,
+                                                            qtbot):
+    import ui.dialogs.export as export
+
+    ws, pid = small_workspace
+    sc = ws.load_scenario(pid)
+    ws.save_schedule(pid, _one_session_schedule(sc, 2), source="edit")
+    ws.save_schedule(pid, _one_session_schedule(sc, 3), source="edit")  # one more guest in version 2
+    offered_versions = []
+
+    def choose(parent, kind, versions):
+        offered_versions.extend(v.number for v in versions)
+        return 1
+
+    out = tmp_path / "invitations"
+    out.mkdir()
+    monkeypatch.setattr(export, "ask_since_version", choose)
+    monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
+    monkeypatch.setattr(export, "offer_open_folder", lambda parent, summary, folder: None)
+    main_window.export_actions["invitations"].trigger()
+    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=30000)
+    ok, summary = main_window.exporter.last_result
+    assert ok, summary
+    assert sorted(offered_versions) == [1, 2]
+    assert "since version 1" in summary
+    assert list(out.rglob("*.eml"))  # the session changed: its people get an update
+
+
+def test_cancelling_the_since_choice_exports_nothing(main_window, small_workspace, monkeypatch):
+    import ui.dialogs.export as export
+
+    ws, pid = small_workspace
+    sc = ws.load_scenario(pid)
+    ws.save_schedule(pid, _one_session_schedule(sc, 2), source="edit")
+    ws.save_schedule(pid, _one_session_schedule(sc, 3), source="edit")
+    asked = []
+    monkeypatch.setattr(export, "ask_since_version", lambda parent, kind, versions: False)
+    monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": asked.append(kind))
+    main_window.export_actions["ics"].trigger()
+    assert asked == [] and not main_window.exporter.is_running()

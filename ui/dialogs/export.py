@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,21 +18,24 @@ class ExportKind:
     target: str  # "file" or "folder"
     filters: str = ""
     suggested: str = ""
+    since: bool = False  # can write only what changed since an earlier schedule version
 
 
 EXPORT_KINDS: tuple[ExportKind, ...] = (
     ExportKind("scenario", "&Scenario (JSON)…", "file", "Scenario (*.json)", "scenario.json"),
     ExportKind("schedule", "Sc&hedule (JSON)…", "file", "Schedule (*.json)", "schedule.json"),
-    ExportKind("ics", "&Calendars (.ics)…", "folder"),
-    ExportKind("invitations", "&Invitations…", "folder"),
-    ExportKind("itineraries", "I&tineraries (PDF)…", "folder"),
+    ExportKind("ics", "&Calendars (.ics)…", "folder", since=True),
+    ExportKind("invitations", "&Invitations…", "folder", since=True),
+    ExportKind("itineraries", "I&tineraries (PDF)…", "folder", since=True),
     ExportKind("spreadsheet", "Spread&sheet…", "file", "Excel workbook (*.xlsx);;CSV (*.csv)", "schedule.xlsx"),
 )
 KINDS = {k.key: k for k in EXPORT_KINDS}
 
 
-def run_export(ws, program_id: int, kind: str, out: Path) -> str:
-    """Do one export (any thread); returns the summary to show."""
+def run_export(ws, program_id: int, kind: str, out: Path, since_version: int | None = None) -> str:
+    """Do one export (any thread); returns the summary to show. ``since_version``: only
+    the people whose sessions changed since that schedule version (calendars, invitations,
+    itineraries)."""
     if kind == "scenario":
         from exchange_app.services.workspace import export_scenario
 
@@ -45,8 +48,24 @@ def run_export(ws, program_id: int, kind: str, out: Path) -> str:
         return f"Latest schedule written to {out}."
     from exchange_app.services import exports
 
-    report = getattr(exports, f"export_{kind}")(ws, program_id, out)
+    report = getattr(exports, f"export_{kind}")(ws, program_id, out, since_version=since_version)
     return report.summary
+
+
+def ask_since_version(parent: QWidget | None, kind: ExportKind, versions: list) -> int | None | bool:
+    """For calendars, invitations and itineraries with earlier schedule versions: everyone
+    (None) or only what changed since a version (its number); False when cancelled."""
+    latest = max(v.number for v in versions)
+    earlier = sorted((v for v in versions if v.number < latest), key=lambda v: -v.number)
+    if not earlier:
+        return None
+    everyone = f"Everyone (schedule version {latest})"
+    items = [everyone] + [f"Only changes since version {v.number} ({v.source}, {v.created_at.astimezone():%d %b %H:%M})" for v in earlier]
+    what = kind.label.replace("&", "").rstrip("…").lower()
+    choice, ok = QInputDialog.getItem(parent, f"Export {what}", f"Write {what} for:", items, 0, False)
+    if not ok:
+        return False
+    return None if choice == everyone else earlier[items.index(choice) - 1].number
 
 
 def ask_target(parent: QWidget | None, kind: ExportKind, start_dir: str = "") -> Path | None:
@@ -76,14 +95,15 @@ class ExportWorker(QObject):
     finished = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, ws, program_id: int, kind: str, out: Path):
+    def __init__(self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None):
         super().__init__()
         self.ws, self.program_id, self.kind, self.out = ws, program_id, kind, out
+        self.since_version = since_version
 
     @Slot()
     def run(self) -> None:
         try:
-            summary = run_export(self.ws, self.program_id, self.kind, self.out)
+            summary = run_export(self.ws, self.program_id, self.kind, self.out, self.since_version)
         except Exception as e:  # shown to staff; the worker must always report back
             self.failed.emit(str(e) or e.__class__.__name__)
         else:
@@ -107,7 +127,7 @@ class ExportRunner(QObject):
     def is_running(self) -> bool:
         return self._thread is not None
 
-    def start(self, ws, program_id: int, kind: str, out: Path) -> None:
+    def start(self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None) -> None:
         if self._thread is not None:
             return
         label = KINDS[kind].label.replace("&", "").rstrip("…")
@@ -118,7 +138,7 @@ class ExportRunner(QObject):
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.setMinimumDuration(300)
         self._thread = QThread(self)
-        self._worker = ExportWorker(ws, program_id, kind, out)
+        self._worker = ExportWorker(ws, program_id, kind, out, since_version)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._out = out
