@@ -165,11 +165,13 @@ def screenshots(args) -> None:
         # a session with a pin, selected, and the check panel visible
         s = max(doc.schedule.sessions, key=lambda x: (doc.day_of_slot[x.slot] == tab.board_model.day,
                                                      len(x.officials)))
+        from ui.board import commands as board_commands
+
+        tab.undo_stack.push(board_commands.set_pinned(doc, s.id, s.officials[:2], True))  # pin marks show
         tab.select_session(s.id)
         app.processEvents()
         tab.grab().save(str(out / f"board{suffix}.png"))
         # a rule broken on purpose (as if staff insisted), shown in the check panel
-        from ui.board import commands as board_commands
 
         bad = next(((o.id, x.id) for x in doc.schedule.sessions if doc.day_of_slot[x.slot] == tab.board_model.day
                     for o in doc.scenario.officials if o.id not in x.officials and doc.why_not_join(o.id, x.id)), None)
