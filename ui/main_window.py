@@ -459,8 +459,11 @@ class MainWindow(QMainWindow):
         if not versions:
             text = "No schedule yet"
         else:
-            latest = versions[-1] if versions[-1].number >= versions[0].number else versions[0]
+            latest = max(versions, key=lambda v: v.number)
             text = f"Schedule v{latest.number} ({latest.source})"
+            self.schedule_label.setToolTip(f"Version {latest.number}: {latest.sessions} sessions, {latest.source} by "
+                                           f"{latest.created_by} at {latest.created_at.astimezone():%a %d %b %H:%M}"
+                                           + (f"\n{latest.note}" if latest.note else ""))
         text += " · unsaved changes" if self._schedule_dirty() else (" · saved" if versions else "")
         self.schedule_label.setText(text)
         solved = [v for v in versions if v.solver is not None]
@@ -475,6 +478,7 @@ class MainWindow(QMainWindow):
             if s.seconds is not None:
                 parts.append(f"{s.seconds:.1f} s")
             self.solve_label.setText(", ".join(parts))
+            self.solve_label.setToolTip(last.note or "")
         else:
             self.solve_label.setText("Not solved yet")
 

@@ -65,6 +65,7 @@ def test_status_bar_shows_schedule_version_and_last_solve(main_window, small_wor
     assert main_window.schedule_label.text().startswith("Schedule v1 (solve)")
     assert "saved" in main_window.schedule_label.text()
     assert main_window.solve_label.text() == "Last solve v1: feasible, objective 120, bound 130, 2.5 s"
+    assert "Version 1: 0 sessions, solve by" in main_window.schedule_label.toolTip()
 
 
 def test_import_bad_scenario_via_menu_reports_and_leaves_database_unchanged(
