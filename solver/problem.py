@@ -13,10 +13,17 @@ combinations are filtered before any CP-SAT variable exists:
 """
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from solver.types import IN_PERSON, VIRTUAL, HostIn, OfficialIn, SolverInput
+
+
+VIRTUAL_PER_SLOT = 8  # virtual candidates kept per official and slot
+PER_SLOT = 16  # host choices kept per official and slot (at their site first, then virtual)
+PER_SLOT_LARGE = 8  # the same for programs with more than LARGE_PROGRAM officials
+LARGE_PROGRAM = 1000
 
 
 @dataclass(slots=True)
@@ -122,27 +129,75 @@ class Problem:
         return where is None or where == host.location
 
     def _candidates(self) -> None:
-        hosts_at: dict[str, list[str]] = defaultdict(list)  # slot -> hosts available
+        """Candidates per official and slot: hosts at the official's site first, then
+        virtual ones (hosts elsewhere who offer video), strongest interest first, at most
+        ``per_slot`` in all and ``VIRTUAL_PER_SLOT`` virtual ones: in a large program
+        every official could otherwise join every virtual host at every slot. Hosts are
+        found through indexes (slot and site; slot and topic), never by scanning all."""
+        at_site: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, site) -> hosts
+        at_slot: dict[str, list[str]] = defaultdict(list)
+        remote_by_topic: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, topic) -> virtual hosts
         for h, s in self.host_slots:
-            hosts_at[s].append(h)
+            host = self.hosts[h]
+            at_site[(s, host.location)].append(h)
+            at_slot[s].append(h)
+            if host.virtual:
+                for t in host.expertise:
+                    remote_by_topic[(s, t)].append(h)
+        follow_cache: dict[tuple[str, str, tuple[str, ...]], tuple[int, ...]] = {}
+        per_slot = PER_SLOT if len(self.inp.officials) <= LARGE_PROGRAM else PER_SLOT_LARGE
         self.cands: list[Candidate] = []
         for o in self.inp.officials:
             if o.max_sessions <= 0 or o.max_per_day <= 0:
                 continue
-            for s, where in o.availability.items():
-                for hid in hosts_at.get(s, ()):
-                    if (o.id, hid) in self.forbidden:
-                        continue
-                    h = self.hosts[hid]
-                    virtual_only = not self.at_site(where, h)
-                    if virtual_only and not h.virtual:
-                        continue
-                    topics = [t for t in h.expertise if o.interests.get(t, 0) >= 1]
-                    if not topics:
-                        continue
+            langs = tuple(sorted(o.languages))
+            spin = zlib.crc32(o.id.encode())
+            by_weight = sorted(o.interests, key=lambda t: (-o.interests[t], t))
+
+            def consider(hid: str, s: str, virtual_only: bool, out: list) -> None:
+                if (o.id, hid) in self.forbidden:
+                    return
+                h = self.hosts[hid]
+                topics = [t for t in h.expertise if o.interests.get(t, 0) >= 1]
+                if not topics:
+                    return
+                key = (hid, s, langs)
+                opts = follow_cache.get(key)
+                if opts is None:
                     opts = tuple(k for k, opt in enumerate(self.options[(hid, s)]) if self.follows(o, opt))
-                    if not opts:
-                        continue
+                    follow_cache[key] = opts
+                if opts:
+                    best = max(o.interests[t] for t in topics)
+                    out.append((virtual_only, -best, zlib.crc32(f"{o.id}|{hid}".encode()), hid, topics, opts))
+
+            for s, where in o.availability.items():
+                local: list[tuple] = []
+                remote: list[tuple] = []
+                if where is None:
+                    for hid in at_slot.get(s, ()):
+                        consider(hid, s, False, local)
+                else:
+                    for hid in at_site.get((s, where), ()):
+                        consider(hid, s, False, local)
+                    seen: set[str] = set()
+                    for t in by_weight:
+                        hosts = remote_by_topic.get((s, t), ())
+                        n = len(hosts)
+                        for k in range(n):
+                            hid = hosts[(k + spin) % n]
+                            if hid in seen or self.hosts[hid].location == where:
+                                continue
+                            seen.add(hid)
+                            consider(hid, s, True, remote)
+                            if len(remote) >= 2 * VIRTUAL_PER_SLOT:
+                                break
+                        if len(remote) >= 2 * VIRTUAL_PER_SLOT:
+                            break
+                local.sort()
+                remote.sort()
+                local = local[:per_slot]
+                remote = remote[:min(VIRTUAL_PER_SLOT, max(per_slot - len(local), VIRTUAL_PER_SLOT // 2))]
+                for virtual_only, _b, _r, hid, topics, opts in local + remote:
                     for t in topics:
                         self.cands.append(Candidate(o.id, hid, s, t, o.interests[t], virtual_only, opts))
 
