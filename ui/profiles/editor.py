@@ -127,6 +127,8 @@ class PersonEditor(QWidget):
         self.languages_edit.textChanged.connect(self._update_names)
         self.site_combo = QComboBox()
         self.site_combo.setAccessibleName("Site")
+        self.site_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.site_combo.setMinimumContentsLength(14)
         self.site_combo.currentIndexChanged.connect(self._changed)
         self.virtual_check = QCheckBox("Also holds virtual sessions")
         self.virtual_check.setAccessibleName("Virtual sessions")
@@ -136,8 +138,8 @@ class PersonEditor(QWidget):
         self.per_day_spin = LimitSpin("Maximum sessions per day")
         for s in (self.min_spin, self.max_spin, self.per_day_spin):
             s.valueChanged.connect(self._changed)
-            s.setMinimumWidth(self.fontMetrics().horizontalAdvance("program default (00)") + 40)
-            s.setMaximumWidth(s.minimumWidth() + 40)
+            s.setMinimumWidth(self.fontMetrics().horizontalAdvance("program default (00)") + 36)
+            s.setMaximumWidth(s.minimumWidth() + 24)
 
         # interests (officials): topic (checkable) and weight 1..3
         self.interests = QTableWidget(0, 2)
@@ -379,6 +381,9 @@ class PersonEditor(QWidget):
                 self._fill_topics(scenario, interests, expertise)
                 self._windows = list(person.availability)
             self._refresh_windows()
+            for edit in (self.id_edit, self.name_edit, self.email_edit, self.organization_edit, self.title_edit,
+                         self.country_edit, self.delegation_edit, self.languages_edit):
+                edit.setCursorPosition(0)  # long texts show their beginning
         finally:
             self._loading = False
         self._baseline = self.record() if person is not None and not new else None
