@@ -2,11 +2,14 @@
 violations that select their session, the person view and re-optimize around a pin."""
 from __future__ import annotations
 
+import functools
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 
 from exchange_app import rules
+from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services.solving import SolveOptions, solve_scenario
 from ui.board import commands
 from ui.board.changes import ChangesDialog
@@ -15,12 +18,16 @@ from ui.board.schedule_tab import ScheduleTab
 from ui.dialogs.solve import SolveDialog
 
 
+@functools.lru_cache(maxsize=None)
+def _solved_small(path: str):
+    """One short real solve of sample-small, shared by the tests (it is only read)."""
+    return solve_scenario(read_scenario(path), SolveOptions(time_limit=3, workers=1, seed=1)).schedule
+
+
 @pytest.fixture
-def tab(qtbot, small_workspace, message_boxes):
+def tab(qtbot, small_workspace, small_path, message_boxes):
     ws, pid = small_workspace
-    scenario = ws.load_scenario(pid)
-    outcome = solve_scenario(scenario, SolveOptions(time_limit=3, workers=1, seed=1))
-    ws.save_schedule(pid, outcome.schedule, "solve")
+    ws.save_schedule(pid, _solved_small(str(small_path)), "solve")
     stack = QUndoStack()
     widget = ScheduleTab(ws, pid, stack)
     qtbot.addWidget(widget)
