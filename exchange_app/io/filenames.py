@@ -64,6 +64,19 @@ def safe_filename(name: str, *, suffix: str = "", default: str = "unnamed", max_
     return text + suffix
 
 
+def person_filename(name: str, person_id: str, suffix: str = "", max_bytes: int = 100) -> str:
+    """``Name (id)`` plus ``suffix``: a long name is shortened, the id is always kept whole
+    (up to 40 bytes) so that two people never end up with the same name.
+
+    >>> person_filename("Ana Lima", "o-0001", ".pdf")
+    'Ana Lima (o-0001).pdf'
+    """
+    pid = safe_filename(person_id, default="id", max_bytes=40)
+    tail = f" ({pid}){suffix}"
+    head = safe_filename(name, default="unnamed", max_bytes=max(8, max_bytes - len(tail.encode("utf-8"))))
+    return safe_filename(head + tail, max_bytes=max_bytes + 40)
+
+
 def unique_names(names: Iterable[str]) -> list[str]:
     """The names made unique, ignoring case (Windows and macOS folders do): a later
     duplicate gets `` (2)``, `` (3)``... before its extension."""

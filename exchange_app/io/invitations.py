@@ -34,7 +34,7 @@ from exchange_app.io.atomic import sync_all, write_bytes
 from exchange_app.io.calendar_ics import (
     CANCELLED_NOTE, REMOVED_NOTE, CalendarContext, SessionState, changes_for_people, people_of, session_states,
 )
-from exchange_app.io.filenames import safe_filename, unique_names
+from exchange_app.io.filenames import person_filename, safe_filename, unique_names
 
 # CRLF line endings in the file and inside the calendar part (RFC 5322 and RFC 5545).
 EML_POLICY = policy.compat32.clone(linesep="\r\n")
@@ -181,7 +181,7 @@ class InvitationWriter:
         for p in plan:
             by_person.setdefault(p.person_id, []).append(p)
         people = [p for p in self.ctx.scenario.people() if p.id in by_person]
-        folders = unique_names(safe_filename(f"{p.name} ({p.id})") for p in people)
+        folders = unique_names(person_filename(p.name, p.id) for p in people)
         for person, folder in zip(people, folders):
             if not person.email:
                 result.without_email.append(person.name)
@@ -203,7 +203,7 @@ class InvitationWriter:
         start, _ = self.ctx.local_times(session)
         label = {"invitation": "", "new": "new", "changed": "changed", "cancelled": "CANCELLED"}[plan.kind]
         parts = [f"{start:%Y-%m-%d %H%M}", label, self.ctx.topic_name(session.topic), session.id]
-        return safe_filename(" - ".join(x for x in parts if x), suffix=".eml")
+        return safe_filename(" - ".join(x for x in parts if x), suffix=".eml", max_bytes=100)
 
 
 def write_invitations(ctx: CalendarContext, versions: Sequence[Schedule], out: Path,

@@ -26,7 +26,7 @@ from fpdf.enums import XPos, YPos
 from exchange_app.domain import Host, Interpreter, Mode, Official, Person, Schedule, Session
 from exchange_app.io.atomic import sync_all, write_bytes
 from exchange_app.io.calendar_ics import CalendarContext, role_of
-from exchange_app.io.filenames import safe_filename, unique_names
+from exchange_app.io.filenames import person_filename, unique_names
 
 FONT = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf"}  # one weight: emphasis by size and colour (each font costs time per PDF)
@@ -276,7 +276,7 @@ def itinerary_paths(ctx: CalendarContext, people: Sequence[Person], out: Path) -
         by_role.setdefault(role_of(p), []).append(p)
     where = {}
     for role, group in by_role.items():
-        names = unique_names(safe_filename(f"{p.name} ({p.id})", suffix=".pdf") for p in group)
+        names = unique_names(person_filename(p.name, p.id, ".pdf") for p in group)
         for p, name in zip(group, names):
             where[id(p)] = Path(out) / f"{role}s" / name
     for p in people:

@@ -31,7 +31,7 @@ from exchange_app.io.calendar_ics import (
     CalendarContext, changes_for_people, master_calendar, people_in, person_calendar, role_of, session_states,
     sessions_by_person,
 )
-from exchange_app.io.filenames import safe_filename, unique_names
+from exchange_app.io.filenames import person_filename, safe_filename, unique_names
 from exchange_app.io.invitations import write_invitations
 from exchange_app.io.itinerary import write_itineraries
 from exchange_app.io.schedule_sheet import write_schedule_sheet
@@ -115,7 +115,7 @@ def export_ics(ws, program_id: int, out: Path, since_version: int | None = None,
     for p in people:
         by_role.setdefault(role_of(p), []).append(p)
     for role, group in by_role.items():
-        names = unique_names(safe_filename(f"{p.name} ({p.id})", suffix=".ics") for p in group)
+        names = unique_names(person_filename(p.name, p.id, ".ics") for p in group)
         for person, name in zip(group, names):
             path = out / f"{role}s" / name
             write_bytes(path, person_calendar(ctx, person, states, ever_in.get(person.id, [])), fsync=False)

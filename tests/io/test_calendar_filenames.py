@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exchange_app.io.filenames import MAX_NAME_BYTES, safe_filename, unique_names
+from exchange_app.io.filenames import MAX_NAME_BYTES, person_filename, safe_filename, unique_names
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
 RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.I)
@@ -76,3 +76,14 @@ def test_any_text_gives_a_portable_name(tmp_path_factory, text):
     folder = tmp_path_factory.mktemp("names")
     (folder / got).write_bytes(b"")
     assert [p.name for p in folder.iterdir()] == [got]
+
+
+def test_person_file_names_keep_the_id_whole():
+    long = "Maria " + "Fernández de la Concepción " * 12
+    a = person_filename(long, "o-0001", ".pdf")
+    b = person_filename(long, "o-0002", ".pdf")
+    assert a.endswith(" (o-0001).pdf") and b.endswith(" (o-0002).pdf") and a != b
+    assert len(a.encode("utf-8")) <= 100
+    assert_portable(a)
+    assert_portable(person_filename("CON", "aux", ".ics"))
+    assert_portable(person_filename("...", "a/b:c", ".eml"))
