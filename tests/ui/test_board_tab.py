@@ -117,7 +117,7 @@ def test_unassign_pin_and_save_a_new_version(tab, small_workspace):
     assert tab.has_unsaved_changes()
 
 
-def test_violation_click_selects_its_session_and_person_view(tab, qtbot):
+def test_violation_click_selects_its_session_and_person_view(tab, qtbot, qtmodeltester):
     doc = tab.document
     s = doc.schedule.sessions[-1]
     # break a rule on purpose (insist), then find it in the check panel
@@ -126,6 +126,7 @@ def test_violation_click_selects_its_session_and_person_view(tab, qtbot):
     tab.undo_stack.push(commands.move_official(doc, official, None, s.id, "test"))
     tab.check_panel.refresh()
     model = tab.check_panel.model
+    qtmodeltester.check(model)
     row = next(r for r in range(model.rowCount()) if model.violation(r).session == s.id)
     other_day = next(d for d in doc.days if d != doc.day_of_slot[s.slot]) if len(doc.days) > 1 else None
     if other_day is not None:
