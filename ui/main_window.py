@@ -72,6 +72,11 @@ def remember_database(url_or_path: str, settings: QSettings | None = None) -> No
     settings.setValue(RECENT_KEY, [url_or_path, *items][:MAX_RECENT])
 
 
+def forget_database(url_or_path: str, settings: QSettings | None = None) -> None:
+    settings = settings or QSettings()
+    settings.setValue(RECENT_KEY, [x for x in recent_databases(settings) if x != url_or_path])
+
+
 # --------------------------------------------------------------------------- opening
 
 
@@ -583,9 +588,18 @@ class MainWindow(QMainWindow):
         items = recent_databases()
         for i, db in enumerate(items):
             action = self.recent_menu.addAction(f"&{i + 1} {db}")
-            action.triggered.connect(lambda _c=False, d=db: self.switch_database(d))
+            action.triggered.connect(lambda _c=False, d=db: self.open_recent(d))
         if not items:
             self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def open_recent(self, db: str) -> bool:
+        """Open a database from the recent list; a file that is gone is dropped from the list
+        (opening it would quietly create a new, empty database)."""
+        if "://" not in db and not Path(db).exists():
+            QMessageBox.warning(self, "Database not found", f"{db} no longer exists; it was removed from the recent list.")
+            forget_database(db)
+            return False
+        return self.switch_database(db)
 
     def switch_database(self, db: str) -> bool:
         """Open another database in this window (locks it; releases the current one)."""

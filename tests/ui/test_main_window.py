@@ -459,3 +459,12 @@ def test_cancelling_the_since_choice_exports_nothing(main_window, small_workspac
     monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": asked.append(kind))
     main_window.export_actions["ics"].trigger()
     assert asked == [] and not main_window.exporter.is_running()
+
+
+def test_a_recent_database_that_is_gone_is_dropped_not_created(main_window, tmp_path, message_boxes):
+    gone = str(tmp_path / "moved-away.db")
+    remember_database(gone)
+    assert main_window.open_recent(gone) is False
+    assert message_boxes[-1][:2] == ("warning", "Database not found")
+    assert gone not in recent_databases()
+    assert not (tmp_path / "moved-away.db").exists()
