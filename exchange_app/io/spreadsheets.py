@@ -913,7 +913,15 @@ def window_text(w: Window, zone_name: str) -> str:
 def people_rows(scenario, kind: PersonKind, names: bool = True) -> list[list[Any]]:
     """Rows (under :data:`PEOPLE_COLUMNS`) for the people of ``kind``; language and country
     names instead of codes when ``names``, topics by name."""
-    topic_name = {t.id: t.name for t in scenario.topics}
+    # Topics by name where the name reads back as that topic, else by id.
+    places = Places(scenario.topics, [], scenario.program.timezone)
+    topic_name = {}
+    for t in scenario.topics:
+        try:
+            ok = not re.search(r"[;,:=()\n]", t.name) and places.topic(t.name) == t.id
+        except CellError:
+            ok = False
+        topic_name[t.id] = t.name if ok else t.id
     lang = _language_name if names else (lambda c: c)
     country = _country_name if names else (lambda c: c)
     rows = []
@@ -968,6 +976,10 @@ def write_people_workbook(scenario, path: str | os.PathLike, availability: str =
                     end_cell: Any = end.time() if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
                     windows.append([kind.value, person.id, start.date(), start.time(), end_cell, w.location or ""])
             sheet.append(row)
+            if any(isinstance(v, str) and v.startswith("=") for v in row):
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cell.data_type = "s"  # text that looks like a formula stays text
         for col, head in zip(sheet.columns, header):
             sheet.column_dimensions[col[0].column_letter].width = max(10, min(40, len(head) + 4))
     if availability == "sheet":

@@ -292,7 +292,7 @@ class _Merge:
             else:
                 person = copy.deepcopy(self.people[key[0]][key[1]])
                 base = []
-            person.availability = sorted(base + windows, key=lambda w: (w.start, w.end))
+            person.availability = base + windows  # in the sheet's order
             self.changes[key] = person
 
     def _lookup(self) -> dict[PersonKind, tuple[dict[str, Person], dict[str, str], dict[str, list[str]]]]:
