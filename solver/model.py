@@ -33,10 +33,11 @@ from solver.problem import Candidate, Problem
 from solver.types import IN_PERSON, VIRTUAL
 
 W_REACH = int(__import__("os").environ.get("W_REACH", 1000))
-W_FAIR = 10
+W_FAIR = int(__import__("os").environ.get("W_FAIR", 10))
 W_INTEREST = 10
 W_INTERPRETER = 3
 W_SESSION = 2
+W_PROGRESS = int(__import__("os").environ.get("W_PROGRESS", 200))
 W_KEEP = 2 * W_REACH  # re-solve with keep_previous: keeping an assignment outranks everything
 
 
@@ -48,6 +49,7 @@ class Weights:
     interpreter: int = W_INTERPRETER
     session: int = W_SESSION
     keep: int = W_KEEP
+    progress: int = W_PROGRESS
 
 
 def select_candidates(pb: Problem, per_official: int, keep: set[tuple[str, str, str, str]]) -> list[Candidate]:
@@ -356,6 +358,7 @@ class SessionModel:
         terms = []
         self.reach: dict[str, object] = {}
         self.fair: dict[str, object] = {}
+        self.progress: dict[str, object] = {}
         interest_terms = []
         for o, off in pb.officials.items():
             cs = self.by_o.get(o, [])
@@ -372,6 +375,12 @@ class SessionModel:
                 m.add(count >= need * r)
                 self.reach[o] = r
                 terms.append(w.reach * r)
+            if off.min_sessions > 1 and need >= 1 and cs and w.progress:
+                # partial credit on the way to the minimum (a smoother landscape for search)
+                p = m.new_int_var(0, need, f"progress[{o}]")
+                m.add(p <= count)
+                self.progress[o] = p
+                terms.append(w.progress * p)
             if cap <= 0 or not cs:
                 continue
             f = m.new_int_var(0, cap, f"fair[{o}]")
@@ -426,6 +435,8 @@ class SessionModel:
             m.add_hint(r, ok)
         for o, f in self.fair.items():
             m.add_hint(f, min(interest[o], 2 * pb.officials[o].min_sessions - fx.interest[o]))
+        for o, p in self.progress.items():
+            m.add_hint(p, min(count[o], pb.officials[o].min_sessions - fx.total[o]))
         m.add_hint(self.total_interest, sum(interest.values()))
         m.add_hint(self.at_min, reached)
         for lit in self.pin_literals.values():
@@ -482,6 +493,8 @@ def score(pb: Problem, sessions: list[Draft], w: Weights | None = None,
             at_min += 1
         if off.min_sessions > 0:
             obj += w.fair * min(interest[o], 2 * off.min_sessions)
+        if off.min_sessions > 1:
+            obj += w.progress * min(count[o], off.min_sessions)
     total = sum(interest.values())
     obj += w.reach * at_min + w.interest * total
     return obj, at_min, total

@@ -43,7 +43,7 @@ _DEBUG = bool(__import__("os").environ.get("SOLVER_DEBUG"))
 NEIGHBOURHOOD_SIZE = int(__import__("os").environ.get("SOLVER_NB", 700))  # candidates in one neighbourhood model
 SUB_LIMIT = float(__import__("os").environ.get("SOLVER_SUB", 1.0))  # seconds per neighbourhood
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
-FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
+FULL_MODEL_LIMIT = int(__import__("os").environ.get("SOLVER_FULL", 150_000))  # candidates above which the full model is not built
 
 
 class _Run:
