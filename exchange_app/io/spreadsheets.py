@@ -21,7 +21,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -553,7 +553,8 @@ def _day(text: str) -> date:
 def local_instant(day: date, hm: tuple[int, int], zone_name: str) -> datetime:
     h, m = hm
     extra = timedelta(days=1) if h == 24 else timedelta(0)
-    return datetime.combine(day + extra, time(h % 24, m), tzinfo=zone(zone_name))
+    # in UTC: an aware time in a zone compares unequal to every other zone around a DST change
+    return datetime.combine(day + extra, time(h % 24, m), tzinfo=zone(zone_name)).astimezone(timezone.utc)
 
 
 def parse_window(text: str, places: Places) -> Window:
@@ -842,7 +843,7 @@ def _window_from_cells(get: dict[str, Any], site: str | None, places: Places) ->
     def when(v: Any, name: str) -> datetime:
         day = get.get("date")
         if isinstance(v, datetime):
-            return v.replace(tzinfo=zone(zone_name)) if v.tzinfo is None else v
+            return (v.replace(tzinfo=zone(zone_name)) if v.tzinfo is None else v).astimezone(timezone.utc)
         if _blank(v):
             raise CellError(f"{name} is empty")
         if isinstance(v, time):

@@ -363,3 +363,15 @@ def test_the_separator_comes_from_the_header_line(empty_program, tmp_path):
     import_people(ws, pid, path)
     (o,) = ws.load_scenario(pid).officials
     assert o.languages == ["es", "en"] and o.interests == {"tabulation": 3, "security": 2, "logistics": 1}
+
+
+def test_windows_around_the_clock_change_reimport_unchanged(empty_program, tmp_path):
+    ws, pid, _ = empty_program
+    rows = [OFFICIAL_HEADER, official_row(1, Availability="2026-10-31 19:00-2026-11-01 01:00; 2026-11-01 01:30-03:00")]
+    path = write_csv(tmp_path / "officials.csv", rows)
+    import_people(ws, pid, path)
+    (o,) = ws.load_scenario(pid).officials
+    utc = timezone.utc
+    assert [w.end.astimezone(utc).hour for w in o.availability] == [5, 8]  # 01:00 EDT; 03:00 EST
+    again = import_people(ws, pid, path)
+    assert (again.updated, again.unchanged) == (0, 1)
