@@ -144,7 +144,8 @@ def find_backup(db: str | os.PathLike | URL, name: str | os.PathLike) -> BackupI
 
 def create_backup(db: str | os.PathLike | URL, reason: str = "manual", keep: int | None = None) -> BackupInfo | None:
     """Back up ``db`` now; returns the backup, or None for a PostgreSQL database when
-    ``pg_dump`` is not installed (and for an SQLite file that does not exist yet).
+    ``pg_dump`` is not installed or older than the server (and for an SQLite file that
+    does not exist yet).
     Older backups beyond ``keep`` are removed afterwards."""
     url = _url(db)
     folder = backup_folder(url)
@@ -160,8 +161,9 @@ def create_backup(db: str | os.PathLike | URL, reason: str = "manual", keep: int
     try:
         if path is not None:
             _sqlite_copy(path, Path(tmp))
-        else:
-            _pg_dump(url, Path(tmp))
+        elif not _pg_dump(url, Path(tmp)):
+            os.unlink(tmp)
+            return None
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -282,9 +284,14 @@ def libpq_url(url: URL) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _pg_dump(url: URL, target: Path) -> None:
+def _pg_dump(url: URL, target: Path) -> bool:
+    """Dump into ``target``; False when this computer's pg_dump is older than the server
+    (it cannot dump it: the server's own backups are then what protects the data)."""
     tool = pg_tool("pg_dump")
     run = subprocess.run([tool, "--format=custom", "--no-owner", "--file", str(target), "--dbname", libpq_url(url)],
                          capture_output=True, text=True)
     if run.returncode != 0:
+        if "version mismatch" in run.stderr:
+            return False
         raise BackupError(f"pg_dump failed: {run.stderr.strip()[:500]}")
+    return True
