@@ -229,8 +229,5 @@ def solve_program(ws, program_id: int, options: SolveOptions,
         note += "; cancelled (best schedule so far)"
     if r.pin_conflicts:
         note += f"; {len(r.pin_conflicts)} pin conflict(s)"
-    from exchange_app.services.backups import back_up
-
-    back_up(ws, "before-solve")  # the state before the new version (docs/backups.md)
     outcome.version = ws.save_schedule(program_id, outcome.schedule, "re-solve" if previous else "solve", note)
     return outcome

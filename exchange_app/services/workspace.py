@@ -335,6 +335,10 @@ class Workspace:
     def save_schedule(self, program_id: int, schedule: Schedule, source: str, note: str = "") -> int:
         """Store ``schedule`` as a new version (source ``solve``, ``edit``, ``import`` or
         ``re-solve``); returns its number. Earlier versions stay as they were."""
+        if source in ("solve", "re-solve"):  # the app and the CLI: a backup before a solve is stored
+            from exchange_app.services.backups import back_up
+
+            back_up(self, "before-solve")
         with self._sessions.begin() as s:
             return db_schedules.save_schedule(s, program_id, schedule, source=source, note=note,
                                               user=self.user, now=_now())

@@ -154,3 +154,16 @@ def test_a_solve_that_stores_a_version_is_backed_up_first(tmp_path, tiny_path):
         assert con.execute("SELECT count(*) FROM programs").fetchone()[0] == 1
     finally:
         con.close()
+
+
+def test_every_stored_solve_is_backed_up_but_not_edits(tmp_path, tiny_path):
+    from tests.storage.helpers import hand_schedule
+
+    with Workspace.open(tmp_path / "p.db") as ws:
+        sc = read_scenario(tiny_path)
+        pid = ws.import_scenario(sc)
+        ws.save_schedule(pid, hand_schedule(sc), "edit")
+        assert backups.list_backups(ws) == []
+        ws.save_schedule(pid, hand_schedule(sc), "solve")  # what the board's Solve does
+        ws.save_schedule(pid, hand_schedule(sc), "re-solve")
+        assert [b.reason for b in backups.list_backups(ws)] == ["before-solve", "before-solve"]
