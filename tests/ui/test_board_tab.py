@@ -255,3 +255,19 @@ def test_shutdown_detaches_commands_left_on_the_shared_stack(tab):
     tab.shutdown()
     tab.undo_stack.undo()  # the window may keep the stack: nothing happens to a dropped board
     assert doc.schedule is pinned
+
+
+def test_menu_key_opens_the_actions_of_the_picked_official(tab, qtbot):
+    asked = []
+    tab.board.menu_requested.disconnect()
+    tab.board.menu_requested.connect(lambda index, official, pos: asked.append((index, official)))
+    doc = tab.document
+    s = next(x for x in doc.schedule.sessions if len(x.officials) >= 2)
+    _select(tab, s.id, s.officials[1])
+    qtbot.keyClick(tab.board, Qt.Key.Key_Menu)
+    qtbot.keyClick(tab.board, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert len(asked) == 2 and asked[0][1] == s.officials[1]
+    menu = tab.build_menu(*asked[0])
+    texts = [a.text().replace("&", "") for a in menu.actions()]
+    assert texts[0] == doc.official_label(s.officials[1])
+    assert "Move to session…" in texts and "Unassign" in texts and "Move session to slot…" in texts

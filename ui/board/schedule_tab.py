@@ -31,6 +31,9 @@ from ui.board.view import BoardView
 from ui.dialogs.solve import SolveDialog
 
 REOPTIMIZE_SECONDS = 20
+HINT = ("Drag an official's name to another session or to the Unassigned list, or a card's title to another "
+        "slot; hold Shift to keep a drop that breaks a rule. Keyboard: Alt+Up/Down picks an official in the "
+        "selected card; the Menu key or Shift+F10 lists the actions.")
 
 
 class ScheduleTab(QWidget):
@@ -77,6 +80,7 @@ class ScheduleTab(QWidget):
         self.person_panel.session_activated.connect(self.select_session)
         self._fill_selectors()
         self._update_actions()
+        self._set_status(HINT)
 
     # ------------------------------------------------------------------ building
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -462,13 +466,14 @@ class ScheduleTab(QWidget):
         if person and self.person_panel.show_person(person):
             self.side.setCurrentWidget(self.person_panel)
 
-    def _show_menu(self, index, official, global_pos) -> None:
+    def build_menu(self, index, official) -> QMenu | None:
+        """The context menu for a board cell (None for an empty cell)."""
         self._update_actions()
-        menu = QMenu(self)
         sid = self.board_model.session_at(index)
         if sid is None:
-            return
+            return None
         doc = self.document
+        menu = QMenu(self)
         if official is not None:
             head = menu.addAction(doc.official_label(official))
             head.setEnabled(False)
@@ -479,7 +484,13 @@ class ScheduleTab(QWidget):
         head.setEnabled(False)
         for a in (self.move_session_action, self.pin_session_action):
             menu.addAction(a)
-        menu.exec(global_pos)
+        return menu
+
+    def _show_menu(self, index, official, global_pos) -> None:
+        menu = self.build_menu(index, official)
+        if menu is not None:
+            menu.exec(global_pos)
+            menu.deleteLater()
 
     # ------------------------------------------------------------------ solving
     def solve(self) -> None:

@@ -112,7 +112,17 @@ class BoardView(QTableView):
             self.step_official(-1 if event.key() == Qt.Key.Key_Up else 1)
             event.accept()
             return
+        if event.key() == Qt.Key.Key_Menu or (event.key() == Qt.Key.Key_F10
+                                              and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            self._keyboard_menu()
+            event.accept()
+            return
         super().keyPressEvent(event)
+
+    def _keyboard_menu(self) -> None:
+        index = self.currentIndex()
+        pos = self.visualRect(index).center() if index.isValid() else QPoint(10, 10)
+        self.menu_requested.emit(index, self.current_official, self.viewport().mapToGlobal(pos))
 
     def mousePressEvent(self, event) -> None:
         self._press_pos = event.position().toPoint()
@@ -129,9 +139,8 @@ class BoardView(QTableView):
                 self.setCurrentIndex(index)
             official = self.official_at(pos) or self.current_official
         else:
-            index = self.currentIndex()
-            pos = self.visualRect(index).center() if index.isValid() else QPoint(10, 10)
-            official = self.current_official
+            self._keyboard_menu()
+            return
         self.menu_requested.emit(index, official, self.viewport().mapToGlobal(pos))
 
     # ------------------------------------------------------------------ dragging from the board
