@@ -342,3 +342,14 @@ def repair(pb: Problem) -> tuple[list[Draft], list[str]]:
         placed.add((ps.host, ps.slot))
     fill(ledger)
     return ledger.sessions, failed
+
+
+def polish(pb: Problem, sessions: list[Draft]) -> list[Draft]:
+    """A copy of a valid schedule with every official who can still join a session with
+    room added to it (adding never makes the objective worse)."""
+    ledger = Ledger(pb)
+    for d in sessions:
+        ledger.open(Draft(d.host, d.slot, d.topic, d.language, d.mode, d.interpreter, list(d.officials),
+                          list(d.pinned), d.id))
+    top_up(ledger)
+    return ledger.sessions

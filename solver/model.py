@@ -34,7 +34,7 @@ from solver.types import IN_PERSON, VIRTUAL
 
 W_REACH = int(__import__("os").environ.get("W_REACH", 1000))
 W_FAIR = int(__import__("os").environ.get("W_FAIR", 10))
-W_INTEREST = 10
+W_INTEREST = int(__import__("os").environ.get("W_INTEREST", 10))
 W_INTERPRETER = 3
 W_SESSION = 2
 W_PROGRESS = int(__import__("os").environ.get("W_PROGRESS", 200))

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from solver.check import problems
 from solver.diagnosis import explain_unmatched, pin_conflicts
-from solver.greedy import Draft, greedy, repair
+from solver.greedy import Draft, greedy, polish, repair
 from solver.model import Fixed, SessionModel, Weights, score, select_candidates
 from solver.problem import Problem
 from solver.types import (
@@ -49,12 +49,12 @@ FULL_MODEL_LIMIT = int(__import__("os").environ.get("SOLVER_FULL", 150_000))  # 
 class _Run:
     """State of one solve: time, cancel, progress and the best schedule so far."""
 
-    def __init__(self, pb: Problem, options: SolveOptions, progress, cancel, keep):
+    def __init__(self, pb: Problem, options: SolveOptions, progress, cancel, keep, t0: float | None = None):
         self.pb = pb
         self.options = options
         self.progress = progress
         self.cancel = cancel or threading.Event()
-        self.t0 = time.monotonic()
+        self.t0 = time.monotonic() if t0 is None else t0
         self.deadline = self.t0 + max(0.0, options.time_limit)
         self.keep = keep
         self.weights = Weights(keep=Weights().keep if keep else 0)
@@ -208,7 +208,13 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
     if not hoods.keys:
         return
     stall = 0
+    rounds = 0
     while not run.cancel.is_set() and not run.proved.is_set() and time.monotonic() < until:
+        rounds += 1
+        if rounds % 25 == 0:
+            with run.lock:
+                current = list(run.best)
+            run.offer(polish(pb, current), "improve")
         with run.lock:
             current = list(run.best)
         count: dict[str, int] = defaultdict(int)
@@ -240,6 +246,8 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
             new = fixed_sessions + sm.extract(solver.value)
             _carry_pins_and_ids(pb, free_sessions, new)
             if run.offer(new, "improve"):
+                if _DEBUG:
+                    print(f"    IMPROVED by {kind}", flush=True)
                 stall = 0
                 continue
         stall = min(stall + 1, 8)
@@ -302,6 +310,7 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
           cancel: threading.Event | None = None) -> SolverResult:
     """Form the sessions of ``inp``. Always returns a valid schedule (pins that cannot be
     kept are named in ``pin_conflicts`` and left out)."""
+    t0 = time.monotonic()
     pb = Problem(inp)
     conflicts, dropped = pin_conflicts(pb, options)
     if dropped:
@@ -310,7 +319,7 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
     keep: set[tuple[str, str, str, str]] = set()
     if inp.previous and options.keep_previous:
         keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
-    run = _Run(pb, options, progress, cancel, keep)
+    run = _Run(pb, options, progress, cancel, keep, t0)
 
     sessions, failed = repair(pb) if inp.previous else greedy(pb)
     run.offer(sessions, "repair" if inp.previous else "greedy")
@@ -333,6 +342,9 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
             _improve(run, cands, run.deadline, max(1, workers - 1) if full_ok else workers)
         if prover is not None:
             prover.join()
+        with run.lock:
+            current = list(run.best)
+        run.offer(polish(pb, current), "improve")
     with run.lock:
         if run.proved.is_set() or (run.bound is not None and run.best_score[0] is not None
                                    and run.best_score[0] >= run.bound):
