@@ -43,7 +43,6 @@ def one_run(db: str) -> dict:
     t0 = time.perf_counter()
     c0 = time.process_time()
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())

@@ -33,7 +33,6 @@ from ui.dialogs.export import EXPORT_KINDS, ExportRunner, ask_target
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
 from ui.dialogs.settings import ProgramSettingsDialog
 from ui.profiles.commands import ProgramSettingsCommand
-from ui.profiles.models import PLURAL
 from ui.profiles.tab import PeopleTab
 from ui.style import THEMES, apply_theme
 from ui.topics_sites import TopicsSitesTab

@@ -14,7 +14,7 @@ from exchange_app.services import Workspace
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
 from ui.dialogs.settings import ProgramSettingsDialog
 from ui.main_window import MainWindow, recent_databases, remember_database
-from ui.topics_sites import TopicsSitesTab, offsets_on_days, program_days
+from ui.topics_sites import TopicsSitesTab, offsets_on_days
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from exchange_app.domain import Host, Person, Scenario, Slot, Window, zone
+from exchange_app.domain import Host, Person, Scenario, Window, zone
 
 SITE_COLORS = ("#3b7dd8", "#2e9e6b", "#c9782b", "#8e5cc4", "#c44d6e", "#3aa0a8", "#7a8b2b", "#b35c2e")
 
