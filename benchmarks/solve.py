@@ -87,7 +87,7 @@ def show_figures(label: str, f) -> None:
           f"officials/session {f.mean_guests:.2f}, countries/session {f.countries_per_session:.2f}")
 
 
-def solve_once(sc, args, previous=None, keep=False, label="solve"):
+def solve_once(sc, args, previous=None, keep=False, label="solve", time_limit=None):
     marks = []
 
     def progress(p):
@@ -96,7 +96,8 @@ def solve_once(sc, args, previous=None, keep=False, label="solve"):
             print(f"  {p.seconds:7.1f}s {p.phase:8} obj {p.objective} bound {p.bound} "
                   f"at_min {p.officials_at_min} interest {p.total_interest}", flush=True)
 
-    options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed, keep_previous=keep)
+    options = SolveOptions(time_limit=time_limit or args.time_limit, workers=args.workers, seed=args.seed,
+                           keep_previous=keep)
     t = time.monotonic()
     out = solve_scenario(sc, options, previous, progress)
     wall = time.monotonic() - t
@@ -117,6 +118,7 @@ def main(argv=None) -> int:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--resolve", action="store_true", help="measure the pin-one-official-elsewhere re-solve")
+    ap.add_argument("--resolve-time-limit", type=float, default=15.0, help="time limit of the re-solve (default 15)")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every progress report")
     args = ap.parse_args(argv)
 
@@ -148,7 +150,7 @@ def resolve(sc, first, args) -> None:
     pin: Pin = _pin_elsewhere(sc, before)
     sc.pins.append(pin)
     print(f"re-solve: pin {pin.official} with {pin.host} at {pin.slot}")
-    again = solve_once(sc, args, previous=before, keep=True, label="re-solve")
+    again = solve_once(sc, args, previous=before, keep=True, label="re-solve", time_limit=args.resolve_time_limit)
     old = {(o, s.host, s.slot) for s in before.sessions for o in s.officials if o != pin.official}
     new = {(o, s.host, s.slot) for s in again.schedule.sessions for o in s.officials}
     changed = len(old - new)
