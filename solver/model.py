@@ -38,6 +38,7 @@ W_INTEREST = int(__import__("os").environ.get("W_INTEREST", 10))
 W_INTERPRETER = 3
 W_SESSION = 2
 W_PROGRESS = int(__import__("os").environ.get("W_PROGRESS", 200))
+W_PIN = 10_000_000  # (score only) a missed pin
 W_KEEP = 2 * W_REACH  # re-solve with keep_previous: keeping an assignment outranks everything
 
 
@@ -477,6 +478,10 @@ def score(pb: Problem, sessions: list[Draft], w: Weights | None = None,
     count: dict[str, int] = defaultdict(int)
     interest: dict[str, int] = defaultdict(int)
     obj = 0
+    # pins are hard in the model; a schedule that misses one (the construction could
+    # not place it) must lose against any schedule that keeps it
+    where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
+    obj -= W_PIN * sum(1 for p in pb.inp.pins if (p.official, p.host, p.slot) not in where)
     for d in sessions:
         obj -= w.session
         if d.interpreter:

@@ -368,6 +368,10 @@ def _without(inp: SolverInput, dropped: set) -> SolverInput:
 def _result(run: _Run, conflicts: list[str]) -> SolverResult:
     pb = run.pb
     sessions = _with_ids(pb, run.best)
+    where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
+    conflicts = list(conflicts) + [
+        f"pin {p.official} with {p.host} at {p.slot}: not placed within the time limit (try a longer solve)"
+        for p in pb.inp.pins if (p.official, p.host, p.slot) not in where]
     obj, at_min, interest = run.best_score
     bound = run.bound
     gap = None
