@@ -35,7 +35,6 @@ from exchange_app.rules import check_schedule  # noqa: E402
 from exchange_app.services.solving import build_input, solve_scenario  # noqa: E402
 from solver import SolveOptions  # noqa: E402
 from solver.greedy import greedy  # noqa: E402
-from solver.model import score  # noqa: E402
 from solver.problem import Problem  # noqa: E402
 
 GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"

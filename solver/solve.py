@@ -31,7 +31,6 @@ from solver.model import Fixed, SessionModel, Weights, score, select_candidates
 from solver.problem import Problem
 from solver.types import (
     Changes,
-    PinIn,
     Progress,
     SessionOut,
     SolveOptions,

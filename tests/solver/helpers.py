@@ -16,7 +16,6 @@ from exchange_app.domain import (
     Topic,
     Window,
 )
-from exchange_app.rules import check_schedule
 from exchange_app.services.solving import solve_scenario
 from solver import SolveOptions
 

@@ -1,22 +1,19 @@
 """Pins are hard; pins that cannot be kept are named with a reason, never dropped silently."""
 from __future__ import annotations
 
-from exchange_app.domain import Mode, Schedule, Session
+from exchange_app.domain import Mode, Pin, Schedule, Session
 from tests.solver.helpers import host, official, scenario, sessions_of, slots, solve_checked
 
 
-def _program(pins=(), **kw):
+def _program():
     sl = slots(per_day=3)
     offs = [official(f"o-{i}", f"C{i}", sl, interests={"tabulation": 2, "security": 1}) for i in range(6)]
     hosts = [host("h-1", sl, expertise=("tabulation", "security")), host("h-2", sl, expertise=("security",))]
-    return sl, scenario(sl, offs, hosts, pins=pins, **kw)
+    return sl, scenario(sl, offs, hosts)
 
 
 def test_pin_is_kept_and_marked():
-    sl, sc = _program(pins=[("o-3", "h-2", None)])
-    sc.pins[0].__class__  # frozen dataclass; rebuild with the real slot
-    from exchange_app.domain import Pin
-
+    sl, sc = _program()
     sc.pins = [Pin(official="o-3", host="h-2", slot=sl[2].id)]
     out = solve_checked(sc)
     [session] = [s for s in sessions_of(out, "o-3") if s.host == "h-2"]
@@ -27,8 +24,6 @@ def test_pin_is_kept_and_marked():
 
 def test_pins_in_two_places_at_once_are_named():
     sl, sc = _program()
-    from exchange_app.domain import Pin
-
     sc.pins = [Pin(official="o-1", host="h-1", slot=sl[0].id), Pin(official="o-1", host="h-2", slot=sl[0].id)]
     out = solve_checked(sc, allow={"pin-not-kept"})
     [msg] = out.result.pin_conflicts
@@ -39,8 +34,6 @@ def test_pins_in_two_places_at_once_are_named():
 def test_pin_with_unavailable_host_is_named():
     sl = slots(days=2, per_day=2)
     offs = [official(f"o-{i}", f"C{i}", sl) for i in range(3)]
-    from exchange_app.domain import Pin
-
     sc = scenario(sl, offs, [host("h-1", sl, days=[0])])
     sc.pins = [Pin(official="o-0", host="h-1", slot=sl[3].id)]
     out = solve_checked(sc, allow={"pin-not-kept"})
@@ -53,8 +46,6 @@ def test_pins_that_only_fail_together_are_named_by_cp_sat():
     # one more official (o-2) exists: both sessions cannot reach min_guests (2).
     sl = slots(per_day=1)
     offs = [official("o-0", "A", sl), official("o-1", "B", sl), official("o-2", "C", sl)]
-    from exchange_app.domain import Pin
-
     sc = scenario(sl, offs, [host("h-1", sl), host("h-2", sl)])
     sc.pins = [Pin(official="o-0", host="h-1", slot=sl[0].id), Pin(official="o-1", host="h-2", slot=sl[0].id)]
     out = solve_checked(sc, allow={"pin-not-kept"})

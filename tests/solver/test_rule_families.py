@@ -100,9 +100,8 @@ def test_country_mix():
     offs = [official(f"o-{i}", "KE", sl) for i in range(4)] + [official("o-9", "PH", sl)]
     out = solve_checked(scenario(sl, offs, [host("h-1", sl)]))
     [session] = out.schedule.sessions
-    countries = Counter(o[:3] for o in session.officials)
-    assert sum(1 for o in session.officials if o != "o-9") == 2
-    assert "o-9" in session.officials and countries
+    assert sum(1 for o in session.officials if o != "o-9") == 2  # two from KE, not four
+    assert "o-9" in session.officials
 
 
 def test_session_limits_per_person():
