@@ -232,7 +232,7 @@ def _csv_table(raw: bytes, source: str) -> SheetTable | None:
     delimiter = max(",;\t", key=lambda d: (header.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = [(reader.line_num, row, set()) for row in reader]
+        rows = [(i, row, set()) for i, row in enumerate(reader, start=1)]  # rows as a spreadsheet shows them
     except csv.Error as e:
         raise InputError(source, [Problem(f"line {reader.line_num}", None, f"is not valid CSV: {e}")]) from e
     return _table(source, None, rows)
@@ -317,6 +317,11 @@ def _text(v: Any) -> str:
     if isinstance(v, datetime):
         return v.isoformat(sep=" ", timespec="minutes")
     return str(v).strip()
+
+
+def cell_text(v: Any) -> str:
+    """A cell's value as the text staff see (whole numbers without ".0", dates ISO)."""
+    return _text(v)
 
 
 class CellError(ValueError):

@@ -375,3 +375,12 @@ def test_windows_around_the_clock_change_reimport_unchanged(empty_program, tmp_p
     assert [w.end.astimezone(utc).hour for w in o.availability] == [5, 8]  # 01:00 EDT; 03:00 EST
     again = import_people(ws, pid, path)
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_csv_rows_are_counted_as_a_spreadsheet_shows_them(empty_program, tmp_path):
+    ws, pid, _ = empty_program
+    rows = [OFFICIAL_HEADER, official_row(1, Availability="2026-10-29 08:00-09:00\n2026-10-30 08:00-09:00"),
+            official_row(2, Country="Atlantis")]
+    with pytest.raises(InputError) as e:
+        import_people(ws, pid, write_csv(tmp_path / "officials.csv", rows))
+    assert [p.record for p in e.value.problems] == ["row 3"]  # not line 4 of the file

@@ -193,8 +193,8 @@ class SheetImportDialog(QDialog):
             box.setEnabled(bool(header) and not availability)
             box.currentIndexChanged.connect(lambda _i, h=header, b=box: self._mapping_changed(h, b.currentData()))
             self.columns.setCellWidget(r, 1, box)
-            first = next((sheets._text(row.cells[r]) for row in t.rows if r < len(row.cells)
-                          and sheets._text(row.cells[r])), "")
+            first = next((sheets.cell_text(row.cells[r]) for row in t.rows if r < len(row.cells)
+                          and sheets.cell_text(row.cells[r])), "")
             self.columns.setItem(r, 2, QTableWidgetItem(first))
         self.columns.resizeColumnsToContents()
         self._fill_preview(t)
@@ -222,7 +222,7 @@ class SheetImportDialog(QDialog):
         self.preview.setVerticalHeaderLabels([str(r.number) for r in rows])
         for i, row in enumerate(rows):
             for c in range(len(t.headers)):
-                item = QTableWidgetItem(sheets._text(row.cells[c]) if c < len(row.cells) else "")
+                item = QTableWidgetItem(sheets.cell_text(row.cells[c]) if c < len(row.cells) else "")
                 if not auto.get(t.headers[c]):
                     item.setForeground(Qt.GlobalColor.gray)
                 self.preview.setItem(i, c, item)
