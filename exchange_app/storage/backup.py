@@ -259,7 +259,8 @@ def restore_backup(db: str | os.PathLike | URL, backup: str | os.PathLike, keep:
                           "(see docs/backups.md). Nothing was restored.")
     safety = create_backup(url, "before-restore", keep=max(backups_to_keep(keep), len(list_backups(url)) + 1))
     run = subprocess.run([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
-                          "--dbname", libpq_url(url), str(info.path)], capture_output=True, text=True)
+                          "--dbname", libpq_url(url), str(info.path)], capture_output=True, text=True,
+                         env=libpq_env(url))
     if run.returncode != 0:
         raise BackupError(f"pg_restore failed (nothing was restored): {run.stderr.strip()[:500]}")
     prune(url, keep)
@@ -280,8 +281,16 @@ def pg_tool(name: str) -> str | None:
 
 
 def libpq_url(url: URL) -> str:
-    """The URL as libpq tools read it (no SQLAlchemy driver name)."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """The URL as libpq tools read it (no SQLAlchemy driver name, no password: that goes
+    in :func:`libpq_env`, so it never shows in the process list)."""
+    return url.set(drivername="postgresql")._replace(password=None).render_as_string(hide_password=False)
+
+
+def libpq_env(url: URL) -> dict[str, str]:
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return env
 
 
 def _pg_dump(url: URL, target: Path) -> bool:
@@ -289,7 +298,7 @@ def _pg_dump(url: URL, target: Path) -> bool:
     (it cannot dump it: the server's own backups are then what protects the data)."""
     tool = pg_tool("pg_dump")
     run = subprocess.run([tool, "--format=custom", "--no-owner", "--file", str(target), "--dbname", libpq_url(url)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=libpq_env(url))
     if run.returncode != 0:
         if "version mismatch" in run.stderr:
             return False

@@ -167,3 +167,11 @@ def test_every_stored_solve_is_backed_up_but_not_edits(tmp_path, tiny_path):
         ws.save_schedule(pid, hand_schedule(sc), "solve")  # what the board's Solve does
         ws.save_schedule(pid, hand_schedule(sc), "re-solve")
         assert [b.reason for b in backups.list_backups(ws)] == ["before-solve", "before-solve"]
+
+
+def test_pg_tools_get_the_password_from_the_environment_not_the_command_line():
+    from sqlalchemy.engine import make_url
+
+    url = make_url("postgresql+psycopg://maria:s3cret@db.example.org:5433/exchange")
+    assert store.libpq_url(url) == "postgresql://maria@db.example.org:5433/exchange"
+    assert store.libpq_env(url)["PGPASSWORD"] == "s3cret"
