@@ -271,3 +271,22 @@ def test_menu_key_opens_the_actions_of_the_picked_official(tab, qtbot):
     texts = [a.text().replace("&", "") for a in menu.actions()]
     assert texts[0] == doc.official_label(s.officials[1])
     assert "Move to session…" in texts and "Unassign" in texts and "Move session to slot…" in texts
+
+
+def test_reload_after_a_host_with_sessions_was_deleted(tab, small_workspace):
+    from exchange_app.domain import PersonKind
+
+    ws, pid = small_workspace
+    doc = tab.document
+    s = next(x for x in doc.schedule.sessions
+             if not any(p.host == x.host for p in doc.scenario.pins)
+             and not any(f.host == x.host for f in doc.scenario.forbidden))
+    tab.undo_stack.push(commands.set_pinned(doc, s.id, [s.officials[0]], True))  # unsaved edit kept
+    ws.delete_person(pid, PersonKind.HOST, s.host)
+    tab.reload()
+    assert s.host not in doc.hosts and s.id in doc.sessions
+    assert all(tab.board_model.host_at(r) != s.host for r in range(tab.board_model.rowCount()))
+    assert any(v.session == s.id for v in doc.report.violations)
+    tab.check_panel.refresh()
+    assert "problem" in tab.check_panel.verdict.text()
+    assert doc.session_title(s.id)  # still described, by id

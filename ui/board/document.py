@@ -71,6 +71,7 @@ class BoardDocument(QObject):
         self._report = None
         self._join_cache: dict[tuple, list] = {}
         self._move_cache: dict[tuple, list] = {}
+        self._unassign_cache: dict[tuple, list] = {}
 
     # ------------------------------------------------------------------ verdicts
     @property
@@ -106,9 +107,14 @@ class BoardDocument(QObject):
         """Violations an unassign would add (checker run on the edited schedule, new ones only)."""
         from ui.board.edits import move_official
 
-        after = move_official(self._schedule, official, session, None)
-        before = {v.key for v in self.report.violations}
-        return [v for v in rules.check_schedule(self.scenario, after, self.ctx).violations if v.key not in before]
+        key = (official, session)
+        found = self._unassign_cache.get(key)
+        if found is None:
+            after = move_official(self._schedule, official, session, None)
+            before = {v.key for v in self.report.violations}
+            found = [v for v in rules.check_schedule(self.scenario, after, self.ctx).violations if v.key not in before]
+            self._unassign_cache[key] = found
+        return found
 
     # ------------------------------------------------------------------ lookups
     def session_count(self, official: str) -> int:
@@ -138,11 +144,13 @@ class BoardDocument(QObject):
         return t.name if t else topic
 
     def slot_label(self, slot: str, tz: str | None = None) -> str:
-        return short_time(self.slots[slot].start, tz or self.scenario.program.timezone)
+        found = self.slots.get(slot)
+        return short_time(found.start, tz or self.scenario.program.timezone) if found else slot
 
     def site_zone(self, session: Session) -> str:
         """The zone a session happens in: its site's, or the host's site for a video session."""
-        loc = self.locations.get(session.location or self.hosts[session.host].location)
+        host = self.hosts.get(session.host)
+        loc = self.locations.get(session.location or (host.location if host else ""))
         return loc.timezone if loc else self.scenario.program.timezone
 
     def session_title(self, session_id: str) -> str:

@@ -113,7 +113,7 @@ class BoardModel(QAbstractTableModel):
         if self._day is None:
             return []
         cols = self._cols
-        busy = {doc.sessions[sid].host for (h, sl), sid in doc.cell.items() if doc.day_of_slot.get(sl) == self._day}
+        busy = {h for (h, sl) in doc.cell if doc.day_of_slot.get(sl) == self._day and h in doc.hosts}
         if self.only_busy_hosts:
             hosts = busy
         else:

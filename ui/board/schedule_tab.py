@@ -354,7 +354,8 @@ class ScheduleTab(QWidget):
         """Show ``session_id`` on the board (switching day) and select it."""
         doc = self.document
         s = doc.sessions.get(session_id)
-        if s is None or s.slot not in doc.day_of_slot:
+        if s is None or s.slot not in doc.day_of_slot or s.host not in doc.hosts:
+            self._set_status(f"Session {session_id} is not on the board: its host or slot no longer exists.")
             return False
         day = doc.day_of_slot[s.slot]
         i = self.day_index(day)
