@@ -6,7 +6,8 @@ stays responsive. :meth:`SolveDialog.ask` returns the outcome staff chose to use
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPainter, QPalette, QPen, QPolygonF, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -14,6 +15,58 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFo
 from exchange_app.domain import Scenario, Schedule
 from exchange_app.services.solving import SolveOptions
 from ui.workers import SolveRunner
+
+
+class ImprovementChart(QWidget):
+    """Best objective over time, as a small step line (palette colours only)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.points: list[tuple[float, float]] = []
+        self.limit = 1.0
+        self.setMinimumHeight(self.fontMetrics().height() * 4)
+        self.setAccessibleName("Chart of the best objective over time")
+
+    def clear(self, limit: float) -> None:
+        self.points = []
+        self.limit = max(limit, 1.0)
+        self.update()
+
+    def add(self, seconds: float, objective: float) -> None:
+        self.points.append((seconds, objective))
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        pal = self.palette()
+        r = self.rect().adjusted(1, 1, -2, -2)
+        p.fillRect(r, pal.color(QPalette.ColorRole.Base))
+        p.setPen(pal.color(QPalette.ColorRole.Mid))
+        p.drawRect(r)
+        if len(self.points) >= 1:
+            lo = min(o for _, o in self.points)
+            hi = max(o for _, o in self.points)
+            span = (hi - lo) or 1.0
+            right = max(self.limit, self.points[-1][0])
+
+            def at(sec: float, obj: float) -> QPointF:
+                return QPointF(r.left() + 4 + (r.width() - 8) * sec / right,
+                               r.bottom() - 4 - (r.height() - 8) * (obj - lo) / span)
+
+            path = QPolygonF()
+            for (s0, o0), (s1, _o1) in zip(self.points, self.points[1:] + [(self.points[-1][0], None)]):
+                path.append(at(s0, o0))
+                path.append(at(s1, o0))
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
+            p.drawPolyline(path)
+            p.setPen(pal.color(QPalette.ColorRole.Text))
+            p.drawText(r.adjusted(6, 2, -6, -2), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
+                       f"best {_num(hi)}")
+        else:
+            p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, "Improvements appear here")
+        p.end()
 
 
 def _num(x) -> str:
@@ -92,7 +145,11 @@ class SolveDialog(QDialog):
         self.log.setAccessibleName("Improvements log")
         self.log.setMaximumBlockCount(500)
         self.log.setPlaceholderText("Each better schedule found is listed here.")
-        pform.addRow(self.log)
+        self.chart = ImprovementChart()
+        logs = QHBoxLayout()
+        logs.addWidget(self.chart, 1)
+        logs.addWidget(self.log, 1)
+        pform.addRow(logs)
 
         # summary
         self.summary = QLabel()
@@ -167,7 +224,9 @@ class SolveDialog(QDialog):
             return
         self.outcome = None
         self.error = None
+        self._best = None
         self.log.clear()
+        self.chart.clear(float(self.time_limit.value()))
         self.summary_box.hide()
         for w in (self.time_limit, self.workers, self.seed, self.start_button, self.use_button):
             w.setEnabled(False)
@@ -210,6 +269,7 @@ class SolveDialog(QDialog):
             if p.total_interest is not None:
                 line += f", interest {p.total_interest}"
             self.log.appendPlainText(line)
+            self.chart.add(p.seconds, p.objective)
             self.log.moveCursor(QTextCursor.MoveOperation.End)
             self.log.ensureCursorVisible()
 
