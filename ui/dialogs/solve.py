@@ -43,6 +43,8 @@ class ImprovementChart(QWidget):
         p.fillRect(r, pal.color(QPalette.ColorRole.Base))
         p.setPen(pal.color(QPalette.ColorRole.Mid))
         p.drawRect(r)
+        label_h = self.fontMetrics().height() + 2
+        plot = r.adjusted(0, label_h, 0, 0)  # the label has its own line above the plot
         if len(self.points) >= 1:
             lo = min(o for _, o in self.points)
             hi = max(o for _, o in self.points)
@@ -50,8 +52,8 @@ class ImprovementChart(QWidget):
             right = max(self.limit, self.points[-1][0])
 
             def at(sec: float, obj: float) -> QPointF:
-                return QPointF(r.left() + 4 + (r.width() - 8) * sec / right,
-                               r.bottom() - 4 - (r.height() - 8) * (obj - lo) / span)
+                return QPointF(plot.left() + 4 + (plot.width() - 8) * sec / right,
+                               plot.bottom() - 4 - (plot.height() - 8) * (obj - lo) / span)
 
             path = QPolygonF()
             for (s0, o0), (s1, _o1) in zip(self.points, self.points[1:] + [(self.points[-1][0], None)]):
@@ -289,6 +291,8 @@ class SolveDialog(QDialog):
         self.bar.setFormat("Stopped: best so far kept" if stopped else "Done")
         self.phase.setText("stopped" if stopped else "done")
         self._show_summary(outcome, stopped)
+        self.log.moveCursor(QTextCursor.MoveOperation.End)
+        self.log.ensureCursorVisible()
         self.use_button.setEnabled(outcome is not None and outcome.schedule is not None)
         self.use_button.setDefault(True)
         self.use_button.setFocus()
