@@ -15,6 +15,7 @@ Objective (maximised; weights chosen so the order of the spec's soft goals holds
 practice, see ``docs/solver.md``)::
 
     1000 * officials reaching min_sessions
+    + 200 * sum over officials (min_sessions >= 2) of min(sessions, min_sessions)  (progress)
     + 10 * sum over officials of min(interest total, 2 * min_sessions)   (fairness)
     + 10 * total interest weight
     -  3 * sessions with an interpreter
@@ -32,12 +33,12 @@ from solver.greedy import Draft
 from solver.problem import Candidate, Problem
 from solver.types import IN_PERSON, VIRTUAL
 
-W_REACH = int(__import__("os").environ.get("W_REACH", 1000))
-W_FAIR = int(__import__("os").environ.get("W_FAIR", 10))
-W_INTEREST = int(__import__("os").environ.get("W_INTEREST", 10))
+W_REACH = 1000
+W_FAIR = 10
+W_INTEREST = 10
 W_INTERPRETER = 3
 W_SESSION = 2
-W_PROGRESS = int(__import__("os").environ.get("W_PROGRESS", 200))
+W_PROGRESS = 200
 W_PIN = 10_000_000  # (score only) a missed pin
 W_KEEP = 2 * W_REACH  # re-solve with keep_previous: keeping an assignment outranks everything
 

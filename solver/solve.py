@@ -38,11 +38,10 @@ from solver.types import (
     SolverResult,
 )
 
-_DEBUG = bool(__import__("os").environ.get("SOLVER_DEBUG"))
-NEIGHBOURHOOD_SIZE = int(__import__("os").environ.get("SOLVER_NB", 700))  # candidates in one neighbourhood model
-SUB_LIMIT = float(__import__("os").environ.get("SOLVER_SUB", 1.0))  # seconds per neighbourhood
+NEIGHBOURHOOD_SIZE = 700  # candidates in one neighbourhood (before the fixed part removes most)
+SUB_LIMIT = 1.5  # seconds per neighbourhood (raised a little while nothing improves)
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
-FULL_MODEL_LIMIT = int(__import__("os").environ.get("SOLVER_FULL", 150_000))  # candidates above which the full model is not built
+FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
 
 
 class _Run:
@@ -234,19 +233,11 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
         limit = min(until - time.monotonic(), SUB_LIMIT * (1 + stall * 0.25))
         if limit <= 0.05:
             break
-        if _DEBUG and len(sm.cands) > 900 and not getattr(run, "dumped", False):
-            sm.m.export_to_file("/tmp/sub.pb.txt")
-            run.dumped = True
         solver, status = run.run_cp(sm.m, limit, workers)
-        if _DEBUG:
-            print(f"    {run.elapsed():.1f}s {kind} free={len(free)} cands={len(sm.cands)} {solver.status_name(status)} "
-                  f"wall={solver.wall_time:.2f} obj={solver.objective_value if status in (2, 4) else None}", flush=True)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             new = fixed_sessions + sm.extract(solver.value)
             _carry_pins_and_ids(pb, free_sessions, new)
             if run.offer(new, "improve"):
-                if _DEBUG:
-                    print(f"    IMPROVED by {kind}", flush=True)
                 stall = 0
                 continue
         stall = min(stall + 1, 8)
