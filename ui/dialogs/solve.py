@@ -291,11 +291,14 @@ class SolveDialog(QDialog):
         self.bar.setFormat("Stopped: best so far kept" if stopped else "Done")
         self.phase.setText("stopped" if stopped else "done")
         self._show_summary(outcome, stopped)
-        self.log.moveCursor(QTextCursor.MoveOperation.End)
-        self.log.ensureCursorVisible()
+        QTimer.singleShot(0, self._log_to_end)  # after the summary has taken its room
         self.use_button.setEnabled(outcome is not None and outcome.schedule is not None)
         self.use_button.setDefault(True)
         self.use_button.setFocus()
+
+    def _log_to_end(self) -> None:
+        bar = self.log.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def _on_failed(self, message: str) -> None:
         self._finish_ui()
