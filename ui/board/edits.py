@@ -129,12 +129,13 @@ def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
         old_by_key.setdefault(_key(s), []).append(s)
     where_old: dict[str, set[tuple]] = {}
     where_new: dict[str, set[tuple]] = {}
+    # an official "moves" when the (host, slot, topic) of one of their sessions changes
     for s in old.sessions:
         for o in s.officials:
-            where_old.setdefault(o, set()).add((s.host, s.slot))
+            where_old.setdefault(o, set()).add((s.host, s.slot, s.topic))
     for s in new.sessions:
         for o in s.officials:
-            where_new.setdefault(o, set()).add((s.host, s.slot))
+            where_new.setdefault(o, set()).add((s.host, s.slot, s.topic))
         prev = old_by_id.get(s.id)
         if prev is None or prev.host != s.host:
             same = [p for p in old_by_key.get(_key(s), []) if p.id not in new_by_id and p.id not in matched_old]
@@ -146,8 +147,8 @@ def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
         if prev.slot != s.slot:
             diff.moved_sessions.append((prev, s))
     diff.removed = [s for s in old.sessions if s.id not in matched_old]
-    new_sid = {(s.host, s.slot): s.id for s in new.sessions}
-    old_sid = {(s.host, s.slot): s.id for s in old.sessions}
+    new_sid = {(s.host, s.slot, s.topic): s.id for s in new.sessions}
+    old_sid = {(s.host, s.slot, s.topic): s.id for s in old.sessions}
     for o in sorted(set(where_old) | set(where_new)):
         gone = where_old.get(o, set()) - where_new.get(o, set())
         came = where_new.get(o, set()) - where_old.get(o, set())
