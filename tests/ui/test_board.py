@@ -395,3 +395,23 @@ def test_drag_highlights_cover_the_visible_day(qtbot, board, doc):
     empty = next(model.index(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
                  if model.session_at(model.index(r, c)) is None)
     assert "no session here" in empty.data(ReasonRole)
+
+
+def test_diff_names_added_removed_and_moved_sessions(doc):
+    from dataclasses import replace
+
+    before = doc.schedule
+    a, b = before.sessions[0], before.sessions[1]
+    other_slot = next(sl for sl in doc.slots if sl != b.slot)
+    new_topic = next(t for t in doc.topics if t != a.topic)
+    after = edits._with_sessions(before, [
+        replace(a, id="x-new", topic=new_topic),  # same host and slot, another topic: replaced
+        replace(b, slot=other_slot),  # same id, another slot: moved
+        *before.sessions[2:],
+    ])
+    diff = edits.diff_schedules(before, after)
+    assert [s.id for s in diff.added] == ["x-new"] and [s.id for s in diff.removed] == [a.id]
+    assert [(x.id, y.slot) for x, y in diff.moved_sessions] == [(b.id, other_slot)]
+    moved = {m.official for m in diff.officials}
+    assert set(a.officials) | set(b.officials) == moved
+    assert edits.diff_schedules(before, before).empty
