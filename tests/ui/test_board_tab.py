@@ -245,6 +245,12 @@ def test_keyboard_picks_officials_in_a_card(tab, qtbot):
     qtbot.keyClick(tab.board, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     assert tab.board.current_official == s.officials[0]
     assert tab.current_official() == (s.officials[0], s.id)
+    pinned = s.officials[0] in s.pinned
+    qtbot.keyClick(tab.board, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # the Pin shortcut
+    assert (s.officials[0] in doc.sessions[s.id].pinned) != pinned
+    assert tab.has_unsaved_changes()
+    qtbot.keyClick(tab.board, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save schedule
+    assert not tab.has_unsaved_changes()
 
 
 def test_shutdown_detaches_commands_left_on_the_shared_stack(tab):
