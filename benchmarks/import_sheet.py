@@ -68,10 +68,15 @@ def main() -> int:
               f"({rows} rows, {windows} availability windows)")
         empty = copy.copy(sc)
         empty.officials, empty.hosts, empty.interpreters, empty.pins, empty.forbidden = [], [], [], [], []
-        xlsx, csv_path = tmp / "people.xlsx", tmp / "officials.csv"
+        xlsx, csv_path, officials_xlsx = tmp / "people.xlsx", tmp / "officials.csv", tmp / "officials.xlsx"
         timed("write workbook (people + availability sheets)", lambda: sheets.write_people_workbook(sc, xlsx))
         sheets.write_people_csv(sc, PersonKind.OFFICIAL, csv_path)
-        for label, path in (("xlsx", xlsx), ("csv (officials, windows as text)", csv_path)):
+        only = copy.copy(sc)
+        only.hosts, only.interpreters = [], []
+        sheets.write_people_workbook(only, officials_xlsx, availability="column")
+        for label, path in (("xlsx (all people + availability sheet)", xlsx),
+                            ("xlsx (officials, windows as text)", officials_xlsx),
+                            ("csv (officials, windows as text)", csv_path)):
             db = args.db or str(tmp / f"bench-{path.suffix[1:]}.db")
             with Workspace.open(db) as ws:
                 pid = ws.import_scenario(empty)
