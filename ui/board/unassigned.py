@@ -167,6 +167,19 @@ class UnassignedView(QTableView):
         h.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         h.setStretchLastSection(True)
         self.setAccessibleName("Unassigned and below-minimum officials")
+        self._keep: str | None = None
+        model.modelAboutToBeReset.connect(self._remember)
+        model.modelReset.connect(self._restore)
+
+    def _remember(self) -> None:
+        self._keep = self.current_official()
+
+    def _restore(self) -> None:
+        """Keep the same official current across a refresh (edits reset the list)."""
+        m: UnassignedModel = self.model()
+        row = m.row_of(self._keep) if self._keep else -1
+        if row >= 0:
+            self.setCurrentIndex(m.index(row, 0))
 
     def current_official(self) -> str | None:
         index = self.currentIndex()
