@@ -154,7 +154,6 @@ def bench(args) -> None:
 def screenshots(args) -> None:
     if args.scale != 1:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
-    from PySide6.QtCore import QModelIndex, QTimer
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 

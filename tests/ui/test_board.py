@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from exchange_app import rules
-from exchange_app.domain import Schedule
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services.solving import SolveOptions, solve_scenario
 from ui.board import commands, edits
-from ui.board.check_panel import CheckPanel, SessionIdRole as ViolationSessionRole
+from ui.board.check_panel import CheckPanel
 from ui.board.document import BoardDocument
 from ui.board.mime import MIME_TYPE, DragPayload
 from ui.board.model import (CardRole, HighlightRole, ILLEGAL, LEGAL, NONE, ReasonRole, BoardModel)

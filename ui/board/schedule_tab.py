@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
-from exchange_app.domain import Schedule, Unmatched, zone
+from exchange_app.domain import Schedule, Unmatched
 from exchange_app.errors import NotFoundError
 from exchange_app.services.solving import SolveOptions
 from ui.board import commands

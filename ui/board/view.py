@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QFontMetrics, QKeySequence, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QDrag, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip
 
 from ui.board.delegate import SessionCardDelegate
