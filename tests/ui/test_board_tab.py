@@ -296,3 +296,19 @@ def test_reload_after_a_host_with_sessions_was_deleted(tab, small_workspace):
     tab.check_panel.refresh()
     assert "problem" in tab.check_panel.verdict.text()
     assert doc.session_title(s.id)  # still described, by id
+
+
+def test_a_failed_save_keeps_the_edits_and_says_why(tab, monkeypatch, message_boxes):
+    from exchange_app.errors import LockedError
+
+    doc = tab.document
+    s = next(x for x in doc.schedule.sessions if not x.pinned)
+    tab.undo_stack.push(commands.set_pinned(doc, s.id, [s.officials[0]], True))
+
+    def refuse(*args, **kwargs):
+        raise LockedError("program.db is open in another app (ana on laptop-3, pid 42, since 09:00)")
+
+    monkeypatch.setattr(tab.workspace, "save_schedule", refuse)
+    assert tab.save() is None
+    assert tab.has_unsaved_changes() and "not saved" in tab.status.text()
+    assert any("ana on laptop-3" in text for _kind, _title, text in message_boxes)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QMessageBox, QSplitter,
                                QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from exchange_app.domain import Schedule, Unmatched
-from exchange_app.errors import NotFoundError
+from exchange_app.errors import ExchangeError, NotFoundError
 from exchange_app.services.solving import SolveOptions
 from ui.board import commands
 from ui.board.changes import ChangesDialog
@@ -326,7 +326,12 @@ class ScheduleTab(QWidget):
                                            "below the minimum after staff edits"))
         stored = Schedule(sessions=schedule.sessions, unmatched=unmatched, solver=schedule.solver,
                           program=schedule.program or doc.scenario.program.name)
-        self.version = self.workspace.save_schedule(self.program_id, stored, "edit")
+        try:
+            self.version = self.workspace.save_schedule(self.program_id, stored, "edit")
+        except ExchangeError as e:  # the edits stay on the board, unsaved
+            self._set_status(f"Schedule not saved: {e}")
+            QMessageBox.warning(self, "Schedule not saved", str(e))
+            return None
         self._saved = schedule
         self._on_schedule_changed()
         report = doc.report
@@ -501,7 +506,13 @@ class ScheduleTab(QWidget):
         if outcome is None:
             return
         self._push(commands.replace_schedule(doc, outcome.schedule, "Solve the whole program"))
-        self.version = self.workspace.save_schedule(self.program_id, outcome.schedule, "solve")
+        try:
+            self.version = self.workspace.save_schedule(self.program_id, outcome.schedule, "solve")
+        except ExchangeError as e:
+            self._on_schedule_changed()
+            self._set_status(f"Solved, but not saved: {e}")
+            QMessageBox.warning(self, "Schedule not saved", f"The new schedule is on the board but was not saved:\n{e}")
+            return
         self._saved = doc.schedule
         self._on_schedule_changed()
         self._set_status(f"Solved and saved as version {self.version}")
