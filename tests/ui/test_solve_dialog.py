@@ -58,3 +58,17 @@ def test_closing_while_solving_stops_and_joins_the_worker(qtbot, small_path):
     dlg.reject()
     assert not runner._thread.isRunning()
     assert dlg.result() == QDialog.DialogCode.Rejected
+
+
+def test_the_dialog_remembers_the_last_settings(qtbot, tiny_path):
+    scenario = read_scenario(tiny_path)
+    first = SolveDialog(scenario)
+    qtbot.addWidget(first)
+    first.time_limit.setValue(2)
+    first.seed.setValue(7)
+    first.workers.setValue(1)
+    first.start()
+    qtbot.waitUntil(lambda: not first.is_running(), timeout=60_000)
+    again = SolveDialog(scenario)
+    qtbot.addWidget(again)
+    assert (again.time_limit.value(), again.seed.value(), again.workers.value()) == (2, 7, 1)

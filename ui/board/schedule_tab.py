@@ -502,7 +502,7 @@ class ScheduleTab(QWidget):
     def solve(self) -> None:
         """Solve the whole program; the schedule staff keep is stored as a version (source ``solve``)."""
         doc = self.document
-        outcome = SolveDialog.ask(self, doc.scenario, SolveOptions(time_limit=60), None, "Solve")
+        outcome = SolveDialog.ask(self, doc.scenario, None, None, "Solve")  # last settings used
         if outcome is None:
             return
         self._push(commands.replace_schedule(doc, outcome.schedule, "Solve the whole program"))

@@ -5,7 +5,7 @@ stays responsive. :meth:`SolveDialog.ask` returns the outcome staff chose to use
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainter, QPalette, QPen, QPolygonF, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
@@ -86,7 +86,7 @@ class SolveDialog(QDialog):
         self.setWindowTitle(title)
         self.scenario = scenario
         self.previous = previous
-        self.base_options = options or SolveOptions()
+        self.base_options = options or self.remembered_options()
         self.outcome = None
         self.error: str | None = None
         self.runner: SolveRunner | None = None
@@ -212,6 +212,25 @@ class SolveDialog(QDialog):
         self._ticker.setInterval(100)
         self._ticker.timeout.connect(self._tick)
 
+    # ------------------------------------------------------------------ settings
+    @staticmethod
+    def remembered_options() -> SolveOptions:
+        """The time limit, workers and seed of the last solve started here (or the defaults)."""
+        st = QSettings()
+        d = SolveOptions()
+        try:
+            return SolveOptions(time_limit=float(st.value("solve/time_limit", d.time_limit)),
+                                workers=int(st.value("solve/workers", d.workers)),
+                                seed=int(st.value("solve/seed", d.seed)))
+        except (TypeError, ValueError):
+            return d
+
+    def _remember(self) -> None:
+        st = QSettings()
+        st.setValue("solve/time_limit", self.time_limit.value())
+        st.setValue("solve/workers", self.workers.value())
+        st.setValue("solve/seed", self.seed.value())
+
     # ------------------------------------------------------------------ running
     def options(self) -> SolveOptions:
         o = self.base_options
@@ -235,6 +254,8 @@ class SolveDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.bar.setFormat("%p% of the time limit")
         self.phase.setText("starting")
+        if not self.base_options.keep_previous:
+            self._remember()
         self.runner = SolveRunner(self.scenario, self.options(), self.previous, self)
         self.runner.progress.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
