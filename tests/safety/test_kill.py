@@ -159,3 +159,33 @@ def test_kill_during_a_schedule_save(tmp_path, small_path):
     with Workspace.open(db) as ws:
         assert [v.number for v in ws.schedule_versions(pid)] == [1]
         assert ws.load_schedule(pid) == ws.load_schedule(pid, 1)
+
+
+def test_kill_during_an_export_leaves_no_half_file(tmp_path, xl_path):
+    db = tmp_path / "programs.db"
+    with Workspace.open(db) as ws:
+        ws.import_scenario(read_scenario(xl_path))
+    before = _snapshot(db)
+    out = tmp_path / "out" / "scenario.json"
+    out.parent.mkdir()
+    # The file is written for a few milliseconds only: try a few times to kill it then.
+    for _attempt in range(8):
+        proc = subprocess.Popen([sys.executable, "-m", "exchange_app", "--db", str(db), "export", "scenario",
+                                 "--out", str(out)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            while proc.poll() is None and not list(out.parent.glob(".scenario.json.*.tmp")):
+                time.sleep(0.0005)
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.communicate()
+        if proc.returncode == -signal.SIGKILL:
+            break
+        out.unlink()  # finished before the kill: again
+    else:
+        pytest.fail("the export always finished before it could be killed")
+    if out.exists():  # the kill came after the move into place: then the file is whole
+        assert len(read_scenario(out).officials) == 2000
+    assert _integrity(db) == "ok" and _snapshot(db) == before
