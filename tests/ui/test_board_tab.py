@@ -312,3 +312,24 @@ def test_a_failed_save_keeps_the_edits_and_says_why(tab, monkeypatch, message_bo
     assert tab.save() is None
     assert tab.has_unsaved_changes() and "not saved" in tab.status.text()
     assert any("ana on laptop-3" in text for _kind, _title, text in message_boxes)
+
+
+def test_move_session_to_slot_by_keyboard(tab, monkeypatch):
+    doc = tab.document
+    session, slot = next((s.id, sl) for s in doc.schedule.sessions for sl in doc.slots
+                         if sl != s.slot and not doc.why_not_move(s.id, sl))
+    old = doc.sessions[session].slot
+    seen = {}
+
+    def pick(parent, title, prompt, choices):
+        seen["choices"] = choices
+        return next(c for c in choices if c.key == slot)
+
+    monkeypatch.setattr(TargetPicker, "ask", staticmethod(pick))
+    assert tab.select_session(session)
+    tab.move_session_action.trigger()
+    assert doc.sessions[session].slot == slot
+    assert any(c.reasons for c in seen["choices"])  # illegal slots are listed with their reason
+    assert tab.current_session() == session  # the board follows the session
+    tab.stack.undo()
+    assert doc.sessions[session].slot == old
