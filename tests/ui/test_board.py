@@ -414,3 +414,31 @@ def test_diff_names_added_removed_and_moved_sessions(doc):
     moved = {m.official for m in diff.officials}
     assert set(a.officials) | set(b.officials) == moved
     assert edits.diff_schedules(before, before).empty
+
+
+def test_target_picker_filters_and_warns_before_a_rule_break(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox
+    from ui.board import picker
+    from ui.board.picker import Choice, TargetPicker
+
+    choices = [Choice("s-2", "Audits with Kim, Tue 10:00", "Ana is busy then."),
+               Choice("s-1", "Tabulation with Karen Hill, Mon 09:00")]
+    dlg = TargetPicker("Move to session", "Move Ana to:", choices)
+    qtbot.addWidget(dlg)
+    assert [c.key for c in dlg.choices] == ["s-1", "s-2"]  # legal first
+    ok = dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dlg.chosen().key == "s-1" and ok.text() == "OK"
+    qtbot.keyClicks(dlg.filter, "audits")
+    assert dlg.list.item(0).isHidden() and not dlg.list.item(1).isHidden()
+    assert dlg.chosen().key == "s-2" and ok.text() == "Keep anyway…"
+    assert "Ana is busy then." in dlg.list.item(1).text()
+    # ask(): a rule-breaking pick needs a yes; a no goes back to the list (then Cancel)
+    answers = iter([QDialog.DialogCode.Accepted, QDialog.DialogCode.Rejected])
+    monkeypatch.setattr(TargetPicker, "exec", lambda self: next(answers))
+    monkeypatch.setattr(TargetPicker, "chosen", lambda self: choices[0])
+    asked = []
+    monkeypatch.setattr(picker, "confirm_rule_break", lambda parent, what, why: asked.append(why) or False)
+    assert TargetPicker.ask(None, "t", "p", choices) is None and asked == ["Ana is busy then."]
+    answers = iter([QDialog.DialogCode.Accepted])
+    monkeypatch.setattr(picker, "confirm_rule_break", lambda parent, what, why: True)
+    assert TargetPicker.ask(None, "t", "p", choices) is choices[0]
