@@ -85,9 +85,14 @@ def test_problems_are_listed_and_valid_rows_can_be_imported(qtbot, program, tmp_
     assert ws.load_scenario(pid).officials == []
     dlg.valid_only.setChecked(True)
     dlg.run_import()
-    qtbot.waitUntil(lambda: dlg.result_value is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: dlg.result_value is not None and not dlg.is_busy(), timeout=60_000)
     assert dlg.result_value.added == 1 and len(dlg.result_value.refused_rows) == 1
     assert [o.id for o in ws.load_scenario(pid).officials] == ["x-0001"]
+    # the refused rows stay on screen until staff close the dialog
+    assert "These rows were not imported" in dlg.status.text() and dlg.problems.rowCount() == 1
+    assert dlg.import_button.text() == "&Done" and dlg.import_button.isEnabled()
+    dlg.reject()  # closing still reports the import
+    assert dlg.result() == dlg.DialogCode.Accepted
 
 
 def test_an_unreadable_file_is_explained(qtbot, program, tmp_path):

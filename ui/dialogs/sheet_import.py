@@ -260,6 +260,8 @@ class SheetImportDialog(QDialog):
         if self.result_value is None:
             self.check_button.setEnabled(self.read_error is None)
             self.import_button.setEnabled(self.read_error is None)
+        else:
+            self.import_button.setEnabled(True)
 
     def wait(self, ms: int = 120_000) -> bool:
         """Join the worker (teardown and tests)."""
@@ -291,7 +293,24 @@ class SheetImportDialog(QDialog):
 
     def _imported(self, result: service.SheetImportResult) -> None:
         self.result_value = result
-        self.accept()
+        if not result.refused_rows:
+            self.accept()
+            return
+        # Only the valid rows went in: keep the refused ones on screen until staff close.
+        self._show_problems(result.refused_rows, result.summary.splitlines()[0]
+                            + " These rows were not imported; fix them and import the sheet again:")
+        self.check_button.setEnabled(False)
+        self.import_button.setText("&Done")
+        self.import_button.clicked.disconnect()
+        self.import_button.clicked.connect(self.accept)
+        self.import_button.setEnabled(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)
+
+    def reject(self) -> None:  # Qt override: after an import, closing still reports it
+        if self.result_value is not None:
+            self.accept()
+        else:
+            super().reject()
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, InputError):
