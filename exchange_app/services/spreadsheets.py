@@ -222,6 +222,13 @@ class _Merge:
                 row.problem("id", f"is {given_id!r}, but {email} is the email of {kind.value} {existing_id}; "
                                   "correct the id or the email")
                 return
+        if existing_id is None and not given_id and not email and v.get("name"):
+            # Without an id or email a re-imported sheet would add everyone again.
+            same = [p.id for p in self.people[kind].values() if p.name.casefold() == v["name"].casefold()]
+            if same:
+                row.problem("name", f"{kind.value} {same[0]} already has this name; give the row an Id or Email "
+                                    "column so that it updates them (or tells them apart)")
+                return
         target = existing_id or given_id or self.new_id(kind)
         key = (kind, target)
         if key in self.row_of:

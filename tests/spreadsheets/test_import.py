@@ -384,3 +384,13 @@ def test_csv_rows_are_counted_as_a_spreadsheet_shows_them(empty_program, tmp_pat
     with pytest.raises(InputError) as e:
         import_people(ws, pid, write_csv(tmp_path / "officials.csv", rows))
     assert [p.record for p in e.value.problems] == ["row 3"]  # not line 4 of the file
+
+
+def test_a_sheet_without_ids_or_emails_does_not_add_everyone_again(empty_program, tmp_path):
+    ws, pid, _ = empty_program
+    path = write_csv(tmp_path / "officials.csv", [["Name", "Country", "Languages", "Interests"],
+                                                 ["Ana Pérez", "Peru", "es", "tabulation"]])
+    assert import_people(ws, pid, path).added == 1
+    with pytest.raises(InputError, match=r"row 2, column 'Name': official o-0001 already has this name"):
+        import_people(ws, pid, path)
+    assert len(ws.load_scenario(pid).officials) == 1
