@@ -71,14 +71,18 @@ start_server() {
       >"$STATE/initdb.log" 2>&1 || as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth=trust --encoding=UTF8 \
       >"$STATE/initdb.log" 2>&1 || die "initdb failed: $(tail -3 "$STATE/initdb.log")"
   fi
-  local port
-  port=$(free_port) || die "no free port on 127.0.0.1"
-  echo "$port" >"$STATE/port"
+  local port attempt
   touch "$LOG"
   [ "$(id -u)" = 0 ] && chown postgres: "$LOG"
-  as_pg "$BIN/pg_ctl" start -w -t 60 -D "$DATA" -l "$LOG" \
-    -o "-p $port -k $DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null 2>&1 9>&- \
-    || die "the server did not start: $(tail -5 "$LOG" 2>/dev/null)"
+  for attempt in 1 2 3; do  # another program may take the free port first
+    port=$(free_port) || die "no free port on 127.0.0.1"
+    echo "$port" >"$STATE/port"
+    if as_pg "$BIN/pg_ctl" start -w -t 60 -D "$DATA" -l "$LOG" \
+      -o "-p $port -k $DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null 2>&1 9>&-; then
+      return 0
+    fi
+  done
+  die "the server did not start: $(tail -5 "$LOG" 2>/dev/null)"
 }
 
 cmd=${1:-}
