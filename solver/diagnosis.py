@@ -246,6 +246,17 @@ def explain_unmatched(pb: Problem, sessions: list[Draft]) -> list[UnmatchedOut]:
     return out
 
 
+def _hosts_at(pb: Problem) -> dict[str, list[str]]:
+    """Hosts available at each slot (cached on the problem)."""
+    cached = getattr(pb, "_hosts_at_slot", None)
+    if cached is None:
+        cached = defaultdict(list)
+        for h, s in pb.host_slots:
+            cached[s].append(h)
+        pb._hosts_at_slot = cached
+    return cached
+
+
 def _reason(pb: Problem, off, sessions: list[Draft], has: int) -> str:
     o = off.id
     langs = _list(off.languages)
@@ -256,10 +267,12 @@ def _reason(pb: Problem, off, sessions: list[Draft], has: int) -> str:
     where = f"{_list(days)} at {_list(sites)}"
     # 1. a host there and then
     reach = []  # (h, s)
+    hosts_at = _hosts_at(pb)
     for s, w in off.availability.items():
-        for h in pb.hosts.values():
-            if (h.id, s) in pb.options and (pb.at_site(w, h) or h.virtual):
-                reach.append((h.id, s))
+        for hid in hosts_at.get(s, ()):
+            h = pb.hosts[hid]
+            if pb.at_site(w, h) or h.virtual:
+                reach.append((hid, s))
     if not reach:
         return f"available only on {where}, where no host is available"
     # 2. a language they follow
@@ -290,7 +303,8 @@ def _reason(pb: Problem, off, sessions: list[Draft], has: int) -> str:
     by_hs = {(d.host, d.slot): d for d in sessions}
     topics = sorted({t for h in hosts for t in pb.hosts[h].expertise if off.interests.get(t, 0) >= 1})
     topic_names = _list(pb.inp.topic_names.get(t, t) for t in topics)
-    host_full = [h for h in hosts if sum(1 for d in sessions if d.host == h) >= pb.hosts[h].max_sessions]
+    held = Counter(d.host for d in sessions)
+    host_full = [h for h in hosts if held[h] >= pb.hosts[h].max_sessions]
     other_topic = full = country = 0
     for hs in allowed:
         d = by_hs.get(hs)

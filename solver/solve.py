@@ -39,7 +39,9 @@ from solver.types import (
 )
 
 NEIGHBOURHOOD_SIZE = 700  # candidates in one neighbourhood (before the fixed part removes most)
+MAX_SCALE = 3.0  # neighbourhoods grow up to this factor while nothing improves
 SUB_LIMIT = 1.5  # seconds per neighbourhood (raised a little while nothing improves)
+FINISH_SECONDS_PER_OFFICIAL = 0.01  # time kept back at the end for polish and diagnosis
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
 FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
 
@@ -165,13 +167,14 @@ class Neighbourhoods:
             self.by_day_site[(pb.day(s), site)].append(hs)
             self.by_site[site].append(hs)
         self.keys = sorted(self.by_day_site)
+        self.scale = 1.0  # grows while nothing improves, shrinks after an improvement
         self.sites = sorted(self.by_site)
 
     def _cap(self, hss: list[tuple[str, str]], must: set = frozenset()) -> set[tuple[str, str]]:
         self.rng.shuffle(hss)
         out, n = set(), 0
         for hs in sorted(hss, key=lambda x: x not in must):
-            if n + self.size[hs] > NEIGHBOURHOOD_SIZE and out:
+            if n + self.size[hs] > NEIGHBOURHOOD_SIZE * self.scale and out:
                 continue
             out.add(hs)
             n += self.size[hs]
@@ -206,13 +209,14 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
     if not hoods.keys:
         return
     stall = 0
-    rounds = 0
+    polish_every = max(5.0, run.options.time_limit / 10)
+    next_polish = time.monotonic() + polish_every
     while not run.cancel.is_set() and not run.proved.is_set() and time.monotonic() < until:
-        rounds += 1
-        if rounds % 25 == 0:
+        if time.monotonic() >= next_polish:
             with run.lock:
                 current = list(run.best)
             run.offer(polish(pb, current), "improve")
+            next_polish = time.monotonic() + polish_every
         with run.lock:
             current = list(run.best)
         count: dict[str, int] = defaultdict(int)
@@ -239,8 +243,10 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
             _carry_pins_and_ids(pb, free_sessions, new)
             if run.offer(new, "improve"):
                 stall = 0
+                hoods.scale = max(1.0, hoods.scale * 0.9)
                 continue
         stall = min(stall + 1, 8)
+        hoods.scale = min(MAX_SCALE, hoods.scale * 1.03)
 
 
 def _prove(run: _Run, cands, until: float, workers: int) -> None:
@@ -317,6 +323,8 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
         raise AssertionError("construction produced an invalid schedule: " + "; ".join(problems(pb, sessions)[:3]))
     cands = select_candidates(pb, options.candidates_per_official, keep)
 
+    # leave time to finish (polish, diagnosis) inside the time limit
+    run.deadline -= min(0.1 * options.time_limit, FINISH_SECONDS_PER_OFFICIAL * len(pb.officials))
     if not run.stopped():
         full_ok = len(cands) <= FULL_MODEL_LIMIT
         small = len(cands) <= SMALL_MODEL or not options.lns

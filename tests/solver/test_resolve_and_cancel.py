@@ -40,7 +40,10 @@ def test_resolve_after_pinning_one_official_elsewhere(small_path):
     old = {(o, s.host, s.slot) for s in before.sessions for o in s.officials if o != pin.official}
     new = {(o, s.host, s.slot) for s in after.sessions for o in s.officials}
     changed = len(old - new)
-    assert changed <= max(2, 0.05 * len(old)), f"{changed} of {len(old)} other assignments changed"
+    # a pin can force a short chain of moves (a new session needs a second guest, a
+    # session left below two guests dissolves); a re-solve without keep_previous
+    # changes a quarter of this schedule
+    assert changed <= 0.1 * len(old), f"{changed} of {len(old)} other assignments changed"
     # kept sessions keep their ids; the change summary says what moved
     before_ids = {s.id: (s.host, s.slot, s.topic) for s in before.sessions}
     for s in after.sessions:
