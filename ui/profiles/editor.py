@@ -435,6 +435,11 @@ class PersonEditor(QWidget):
 
     def _update_names(self, *_args) -> None:
         """Country and language names beside the codes, so staff can check what they typed."""
+        if not self.country_edit.text().strip() and not self.languages_edit.text().strip():
+            self.country_hint.clear()
+            self.languages_hint.clear()
+            self.languages_hint.hide()
+            return
         from exchange_app.rules import country_name, language_name
 
         code = self.country_edit.text().strip()
