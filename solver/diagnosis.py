@@ -164,9 +164,6 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
                 if s < s2 and s2 in pb.overlap[s]:
                     drop([it[0] for x in (s, s2) for it in by_host_slot[(h, x)]],
                          f"{h} would hold two sessions at once ({s}, {s2})")
-    remaining = [it for it in items if it[0] not in dropped]
-    if remaining:
-        _core_conflicts(pb, options, messages, dropped)
     return messages, dropped
 
 
@@ -176,28 +173,16 @@ def _key_name(key: tuple) -> str:
     return f"pinned session {key[1]}"
 
 
-def _core_conflicts(pb: Problem, options: SolveOptions, messages: list[str], dropped: set[tuple]) -> None:
+def core_conflicts(pb: Problem, options: SolveOptions, messages: list[str], dropped: set[tuple]) -> None:
     """Pins that pass every check alone but not together: CP-SAT assumptions. Only run
-    when the construction heuristic cannot place every pin (then it is fast and rare)."""
+    when the construction heuristic cannot place every pin (rare); ``pb`` is the problem
+    without the pins in ``dropped``. Adds to ``messages`` and ``dropped``."""
     from dataclasses import replace
 
-    from solver.greedy import greedy
     from solver.model import SessionModel, select_candidates
 
-    def keep(key):
-        return key not in dropped
-
-    inp = pb.inp
-    inp2 = replace(
-        inp,
-        pins=tuple(p for p in inp.pins if keep(("pin", p.official, p.host, p.slot))),
-        previous=None if inp.previous is None else tuple(
-            s if keep(("session", s.id)) else replace(s, pinned=()) for s in inp.previous),
-    )
-    pb2 = Problem(inp2)
-    _sessions, failed = greedy(pb2)
-    if not failed:
-        return
+    inp2 = pb.inp
+    pb2 = pb
     for _round in range(5):
         sm = SessionModel(pb2, select_candidates(pb2, 0, set()), pins_as_assumptions=True)
         solver = cp_model.CpSolver()

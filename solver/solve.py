@@ -25,7 +25,7 @@ from typing import Callable
 from ortools.sat.python import cp_model
 
 from solver.check import problems
-from solver.diagnosis import explain_unmatched, pin_conflicts
+from solver.diagnosis import core_conflicts, explain_unmatched, pin_conflicts
 from solver.greedy import Draft, greedy, polish, repair
 from solver.model import Fixed, SessionModel, Weights, score, select_candidates
 from solver.problem import Problem
@@ -315,9 +315,15 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
     keep: set[tuple[str, str, str, str]] = set()
     if inp.previous and options.keep_previous:
         keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
-    run = _Run(pb, options, progress, cancel, keep, t0)
-
     sessions, failed = repair(pb) if inp.previous else greedy(pb)
+    if failed:  # pins that pass every check alone: can they be kept together?
+        before = set(dropped)
+        core_conflicts(pb, options, conflicts, dropped)
+        if dropped != before:
+            inp = _without(inp, dropped)
+            pb = Problem(inp)
+            sessions, failed = repair(pb) if inp.previous else greedy(pb)
+    run = _Run(pb, options, progress, cancel, keep, t0)
     run.offer(sessions, "repair" if inp.previous else "greedy")
     if not run.best and sessions:  # cannot happen: the construction keeps every rule
         raise AssertionError("construction produced an invalid schedule: " + "; ".join(problems(pb, sessions)[:3]))
