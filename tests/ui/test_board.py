@@ -442,3 +442,16 @@ def test_target_picker_filters_and_warns_before_a_rule_break(qtbot, monkeypatch)
     answers = iter([QDialog.DialogCode.Accepted])
     monkeypatch.setattr(picker, "confirm_rule_break", lambda parent, what, why: True)
     assert TargetPicker.ask(None, "t", "p", choices) is choices[0]
+
+
+def test_carry_pins_keeps_staff_marks_where_the_official_stayed(doc):
+    from dataclasses import replace
+
+    before = edits.set_pinned(doc.schedule, doc.schedule.sessions[0].id, doc.schedule.sessions[0].officials[:1], True)
+    first = before.sessions[0]
+    solved = edits._with_sessions(before, [replace(s, id=f"n{i}", pinned=[]) for i, s in enumerate(before.sessions)])
+    kept = edits.carry_pins(before, solved)
+    assert kept.sessions[0].pinned == first.officials[:1]
+    gone = edits._with_sessions(solved, [replace(solved.sessions[0], officials=first.officials[1:]),
+                                         *solved.sessions[1:]])
+    assert edits.carry_pins(before, gone).sessions[0].pinned == []
