@@ -14,6 +14,13 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 GENERATOR = SHARED / "tools" / "make_scenario.py"
 
 
+@pytest.fixture(autouse=True)
+def _user_data_folder_in_tmp(tmp_path_factory, monkeypatch):
+    """The app's per-user folder (platformdirs: demo database, PostgreSQL backups, saved
+    sheet columns) is a temp folder, so tests never write into the home folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+
+
 @pytest.fixture
 def data_dir() -> Path:
     """tests/data: copies of the shared sample programs (sample-tiny/small/medium.json)."""
