@@ -507,9 +507,37 @@ class MainWindow(QMainWindow):
         if path:
             self.import_path(Path(path))
 
-    def import_path(self, path: Path) -> ImportReport:
+    @staticmethod
+    def ask_import_again(parent: QWidget, name: str) -> bool:
+        """A program of that name exists: import the scenario as another program? (tests
+        monkeypatch this)"""
+        answer = QMessageBox.question(
+            parent, "Program exists", f"This database already holds a program named {name!r}.\n"
+            "Import the file as another program beside it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _scenario_name(self, path: Path) -> str | None:
+        """The program name in a valid scenario file, else None (a bad file's problems are
+        the import's to report)."""
+        from exchange_app.domain import SCENARIO_FORMAT
+        from exchange_app.io.scenario_json import load_json, parse_scenario
+
+        try:
+            doc = load_json(path)
+            if not (isinstance(doc, dict) and doc.get("format") == SCENARIO_FORMAT):
+                return None
+            return parse_scenario(doc, source=str(path)).program.name
+        except ExchangeError:
+            return None
+
+    def import_path(self, path: Path) -> ImportReport | None:
         """Import a scenario (a new program, shown at once) or a schedule (a new version of
-        this program); shows and returns the report."""
+        this program); shows and returns the report (None when staff cancel)."""
+        name = self._scenario_name(path) if path.suffix.lower() == ".json" else None
+        if name is not None and any(p.name == name for p in self.ws.programs()):
+            if not self.ask_import_again(self, name):
+                return None
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             result = import_file(self.ws, path, program=self.program_id)

@@ -468,3 +468,17 @@ def test_a_recent_database_that_is_gone_is_dropped_not_created(main_window, tmp_
     assert message_boxes[-1][:2] == ("warning", "Database not found")
     assert gone not in recent_databases()
     assert not (tmp_path / "moved-away.db").exists()
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_importing_a_program_that_exists_asks_first(main_window, small_workspace, small_path, monkeypatch,
+                                                    captured_reports, again):
+    ws, pid = small_workspace
+    asked = []
+    monkeypatch.setattr(MainWindow, "ask_import_again", staticmethod(lambda parent, name: asked.append(name) or again))
+    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(small_path)))
+    main_window.import_action.trigger()
+    assert asked == [read_scenario(small_path).program.name]
+    assert len(ws.programs()) == (2 if again else 1)
+    assert len(captured_reports) == (1 if again else 0)
+    assert (main_window.program_id != pid) is again
