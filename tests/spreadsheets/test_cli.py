@@ -43,3 +43,14 @@ def test_cli_refuses_a_bad_sheet_with_exit_2_and_writes_nothing(tmp_path, small_
     out = capsys.readouterr().out
     assert "1 added" in out and "not imported: row 3, column 'Languages spoken'" in out
     assert _officials(db) == ["x-0001"]
+
+
+def test_cli_on_both_databases_imports_sheets_and_lists_backups(db_url, tmp_path, small_path, capsys):
+    write_scenario(without_people(read_scenario(small_path)), tmp_path / "program.json")
+    assert main(["--db", db_url, "import", str(tmp_path / "program.json")]) == 0
+    sheets.write_people_workbook(read_scenario(small_path), tmp_path / "people.xlsx")
+    assert main(["--db", db_url, "import", str(tmp_path / "people.xlsx")]) == 0
+    assert "59 added" in capsys.readouterr().out
+    assert main(["--db", db_url, "backups", "--now"]) == 0
+    out = capsys.readouterr().out
+    assert "Made" in out or "pg_dump is not installed" in out
