@@ -22,9 +22,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     theme = str(QSettings().value("theme", "system"))
     apply_theme(app, theme)
     hints = app.styleHints()
-    if hasattr(hints, "colorSchemeChanged"):
+    if hasattr(hints, "colorSchemeChanged") and not app.property("exchange_follows_scheme"):
+        app.setProperty("exchange_follows_scheme", True)  # connect once per application
         hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(app, str(QSettings().value("theme", "system"))))
     return app
+
+
+class _Cancelled(Exception):
+    """Staff closed the program chooser."""
 
 
 def create_main_window(db: str | None, demo: bool = False) -> MainWindow | None:
@@ -56,10 +61,6 @@ def create_main_window(db: str | None, demo: bool = False) -> MainWindow | None:
     if not demo:
         remember_database(str(ws.path) if ws.path else (db or ws.url))
     return window
-
-
-class _Cancelled(Exception):
-    pass
 
 
 def run(db: str | None, demo: bool) -> int:
