@@ -39,7 +39,6 @@ from solver.types import (
 )
 
 NEIGHBOURHOOD_SIZE = 700  # candidates in one neighbourhood (before the fixed part removes most)
-MAX_SCALE = 3.0  # neighbourhoods grow up to this factor while nothing improves
 SUB_LIMIT = 1.5  # seconds per neighbourhood (raised a little while nothing improves)
 FINISH_SECONDS_PER_OFFICIAL = 0.01  # time kept back at the end for polish and diagnosis
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
@@ -167,14 +166,13 @@ class Neighbourhoods:
             self.by_day_site[(pb.day(s), site)].append(hs)
             self.by_site[site].append(hs)
         self.keys = sorted(self.by_day_site)
-        self.scale = 1.0  # grows while nothing improves, shrinks after an improvement
         self.sites = sorted(self.by_site)
 
     def _cap(self, hss: list[tuple[str, str]], must: set = frozenset()) -> set[tuple[str, str]]:
         self.rng.shuffle(hss)
         out, n = set(), 0
         for hs in sorted(hss, key=lambda x: x not in must):
-            if n + self.size[hs] > NEIGHBOURHOOD_SIZE * self.scale and out:
+            if n + self.size[hs] > NEIGHBOURHOOD_SIZE and out:
                 continue
             out.add(hs)
             n += self.size[hs]
@@ -243,10 +241,8 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
             _carry_pins_and_ids(pb, free_sessions, new)
             if run.offer(new, "improve"):
                 stall = 0
-                hoods.scale = max(1.0, hoods.scale * 0.9)
                 continue
         stall = min(stall + 1, 8)
-        hoods.scale = min(MAX_SCALE, hoods.scale * 1.03)
 
 
 def _prove(run: _Run, cands, until: float, workers: int) -> None:
