@@ -179,7 +179,8 @@ def read_workbook(path: str | os.PathLike) -> list[SheetTable]:
     source = path.name
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(source, [Problem("file", None, f"is not a .csv or .xlsx file")])
+        hint = " (an old Excel or OpenDocument file: save it as .xlsx first)" if suffix in (".xls", ".ods", ".xlsm") else ""
+        raise InputError(source, [Problem("file", None, f"is not a .csv or .xlsx file{hint}")])
     try:
         raw = path.read_bytes()
     except OSError as e:

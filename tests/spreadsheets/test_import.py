@@ -302,6 +302,10 @@ def test_unreadable_files(empty_program, tmp_path):
     bad.write_bytes(b"this is not a zip file")
     with pytest.raises(InputError, match="not a readable .xlsx workbook"):
         import_people(ws, pid, bad)
+    old = tmp_path / "people.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputError, match="save it as .xlsx first"):
+        import_people(ws, pid, old)
     empty = tmp_path / "officials.csv"
     empty.write_text("\n\n")
     with pytest.raises(InputError, match="holds no rows"):
