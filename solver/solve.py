@@ -321,8 +321,8 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
             sessions, failed = repair(pb) if inp.previous else greedy(pb)
     run = _Run(pb, options, progress, cancel, keep, t0)
     run.offer(sessions, "repair" if inp.previous else "greedy")
-    if not run.best and sessions:  # cannot happen: the construction keeps every rule
-        raise AssertionError("construction produced an invalid schedule: " + "; ".join(problems(pb, sessions)[:3]))
+    if not run.best and sessions:  # the construction keeps every rule; an empty schedule is the last resort
+        run.offer([], "greedy")
     cands = select_candidates(pb, options.candidates_per_official, keep)
 
     # leave time to finish (polish, diagnosis) inside the time limit
