@@ -41,7 +41,7 @@ def test_shows_sheets_columns_and_preview_then_checks_and_imports(qtbot, program
     assert dlg.sheet_box.count() == 4 and "Officials" in dlg.sheet_box.itemText(0)
     assert _combo(dlg, "E-mail").currentData() == "email"
     assert _combo(dlg, "Languages spoken").currentData() == "languages"
-    assert dlg.preview.rowCount() == 20 and "→ Email" in dlg.preview.horizontalHeaderItem(2).text()
+    assert dlg.preview.rowCount() == 40 and "→ Email" in dlg.preview.horizontalHeaderItem(2).text()
     dlg.sheet_box.setCurrentIndex(3)  # Availability: read automatically
     assert not _combo(dlg, "Person").isEnabled() and _combo(dlg, "Person").currentData() == "person"
     dlg.check()
@@ -83,6 +83,8 @@ def test_problems_are_listed_and_valid_rows_can_be_imported(qtbot, program, tmp_
     assert dlg.problem_texts() == ["row 3 | Languages spoken | 'Klingon' is not a known language "
                                    "(use a name like 'French' or an ISO 639 code like 'fr')"]
     assert ws.load_scenario(pid).officials == []
+    assert dlg.preview.verticalHeaderItem(1).text() == "3"  # the row with the problem is marked
+    assert "Klingon" in dlg.preview.item(1, 0).toolTip() and not dlg.preview.item(0, 0).toolTip()
     dlg.valid_only.setChecked(True)
     dlg.run_import()
     qtbot.waitUntil(lambda: dlg.result_value is not None and not dlg.is_busy(), timeout=60_000)

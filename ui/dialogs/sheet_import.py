@@ -7,11 +7,13 @@ The column choices are remembered for the database (``save_mapping``) when staff
 """
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +36,8 @@ from exchange_app.errors import ExchangeError, InputError, Problem
 from exchange_app.io import spreadsheets as sheets
 from exchange_app.services import spreadsheets as service
 
-PREVIEW_ROWS = 20
+PREVIEW_ROWS = 200
+PROBLEM_BACKGROUND = QColor(255, 228, 225)
 NOT_IMPORTED = "(not imported)"
 
 
@@ -69,6 +72,7 @@ class SheetImportDialog(QDialog):
         self.result_value: service.SheetImportResult | None = None
         self.plan: service.SheetPlan | None = None
         self._thread: QThread | None = None
+        self.problem_rows: dict[str | None, dict[int, list[str]]] = {}  # sheet -> row -> messages
         self._job: _Job | None = None
         self.setWindowTitle(f"Import people from {self.path.name}")
         self.setAccessibleName("Import people from a spreadsheet")
@@ -220,11 +224,17 @@ class SheetImportDialog(QDialog):
         self.preview.setRowCount(len(rows))
         self.preview.setHorizontalHeaderLabels(heads)
         self.preview.setVerticalHeaderLabels([str(r.number) for r in rows])
+        marks = self.problem_rows.get(t.title, {})
         for i, row in enumerate(rows):
+            messages = marks.get(row.number)
             for c in range(len(t.headers)):
                 item = QTableWidgetItem(sheets.cell_text(row.cells[c]) if c < len(row.cells) else "")
                 if not auto.get(t.headers[c]):
                     item.setForeground(Qt.GlobalColor.gray)
+                if messages:  # rows with problems are tinted, the problems in the tooltip
+                    item.setBackground(PROBLEM_BACKGROUND)
+                    item.setForeground(Qt.GlobalColor.black)
+                    item.setToolTip("\n".join(messages))
                 self.preview.setItem(i, c, item)
         self.preview.resizeColumnsToContents()
 
@@ -322,6 +332,14 @@ class SheetImportDialog(QDialog):
 
     def _show_problems(self, problems: list[Problem], text: str) -> None:
         self.status.setText(text)
+        self.problem_rows = {}
+        for p in problems:
+            m = re.match(r"(?:sheet (?P<sheet>.+), )?row (?P<row>\d+)$", p.record)
+            if m:
+                where = self.problem_rows.setdefault(m["sheet"], {}).setdefault(int(m["row"]), [])
+                where.append(f"{p.field}: {p.message}" if p.field else p.message)
+        if self.current_table() is not None:
+            self._fill_preview(self.current_table())
         self.problems.setRowCount(len(problems))
         for r, p in enumerate(problems):
             for c, value in enumerate((p.record, p.field or "", p.message)):
