@@ -58,6 +58,8 @@ def create_main_window(db: str | None, demo: bool = False) -> MainWindow | None:
         if lock is not None:
             lock.release()
         raise
+    window.demo = demo
+    window._update_title()
     if not demo:
         remember_database(str(ws.path) if ws.path else (db or ws.url))
     return window
@@ -69,7 +71,5 @@ def run(db: str | None, demo: bool) -> int:
     window = create_main_window(db, demo)
     if window is None:
         return 1
-    if demo:
-        window.setWindowTitle(window.windowTitle() + " (demo)")
     window.show()
     return app.exec()

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.scenario: Scenario | None = None
         self.revisions: dict = {}
         self.program_revision: int | None = None
+        self.demo = False  # the bundled demo program (shown in the title)
         self.people_tabs: dict[PersonKind, PeopleTab] = {}
         self.topics_tab: TopicsSitesTab | None = None
         self.schedule_tab: QWidget | None = None  # the board, once built
@@ -445,7 +446,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.scenario.program.name if self.scenario else "no program"
         where = str(self.ws.path) if self.ws.path else self.ws.url
-        self.setWindowTitle(f"{name} — {Path(where).name if self.ws.path else where} — {APP_NAME}")
+        demo = " (demo)" if self.demo else ""
+        self.setWindowTitle(f"{name}{demo} — {Path(where).name if self.ws.path else where} — {APP_NAME}")
 
     def _update_status(self) -> None:
         if self.ws is None:  # closed

@@ -130,3 +130,16 @@ def test_opening_a_database_someone_holds_keeps_the_current_one(qtbot, db_with, 
     finally:
         held.release()
         window.close()
+
+
+def test_the_demo_says_so_in_the_title_and_is_not_a_recent_file(qtbot, db_with, small_path, message_boxes):
+    db = db_with(small_path)
+    window = create_main_window(db, demo=True)
+    qtbot.addWidget(window)
+    try:
+        assert "(demo)" in window.windowTitle()
+        window.reload()
+        assert "(demo)" in window.windowTitle()
+        assert db not in recent_databases()
+    finally:
+        window.close()
