@@ -398,3 +398,17 @@ def test_a_sheet_without_ids_or_emails_does_not_add_everyone_again(empty_program
     with pytest.raises(InputError, match=r"row 2, column 'Name': official o-0001 already has this name"):
         import_people(ws, pid, path)
     assert len(ws.load_scenario(pid).officials) == 1
+
+
+def test_an_availability_csv_on_its_own_replaces_windows(full_program, tmp_path):
+    ws, pid, sc = full_program
+    o = sc.officials[4]
+    path = write_csv(tmp_path / "availability.csv", [["Person", "Date", "Start", "End", "Site"],
+                                                    [o.id, "2026-10-29", "09:00", "11:00", "denver-co"],
+                                                    [o.email, "2026-10-30", "13:00", "15:30", ""]])
+    result = import_people(ws, pid, path)
+    assert (result.added, result.updated) == (0, 1)
+    got = ws.load_scenario(pid).officials_by_id()[o.id]
+    assert [(w.start.astimezone(ZoneInfo("America/Denver")).hour, w.location) for w in got.availability][:1] == [
+        (9, "denver-co")]
+    assert len(got.availability) == 2 and got.name == o.name and got.interests == o.interests
