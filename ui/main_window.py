@@ -654,6 +654,7 @@ class MainWindow(QMainWindow):
             return False
         self._release_database()
         self.ws, self.lock = ws, lock
+        self.demo = False
         remember_database(str(ws.path) if ws.path else db)
         self._show_program(program)
         return True
