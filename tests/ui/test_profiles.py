@@ -551,3 +551,30 @@ def test_editor_names_the_country_and_languages_typed(main_window):
     assert editor.country_hint.text() == ""
     row = tab.proxy.mapFromSource(tab.model.index(tab.model.row_of("o-0001"), 1))
     assert "(" in row.data(Qt.ItemDataRole.ToolTipRole)  # e.g. "Côte d'Ivoire (CI)"
+
+
+def test_edit_an_official_with_the_keyboard_only(main_window, small_workspace, qtbot):
+    """Find, pick a row, edit and save without the mouse (shortcuts as staff press them)."""
+    ws, pid = small_workspace
+    main_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is main_window)
+    target = ws.load_scenario(pid).officials_by_id()["o-0006"]
+    qtbot.keyClick(main_window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # View > Officials
+    tab = main_window.people_tabs[PersonKind.OFFICIAL]
+    assert main_window.tabs.currentWidget() is tab
+    qtbot.keyClick(main_window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Edit > Find
+    assert tab.search.hasFocus()
+    qtbot.keyClicks(tab.search, "o-0006")
+    assert tab.proxy.rowCount() == 1
+    qtbot.keyClick(tab.search, Qt.Key.Key_Tab)  # to the table
+    assert tab.table.hasFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down)
+    assert tab.current_id() == "o-0006"
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)  # to the editor
+    assert tab.editor.name_edit.hasFocus()
+    tab.editor.name_edit.selectAll()
+    qtbot.keyClicks(tab.editor.name_edit, "Keyboard Person")
+    qtbot.keyClick(tab.editor.name_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Save
+    assert ws.load_scenario(pid).officials_by_id()["o-0006"].name == "Keyboard Person"
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Edit > Undo
+    assert ws.load_scenario(pid).officials_by_id()["o-0006"] == target
