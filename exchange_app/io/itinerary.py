@@ -2,15 +2,25 @@
 
 Each session shows its local time at the site with the zone's abbreviation (the host's
 site for video sessions), topic, host, co-participants (name, country), interpreter and
-language, and the site or "Video session", grouped by day. The text font is DejaVu Sans,
-bundled under ``resources/fonts`` (a subset: Latin, Greek, Cyrillic, Armenian, Georgian and
-common symbols; see the README there) so the PDFs look the same on every machine.
+language, and the site or "Video session", grouped by day.
+
+Fonts: a document whose text is all in Windows-1252 (English and Western European names) is
+set in Helvetica, one of the PDF standard fonts: nothing is embedded, every PDF viewer has it
+(or a font with the same metrics), and such a PDF is several times quicker to make. Any other
+document is set in DejaVu Sans, bundled under ``resources/fonts`` (a subset: Latin, Greek,
+Cyrillic, Armenian, Georgian and common symbols; see the README there) and embedded as a
+subset; the font file is parsed once per process, not once per PDF.
+
+Speed: fpdf2's ``multi_cell`` measures a line again for every character it adds; text is
+wrapped here instead, from each word's width, and printed line by line with ``cell`` (the
+same placement as ``multi_cell``), which also gives the exact height of each session block.
 """
 from __future__ import annotations
 
+import copy
 import logging
-import math
 import multiprocessing
+import os
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,10 +28,15 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
+from io import BytesIO
 from pathlib import Path
 
+from fontTools import subset as ftsubset
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.errors import FPDFUnicodeEncodingException
+from fpdf.fonts import SubsetMap, TTFFont
 
 from exchange_app.domain import Host, Interpreter, Mode, Official, Person, Schedule, Session
 from exchange_app.io.atomic import sync_all, write_bytes
@@ -30,6 +45,10 @@ from exchange_app.io.filenames import person_filename, unique_names
 
 FONT = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf"}  # one weight: emphasis by size and colour (each font costs time per PDF)
+# PDF standard font (not embedded) for documents whose text is all in CORE_ENCODING;
+# None: always the bundled font.
+CORE_FONT: str | None = "helvetica"
+CORE_ENCODING = "cp1252"  # PDF WinAnsiEncoding
 
 # Layout (mm, US Letter).
 MARGIN = 18
@@ -48,26 +67,194 @@ def font_paths(stack: ExitStack) -> dict[str, Path]:
     return {style: stack.enter_context(resources.as_file(base.joinpath(name))) for style, name in FONT_FILES.items()}
 
 
+class _UnicodeNeeded(Exception):
+    """The document has text the core font's encoding lacks."""
+
+
+# Ranges of the bundled font that a document only carries if it uses them (fpdf2 subsets the
+# embedded font from what it is given, in time proportional to the glyphs it is given):
+# Latin Extended-A/B, IPA, modifiers and combining marks; Greek; Cyrillic; Armenian;
+# Georgian; Latin Extended Additional. The rest (ASCII, Latin-1, punctuation, symbols)
+# is always there.
+_BLOCKS = ((0x0100, 0x036F), (0x0370, 0x03FF), (0x0400, 0x052F), (0x0530, 0x058F), (0x10A0, 0x10FF),
+           (0x1E00, 0x1EFF))
+
+
+def _block(cp: int) -> int:
+    for i, (lo, hi) in enumerate(_BLOCKS):
+        if lo <= cp <= hi:
+            return i
+    return -1
+
+
+class _BundledFont:
+    """A font file parsed once per process. Each document gets a copy of the parsed font
+    (widths, character map and descriptor shared, read-only) with its own record of the
+    characters used; when the PDF is written, a fontTools font for fpdf2 to subset in
+    place, loaded from a reduced copy of the file with just the blocks the document uses
+    (made once per combination of blocks)."""
+
+    def __init__(self, family: str, style: str, path: str):
+        self.ident = _file_ident(path)
+        probe = FPDF()
+        probe.add_font(family, style, path)
+        self.template: TTFFont = next(iter(probe.fonts.values()))
+        self.data = Path(path).read_bytes()
+        self.glyph_order = list(self.template.ttfont.getGlyphOrder())
+        self.template.ttfont.close()
+        self.template.ttfont = None
+        self._reduced: dict[frozenset[int], tuple[bytes, list[str]]] = {}
+
+    def font_for(self, pdf: FPDF) -> TTFFont:
+        font = copy.copy(self.template)
+        font.i = len(pdf.fonts) + 1
+        font._hbfont = None
+        font.biggest_size_pt = 0
+        font.missing_glyphs = []
+        font.subset = SubsetMap(font)
+        return font
+
+    def ttfont_for(self, codepoints) -> ttLib.TTFont:
+        blocks = frozenset(_block(cp) for cp in codepoints) - {-1}
+        reduced = self._reduced.get(blocks)
+        if reduced is None:
+            reduced = self._reduced[blocks] = self._reduce(blocks)
+        data, glyph_order = reduced
+        # recalcBBoxes=False: fpdf2's subset keeps each glyph's data as it is (the font's
+        # bounding box and maxima stay those of the full font, which still hold).
+        ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+        # The file has no glyph names (fpdf2 refers to glyphs by the names fontTools gives
+        # them in the full font): the reduced font's glyphs in order, named as in the full font.
+        ttfont.setGlyphOrder(list(glyph_order))
+        return ttfont
+
+    def _reduce(self, blocks: frozenset[int]) -> tuple[bytes, list[str]]:
+        ttfont = ttLib.TTFont(BytesIO(self.data), recalcTimestamp=False, lazy=True)
+        ttfont.setGlyphOrder(list(self.glyph_order))
+        keep = [cp for cp in self.template.cmap if _block(cp) == -1 or _block(cp) in blocks]
+        options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True)  # as fpdf2 subsets
+        options.drop_tables += ["MATH"]
+        subsetter = ftsubset.Subsetter(options)
+        subsetter.populate(unicodes=keep)
+        subsetter.subset(ttfont)
+        glyph_order = list(ttfont.getGlyphOrder())
+        out = BytesIO()
+        ttfont.save(out)
+        return out.getvalue(), glyph_order
+
+
+def _file_ident(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+_BUNDLED: dict[tuple[str, str, str], _BundledFont] = {}  # (family, style, path) -> parsed font
+
+
+def _bundled_font(family: str, style: str, path: Path) -> _BundledFont:
+    key = (family, style, str(path))
+    font = _BUNDLED.get(key)
+    if font is None or font.ident != _file_ident(key[2]):
+        font = _BUNDLED[key] = _BundledFont(family, style, key[2])
+    return font
+
+
 class ItineraryPDF(FPDF):
-    def __init__(self, fonts: dict[str, Path], footer_text: str):
+    def __init__(self, fonts: dict[str, Path] | None, footer_text: str):
+        """``fonts``: the bundled font files by style; None: the core font (text in CORE_ENCODING only)."""
         super().__init__(orientation="portrait", unit="mm", format="Letter")
-        for style, path in fonts.items():
-            self.add_font(FONT, style, str(path))
-        self.footer_text = footer_text
+        self.bundled: dict[str, _BundledFont] = {}  # fontkey -> font file
+        if fonts:
+            for style, path in fonts.items():
+                bundled = _bundled_font(FONT, style, path)
+                font = bundled.font_for(self)
+                self.fonts[font.fontkey] = font
+                self.bundled[font.fontkey] = bundled
+            self.family = FONT
+        else:
+            self.family = CORE_FONT
+            self.core_fonts_encoding = CORE_ENCODING
+        self.footer_text = unicodedata.normalize("NFC", footer_text)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN)
         self.alias_nb_pages()
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
 
+    def output(self, *args, **kwargs):
+        # The fontTools font of each bundled font, for fpdf2 to subset to the glyphs used.
+        for key, bundled in self.bundled.items():
+            font = self.fonts[key]
+            font.ttfont = bundled.ttfont_for(cp for glyph, _ in font.subset.items() if glyph for cp in glyph.unicode)
+        return super().output(*args, **kwargs)
+
     def normalize_text(self, text: str) -> str:
         # Composed characters: the bundled font has "ệ" but no OpenType rules to stack
         # "e" + U+0323 + U+0302 nicely.
         return super().normalize_text(unicodedata.normalize("NFC", text))
 
+    def font(self, size: float) -> None:
+        self.set_font(self.family, "", size)
+
+    def text_width(self, text: str) -> float:
+        """Width of ``text`` (NFC) in the current font and size, as ``get_string_width``
+        gives it (no cell margins), without building fpdf2 text fragments."""
+        font = self.current_font
+        if isinstance(font, TTFFont):
+            cw = font.cw
+            units = sum(cw[ord(c)] for c in text)
+        else:
+            try:
+                encoded = text.encode(self.core_fonts_encoding).decode("latin-1")
+            except UnicodeEncodeError as e:
+                raise _UnicodeNeeded from e
+            cw = font.cw
+            units = sum(cw[c] for c in encoded)
+        return units * self.font_size_pt * 0.001 / self.k
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Lines of ``text`` in a ``multi_cell`` of ``width``: broken at spaces, a word
+        longer than a line between characters."""
+        room = width - 2 * self.c_margin
+        space = self.text_width(" ")
+        lines = []
+        for paragraph in unicodedata.normalize("NFC", text).replace("\r", "").split("\n"):
+            line, line_w = None, 0.0
+            for word in paragraph.split(" "):
+                word_w = self.text_width(word)
+                if line is not None and line_w + space + word_w <= room:
+                    line, line_w = f"{line} {word}", line_w + space + word_w
+                    continue
+                if line is not None:
+                    lines.append(line)
+                while word_w > room and len(word) > 1:
+                    used, cut = 0.0, 0
+                    for c in word:
+                        c_w = self.text_width(c)
+                        if cut and used + c_w > room:
+                            break
+                        used += c_w
+                        cut += 1
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    word_w = self.text_width(word)
+                line, line_w = word, word_w
+            lines.append(line or "")
+        return lines
+
+    def lines(self, width: float, height: float, lines: Sequence[str], new_x: XPos = XPos.LMARGIN) -> None:
+        """Print wrapped ``lines`` as ``multi_cell(width, height, ..., align="L", new_x=new_x,
+        new_y=YPos.NEXT)`` would."""
+        for i, line in enumerate(lines):
+            self.cell(width, height, line, align="L", new_x=new_x if i == len(lines) - 1 else XPos.LEFT,
+                      new_y=YPos.NEXT)
+
+    def paragraph(self, width: float, height: float, text: str, new_x: XPos = XPos.LMARGIN) -> None:
+        self.lines(width, height, self.wrap(text, width), new_x)
+
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font(FONT, "", 8)
+        self.font(8)
         self.set_text_color(*MUTED)
         self.cell(0, 4, self.footer_text, align="L")
         self.set_x(MARGIN)
@@ -120,7 +307,18 @@ def itinerary_pdf(ctx: CalendarContext, person: Person, sessions: Sequence[Sessi
 
 def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Session], fonts: dict[str, Path],
                      version_label: str = "") -> tuple[bytes, set[str]]:
-    """PDF bytes and the characters the bundled font could not show (printed blank)."""
+    """PDF bytes and the characters the bundled font could not show (printed blank). Set in
+    the core font if all the text is in its encoding, else in the bundled ``fonts``."""
+    if CORE_FONT:
+        try:
+            return _render_document(ctx, person, sessions, None, version_label)
+        except (_UnicodeNeeded, FPDFUnicodeEncodingException):
+            pass
+    return _render_document(ctx, person, sessions, fonts, version_label)
+
+
+def _render_document(ctx: CalendarContext, person: Person, sessions: Sequence[Session], fonts: dict[str, Path] | None,
+                     version_label: str) -> tuple[bytes, set[str]]:
     footer = f"{ctx.program.name} · {person.name}"
     pdf = ItineraryPDF(fonts, footer)
     pdf.set_title(f"Itinerary: {person.name}")
@@ -130,21 +328,21 @@ def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Se
     pdf.add_page()
     width = pdf.epw
 
-    pdf.set_font(FONT, "", 9)
+    pdf.font(9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(width, 4.5, ctx.program.name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.paragraph(width, 4.5, ctx.program.name)
     pdf.ln(1)
     pdf.set_text_color(*ACCENT)
-    pdf.set_font(FONT, "", 20)
-    pdf.multi_cell(width, 9.5, person.name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.font(20)
+    pdf.paragraph(width, 9.5, person.name)
     pdf.set_text_color(*INK)
-    pdf.set_font(FONT, "", 10.5)
-    pdf.multi_cell(width, 5.5, _who(person), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 8.5)
+    pdf.font(10.5)
+    pdf.paragraph(width, 5.5, _who(person))
+    pdf.font(8.5)
     pdf.set_text_color(*MUTED)
     stamp = f"Times are local at each site. Printed {ctx.stamp:%d %b %Y}" + (f", {version_label}" if version_label else "") + "."
     n = len(sessions)
-    pdf.multi_cell(width, 4.5, f"{n} session{'s' if n != 1 else ''}. {stamp}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.paragraph(width, 4.5, f"{n} session{'s' if n != 1 else ''}. {stamp}")
     pdf.set_text_color(*INK)
     pdf.ln(2)
     pdf.set_draw_color(*ACCENT)
@@ -155,19 +353,18 @@ def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Se
     pdf.ln(3)
 
     if not sessions:
-        pdf.set_font(FONT, "", 11)
-        pdf.multi_cell(width, 6, "No sessions are scheduled for you at present.", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.font(11)
+        pdf.paragraph(width, 6, "No sessions are scheduled for you at present.")
         return _finish(pdf)
 
     ordered = sorted(sessions, key=lambda s: (ctx.slot(s).start, s.id))
     day = None
     for s in ordered:
         start, end = ctx.local_times(s)
-        lines = session_lines(ctx, s, person.id)
-        height = _block_height(pdf, ctx, s, lines, width)
+        block = _layout_block(pdf, ctx, s, session_lines(ctx, s, person.id), width)
         day_label = f"{start:%A} {start.day} {start:%B %Y}"
         needs_day = day_label != day
-        if pdf.get_y() + height + (11 if needs_day else 0) > pdf.page_break_trigger:
+        if pdf.get_y() + block.height + (11 if needs_day else 0) > pdf.page_break_trigger:
             pdf.add_page()
             needs_day = True
             if day_label == day:
@@ -175,7 +372,7 @@ def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Se
         if needs_day:
             _day_heading(pdf, day_label, width)
             day = day_label.removesuffix(" (continued)")
-        _session_block(pdf, ctx, s, start, end, lines, width)
+        _session_block(pdf, s, start, end, block, width)
     return _finish(pdf)
 
 
@@ -185,9 +382,9 @@ def _finish(pdf: FPDF) -> tuple[bytes, set[str]]:
     return data, missing
 
 
-def _day_heading(pdf: FPDF, label: str, width: float) -> None:
+def _day_heading(pdf: ItineraryPDF, label: str, width: float) -> None:
     pdf.ln(1)
-    pdf.set_font(FONT, "", 12)
+    pdf.font(12)
     pdf.set_fill_color(234, 240, 246)
     pdf.set_text_color(*ACCENT)
     pdf.cell(width, 7, "  " + label, fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -199,34 +396,40 @@ def _detail_width(width: float) -> float:
     return width - TIME_W - GAP
 
 
-def _lines(pdf: FPDF, text: str, width: float) -> int:
-    """Lines ``text`` needs at ``width`` (a slight over-estimate: word wrapping wastes
-    some of each line). Cheaper than a dry run of ``multi_cell``."""
-    return max(1, math.ceil(pdf.get_string_width(text) / (width * 0.9)))
+@dataclass(slots=True)
+class _Block:
+    """A session's details wrapped to the page: topic lines, (label, label width, lines)."""
+    topic: list[str]
+    rows: list[tuple[str, float, list[str]]]
+    height: float  # with the space below it, to keep each block on one page
 
 
-def _block_height(pdf: FPDF, ctx: CalendarContext, s: Session, lines, width: float) -> float:
-    """Height of a session block, to keep each block on one page."""
+def _layout_block(pdf: ItineraryPDF, ctx: CalendarContext, s: Session, lines, width: float) -> _Block:
     w = _detail_width(width)
-    pdf.set_font(FONT, "", 11.5)
-    h = 5.8 * _lines(pdf, ctx.topic_name(s.topic), w)
+    pdf.font(11.5)
+    topic = pdf.wrap(ctx.topic_name(s.topic), w)
+    h = 5.8 * len(topic)
+    pdf.font(9.5)
+    rows = []
     for label, text in lines:
-        pdf.set_font(FONT, "", 9.5)
-        label_w = pdf.get_string_width(label + ": ")
-        h += 4.8 * _lines(pdf, text, w - label_w)
-    return max(h, 5.8 + 2 * 4.8) + 6
+        label = label + ": "
+        label_w = pdf.text_width(label)
+        wrapped = pdf.wrap(text, w - label_w)
+        rows.append((label, label_w, wrapped))
+        h += 4.8 * len(wrapped)
+    return _Block(topic, rows, max(h, 5.8 + 2 * 4.8) + 6)
 
 
-def _session_block(pdf: FPDF, ctx: CalendarContext, s: Session, start: datetime, end: datetime, lines,
+def _session_block(pdf: ItineraryPDF, s: Session, start: datetime, end: datetime, block: _Block,
                    width: float) -> None:
     top = pdf.get_y()
     x_detail = MARGIN + TIME_W + GAP
     w = _detail_width(width)
     # Time column.
-    pdf.set_font(FONT, "", 11.5)
+    pdf.font(11.5)
     pdf.set_xy(MARGIN, top)
     pdf.cell(TIME_W, 5.8, f"{start:%H:%M}–{end:%H:%M}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 9)
+    pdf.font(9)
     pdf.set_text_color(*MUTED)
     where = "host's time" if s.mode is Mode.VIRTUAL else "site time"
     pdf.cell(TIME_W, 4.8, f"{end.tzname()} ({where})", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -236,19 +439,18 @@ def _session_block(pdf: FPDF, ctx: CalendarContext, s: Session, start: datetime,
     left_bottom = pdf.get_y()
     # Details column.
     pdf.set_xy(x_detail, top)
-    pdf.set_font(FONT, "", 11.5)
+    pdf.font(11.5)
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(w, 5.8, ctx.topic_name(s.topic), align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.lines(w, 5.8, block.topic, new_x=XPos.LEFT)
     pdf.set_text_color(*INK)
-    for label, text in lines:
+    pdf.font(9.5)
+    for label, label_w, wrapped in block.rows:
         pdf.set_x(x_detail)
         # Label in grey, the text after it, wrapped under the text.
-        pdf.set_font(FONT, "", 9.5)
         pdf.set_text_color(*MUTED)
-        label_w = pdf.get_string_width(label + ": ")
-        pdf.cell(label_w, 4.8, label + ": ")
+        pdf.cell(label_w, 4.8, label)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(w - label_w, 4.8, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.lines(w - label_w, 4.8, wrapped, new_x=XPos.LEFT)
     bottom = max(pdf.get_y(), left_bottom) + 2.5
     pdf.line(MARGIN, bottom, MARGIN + width, bottom)
     pdf.set_xy(MARGIN, bottom + 3)

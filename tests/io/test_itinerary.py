@@ -122,3 +122,76 @@ def test_decomposed_accents_are_printed_composed(program, ctx, tmp_path):
     schedule = build_schedule(program)
     result = write_itineraries(ctx, schedule, tmp_path, people=[program.officials[1]])
     assert "Đặng Thị Ngọc Ánh" in pdf_text(result.files[0]) and not result.missing
+
+
+def page_fonts(data: bytes) -> set[str]:
+    """Base font names used on the pages, with "+embedded" for a font file in the PDF."""
+    from io import BytesIO
+
+    names = set()
+    for page in pypdf.PdfReader(BytesIO(data)).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            embedded = any(f"/FontFile{n}" in d.get_object().get("/FontDescriptor", {})
+                           for d in font.get("/DescendantFonts", []) for n in ("", "2", "3"))
+            names.add(str(font["/BaseFont"]).lstrip("/") + ("+embedded" if embedded else ""))
+    return names
+
+
+def test_latin_text_in_the_core_font_other_scripts_in_the_bundled_font(program, ctx, tmp_path):
+    program.officials[0].name = "Seán O'Brien–Müller"  # Windows-1252: é, ', en dash, ü
+    program.officials[1].name = "Олена Коваленко"
+    schedule = build_schedule(program)
+    with_her = sorted((s for s in schedule.sessions if "o-1" in s.officials), key=lambda s: s.id)
+    assert with_her and all("o-2" in s.officials for s in with_her)
+    with ExitStack() as stack:
+        fonts = font_paths(stack)
+        # Her own itinerary, and his while she is in his sessions: the bundled font, embedded.
+        hers, missing_hers = render_itinerary(ctx, program.officials[1], with_her, fonts)
+        his_with_her, missing_his = render_itinerary(ctx, program.officials[0], with_her, fonts)
+        # His, once she is out of his sessions: all Windows-1252, the core font.
+        for s in with_her:
+            s.officials.remove("o-2")
+        his_alone, missing_alone = render_itinerary(ctx, program.officials[0], with_her, fonts)
+    assert not missing_hers and not missing_his and not missing_alone
+    for data in (hers, his_with_her):
+        assert {f for f in page_fonts(data) if f.endswith("+embedded")} and "Helvetica" not in page_fonts(data)
+    assert page_fonts(his_alone) == {"Helvetica"}
+
+    texts = {}
+    for name, data in (("hers", hers), ("his_with_her", his_with_her), ("his_alone", his_alone)):
+        (tmp_path / f"{name}.pdf").write_bytes(data)
+        texts[name] = pdf_text(tmp_path / f"{name}.pdf").replace("\n", " ")
+    assert "Олена Коваленко" in texts["hers"]
+    assert f"With: Seán O'Brien–Müller ({program.officials[0].country})" in texts["hers"]
+    assert f"With: Олена Коваленко ({program.officials[1].country})" in texts["his_with_her"]
+    alone = texts["his_alone"]
+    assert "Seán O'Brien–Müller" in alone and "Олена" not in alone and "With:" not in alone
+    assert f"{len(with_her)} sessions" in alone and "Peer Exchange 2026, \"Fall\"; Test · Seán O'Brien–Müller" in alone
+    for s in with_her:
+        start, end = ctx.local_times(s)
+        assert f"{start:%H:%M}–{end:%H:%M}" in alone and f"{start:%H:%M}–{end:%H:%M}" in texts["his_with_her"]
+    # Same layout in either font: the same lines, in the same places.
+    assert texts["his_alone"].count("Host:") == texts["his_with_her"].count("Host:") == len(with_her)
+    assert len(pypdf.PdfReader(tmp_path / "his_alone.pdf").pages) == len(pypdf.PdfReader(tmp_path / "his_with_her.pdf").pages)
+
+
+def test_export_mixes_core_and_bundled_fonts(program, ctx, tmp_path):
+    """Through the export (and its worker processes): each file in the font its text needs."""
+    for o in program.officials:
+        if o.id != "o-2":
+            o.name = o.name if o.id == "o-6" else f"Official {o.id}"
+    program.officials[1].name = "Олена Коваленко"
+    schedule = build_schedule(program)
+    one = write_itineraries(ctx, schedule, tmp_path / "a")
+    two = write_itineraries(ctx, schedule, tmp_path / "b", workers=2)
+    assert not one.missing and not two.missing
+    for a, b in zip(one.files, two.files):
+        assert a.read_bytes() == b.read_bytes()
+    fonts = {p.name: page_fonts(p.read_bytes()) for p in one.files}
+    her = next(n for n in fonts if "(o-2)" in n)
+    partner = next(n for n in fonts if "(o-1)" in n)  # meets her in every session
+    latin = next(n for n in fonts if "(o-6)" in n)  # never meets her
+    assert fonts[latin] == {"Helvetica"} and "Helvetica" not in fonts[her] | fonts[partner]
+    assert "Олена Коваленко" in pdf_text(one.files[[p.name for p in one.files].index(partner)])
+    assert "Олена Коваленко" in pdf_text(one.files[[p.name for p in one.files].index(her)])
