@@ -64,7 +64,22 @@ def _pin_problem(pb: Problem, o: str, h: str, s: str, topic: str | None = None,
                 f"and no interpreter for them is available at {s}")
     if mode == VIRTUAL and not host.virtual:
         return f"{h} holds no virtual sessions"
+    others = {c.o for c in _cands_at(pb).get((h, s), ()) if c.t in topics and c.o != o}
+    if len(others) < pb.rules.min_guests - 1:
+        return (f"no other official could join {o} with {h} at {s} on {_list(topics)} "
+                f"(a session needs {pb.rules.min_guests})")
     return None
+
+
+def _cands_at(pb: Problem) -> dict:
+    """Candidates per host slot (cached on the problem)."""
+    cached = getattr(pb, "_cands_at", None)
+    if cached is None:
+        cached = defaultdict(list)
+        for c in pb.cands:
+            cached[(c.h, c.s)].append(c)
+        pb._cands_at = cached
+    return cached
 
 
 def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tuple]]:
@@ -186,7 +201,7 @@ def core_conflicts(pb: Problem, options: SolveOptions, messages: list[str], drop
     for _round in range(5):
         sm = SessionModel(pb2, select_candidates(pb2, 0, set()), pins_as_assumptions=True)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = min(PIN_CHECK_SECONDS, max(1.0, options.time_limit / 4))
+        solver.parameters.max_time_in_seconds = min(PIN_CHECK_SECONDS, max(0.5, options.time_limit / 10))
         solver.parameters.num_workers = 1
         solver.parameters.cp_model_presolve = False
         status = solver.solve(sm.m)

@@ -166,13 +166,15 @@ class Neighbourhoods:
             self.by_day_site[(pb.day(s), site)].append(hs)
             self.by_site[site].append(hs)
         self.keys = sorted(self.by_day_site)
+        self.officials = sorted(self.of_official)
         self.sites = sorted(self.by_site)
 
-    def _cap(self, hss: list[tuple[str, str]], must: set = frozenset()) -> set[tuple[str, str]]:
+    def _cap(self, hss: list[tuple[str, str]], must: set = frozenset(), limit: int = NEIGHBOURHOOD_SIZE
+             ) -> set[tuple[str, str]]:
         self.rng.shuffle(hss)
         out, n = set(), 0
         for hs in sorted(hss, key=lambda x: x not in must):
-            if n + self.size[hs] > NEIGHBOURHOOD_SIZE and out:
+            if n + self.size[hs] > limit and out:
                 continue
             out.add(hs)
             n += self.size[hs]
@@ -187,6 +189,13 @@ class Neighbourhoods:
             days_sites = {(self.pb.day(s), self.pb.hosts[h].location) for h, s in hss}
             extra = [hs for k in days_sites for hs in self.by_day_site[k]]
             return "official", self._cap(list(hss | set(extra)), hss)
+        if r < 0.55 and self.officials:
+            # every site-day of one official's travels: lets sessions move between days
+            o = self.rng.choice(self.officials)
+            hss = set(self.of_official[o])
+            days_sites = {(self.pb.day(s), self.pb.hosts[h].location) for h, s in hss}
+            extra = [hs for k in days_sites for hs in self.by_day_site[k]]
+            return "travels", self._cap(list(hss | set(extra)), hss, 2 * NEIGHBOURHOOD_SIZE)
         if r < 0.8 or len(self.sites) < 2:
             day, site = self.rng.choice(self.keys)
             hss = list(self.by_day_site[(day, site)])

@@ -18,9 +18,17 @@ def _pin_elsewhere(sc, schedule):
     busy = {(o, s.slot) for s in schedule.sessions for o in s.officials}
     met = {(o, s.host) for s in schedule.sessions for o in s.officials}
     taken = {(s.host, s.slot) for s in schedule.sessions}
+    joiners: dict = {}
+    busy_at: dict = {}
+    for o, slot in busy:
+        busy_at.setdefault(slot, set()).add(o)
+    for c in pb.cands:
+        joiners.setdefault((c.h, c.s, c.t), set()).add(c.o)
     for c in pb.cands:
         if (c.o, c.s) in busy or (c.o, c.h) in met or (c.h, c.s) in taken or c.virtual_only:
             continue
+        if len(joiners[(c.h, c.s, c.t)] - {c.o} - busy_at.get(c.s, set())) < 2:
+            continue  # make sure others are free to form the session
         if _pin_problem(pb, c.o, c.h, c.s) is None and len(c.options) == len(pb.options[(c.h, c.s)]):
             return Pin(official=c.o, host=c.h, slot=c.s)
     raise AssertionError("no pin to try")
