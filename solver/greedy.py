@@ -136,13 +136,14 @@ def _pick(ledger: Ledger, slot: str, host: str, pool: list[str], cap: int) -> li
 
 
 def best_session(ledger: Ledger, host: str, slot: str, required: tuple[str, ...] = (),
-                 fixed: PreviousSession | None = None) -> Draft | None:
+                 fixed: PreviousSession | None = None, exclude: frozenset[str] = frozenset()) -> Draft | None:
     """The session of ``host`` at ``slot`` that draws the most guests (then the most
     interest), with the ``required`` officials in it; None if none reaches min_guests."""
     pb = ledger.pb
     h = pb.hosts[host]
     rules = pb.rules
-    avail = [o for o in _officials_at(pb, slot) if o not in required and ledger.official_free(o, slot, host)]
+    avail = [o for o in _officials_at(pb, slot)
+             if o not in required and o not in exclude and ledger.official_free(o, slot, host)]
     req = [pb.officials[o] for o in required]
     best, best_key = None, None
     topics = [fixed.topic] if fixed else list(h.expertise)
@@ -206,10 +207,13 @@ def _officials_at(pb: Problem, slot: str) -> list[str]:
     return cache.get(slot, [])
 
 
-def place_fixed(ledger: Ledger) -> list[str]:
+def place_fixed(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None = None) -> list[str]:
     """Place the previous schedule's pinned sessions and the scenario pins. Returns the
-    pins (as messages) that the heuristic could not place."""
+    pins (as messages) that the heuristic could not place. ``elsewhere[(host, slot)]``:
+    officials in another session at that time in the previous schedule, not taken away
+    for a pin's session there (so a re-solve changes as little as possible)."""
     pb = ledger.pb
+    elsewhere = elsewhere or {}
     failed: list[str] = []
     prev = pb.inp.previous or ()
     by_key: dict[tuple[str, str], Draft] = {}
@@ -250,7 +254,9 @@ def place_fixed(ledger: Ledger) -> list[str]:
                 or not all(o in pb.officials and ledger.official_free(o, s, h) for o in offs):
             failed.extend(f"pin {o} with {h} at {s}" for o in offs)
             continue
-        d = best_session(ledger, h, s, tuple(offs))
+        d = best_session(ledger, h, s, tuple(offs), exclude=frozenset(elsewhere.get((h, s), ())) - set(offs))
+        if d is None and elsewhere:
+            d = best_session(ledger, h, s, tuple(offs))
         if d is None:
             failed.extend(f"pin {o} with {h} at {s}" for o in offs)
             continue
@@ -305,7 +311,32 @@ def repair(pb: Problem) -> tuple[list[Draft], list[str]]:
     """Start from the previous schedule: pinned sessions and pins first, then every
     previous session and assignment that is still valid, then greedy filling."""
     ledger = Ledger(pb)
-    failed = place_fixed(ledger)
+    busy_before: dict[str, set[str]] = defaultdict(set)  # slot -> officials in a previous session then
+    members: dict[tuple[str, str], set[str]] = {}
+    for ps in pb.inp.previous or ():
+        members[(ps.host, ps.slot)] = set(ps.officials)
+        for s in pb.overlap.get(ps.slot, ()):
+            busy_before[s].update(ps.officials)
+    # a pin's session does not take officials away from their previous sessions, except
+    # the previous session at that very host slot (joining it is no move)
+    total: dict[str, int] = defaultdict(int)
+    per_day: dict[tuple[str, int], int] = defaultdict(int)
+    for ps in pb.inp.previous or ():
+        for o in ps.officials:
+            if o in pb.officials and ps.slot in pb.slots:
+                total[o] += 1
+                per_day[(o, pb.day(ps.slot))] += 1
+
+    def full(o: str, s: str) -> bool:  # joining would push a previous session out
+        off = pb.officials[o]
+        return total[o] >= off.max_sessions or per_day[(o, pb.day(s))] >= off.max_per_day
+
+    elsewhere = {}
+    for h, s in {(p.host, p.slot) for p in pb.inp.pins}:
+        if h in pb.hosts and s in pb.slots:
+            busy = busy_before.get(s, set()) | {o for o in _officials_at(pb, s) if full(o, s)}
+            elsewhere[(h, s)] = busy - members.get((h, s), set())
+    failed = place_fixed(ledger, elsewhere)
     placed = {(d.host, d.slot) for d in ledger.sessions}
     for ps in pb.inp.previous or ():
         if (ps.host, ps.slot) in placed or ps.host not in pb.hosts:
