@@ -31,7 +31,6 @@ from importlib import resources
 from io import BytesIO
 from pathlib import Path
 
-from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -71,28 +70,11 @@ class _UnicodeNeeded(Exception):
     """The document has text the core font's encoding lacks."""
 
 
-# Ranges of the bundled font that a document only carries if it uses them (fpdf2 subsets the
-# embedded font from what it is given, in time proportional to the glyphs it is given):
-# Latin Extended-A/B, IPA, modifiers and combining marks; Greek; Cyrillic; Armenian;
-# Georgian; Latin Extended Additional. The rest (ASCII, Latin-1, punctuation, symbols)
-# is always there.
-_BLOCKS = ((0x0100, 0x036F), (0x0370, 0x03FF), (0x0400, 0x052F), (0x0530, 0x058F), (0x10A0, 0x10FF),
-           (0x1E00, 0x1EFF))
-
-
-def _block(cp: int) -> int:
-    for i, (lo, hi) in enumerate(_BLOCKS):
-        if lo <= cp <= hi:
-            return i
-    return -1
-
-
 class _BundledFont:
     """A font file parsed once per process. Each document gets a copy of the parsed font
     (widths, character map and descriptor shared, read-only) with its own record of the
-    characters used; when the PDF is written, a fontTools font for fpdf2 to subset in
-    place, loaded from a reduced copy of the file with just the blocks the document uses
-    (made once per combination of blocks)."""
+    characters used, and, when the PDF is written, its own fontTools font for fpdf2 to
+    subset in place (loaded from the file's bytes, its glyph names computed once)."""
 
     def __init__(self, family: str, style: str, path: str):
         self.ident = _file_ident(path)
@@ -103,7 +85,6 @@ class _BundledFont:
         self.glyph_order = list(self.template.ttfont.getGlyphOrder())
         self.template.ttfont.close()
         self.template.ttfont = None
-        self._reduced: dict[frozenset[int], tuple[bytes, list[str]]] = {}
 
     def font_for(self, pdf: FPDF) -> TTFFont:
         font = copy.copy(self.template)
@@ -114,33 +95,15 @@ class _BundledFont:
         font.subset = SubsetMap(font)
         return font
 
-    def ttfont_for(self, codepoints) -> ttLib.TTFont:
-        blocks = frozenset(_block(cp) for cp in codepoints) - {-1}
-        reduced = self._reduced.get(blocks)
-        if reduced is None:
-            reduced = self._reduced[blocks] = self._reduce(blocks)
-        data, glyph_order = reduced
-        # recalcBBoxes=False: fpdf2's subset keeps each glyph's data as it is (the font's
-        # bounding box and maxima stay those of the full font, which still hold).
-        ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-        # The file has no glyph names (fpdf2 refers to glyphs by the names fontTools gives
-        # them in the full font): the reduced font's glyphs in order, named as in the full font.
-        ttfont.setGlyphOrder(list(glyph_order))
-        return ttfont
-
-    def _reduce(self, blocks: frozenset[int]) -> tuple[bytes, list[str]]:
-        ttfont = ttLib.TTFont(BytesIO(self.data), recalcTimestamp=False, lazy=True)
+    def ttfont(self) -> ttLib.TTFont:
+        # recalcBBoxes=False: the glyphs fpdf2 keeps are written as they are, not decoded
+        # and encoded again (the font's bounding box and maxima stay those of the whole
+        # font, which still hold).
+        ttfont = ttLib.TTFont(BytesIO(self.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+        # The file has no glyph names: fontTools makes them from the character map, as it
+        # did for the parsed font fpdf2 refers to.
         ttfont.setGlyphOrder(list(self.glyph_order))
-        keep = [cp for cp in self.template.cmap if _block(cp) == -1 or _block(cp) in blocks]
-        options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True)  # as fpdf2 subsets
-        options.drop_tables += ["MATH"]
-        subsetter = ftsubset.Subsetter(options)
-        subsetter.populate(unicodes=keep)
-        subsetter.subset(ttfont)
-        glyph_order = list(ttfont.getGlyphOrder())
-        out = BytesIO()
-        ttfont.save(out)
-        return out.getvalue(), glyph_order
+        return ttfont
 
 
 def _file_ident(path: str) -> tuple[int, int]:
@@ -182,10 +145,9 @@ class ItineraryPDF(FPDF):
         self.set_draw_color(*RULE)
 
     def output(self, *args, **kwargs):
-        # The fontTools font of each bundled font, for fpdf2 to subset to the glyphs used.
+        # A fontTools font for each bundled font, for fpdf2 to subset to the glyphs used.
         for key, bundled in self.bundled.items():
-            font = self.fonts[key]
-            font.ttfont = bundled.ttfont_for(cp for glyph, _ in font.subset.items() if glyph for cp in glyph.unicode)
+            self.fonts[key].ttfont = bundled.ttfont()
         return super().output(*args, **kwargs)
 
     def normalize_text(self, text: str) -> str:
@@ -309,16 +271,24 @@ def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Se
                      version_label: str = "") -> tuple[bytes, set[str]]:
     """PDF bytes and the characters the bundled font could not show (printed blank). Set in
     the core font if all the text is in its encoding, else in the bundled ``fonts``."""
+    ordered = sorted(sessions, key=lambda s: (ctx.slot(s).start, s.id))
+    details = [session_lines(ctx, s, person.id) for s in ordered]
     if CORE_FONT:
+        # The names, topics and sites decide (a quick look before the document is made);
+        # should any other text be outside the encoding, the core font gives up part way.
+        text = "\n".join([ctx.program.name, person.name, _who(person), *(ctx.topic_name(s.topic) for s in ordered),
+                          *(t for lines in details for _, t in lines)])
         try:
-            return _render_document(ctx, person, sessions, None, version_label)
-        except (_UnicodeNeeded, FPDFUnicodeEncodingException):
+            unicodedata.normalize("NFC", text).encode(CORE_ENCODING)
+            return _render_document(ctx, person, ordered, details, None, version_label)
+        except (UnicodeEncodeError, _UnicodeNeeded, FPDFUnicodeEncodingException):
             pass
-    return _render_document(ctx, person, sessions, fonts, version_label)
+    return _render_document(ctx, person, ordered, details, fonts, version_label)
 
 
-def _render_document(ctx: CalendarContext, person: Person, sessions: Sequence[Session], fonts: dict[str, Path] | None,
-                     version_label: str) -> tuple[bytes, set[str]]:
+def _render_document(ctx: CalendarContext, person: Person, ordered: Sequence[Session], details: list,
+                     fonts: dict[str, Path] | None, version_label: str) -> tuple[bytes, set[str]]:
+    """The document for ``ordered`` sessions (in time order) with their ``session_lines``."""
     footer = f"{ctx.program.name} · {person.name}"
     pdf = ItineraryPDF(fonts, footer)
     pdf.set_title(f"Itinerary: {person.name}")
@@ -341,7 +311,7 @@ def _render_document(ctx: CalendarContext, person: Person, sessions: Sequence[Se
     pdf.font(8.5)
     pdf.set_text_color(*MUTED)
     stamp = f"Times are local at each site. Printed {ctx.stamp:%d %b %Y}" + (f", {version_label}" if version_label else "") + "."
-    n = len(sessions)
+    n = len(ordered)
     pdf.paragraph(width, 4.5, f"{n} session{'s' if n != 1 else ''}. {stamp}")
     pdf.set_text_color(*INK)
     pdf.ln(2)
@@ -352,16 +322,15 @@ def _render_document(ctx: CalendarContext, person: Person, sessions: Sequence[Se
     pdf.set_draw_color(*RULE)
     pdf.ln(3)
 
-    if not sessions:
+    if not ordered:
         pdf.font(11)
         pdf.paragraph(width, 6, "No sessions are scheduled for you at present.")
         return _finish(pdf)
 
-    ordered = sorted(sessions, key=lambda s: (ctx.slot(s).start, s.id))
     day = None
-    for s in ordered:
+    for s, lines in zip(ordered, details):
         start, end = ctx.local_times(s)
-        block = _layout_block(pdf, ctx, s, session_lines(ctx, s, person.id), width)
+        block = _layout_block(pdf, ctx, s, lines, width)
         day_label = f"{start:%A} {start.day} {start:%B %Y}"
         needs_day = day_label != day
         if pdf.get_y() + block.height + (11 if needs_day else 0) > pdf.page_break_trigger:
