@@ -10,8 +10,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-GENERATOR = SHARED / "tools" / "make_scenario.py"
+# A copy of ../shared/tools/make_scenario.py, so tests never depend on a folder outside the clone.
+GENERATOR = DATA / "make_scenario.py"
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def _user_data_folder_in_tmp(tmp_path_factory, monkeypatch):
 
 @pytest.fixture
 def data_dir() -> Path:
-    """tests/data: copies of the shared sample programs (sample-tiny/small/medium.json)."""
+    """tests/data: copies of the shared sample programs (sample-tiny/small/medium.json) and generator."""
     return DATA
 
 
