@@ -207,17 +207,11 @@ def _officials_at(pb: Problem, slot: str) -> list[str]:
     return cache.get(slot, [])
 
 
-def place_fixed(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None = None) -> list[str]:
-    """Place the previous schedule's pinned sessions and the scenario pins. Returns the
-    pins (as messages) that the heuristic could not place. ``elsewhere[(host, slot)]``:
-    officials in another session at that time in the previous schedule, not taken away
-    for a pin's session there (so a re-solve changes as little as possible)."""
+def place_pinned_sessions(ledger: Ledger) -> list[str]:
+    """Place the previous schedule's pinned sessions; returns those that could not be."""
     pb = ledger.pb
-    elsewhere = elsewhere or {}
     failed: list[str] = []
-    prev = pb.inp.previous or ()
-    by_key: dict[tuple[str, str], Draft] = {}
-    for ps in prev:
+    for ps in pb.inp.previous or ():
         if not ps.pinned:
             continue
         if ps.host not in pb.hosts or not ledger.host_free(ps.host, ps.slot) or ps.slot not in pb.hosts[ps.host].availability:
@@ -232,13 +226,27 @@ def place_fixed(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | Non
             continue
         d.id = ps.id
         ledger.open(d)
-        by_key[(ps.host, ps.slot)] = d
+    return failed
+
+
+def place_pins(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None = None) -> list[str]:
+    """Place the scenario pins: join the session already at the pin's host slot, or open
+    the best session there. Returns the pins that could not be placed.
+    ``elsewhere[(host, slot)]``: officials in another session at that time in the previous
+    schedule, not taken away for a pin's new session (a re-solve changes little)."""
+    pb = ledger.pb
+    elsewhere = elsewhere or {}
+    failed: list[str] = []
+    by_key = {(d.host, d.slot): d for d in ledger.sessions}
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for p in pb.inp.pins:
         groups[(p.host, p.slot)].append(p.official)
     for (h, s), offs in groups.items():
         offs = list(dict.fromkeys(offs))
         d = by_key.get((h, s))
+        if d is not None and not d.pinned and not all(o in d.officials or ledger.can_join(d, o) for o in offs):
+            ledger.close(d)  # a previous session the pinned officials cannot join: form it anew
+            d = None
         if d is not None:
             for o in offs:
                 if o in d.officials:
@@ -263,6 +271,11 @@ def place_fixed(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | Non
         ledger.open(d)
         by_key[(h, s)] = d
     return failed
+
+
+def place_fixed(ledger: Ledger) -> list[str]:
+    """Place the previous schedule's pinned sessions, then the scenario pins."""
+    return place_pinned_sessions(ledger) + place_pins(ledger)
 
 
 def fill(ledger: Ledger) -> None:
@@ -308,71 +321,84 @@ def greedy(pb: Problem) -> tuple[list[Draft], list[str]]:
 
 
 def repair(pb: Problem) -> tuple[list[Draft], list[str]]:
-    """Start from the previous schedule: pinned sessions and pins first, then every
-    previous session and assignment that is still valid, then greedy filling."""
+    """Start from the previous schedule: its pinned sessions; the previous sessions at the
+    pins' host slots; the pins; every other previous session and assignment that is still
+    valid; then greedy filling."""
     ledger = Ledger(pb)
+    prev = pb.inp.previous or ()
     busy_before: dict[str, set[str]] = defaultdict(set)  # slot -> officials in a previous session then
     members: dict[tuple[str, str], set[str]] = {}
-    for ps in pb.inp.previous or ():
+    total: dict[str, int] = defaultdict(int)
+    per_day: dict[tuple[str, int], int] = defaultdict(int)
+    for ps in prev:
         members[(ps.host, ps.slot)] = set(ps.officials)
         for s in pb.overlap.get(ps.slot, ()):
             busy_before[s].update(ps.officials)
-    # a pin's session does not take officials away from their previous sessions, except
-    # the previous session at that very host slot (joining it is no move)
-    total: dict[str, int] = defaultdict(int)
-    per_day: dict[tuple[str, int], int] = defaultdict(int)
-    for ps in pb.inp.previous or ():
         for o in ps.officials:
             if o in pb.officials and ps.slot in pb.slots:
                 total[o] += 1
                 per_day[(o, pb.day(ps.slot))] += 1
 
-    def full(o: str, s: str) -> bool:  # joining would push a previous session out
+    def full(o: str, s: str) -> bool:  # joining would push one of their previous sessions out
         off = pb.officials[o]
         return total[o] >= off.max_sessions or per_day[(o, pb.day(s))] >= off.max_per_day
 
+    pin_slots = {(p.host, p.slot) for p in pb.inp.pins}
     elsewhere = {}
-    for h, s in {(p.host, p.slot) for p in pb.inp.pins}:
+    for h, s in pin_slots:
         if h in pb.hosts and s in pb.slots:
             busy = busy_before.get(s, set()) | {o for o in _officials_at(pb, s) if full(o, s)}
             elsewhere[(h, s)] = busy - members.get((h, s), set())
-    failed = place_fixed(ledger, elsewhere)
+
+    failed = place_pinned_sessions(ledger)
     placed = {(d.host, d.slot) for d in ledger.sessions}
-    for ps in pb.inp.previous or ():
-        if (ps.host, ps.slot) in placed or ps.host not in pb.hosts:
-            continue
-        if (ps.host, ps.slot) not in pb.options or not ledger.host_free(ps.host, ps.slot):
-            continue
-        h = pb.hosts[ps.host]
-        if ps.topic not in h.expertise or ps.language not in h.languages:
-            continue
-        if ps.mode == VIRTUAL and not h.virtual:
-            continue
-        interp = ps.interpreter
-        if interp is not None:
-            ok = interp in pb.interpreters and ps.slot in pb.interpreters[interp].availability \
-                and ps.language in pb.interpreters[interp].languages and ledger.interpreter_free(interp, ps.slot)
-            if ok and ps.mode == IN_PERSON:
-                ok = pb.at_site(pb.interpreters[interp].availability[ps.slot], h)
-            if not ok:
-                interp = None
-        d = Draft(ps.host, ps.slot, ps.topic, ps.language, ps.mode, interp, [], [], ps.id)
-        guests = [o for o in ps.officials if o in pb.officials]
-        ok_guests = []
-        for o in guests:
-            if o in ok_guests or len(ok_guests) >= pb.rules.max_guests:
-                continue
-            opt = LangOption(d.language, d.interpreter, True)
-            if pb.fits(pb.officials[o], h, d.slot, d.topic, opt, d.mode) and ledger.official_free(o, d.slot, d.host) \
-                    and _countries_ok(pb, ok_guests + [o]):
-                ok_guests.append(o)
-        if len(ok_guests) < pb.rules.min_guests:
-            continue
-        d.officials = ok_guests
-        ledger.open(d)
-        placed.add((ps.host, ps.slot))
+    # previous sessions where a pin is: kept first, so the pin joins them
+    for ps in prev:
+        if (ps.host, ps.slot) in pin_slots and (ps.host, ps.slot) not in placed:
+            if _keep_previous(ledger, ps):
+                placed.add((ps.host, ps.slot))
+    failed += place_pins(ledger, elsewhere)
+    placed = {(d.host, d.slot) for d in ledger.sessions}
+    for ps in prev:
+        if (ps.host, ps.slot) not in placed and _keep_previous(ledger, ps):
+            placed.add((ps.host, ps.slot))
     fill(ledger)
     return ledger.sessions, failed
+
+
+def _keep_previous(ledger: Ledger, ps: PreviousSession) -> bool:
+    """Keep a previous session with its members that are still valid (and free); False
+    when it can no longer be held."""
+    pb = ledger.pb
+    if ps.host not in pb.hosts or (ps.host, ps.slot) not in pb.options or not ledger.host_free(ps.host, ps.slot):
+        return False
+    h = pb.hosts[ps.host]
+    if ps.topic not in h.expertise or ps.language not in h.languages:
+        return False
+    if ps.mode == VIRTUAL and not h.virtual:
+        return False
+    interp = ps.interpreter
+    if interp is not None:
+        ok = interp in pb.interpreters and ps.slot in pb.interpreters[interp].availability \
+            and ps.language in pb.interpreters[interp].languages and ledger.interpreter_free(interp, ps.slot)
+        if ok and ps.mode == IN_PERSON:
+            ok = pb.at_site(pb.interpreters[interp].availability[ps.slot], h)
+        if not ok:
+            interp = None
+    d = Draft(ps.host, ps.slot, ps.topic, ps.language, ps.mode, interp, [], [], ps.id)
+    opt = LangOption(d.language, d.interpreter, True)
+    guests: list[str] = []
+    for o in ps.officials:
+        if o not in pb.officials or o in guests or len(guests) >= pb.rules.max_guests:
+            continue
+        if pb.fits(pb.officials[o], h, d.slot, d.topic, opt, d.mode) and ledger.official_free(o, d.slot, d.host) \
+                and _countries_ok(pb, guests + [o]):
+            guests.append(o)
+    if len(guests) < pb.rules.min_guests:
+        return False
+    d.officials = guests
+    ledger.open(d)
+    return True
 
 
 def polish(pb: Problem, sessions: list[Draft]) -> list[Draft]:
