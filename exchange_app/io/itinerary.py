@@ -5,15 +5,18 @@ site for video sessions), topic, host, co-participants (name, country), interpre
 language, and the site or "Video session", grouped by day.
 
 Fonts: a document whose text is all in Windows-1252 (English and Western European names) is
-set in Helvetica, one of the PDF standard fonts: nothing is embedded, every PDF viewer has it
-(or a font with the same metrics), and such a PDF is several times quicker to make. Any other
-document is set in DejaVu Sans, bundled under ``resources/fonts`` (a subset: Latin, Greek,
-Cyrillic, Armenian, Georgian and common symbols; see the README there) and embedded as a
-subset; the font file is parsed once per process, not once per PDF.
+set in Helvetica, one of the PDF standard fonts, not embedded: such a PDF is several times
+quicker to make and smaller. Viewers show Helvetica or a font with its widths (Arial,
+Liberation Sans, Nimbus Sans; poppler without those narrows DejaVu Sans to fit), so the
+layout is the same everywhere, the letter shapes vary a little. Any other document is set in
+DejaVu Sans, bundled under ``resources/fonts`` (a subset: Latin, Greek, Cyrillic, Armenian,
+Georgian and common symbols; see the README there) and embedded as a subset; the font file
+is parsed once per process, not once per PDF. ``CORE_FONT = None``: always the bundled font.
 
 Speed: fpdf2's ``multi_cell`` measures a line again for every character it adds; text is
-wrapped here instead, from each word's width, and printed line by line with ``cell`` (the
-same placement as ``multi_cell``), which also gives the exact height of each session block.
+wrapped here instead, from each word's width (the same lines as ``multi_cell``; that also
+gives the exact height of each session block), and each line printed with ``text()`` at the
+place ``cell`` would print it.
 """
 from __future__ import annotations
 
