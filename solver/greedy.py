@@ -136,7 +136,8 @@ def _pick(ledger: Ledger, slot: str, host: str, pool: list[str], cap: int) -> li
 
 
 def best_session(ledger: Ledger, host: str, slot: str, required: tuple[str, ...] = (),
-                 fixed: PreviousSession | None = None, exclude: frozenset[str] = frozenset()) -> Draft | None:
+                 fixed: PreviousSession | None = None, exclude: frozenset[str] = frozenset(),
+                 avoid_interpreters: frozenset[str] = frozenset()) -> Draft | None:
     """The session of ``host`` at ``slot`` that draws the most guests (then the most
     interest), with the ``required`` officials in it; None if none reaches min_guests."""
     pb = ledger.pb
@@ -162,7 +163,8 @@ def best_session(ledger: Ledger, host: str, slot: str, required: tuple[str, ...]
             for opt in pb.options.get((host, slot), ()):
                 if fixed and opt.language != fixed.language:
                     continue
-                if opt.interpreter and not ledger.interpreter_free(opt.interpreter, slot):
+                if opt.interpreter and (opt.interpreter in avoid_interpreters
+                                        or not ledger.interpreter_free(opt.interpreter, slot)):
                     continue
                 if mode == IN_PERSON and not opt.in_person_ok:
                     continue
@@ -220,6 +222,12 @@ def place_pinned_sessions(ledger: Ledger) -> list[str]:
         if not all(o in pb.officials and ledger.official_free(o, ps.slot, ps.host) for o in ps.pinned):
             failed.append(f"session {ps.id}")
             continue
+        if _keep_previous(ledger, ps):  # as it was, with every member still valid
+            kept = ledger.sessions[-1]
+            if all(o in kept.officials for o in ps.pinned):
+                kept.pinned = [o for o in kept.officials if o in ps.pinned]
+                continue
+            ledger.close(kept)
         d = best_session(ledger, ps.host, ps.slot, tuple(ps.pinned), fixed=ps)
         if d is None:
             failed.append(f"session {ps.id}")
@@ -229,7 +237,8 @@ def place_pinned_sessions(ledger: Ledger) -> list[str]:
     return failed
 
 
-def place_pins(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None = None) -> list[str]:
+def place_pins(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None = None,
+               busy_interpreters: frozenset[str] = frozenset()) -> list[str]:
     """Place the scenario pins: join the session already at the pin's host slot, or open
     the best session there. Returns the pins that could not be placed.
     ``elsewhere[(host, slot)]``: officials in another session at that time in the previous
@@ -262,7 +271,8 @@ def place_pins(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None
                 or not all(o in pb.officials and ledger.official_free(o, s, h) for o in offs):
             failed.extend(f"pin {o} with {h} at {s}" for o in offs)
             continue
-        d = best_session(ledger, h, s, tuple(offs), exclude=frozenset(elsewhere.get((h, s), ())) - set(offs))
+        d = best_session(ledger, h, s, tuple(offs), exclude=frozenset(elsewhere.get((h, s), ())) - set(offs),
+                         avoid_interpreters=busy_interpreters)
         if d is None and elsewhere:
             d = best_session(ledger, h, s, tuple(offs))
         if d is None:
@@ -357,7 +367,10 @@ def repair(pb: Problem) -> tuple[list[Draft], list[str]]:
         if (ps.host, ps.slot) in pin_slots and (ps.host, ps.slot) not in placed:
             if _keep_previous(ledger, ps):
                 placed.add((ps.host, ps.slot))
-    failed += place_pins(ledger, elsewhere)
+    # interpreters of the previous schedule are not taken for a pin's new session (their
+    # limits could push a previous session out)
+    busy_interpreters = frozenset(ps.interpreter for ps in prev if ps.interpreter)
+    failed += place_pins(ledger, elsewhere, busy_interpreters)
     placed = {(d.host, d.slot) for d in ledger.sessions}
     for ps in prev:
         if (ps.host, ps.slot) not in placed and _keep_previous(ledger, ps):
