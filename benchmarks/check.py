@@ -18,36 +18,18 @@ program. Timing on a shared machine is noisy; the script prints date, cores and 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import generate, machine  # noqa: E402  (puts the project on sys.path)
 
 from exchange_app.io.scenario_json import read_scenario  # noqa: E402
 from exchange_app.rules import (  # noqa: E402
     RuleContext, check_schedule, why_not_join, why_not_join_all, why_not_move_all,
 )
 from tests.rules.greedy import greedy_schedule  # noqa: E402
-
-GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def timed(fn, *args, **kw):
@@ -124,9 +106,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     global CLOCK
     CLOCK = time.process_time if a.cpu else time.perf_counter
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}; {os.cpu_count()} cores ({cpu_model()}); "
-          f"load average {os.getloadavg()[0]:.1f}; Python {platform.python_version()}; "
-          f"{'CPU' if a.cpu else 'wall-clock'} times; shared machine: figures are noisy")
+    print(f"{machine()}; {'CPU' if a.cpu else 'wall-clock'} times")
     if a.file:
         for f in a.file:
             bench(Path(f), Path(f).name, a.repeat)
@@ -134,8 +114,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for size in a.size:
             out = Path(tmp) / f"{size}.json"
-            subprocess.run([sys.executable, str(GENERATOR), "--size", size, "--seed", str(a.seed), "--out", str(out)],
-                           check=True)
+            generate(size, a.seed, out)
             bench(out, f"{size} (seed {a.seed})", a.repeat)
     return 0
 

@@ -17,29 +17,23 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
-import platform
 import random
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import generate, machine  # noqa: E402  (puts the project on sys.path)
 
-from exchange_app.domain import Mode, Scenario, Schedule, Session  # noqa: E402
+from exchange_app.domain import Scenario, Schedule  # noqa: E402
 from exchange_app.io.scenario_json import read_scenario  # noqa: E402
 from exchange_app.services import Workspace  # noqa: E402
+from tests.rules.greedy import greedy_schedule  # noqa: E402  (a valid schedule without the solver)
 from exchange_app.services.exports import (  # noqa: E402
     export_ics, export_invitations, export_itineraries, export_spreadsheet,
 )
 
-GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
 NON_LATIN_NAMES = ["Олена Коваленко", "Иван Петров", "Γιώργος Παπαδόπουλος", "Նարեկ Սարգսյան", "გიორგი ბერიძე",
                    "Đặng Thị Ngọc Ánh", "Ayşe Yılmaz"]
 
@@ -53,56 +47,6 @@ def non_latin_names(sc: Scenario, share: float, seed: int) -> int:
             o.name = rng.choice(NON_LATIN_NAMES)
             n += 1
     return n
-
-
-def greedy_schedule(sc: Scenario) -> Schedule:
-    """Slot by slot, each free host takes the officials at their site who are free, speak
-    the host's language and share a topic with them (no solver; good enough to export)."""
-    p = sc.program
-    where: dict[str, dict[str | None, list]] = defaultdict(lambda: defaultdict(list))
-    for o in sc.officials:
-        for slot in sc.slots:
-            w = o.window_for(slot)
-            if w is not None:
-                where[slot.id][w.location].append(o)
-    busy: set[tuple[str, str]] = set()
-    total: dict[str, int] = defaultdict(int)
-    met: set[tuple[str, str]] = set()
-    sessions: list[Session] = []
-    for slot in sorted(sc.slots, key=lambda s: s.start):
-        for h in sc.hosts:
-            if total[h.id] >= sc.max_sessions(h) or (h.availability and h.window_for(slot) is None):
-                continue
-            lang = h.languages[0] if h.languages else "en"
-            pool = [o for o in where[slot.id][h.location] + where[slot.id][None]
-                    if (o.id, slot.id) not in busy and total[o.id] < sc.max_sessions(o)
-                    and lang in o.languages and (o.id, h.id) not in met]
-            best = max(h.expertise, key=lambda t: sum(1 for o in pool if o.interests.get(t)), default=None)
-            if best is None:
-                continue
-            chosen, countries = [], defaultdict(int)
-            for o in sorted(pool, key=lambda o: (total[o.id], o.id)):
-                if o.interests.get(best) and countries[o.country] < p.max_same_country:
-                    chosen.append(o)
-                    countries[o.country] += 1
-                    if len(chosen) == p.max_guests:
-                        break
-            if len(chosen) < p.min_guests:
-                continue
-            interp = None
-            if len(sessions) % 5 == 0:
-                interp = next((i for i in sc.interpreters if lang in i.languages and (i.id, slot.id) not in busy
-                               and i.window_for(slot) is not None), None)
-            ids = [h.id, *(o.id for o in chosen), *([interp.id] if interp else [])]
-            for pid in ids:
-                busy.add((pid, slot.id))
-                total[pid] += 1
-            met.update((o.id, h.id) for o in chosen)
-            sessions.append(Session(id=f"s-{len(sessions) + 1:05d}", host=h.id, slot=slot.id, topic=best,
-                                    language=lang, officials=[o.id for o in chosen],
-                                    interpreter=interp.id if interp else None, mode=Mode.IN_PERSON,
-                                    location=h.location))
-    return Schedule(sessions=sessions, program=p.name)
 
 
 def edited(schedule: Schedule, seed: int) -> Schedule:
@@ -122,19 +66,6 @@ def edited(schedule: Schedule, seed: int) -> Schedule:
             group[1].officials.append(group[0].officials.pop())
             moved += 1
     return new
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), "
-            f"Python {platform.python_version()}")
 
 
 def _cpu() -> float:
@@ -162,8 +93,7 @@ def main(argv=None) -> int:
         path = args.scenario
         if path is None:
             path = tmp / "scenario.json"
-            subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", str(args.seed),
-                            "--out", str(path)], check=True, stdout=subprocess.DEVNULL)
+            generate(args.size, args.seed, path)
         scenario = read_scenario(path)
         renamed = non_latin_names(scenario, args.non_latin, args.seed) if args.non_latin else 0
         t = time.perf_counter()

@@ -11,38 +11,17 @@ figures. Give ``--db`` (e.g. a PostgreSQL URL of an empty database) to time anot
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import GENERATOR, machine, peak_rss_mb  # noqa: E402  (puts the project on sys.path)
 
 from exchange_app.io.scenario_json import read_scenario  # noqa: E402
 from exchange_app.services import Workspace, export_scenario, import_file  # noqa: E402
-
-GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def timed(label: str, fn, trace: bool = False):
@@ -72,8 +51,7 @@ def main() -> int:
     ap.add_argument("--trace", action="store_true", help="also measure Python allocations (slow: times are not comparable)")
     args = ap.parse_args()
 
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, {cpu_model()}, "
-          f"Python {platform.python_version()}")
+    print(machine())
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         scenario_file = tmp / f"{args.size}.json"

@@ -12,34 +12,18 @@ from __future__ import annotations
 
 import argparse
 import copy
-import os
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import generate, machine  # noqa: E402  (puts the project on sys.path)
 
 from exchange_app.domain import PersonKind  # noqa: E402
 from exchange_app.io import spreadsheets as sheets  # noqa: E402
 from exchange_app.io.scenario_json import read_scenario  # noqa: E402
 from exchange_app.services import Workspace  # noqa: E402
 from exchange_app.services.spreadsheets import import_people  # noqa: E402
-
-GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def timed(label: str, fn):
@@ -55,12 +39,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--db", help="database URL (default: an SQLite file in the temp folder)")
     args = ap.parse_args()
-    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}, {os.cpu_count()} cores, {cpu_model()}")
+    print(machine())
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         scenario_path = tmp / "scenario.json"
-        subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", str(args.seed),
-                        "--out", str(scenario_path)], check=True, capture_output=True)
+        generate(args.size, args.seed, scenario_path)
         sc = read_scenario(scenario_path)
         rows = len(sc.officials) + len(sc.hosts) + len(sc.interpreters)
         windows = sum(len(p.availability) for p in sc.people())

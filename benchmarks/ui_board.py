@@ -13,31 +13,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import ROOT, generate, machine  # noqa: E402  (puts the project on sys.path)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
-
-
-def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, {cpu}, {platform.python_version()}"
 
 
 def make_workspace(scenario_path: Path, seconds: float, tmp: Path):
@@ -68,8 +51,7 @@ def bench(args) -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         path = tmp / f"{args.size}.json"
-        subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", "1", "--out", str(path)],
-                       check=True)
+        generate(args.size, 1, path)
         ws, pid = make_workspace(path, args.seconds, tmp)
         from ui.board.mime import DragPayload
         from ui.board.schedule_tab import ScheduleTab

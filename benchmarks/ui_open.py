@@ -13,29 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-GENERATOR = ROOT.parent / "shared" / "tools" / "make_scenario.py"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
+from common import ROOT, generate, machine  # noqa: E402  (puts the project on sys.path)
 
 
 def one_run(db: str) -> dict:
@@ -97,10 +82,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         scenario = args.scenario or Path(tmp) / f"{args.size}.json"
         if args.scenario is None:
-            subprocess.run([sys.executable, str(GENERATOR), "--size", args.size, "--seed", str(args.seed),
-                            "--out", str(scenario)], check=True)
+            generate(args.size, args.seed, scenario)
         db = Path(tmp) / "bench.db"
-        sys.path.insert(0, str(ROOT))
         from exchange_app.services import Workspace, import_file
 
         with Workspace.open(db) as ws:
@@ -114,8 +97,7 @@ def main() -> int:
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     source = args.scenario.name if args.scenario else f"--size {args.size}"
     print(f"ui_open: {source} ({runs[0]['officials']} officials), {args.repeat} fresh processes")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"machine: {machine()}; load average {load:.1f}: the machine is shared, so wall times are noisy")
+    print(f"machine: {machine()}")
     print("  schedule board: " + ("built after the window shows (ui/board)" if runs[0]["board"] else "not available"))
     for key in runs[0]:
         if key in ("officials", "board"):
