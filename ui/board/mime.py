@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, Qt
 
 MIME_TYPE = "application/x-exchange-board-item+json"
 
@@ -42,3 +42,17 @@ class DragPayload:
         if not all(x is None or isinstance(x, str) for x in (official, session)) or (official is None and session is None):
             return None
         return cls(official=official, session=session)
+
+
+class BoardDragMixin:
+    """What every board model says about drag and drop: our MIME type, moves out, moves or
+    copies in. Mixed into the Qt models before ``QAbstractItemModel``."""
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction

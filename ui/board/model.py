@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoStack
 from exchange_app.domain import Mode, zone
 from ui.board import commands
 from ui.board.document import BoardDocument, _Reason, reasons_text
-from ui.board.mime import MIME_TYPE, DragPayload
+from ui.board.mime import BoardDragMixin, DragPayload
 
 SessionIdRole = Qt.ItemDataRole.UserRole + 1
 CardRole = Qt.ItemDataRole.UserRole + 2
@@ -52,7 +52,7 @@ class Card:
     flagged: bool  # the checker reports a violation in this session
 
 
-class BoardModel(QAbstractTableModel):
+class BoardModel(BoardDragMixin, QAbstractTableModel):
     """Sessions of one day: rows are hosts (sorted by site, then name), columns are slots."""
 
     message = Signal(str)  # for the status line: refusals, what a drop here would do
@@ -295,15 +295,6 @@ class BoardModel(QAbstractTableModel):
         return f
 
     # ------------------------------------------------------------------ drag and drop
-    def mimeTypes(self) -> list[str]:
-        return [MIME_TYPE]
-
-    def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
-
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
     def mimeData(self, indexes):
         """A whole-session drag of the first session among ``indexes``."""
         for index in indexes:

@@ -8,14 +8,14 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.board import commands
 from ui.board.document import BoardDocument, reasons_text
-from ui.board.mime import MIME_TYPE, DragPayload
+from ui.board.mime import BoardDragMixin, DragPayload
 
 OfficialIdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 INSIST_MODIFIER = Qt.KeyboardModifier.ShiftModifier
 
 
-class UnassignedModel(QAbstractTableModel):
+class UnassignedModel(BoardDragMixin, QAbstractTableModel):
     """Officials below their minimum number of sessions (or all officials), fewest first."""
 
     HEADERS = ("Official", "Country", "Sessions", "Why")
@@ -93,15 +93,6 @@ class UnassignedModel(QAbstractTableModel):
                 | Qt.ItemFlag.ItemIsDropEnabled)
 
     # ------------------------------------------------------------------ drag and drop
-    def mimeTypes(self) -> list[str]:
-        return [MIME_TYPE]
-
-    def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
-
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
     def mimeData(self, indexes):
         for index in indexes:
             if index.isValid():
