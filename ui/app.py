@@ -4,10 +4,11 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from exchange_app.errors import ExchangeError, LockedError
-from ui.main_window import APP_NAME, ORG_NAME, MainWindow, open_database, pick_program, remember_database
+from ui.main_window import (
+    APP_NAME, ORG_NAME, MainWindow, open_database_or_explain, pick_program, remember_database,
+)
 from ui.style import apply_theme
 
 
@@ -35,14 +36,10 @@ class _Cancelled(Exception):
 def create_main_window(db: str | None, demo: bool = False) -> MainWindow | None:
     """Lock and open ``db`` (None: the default database), pick the program and build the
     window; shows the reason and returns None when the database cannot be opened."""
-    try:
-        ws, lock = open_database(db)
-    except LockedError as e:
-        QMessageBox.critical(None, "Database in use", str(e))
+    opened = open_database_or_explain(None, db, severe=True)
+    if opened is None:
         return None
-    except ExchangeError as e:
-        QMessageBox.critical(None, "Cannot open database", str(e))
-        return None
+    ws, lock = opened
     try:
         program = pick_program(None, ws)
         if program is None and ws.programs():

@@ -99,6 +99,21 @@ def open_database(db: str | None) -> tuple[Workspace, object | None]:
     return ws, lock
 
 
+def open_database_or_explain(parent: QWidget | None, db: str | None, severe: bool = False):
+    """``open_database``, telling staff why it failed (who holds it, or what is wrong) in a
+    message box; returns (workspace, lock), or None after the message."""
+    from exchange_app.errors import LockedError
+
+    show = QMessageBox.critical if severe else QMessageBox.warning
+    try:
+        return open_database(db)
+    except LockedError as e:
+        show(parent, "Database in use", str(e))
+    except ExchangeError as e:
+        show(parent, "Cannot open database", str(e))
+    return None
+
+
 class ProgramChooser(QDialog):
     """Pick one of the database's programs."""
 
@@ -634,16 +649,10 @@ class MainWindow(QMainWindow):
         """Open another database in this window (locks it; releases the current one)."""
         if not self._may_leave():
             return False
-        from exchange_app.errors import LockedError
-
-        try:
-            ws, lock = open_database(db)
-        except LockedError as e:
-            QMessageBox.warning(self, "Database in use", str(e))
+        opened = open_database_or_explain(self, db)
+        if opened is None:
             return False
-        except ExchangeError as e:
-            QMessageBox.warning(self, "Cannot open database", str(e))
-            return False
+        ws, lock = opened
         try:
             program = pick_program(self, ws)
         except ExchangeError as e:
