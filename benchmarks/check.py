@@ -15,6 +15,7 @@ program. Timing on a shared machine is noisy; the script prints date, cores and 
 
     .venv/bin/python benchmarks/check.py [--size large xl | --file FILE ...] [--seed 1] [--repeat 5] [--cpu]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,11 @@ from common import generate, machine  # noqa: E402  (puts the project on sys.pat
 
 from exchange_app.io.scenario_json import read_scenario  # noqa: E402
 from exchange_app.rules import (  # noqa: E402
-    RuleContext, check_schedule, why_not_join, why_not_join_all, why_not_move_all,
+    RuleContext,
+    check_schedule,
+    why_not_join,
+    why_not_join_all,
+    why_not_move_all,
 )
 from tests.rules.greedy import greedy_schedule  # noqa: E402
 
@@ -49,10 +54,12 @@ CLOCK = time.perf_counter
 def bench(path: Path, label: str, repeat: int) -> None:
     scenario, t_read = timed(read_scenario, path)
     schedule, t_greedy = timed(greedy_schedule, scenario)
-    print(f"\n== {label}: {len(scenario.officials)} officials, {len(scenario.hosts)} hosts, "
-          f"{len(scenario.interpreters)} interpreters, {len(scenario.slots)} slots; "
-          f"greedy schedule: {len(schedule.sessions)} sessions "
-          f"(read {t_read:.2f} s, greedy {t_greedy:.2f} s)")
+    print(
+        f"\n== {label}: {len(scenario.officials)} officials, {len(scenario.hosts)} hosts, "
+        f"{len(scenario.interpreters)} interpreters, {len(scenario.slots)} slots; "
+        f"greedy schedule: {len(schedule.sessions)} sessions "
+        f"(read {t_read:.2f} s, greedy {t_greedy:.2f} s)"
+    )
 
     ctx, t_ctx = timed(RuleContext, scenario)
     report, t_first = timed(check_schedule, scenario, schedule, ctx)
@@ -64,11 +71,13 @@ def bench(path: Path, label: str, repeat: int) -> None:
     print(f"check_schedule without a context        {ms(t_fresh)}")
     print(f"verdict: {report.summary()}")
     f = report.figures
-    print(f"figures: sessions {f.sessions}, assignments {f.assignments}, total interest {f.total_interest}, "
-          f"officials at min {f.officials_at_min}/{f.officials_total}, lowest interest {f.lowest_interest}, "
-          f"p10 interest {f.p10_interest:.1f}, interpreters used {f.interpreters_used}, "
-          f"sessions with interpreter {f.sessions_with_interpreter}, mean guests {f.mean_guests:.2f}, "
-          f"countries per session {f.countries_per_session:.2f}")
+    print(
+        f"figures: sessions {f.sessions}, assignments {f.assignments}, total interest {f.total_interest}, "
+        f"officials at min {f.officials_at_min}/{f.officials_total}, lowest interest {f.lowest_interest}, "
+        f"p10 interest {f.p10_interest:.1f}, interpreters used {f.interpreters_used}, "
+        f"sessions with interpreter {f.sessions_with_interpreter}, mean guests {f.mean_guests:.2f}, "
+        f"countries per session {f.countries_per_session:.2f}"
+    )
 
     # one official against every session: a scheduled one (leaving one of their sessions) and an unscheduled one
     in_sessions = {o for s in schedule.sessions for o in s.officials}
@@ -85,14 +94,18 @@ def bench(path: Path, label: str, repeat: int) -> None:
             legal = sum(1 for a in answers if not a)
         together = [timed(why_not_join_all, ctx, schedule, oid, leaving=left)[1] for _ in range(repeat)]
         what = f"{oid} leaving {left}" if left else f"{oid} (unassigned)"
-        print(f"why_not_join, {what}, each of {len(schedule.sessions)} sessions: {ms(statistics.median(each))}"
-              f"  ({legal} legal)")
+        print(
+            f"why_not_join, {what}, each of {len(schedule.sessions)} sessions: {ms(statistics.median(each))}"
+            f"  ({legal} legal)"
+        )
         print(f"why_not_join_all, {what}:                  {ms(statistics.median(together))}")
     sid = schedule.sessions[len(schedule.sessions) // 2].id
     moves = [timed(why_not_move_all, ctx, schedule, sid) for _ in range(repeat)]
     answers = moves[0][0]
-    print(f"why_not_move_all, {sid} to each of {len(answers)} slots:  "
-          f"{ms(statistics.median(t for _, t in moves))}  ({sum(1 for a in answers.values() if not a)} legal)")
+    print(
+        f"why_not_move_all, {sid} to each of {len(answers)} slots:  "
+        f"{ms(statistics.median(t for _, t in moves))}  ({sum(1 for a in answers.values() if not a)} legal)"
+    )
 
 
 def main(argv=None) -> int:
@@ -101,8 +114,11 @@ def main(argv=None) -> int:
     ap.add_argument("--file", nargs="*", default=[], help="scenario files to use instead of generated ones")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--cpu", action="store_true",
-                    help="time CPU seconds of this process (less noisy on a busy machine) instead of wall-clock")
+    ap.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time CPU seconds of this process (less noisy on a busy machine) instead of wall-clock",
+    )
     a = ap.parse_args(argv)
     global CLOCK
     CLOCK = time.process_time if a.cpu else time.perf_counter

@@ -3,6 +3,7 @@ and a line that says which machine the figures come from.
 
 The scripts run as ``python benchmarks/NAME.py``, so this module is imported as ``common``.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import platform
 import resource
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +24,9 @@ GENERATOR = ROOT / "tests" / "data" / "make_scenario.py"
 
 def generate(size: str, seed: int, out: Path) -> Path:
     """Write a generated ``exchange-scenario/1`` program of ``size`` (tiny … xl) to ``out``."""
-    subprocess.run([sys.executable, str(GENERATOR), "--size", size, "--seed", str(seed), "--out", str(out)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--size", size, "--seed", str(seed), "--out", str(out)], check=True
+    )
     return out
 
 
@@ -41,8 +43,10 @@ def cpu_model() -> str:
 def machine() -> str:
     """Date, cores, CPU, Python and load: print it with every set of figures."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu_model()}), "
-            f"Python {platform.python_version()}, load average {load:.1f}")
+    return (
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({cpu_model()}), "
+        f"Python {platform.python_version()}, load average {load:.1f}"
+    )
 
 
 def peak_rss_mb() -> float:

@@ -13,6 +13,7 @@ The generated names are all in Windows-1252, so every itinerary is set in the PD
 Armenian, Georgian, Vietnamese, Turkish), and every itinerary that names one of them embeds
 the bundled font (slower): the line for itineraries says how many did.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,13 +30,23 @@ from common import generate, machine  # noqa: E402  (puts the project on sys.pat
 from exchange_app.domain import Scenario, Schedule  # noqa: E402
 from exchange_app.io.scenario_json import read_scenario  # noqa: E402
 from exchange_app.services import Workspace  # noqa: E402
-from tests.rules.greedy import greedy_schedule  # noqa: E402  (a valid schedule without the solver)
 from exchange_app.services.exports import (  # noqa: E402
-    export_ics, export_invitations, export_itineraries, export_spreadsheet,
+    export_ics,
+    export_invitations,
+    export_itineraries,
+    export_spreadsheet,
 )
+from tests.rules.greedy import greedy_schedule  # noqa: E402  (a valid schedule without the solver)
 
-NON_LATIN_NAMES = ["Олена Коваленко", "Иван Петров", "Γιώργος Παπαδόπουλος", "Նարեկ Սարգսյան", "გიორგი ბერიძე",
-                   "Đặng Thị Ngọc Ánh", "Ayşe Yılmaz"]
+NON_LATIN_NAMES = [
+    "Олена Коваленко",
+    "Иван Петров",
+    "Γιώργος Παπαδόπουλος",
+    "Նարեկ Սարգսյան",
+    "გიორგი ბერიძე",
+    "Đặng Thị Ngọc Ánh",
+    "Ayşe Yılmaz",
+]
 
 
 def non_latin_names(sc: Scenario, share: float, seed: int) -> int:
@@ -83,8 +94,13 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="processes for itineraries (default: up to 4)")
     ap.add_argument("--keep", type=Path, help="write the files here and keep them")
     ap.add_argument("--only", nargs="*", help="run only the exports whose name starts with one of these")
-    ap.add_argument("--non-latin", type=float, default=0.0, metavar="SHARE",
-                    help="share of officials given names in other scripts (default 0: all Windows-1252)")
+    ap.add_argument(
+        "--non-latin",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="share of officials given names in other scripts (default 0: all Windows-1252)",
+    )
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -106,16 +122,20 @@ def main(argv=None) -> int:
         ws.save_schedule(pid, v2, "edit")
         assignments = sum(len(s.officials) for s in v2.sessions)
         print(f"Machine: {machine()} (shared machine: figures are noisy)")
-        print(f"Program: {len(scenario.officials):,} officials, {len(scenario.hosts):,} hosts, "
-              f"{len(scenario.interpreters):,} interpreters; greedy schedule {len(v2.sessions):,} sessions, "
-              f"{assignments:,} official assignments (built in {greedy_s:.1f} s); 2 versions stored"
-              + (f"; {renamed:,} officials with non-Latin names" if renamed else ""))
+        print(
+            f"Program: {len(scenario.officials):,} officials, {len(scenario.hosts):,} hosts, "
+            f"{len(scenario.interpreters):,} interpreters; greedy schedule {len(v2.sessions):,} sessions, "
+            f"{assignments:,} official assignments (built in {greedy_s:.1f} s); 2 versions stored"
+            + (f"; {renamed:,} officials with non-Latin names" if renamed else "")
+        )
 
         runs = [
             ("ics", lambda: export_ics(ws, pid, out / "ics")),
             ("invitations", lambda: export_invitations(ws, pid, out / "invitations")),
-            ("invitations --since-version 1", lambda: export_invitations(ws, pid, out / "invitations-v1",
-                                                                          since_version=1)),
+            (
+                "invitations --since-version 1",
+                lambda: export_invitations(ws, pid, out / "invitations-v1", since_version=1),
+            ),
             ("itineraries", lambda: export_itineraries(ws, pid, out / "itineraries", workers=args.workers)),
             ("spreadsheet .csv", lambda: export_spreadsheet(ws, pid, out / "schedule.csv")),
             ("spreadsheet .xlsx", lambda: export_spreadsheet(ws, pid, out / "schedule.xlsx")),
@@ -138,10 +158,14 @@ def main(argv=None) -> int:
             if name == "itineraries":
                 embedded = sum(1 for p in report.files if b"/FontFile2" in p.read_bytes())
                 note = f"  ({embedded:,} with the embedded font, {len(report.files) - embedded:,} in the core font)"
-            print(f"  {name:<32} {seconds:7.2f} s wall {cpu:7.2f} s CPU  {len(report.files):>7,} files  "
-                  f"{size / 1e6:8.1f} MB{note}")
-        print(f"All files (every kind once, full exports): {full:.1f} s (target < 30 s); "
-              f"with the --since-version run: {total:.1f} s")
+            print(
+                f"  {name:<32} {seconds:7.2f} s wall {cpu:7.2f} s CPU  {len(report.files):>7,} files  "
+                f"{size / 1e6:8.1f} MB{note}"
+            )
+        print(
+            f"All files (every kind once, full exports): {full:.1f} s (target < 30 s); "
+            f"with the --since-version run: {total:.1f} s"
+        )
         ws.close()
     return 0
 

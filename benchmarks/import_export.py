@@ -8,6 +8,7 @@ write), and prints seconds and peak memory. Targets: < 5 s each, < 500 MB.
 Timing on a shared machine is noisy; the script prints date, cores and CPU model with the
 figures. Give ``--db`` (e.g. a PostgreSQL URL of an empty database) to time another backend.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,26 +49,47 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--generator", type=Path, default=GENERATOR)
     ap.add_argument("--db", help="database to use (default: a new SQLite file in the temp folder)")
-    ap.add_argument("--trace", action="store_true", help="also measure Python allocations (slow: times are not comparable)")
+    ap.add_argument(
+        "--trace",
+        action="store_true",
+        help="also measure Python allocations (slow: times are not comparable)",
+    )
     args = ap.parse_args()
 
     print(machine())
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         scenario_file = tmp / f"{args.size}.json"
-        subprocess.run([sys.executable, str(args.generator), "--size", args.size, "--seed", str(args.seed),
-                        "--out", str(scenario_file)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(args.generator),
+                "--size",
+                args.size,
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(scenario_file),
+            ],
+            check=True,
+        )
         db = args.db or tmp / "bench.db"
         with Workspace.open(db) as ws:
-            result, t_import = timed("import (read+check+store)", lambda: import_file(ws, scenario_file), args.trace)
+            result, t_import = timed(
+                "import (read+check+store)", lambda: import_file(ws, scenario_file), args.trace
+            )
             print(f"  {result.summary}")
             loaded, t_load = timed("load scenario", lambda: ws.load_scenario(result.program_id), args.trace)
             out = tmp / "exported.json"
-            _, t_export = timed("export (load+write)", lambda: export_scenario(ws, result.program_id, out), args.trace)
+            _, t_export = timed(
+                "export (load+write)", lambda: export_scenario(ws, result.program_id, out), args.trace
+            )
         same = read_scenario(out) == read_scenario(scenario_file)
         size = Path(db).stat().st_size / 2**20 if not str(db).count("://") else float("nan")
         peak_rss = peak_rss_mb()
-        print(f"round trip equal: {same}; database file {size:.1f} MB; peak RSS of the process {peak_rss:.0f} MB")
+        print(
+            f"round trip equal: {same}; database file {size:.1f} MB; peak RSS of the process {peak_rss:.0f} MB"
+        )
         ok = (args.trace or (t_import < 5 and t_export < 5)) and peak_rss < 500 and same
         print("targets (< 5 s each, < 500 MB):", "met" if ok else "NOT met")
         return 0 if ok else 1

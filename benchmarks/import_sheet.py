@@ -8,6 +8,7 @@ shared generator into a temp folder; the program is imported without people firs
 the sheet goes through ``import_people`` (read, check every cell, one transaction). Timing
 on a shared machine is noisy: date, cores and CPU model are printed with the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,10 @@ def main() -> int:
         sc = read_scenario(scenario_path)
         rows = len(sc.officials) + len(sc.hosts) + len(sc.interpreters)
         windows = sum(len(p.availability) for p in sc.people())
-        print(f"program: {len(sc.officials)} officials, {len(sc.hosts)} hosts, {len(sc.interpreters)} interpreters "
-              f"({rows} rows, {windows} availability windows)")
+        print(
+            f"program: {len(sc.officials)} officials, {len(sc.hosts)} hosts, {len(sc.interpreters)} interpreters "
+            f"({rows} rows, {windows} availability windows)"
+        )
         empty = copy.copy(sc)
         empty.officials, empty.hosts, empty.interpreters, empty.pins, empty.forbidden = [], [], [], [], []
         xlsx, csv_path, officials_xlsx = tmp / "people.xlsx", tmp / "officials.csv", tmp / "officials.xlsx"
@@ -57,9 +60,11 @@ def main() -> int:
         only = copy.copy(sc)
         only.hosts, only.interpreters = [], []
         sheets.write_people_workbook(only, officials_xlsx, availability="column")
-        for label, path in (("xlsx (all people + availability sheet)", xlsx),
-                            ("xlsx (officials, windows as text)", officials_xlsx),
-                            ("csv (officials, windows as text)", csv_path)):
+        for label, path in (
+            ("xlsx (all people + availability sheet)", xlsx),
+            ("xlsx (officials, windows as text)", officials_xlsx),
+            ("csv (officials, windows as text)", csv_path),
+        ):
             db = args.db or str(tmp / f"bench-{path.suffix[1:]}.db")
             with Workspace.open(db) as ws:
                 pid = ws.import_scenario(empty)

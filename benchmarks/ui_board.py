@@ -9,6 +9,7 @@
 
 Figures are noisy on a shared machine: the script prints the date, CPU count and model.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,7 +34,9 @@ def make_workspace(scenario_path: Path, seconds: float, tmp: Path):
     scenario = ws.load_scenario(pid)
     t = time.perf_counter()
     outcome = solve_scenario(scenario, SolveOptions(time_limit=seconds, workers=2, seed=1))
-    print(f"solve (setup, not timed): {time.perf_counter() - t:.1f} s, {len(outcome.schedule.sessions)} sessions")
+    print(
+        f"solve (setup, not timed): {time.perf_counter() - t:.1f} s, {len(outcome.schedule.sessions)} sessions"
+    )
     ws.save_schedule(pid, outcome.schedule, "solve")
     return ws, pid
 
@@ -68,11 +71,15 @@ def bench(args) -> None:
             last = tab
         tab = last
         doc = tab.document
-        print(f"program: {len(doc.scenario.officials)} officials, {len(doc.scenario.hosts)} hosts, "
-              f"{len(doc.schedule.sessions)} sessions; board {tab.board_model.rowCount()} hosts x "
-              f"{tab.board_model.columnCount()} slots on {tab.board_model.day}")
-        print(f"open Schedule tab and paint the board: median {statistics.median(opens) * 1000:.0f} ms, "
-              f"max {max(opens) * 1000:.0f} ms over {len(opens)} runs")
+        print(
+            f"program: {len(doc.scenario.officials)} officials, {len(doc.scenario.hosts)} hosts, "
+            f"{len(doc.schedule.sessions)} sessions; board {tab.board_model.rowCount()} hosts x "
+            f"{tab.board_model.columnCount()} slots on {tab.board_model.day}"
+        )
+        print(
+            f"open Schedule tab and paint the board: median {statistics.median(opens) * 1000:.0f} ms, "
+            f"max {max(opens) * 1000:.0f} ms over {len(opens)} runs"
+        )
 
         view, model = tab.board, tab.board_model
         busy = [s for s in doc.schedule.sessions if doc.day_of_slot[s.slot] == model.day and s.officials]
@@ -105,19 +112,25 @@ def bench(args) -> None:
             full.append(time.perf_counter() - t)
             QApplication.sendEvent(vp, QDragLeaveEvent())
             model.end_highlight()
-        print(f"drag enters the board (verdicts for every session of the program + paint): "
-              f"median {statistics.median(starts) * 1000:.1f} ms, max {max(starts) * 1000:.1f} ms "
-              f"over {len(starts)} drags")
+        print(
+            f"drag enters the board (verdicts for every session of the program + paint): "
+            f"median {statistics.median(starts) * 1000:.1f} ms, max {max(starts) * 1000:.1f} ms "
+            f"over {len(starts)} drags"
+        )
         moves.sort()
-        print(f"drag move (verdict lookup, hover, status line, tooltip, repaint of changed cells): "
-              f"median {statistics.median(moves) * 1000:.1f} ms, p95 {moves[int(len(moves) * 0.95)] * 1000:.1f} ms, "
-              f"max {moves[-1] * 1000:.1f} ms over {len(moves)} moves")
+        print(
+            f"drag move (verdict lookup, hover, status line, tooltip, repaint of changed cells): "
+            f"median {statistics.median(moves) * 1000:.1f} ms, p95 {moves[int(len(moves) * 0.95)] * 1000:.1f} ms, "
+            f"max {moves[-1] * 1000:.1f} ms over {len(moves)} moves"
+        )
         # an edit (undo/redo of a pin here): every panel refreshes, the checker runs again
         from ui.board import commands
 
         edits_t = []
         s0 = busy[0]
-        tab.undo_stack.push(commands.set_pinned(doc, s0.id, [s0.officials[0]], s0.officials[0] not in s0.pinned))
+        tab.undo_stack.push(
+            commands.set_pinned(doc, s0.id, [s0.officials[0]], s0.officials[0] not in s0.pinned)
+        )
         for _ in range(args.drags):
             for step in (tab.undo_stack.undo, tab.undo_stack.redo):
                 t = time.perf_counter()
@@ -125,10 +138,14 @@ def bench(args) -> None:
                 tab.check_panel.refresh()  # the panel's debounce would run it 30 ms later
                 app.processEvents()
                 edits_t.append(time.perf_counter() - t)
-        print(f"an edit (undo or redo) with board, lists, rule check and figures refreshed: "
-              f"median {statistics.median(edits_t) * 1000:.0f} ms, max {max(edits_t) * 1000:.0f} ms")
-        print(f"full repaint of the visible board with highlights: median {statistics.median(full) * 1000:.1f} ms, "
-              f"max {max(full) * 1000:.1f} ms")
+        print(
+            f"an edit (undo or redo) with board, lists, rule check and figures refreshed: "
+            f"median {statistics.median(edits_t) * 1000:.0f} ms, max {max(edits_t) * 1000:.0f} ms"
+        )
+        print(
+            f"full repaint of the visible board with highlights: median {statistics.median(full) * 1000:.1f} ms, "
+            f"max {max(full) * 1000:.1f} ms"
+        )
         tab.close()
         ws.close()
 
@@ -159,8 +176,10 @@ def screenshots(args) -> None:
         tab.show()
         doc = tab.document
         # a session with a pin, selected, and the check panel visible
-        s = max(doc.schedule.sessions, key=lambda x: (doc.day_of_slot[x.slot] == tab.board_model.day,
-                                                     len(x.officials)))
+        s = max(
+            doc.schedule.sessions,
+            key=lambda x: (doc.day_of_slot[x.slot] == tab.board_model.day, len(x.officials)),
+        )
         from ui.board import commands as board_commands
 
         tab.undo_stack.push(board_commands.set_pinned(doc, s.id, s.officials[:2], True))  # pin marks show
@@ -169,8 +188,16 @@ def screenshots(args) -> None:
         tab.grab().save(str(out / f"board{suffix}.png"))
         # a rule broken on purpose (as if staff insisted), shown in the check panel
 
-        bad = next(((o.id, x.id) for x in doc.schedule.sessions if doc.day_of_slot[x.slot] == tab.board_model.day
-                    for o in doc.scenario.officials if o.id not in x.officials and doc.why_not_join(o.id, x.id)), None)
+        bad = next(
+            (
+                (o.id, x.id)
+                for x in doc.schedule.sessions
+                if doc.day_of_slot[x.slot] == tab.board_model.day
+                for o in doc.scenario.officials
+                if o.id not in x.officials and doc.why_not_join(o.id, x.id)
+            ),
+            None,
+        )
         if bad is not None:
             why = "; ".join(v.message for v in doc.why_not_join(*bad))
             tab.undo_stack.push(board_commands.move_official(doc, bad[0], None, bad[1], why))
@@ -190,9 +217,13 @@ def screenshots(args) -> None:
         legal = [x for x in today if not doc.why_not_join(official, x.id, leaving=s.id)]
         if legal:
             target = model.index_of_session(legal[0].id)
-            near = sorted((x for x in today if doc.why_not_join(official, x.id, leaving=s.id)),
-                          key=lambda x: abs(model.index_of_session(x.id).row() - target.row())
-                          + abs(model.index_of_session(x.id).column() - target.column()))
+            near = sorted(
+                (x for x in today if doc.why_not_join(official, x.id, leaving=s.id)),
+                key=lambda x: (
+                    abs(model.index_of_session(x.id).row() - target.row())
+                    + abs(model.index_of_session(x.id).column() - target.column())
+                ),
+            )
             hover = model.index_of_session(near[0].id) if near else target
             tab.board.scrollTo(target, tab.board.ScrollHint.PositionAtCenter)
         else:
@@ -231,10 +262,17 @@ def screenshots(args) -> None:
 
         tab.undo_stack.push(commands.set_pinned(doc, s.id, list(s.officials), True))
         current = doc.schedule
-        again = solve_scenario(doc.scenario, SolveOptions(time_limit=args.seconds, workers=2, keep_previous=True),
-                               previous=current)
-        changes = ChangesDialog(doc, diff_schedules(current, again.schedule), again.schedule.sessions_by_id(),
-                                "1 session pinned; its officials kept in place.")
+        again = solve_scenario(
+            doc.scenario,
+            SolveOptions(time_limit=args.seconds, workers=2, keep_previous=True),
+            previous=current,
+        )
+        changes = ChangesDialog(
+            doc,
+            diff_schedules(current, again.schedule),
+            again.schedule.sessions_by_id(),
+            "1 session pinned; its officials kept in place.",
+        )
         changes.show()
         app.processEvents()
         changes.grab().save(str(out / f"board-reoptimize{suffix}.png"))

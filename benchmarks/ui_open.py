@@ -8,6 +8,7 @@ in a fresh process per run: locking and opening the database, building the main 
 first paint. Target: under 2 s for ``large``. The board's own figures are in
 ``benchmarks/ui_board.py``. Prints figures only; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,22 +89,36 @@ def main() -> int:
 
         with Workspace.open(db) as ws:
             import_file(ws, scenario)
-        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-                   XDG_DATA_HOME=str(Path(tmp) / "data"))
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            XDG_DATA_HOME=str(Path(tmp) / "data"),
+        )
         runs = []
         for _ in range(args.repeat):
-            out = subprocess.run([sys.executable, __file__, "--child", str(db)], env=env, cwd=ROOT,
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(db)],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     source = args.scenario.name if args.scenario else f"--size {args.size}"
     print(f"ui_open: {source} ({runs[0]['officials']} officials), {args.repeat} fresh processes")
     print(f"machine: {machine()}")
-    print("  schedule board: " + ("built after the window shows (ui/board)" if runs[0]["board"] else "not available"))
+    print(
+        "  schedule board: "
+        + ("built after the window shows (ui/board)" if runs[0]["board"] else "not available")
+    )
     for key in runs[0]:
         if key in ("officials", "board"):
             continue
         values = [r[key] for r in runs]
-        print(f"  {key:<26} median {statistics.median(values):6.3f} s   (min {min(values):.3f}, max {max(values):.3f})")
+        print(
+            f"  {key:<26} median {statistics.median(values):6.3f} s   (min {min(values):.3f}, max {max(values):.3f})"
+        )
     total = statistics.median(r["total: window shown"] for r in runs)
     print(f"open and show the window: {total:.2f} s (target < 2 s: {'met' if total < 2 else 'NOT met'})")
     return 0

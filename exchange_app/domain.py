@@ -5,13 +5,14 @@ shared spec) has a class here. Instants are timezone-aware ``datetime`` objects;
 strings exactly as staff wrote them. Storage, file formats, the rule checker, the solver
 service and the desktop app all speak these classes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 SCENARIO_FORMAT = "exchange-scenario/1"

@@ -1,4 +1,5 @@
 """Errors that reach a person: each names the file, the record and the field."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -40,21 +40,19 @@ Codes by rule (``session``/``person`` they name; "-" = None):
    ``detail`` = ``host@slot``); ``pinned-not-in-session`` (session, official);
    ``forbidden-pair`` (session, official; ``detail`` = host)
 """
+
 from __future__ import annotations
 
 import bisect
 import functools
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Iterable, Iterator
 
 from exchange_app.domain import (
-    Host,
-    Interpreter,
     Mode,
-    Official,
     Person,
     PersonKind,
     Scenario,
@@ -304,7 +302,9 @@ class RuleContext:
         for w in sorted(person.availability, key=lambda w: w.start):
             if w.start.astimezone(program_zone).date() <= day <= w.end.astimezone(program_zone).date():
                 a, b = w.start.astimezone(z), w.end.astimezone(z)
-                spans.append(f"{a:%H:%M}–{b:%H:%M}" + (f" at {self.site_name(w.location)}" if w.location else ""))
+                spans.append(
+                    f"{a:%H:%M}–{b:%H:%M}" + (f" at {self.site_name(w.location)}" if w.location else "")
+                )
         if not spans:
             return "not available that day"
         return f"available that day {', '.join(spans)} {slot.start.astimezone(z).tzname()}"
@@ -323,7 +323,9 @@ def language_name(code: str) -> str:
     try:
         import pycountry
 
-        lang = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+        lang = (
+            pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+        )
     except (ImportError, LookupError, KeyError, TypeError):
         lang = None
     if lang is None:
@@ -340,7 +342,9 @@ def country_name(code: str) -> str:
         country = pycountry.countries.get(alpha_2=code)
     except (ImportError, LookupError, KeyError, TypeError):
         country = None
-    return f"{getattr(country, 'common_name', None) or country.name} ({code})" if country is not None else code
+    return (
+        f"{getattr(country, 'common_name', None) or country.name} ({code})" if country is not None else code
+    )
 
 
 # --------------------------------------------------------------------------- session checks
@@ -363,61 +367,167 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
     slot_known = s.slot in ctx.slots
     lbl = _label(ctx, s)
     if host is None:
-        add(Violation(1, "unknown-host", f"{_cap(lbl)} names host {s.host!r}, who is not in the program.", s.id, s.host))
+        add(
+            Violation(
+                1,
+                "unknown-host",
+                f"{_cap(lbl)} names host {s.host!r}, who is not in the program.",
+                s.id,
+                s.host,
+            )
+        )
     if s.topic not in ctx.topics:
-        add(Violation(1, "unknown-topic", f"{_cap(lbl)} has topic {s.topic!r}, which is not in the program.", s.id, None))
+        add(
+            Violation(
+                1,
+                "unknown-topic",
+                f"{_cap(lbl)} has topic {s.topic!r}, which is not in the program.",
+                s.id,
+                None,
+            )
+        )
     if not slot_known:
-        add(Violation(2, "unknown-slot", f"Session {s.id} uses slot {s.slot!r}, which is not in the program.", s.id, None))
+        add(
+            Violation(
+                2,
+                "unknown-slot",
+                f"Session {s.id} uses slot {s.slot!r}, which is not in the program.",
+                s.id,
+                None,
+            )
+        )
     if host is not None:
         who = ctx.who(_HOST, s.host)
         if s.topic in ctx.topics and s.topic not in host.expertise:
-            add(Violation(1, "topic-not-in-expertise",
-                          f"{who} does not lead topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl}.", s.id, s.host))
+            add(
+                Violation(
+                    1,
+                    "topic-not-in-expertise",
+                    f"{who} does not lead topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl}.",
+                    s.id,
+                    s.host,
+                )
+            )
         if s.language not in host.languages:
-            add(Violation(1, "language-not-spoken-by-host",
-                          f"{who} does not speak {language_name(s.language)}, the language of {lbl}; "
-                          f"they speak {', '.join(map(language_name, host.languages)) or 'no listed language'}.",
-                          s.id, s.host))
+            add(
+                Violation(
+                    1,
+                    "language-not-spoken-by-host",
+                    f"{who} does not speak {language_name(s.language)}, the language of {lbl}; "
+                    f"they speak {', '.join(map(language_name, host.languages)) or 'no listed language'}.",
+                    s.id,
+                    s.host,
+                )
+            )
         if slot_known and s.slot not in ctx.where(_HOST, s.host):
-            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}; "
-                                            f"{ctx.availability_that_day(host, s)}.", s.id, s.host))
+            add(
+                Violation(
+                    2,
+                    "unavailable",
+                    f"{who} is not available for the whole of {lbl}; {ctx.availability_that_day(host, s)}.",
+                    s.id,
+                    s.host,
+                )
+            )
 
     mode = s.mode
     if mode == Mode.VIRTUAL:
         if host is not None and not host.virtual:
-            add(Violation(6, "virtual-not-offered",
-                          f"{_cap(lbl)} is virtual, but {ctx.who(_HOST, s.host)} does not hold video sessions.", s.id, s.host))
+            add(
+                Violation(
+                    6,
+                    "virtual-not-offered",
+                    f"{_cap(lbl)} is virtual, but {ctx.who(_HOST, s.host)} does not hold video sessions.",
+                    s.id,
+                    s.host,
+                )
+            )
         if s.location is not None:
-            add(Violation(6, "session-location",
-                          f"{_cap(lbl)} is virtual but has a location ({s.location}); a virtual session has none.", s.id, None))
+            add(
+                Violation(
+                    6,
+                    "session-location",
+                    f"{_cap(lbl)} is virtual but has a location ({s.location}); a virtual session has none.",
+                    s.id,
+                    None,
+                )
+            )
     elif mode == Mode.IN_PERSON:
         if host is not None and s.location != host.location:
-            add(Violation(6, "session-location",
-                          f"{_cap(lbl)} is in person at {ctx.site_name(s.location)}, but its host "
-                          f"{ctx.who(_HOST, s.host)} is at {ctx.site_name(host.location)}.", s.id, s.host))
+            add(
+                Violation(
+                    6,
+                    "session-location",
+                    f"{_cap(lbl)} is in person at {ctx.site_name(s.location)}, but its host "
+                    f"{ctx.who(_HOST, s.host)} is at {ctx.site_name(host.location)}.",
+                    s.id,
+                    s.host,
+                )
+            )
     else:
-        add(Violation(6, "unknown-mode", f"Session {s.id} has mode {mode!r}; expected 'in-person' or 'virtual'.", s.id, None))
+        add(
+            Violation(
+                6,
+                "unknown-mode",
+                f"Session {s.id} has mode {mode!r}; expected 'in-person' or 'virtual'.",
+                s.id,
+                None,
+            )
+        )
 
     if s.interpreter is not None:
         interp = ctx.interpreters.get(s.interpreter)
         if interp is None:
-            add(Violation(5, "unknown-interpreter",
-                          f"{_cap(lbl)} names interpreter {s.interpreter!r}, who is not in the program.", s.id, s.interpreter))
+            add(
+                Violation(
+                    5,
+                    "unknown-interpreter",
+                    f"{_cap(lbl)} names interpreter {s.interpreter!r}, who is not in the program.",
+                    s.id,
+                    s.interpreter,
+                )
+            )
         else:
             who = ctx.who(_INTERPRETER, s.interpreter)
             if s.language not in interp.languages:
-                add(Violation(5, "interpreter-language",
-                              f"Interpreter {who} does not work in {language_name(s.language)}, the language of {lbl}.", s.id, s.interpreter))
+                add(
+                    Violation(
+                        5,
+                        "interpreter-language",
+                        f"Interpreter {who} does not work in {language_name(s.language)}, the language of {lbl}.",
+                        s.id,
+                        s.interpreter,
+                    )
+                )
             if slot_known:
                 locs = ctx.where(_INTERPRETER, s.interpreter).get(s.slot)
                 if locs is None:
-                    add(Violation(2, "unavailable", f"Interpreter {who} is not available for the whole of {lbl}; "
-                                                    f"{ctx.availability_that_day(interp, s)}.",
-                                  s.id, s.interpreter))
-                elif mode == Mode.IN_PERSON and host is not None and None not in locs and host.location not in locs:
-                    add(Violation(6, "wrong-site",
-                                  f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
-                                  f"not at the host's site {ctx.site_name(host.location)}.", s.id, s.interpreter))
+                    add(
+                        Violation(
+                            2,
+                            "unavailable",
+                            f"Interpreter {who} is not available for the whole of {lbl}; "
+                            f"{ctx.availability_that_day(interp, s)}.",
+                            s.id,
+                            s.interpreter,
+                        )
+                    )
+                elif (
+                    mode == Mode.IN_PERSON
+                    and host is not None
+                    and None not in locs
+                    and host.location not in locs
+                ):
+                    add(
+                        Violation(
+                            6,
+                            "wrong-site",
+                            f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                            f"not at the host's site {ctx.site_name(host.location)}.",
+                            s.id,
+                            s.interpreter,
+                        )
+                    )
     return out
 
 
@@ -431,21 +541,42 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
     members = list(dict.fromkeys(listed)) if len(listed) > 1 else listed
     n = len(members)
     if n < p.min_guests:
-        out.append(Violation(3, "too-few-guests",
-                             f"Session {s.id} ({ctx.when(s)}) has {n} official{'' if n == 1 else 's'}; the program needs at least {p.min_guests}.",
-                             s.id, None))
+        out.append(
+            Violation(
+                3,
+                "too-few-guests",
+                f"Session {s.id} ({ctx.when(s)}) has {n} official{'' if n == 1 else 's'}; the program needs at least {p.min_guests}.",
+                s.id,
+                None,
+            )
+        )
     if n > p.max_guests:
-        out.append(Violation(3, "too-many-guests",
-                             f"Session {s.id} ({ctx.when(s)}) has {n} officials; the program allows at most {p.max_guests}.",
-                             s.id, None))
+        out.append(
+            Violation(
+                3,
+                "too-many-guests",
+                f"Session {s.id} ({ctx.when(s)}) has {n} officials; the program allows at most {p.max_guests}.",
+                s.id,
+                None,
+            )
+        )
     if n != len(listed):
         for oid in members:
             if listed.count(oid) > 1:
-                out.append(Violation(3, "listed-twice", f"{ctx.who(_OFFICIAL, oid)} is listed more than once in session {s.id}.",
-                                     s.id, oid))
+                out.append(
+                    Violation(
+                        3,
+                        "listed-twice",
+                        f"{ctx.who(_OFFICIAL, oid)} is listed more than once in session {s.id}.",
+                        s.id,
+                        oid,
+                    )
+                )
     country_of = ctx.country_of
     countries = [country_of[oid] for oid in members if oid in country_of]
-    crowded = len(countries) > p.max_same_country and (p.max_same_country < 1 or len(set(countries)) < len(countries))
+    crowded = len(countries) > p.max_same_country and (
+        p.max_same_country < 1 or len(set(countries)) < len(countries)
+    )
     by_country: dict[str, list[str]] = {}
     if crowded:
         for oid in members:
@@ -454,14 +585,28 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
     for country, ids in by_country.items():
         if len(ids) > p.max_same_country:
             names = ", ".join(ctx.who(_OFFICIAL, x) for x in ids)
-            out.append(Violation(3, "country-limit",
-                                 f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country_name(country)}: {names}; "
-                                 f"at most {p.max_same_country} may share a country.", s.id, None, country))
+            out.append(
+                Violation(
+                    3,
+                    "country-limit",
+                    f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country_name(country)}: {names}; "
+                    f"at most {p.max_same_country} may share a country.",
+                    s.id,
+                    None,
+                    country,
+                )
+            )
     for oid in dict.fromkeys(s.pinned) if s.pinned else ():
         if oid not in members:
-            out.append(Violation(9, "pinned-not-in-session",
-                                 f"{ctx.who(_OFFICIAL, oid)} is pinned to session {s.id} ({ctx.when(s)}) but is not among its officials.",
-                                 s.id, oid))
+            out.append(
+                Violation(
+                    9,
+                    "pinned-not-in-session",
+                    f"{ctx.who(_OFFICIAL, oid)} is pinned to session {s.id} ({ctx.when(s)}) but is not among its officials.",
+                    s.id,
+                    oid,
+                )
+            )
     return out
 
 
@@ -470,7 +615,15 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
     language (5), site (6), forbidden pair (9)."""
     o = ctx.officials.get(oid)
     if o is None:
-        return [Violation(2, "unknown-official", f"Session {s.id} lists official {oid!r}, who is not in the program.", s.id, oid)]
+        return [
+            Violation(
+                2,
+                "unknown-official",
+                f"Session {s.id} lists official {oid!r}, who is not in the program.",
+                s.id,
+                oid,
+            )
+        ]
     out: list[Violation] = []
     add = out.append
     who = ctx.who(_OFFICIAL, oid)
@@ -480,33 +633,74 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
         locs = ctx.where(_OFFICIAL, oid).get(s.slot)
         if locs is None:
             lbl = _label(ctx, s)
-            add(Violation(2, "unavailable", f"{who} is not available for the whole of {lbl}; "
-                                            f"{ctx.availability_that_day(o, s)}.", s.id, oid))
+            add(
+                Violation(
+                    2,
+                    "unavailable",
+                    f"{who} is not available for the whole of {lbl}; {ctx.availability_that_day(o, s)}.",
+                    s.id,
+                    oid,
+                )
+            )
         elif s.mode == Mode.IN_PERSON and host is not None and None not in locs and host.location not in locs:
             lbl = _label(ctx, s)
-            add(Violation(6, "wrong-site",
-                          f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
-                          f"not at the host's site {ctx.site_name(host.location)}.", s.id, oid))
+            add(
+                Violation(
+                    6,
+                    "wrong-site",
+                    f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                    f"not at the host's site {ctx.site_name(host.location)}.",
+                    s.id,
+                    oid,
+                )
+            )
     if s.topic in ctx.topics and o.interests.get(s.topic, 0) < 1:
-        add(Violation(4, "no-interest",
-                      f"{who} has no interest in topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl or _label(ctx, s)}.",
-                      s.id, oid))
+        add(
+            Violation(
+                4,
+                "no-interest",
+                f"{who} has no interest in topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl or _label(ctx, s)}.",
+                s.id,
+                oid,
+            )
+        )
     if s.language not in o.languages:
         interp = ctx.interpreters.get(s.interpreter) if s.interpreter is not None else None
-        bridged = (interp is not None and s.language in interp.languages
-                   and any(lang in interp.languages for lang in o.languages))
+        bridged = (
+            interp is not None
+            and s.language in interp.languages
+            and any(lang in interp.languages for lang in o.languages)
+        )
         if not bridged:
-            why = ("and the session has no interpreter" if interp is None
-                   else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter)} cannot interpret between "
-                        f"{language_name(s.language)} and {' or '.join(map(language_name, o.languages)) or 'their languages'}")
-            add(Violation(5, "language-barrier",
-                          f"{who} does not speak {language_name(s.language)}, the language of {lbl or _label(ctx, s)}, "
-                          f"{why}.", s.id, oid))
+            why = (
+                "and the session has no interpreter"
+                if interp is None
+                else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter)} cannot interpret between "
+                f"{language_name(s.language)} and {' or '.join(map(language_name, o.languages)) or 'their languages'}"
+            )
+            add(
+                Violation(
+                    5,
+                    "language-barrier",
+                    f"{who} does not speak {language_name(s.language)}, the language of {lbl or _label(ctx, s)}, "
+                    f"{why}.",
+                    s.id,
+                    oid,
+                )
+            )
     if (oid, s.host) in ctx.forbidden:
         reason = ctx.forbidden[(oid, s.host)]
-        add(Violation(9, "forbidden-pair",
-                      f"{who} and {ctx.who(_HOST, s.host)} must never share a session"
-                      f"{f' ({reason})' if reason else ''}, but both are in {lbl or _label(ctx, s)}.", s.id, oid, s.host))
+        add(
+            Violation(
+                9,
+                "forbidden-pair",
+                f"{who} and {ctx.who(_HOST, s.host)} must never share a session"
+                f"{f' ({reason})' if reason else ''}, but both are in {lbl or _label(ctx, s)}.",
+                s.id,
+                oid,
+                s.host,
+            )
+        )
     return out
 
 
@@ -534,14 +728,29 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
         near = overlapping[b.slot]
         for a in timed[:j]:
             if a.slot in near:
-                out.append(Violation(2, "double-booked",
-                                     f"{_who(ctx, kind, pid)} is in two sessions at once: {a.id} ({ctx.when(a)}) "
-                                     f"and {b.id} ({ctx.when(b)}).", b.id, pid, a.id))
+                out.append(
+                    Violation(
+                        2,
+                        "double-booked",
+                        f"{_who(ctx, kind, pid)} is in two sessions at once: {a.id} ({ctx.when(a)}) "
+                        f"and {b.id} ({ctx.when(b)}).",
+                        b.id,
+                        pid,
+                        a.id,
+                    )
+                )
     # 7: limits
     limit = ctx.max_sessions(person)
     if len(ordered) > limit:
-        out.append(Violation(7, "max-sessions",
-                             f"{_who(ctx, kind, pid)} is in {len(ordered)} sessions; their limit is {limit}.", None, pid))
+        out.append(
+            Violation(
+                7,
+                "max-sessions",
+                f"{_who(ctx, kind, pid)} is in {len(ordered)} sessions; their limit is {limit}.",
+                None,
+                pid,
+            )
+        )
     per_day = ctx.max_per_day(person)
     if len(timed) > per_day:
         days: dict[date, list[Session]] = {}
@@ -550,10 +759,17 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
             days.setdefault(slot_day[s.slot], []).append(s)
         for day, ss in days.items():
             if len(ss) > per_day:
-                out.append(Violation(7, "max-per-day",
-                                     f"{_who(ctx, kind, pid)} is in {len(ss)} sessions on {day:%a %d %b %Y} "
-                                     f"({', '.join(s.id for s in ss)}); their limit is {per_day} a day.",
-                                     None, pid, day.isoformat()))
+                out.append(
+                    Violation(
+                        7,
+                        "max-per-day",
+                        f"{_who(ctx, kind, pid)} is in {len(ss)} sessions on {day:%a %d %b %Y} "
+                        f"({', '.join(s.id for s in ss)}); their limit is {per_day} a day.",
+                        None,
+                        pid,
+                        day.isoformat(),
+                    )
+                )
     # 8: an official meets the same host at most once
     if kind is _OFFICIAL and len(ordered) > 1:
         first: dict[str, Session] = {}
@@ -562,9 +778,17 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
             if earlier is None:
                 first[s.host] = s
             else:
-                out.append(Violation(8, "same-host-twice",
-                                     f"{_who(ctx, kind, pid)} meets {ctx.who(_HOST, s.host)} twice: in {earlier.id} "
-                                     f"({ctx.when(earlier)}) and in {s.id} ({ctx.when(s)}).", s.id, pid, earlier.id))
+                out.append(
+                    Violation(
+                        8,
+                        "same-host-twice",
+                        f"{_who(ctx, kind, pid)} meets {ctx.who(_HOST, s.host)} twice: in {earlier.id} "
+                        f"({ctx.when(earlier)}) and in {s.id} ({ctx.when(s)}).",
+                        s.id,
+                        pid,
+                        earlier.id,
+                    )
+                )
     return out
 
 
@@ -583,10 +807,19 @@ def _pin_violation(ctx: RuleContext, pin, kept: bool, at: Session | None) -> lis
         when = ctx.slot_label(pin.slot, tz)
     else:
         when = f"unknown slot {pin.slot!r}"
-    where = (f"is not in {at.id}, that host's session then" if at is not None
-             else "that host has no session then")
-    return [Violation(9, "pin-not-kept", f"{who} is pinned to meet {host} at {when}, but {where}.",
-                      at.id if at is not None else None, pin.official, f"{pin.host}@{pin.slot}")]
+    where = (
+        f"is not in {at.id}, that host's session then" if at is not None else "that host has no session then"
+    )
+    return [
+        Violation(
+            9,
+            "pin-not-kept",
+            f"{who} is pinned to meet {host} at {when}, but {where}.",
+            at.id if at is not None else None,
+            pin.official,
+            f"{pin.host}@{pin.slot}",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- check
@@ -631,7 +864,15 @@ def check_schedule(scenario: Scenario, schedule: Schedule, ctx: RuleContext | No
             vs += _official_in_session(ctx, s, oid)
     for sid, n in seen.items():
         if n > 1:
-            vs.append(Violation(2, "duplicate-session-id", f"Session id {sid!r} is used by {n} sessions; each session needs its own id.", sid, None))
+            vs.append(
+                Violation(
+                    2,
+                    "duplicate-session-id",
+                    f"Session id {sid!r} is used by {n} sessions; each session needs its own id.",
+                    sid,
+                    None,
+                )
+            )
     for (kind, pid), ss in _person_index(schedule).items():
         vs += _person_across(ctx, kind, pid, ss)
     if ctx.scenario.pins:
@@ -754,8 +995,9 @@ def _pins_of(ctx: RuleContext, oid: str, mine: list[Session], at: dict) -> list[
     return out
 
 
-def _across_may_change(ctx: RuleContext, oid: str, mine: list[Session], joined: Session,
-                       left: Session | None) -> bool:
+def _across_may_change(
+    ctx: RuleContext, oid: str, mine: list[Session], joined: Session, left: Session | None
+) -> bool:
     """False when joining ``joined`` (and leaving ``left``) cannot add a cross-session
     violation for the official: no overlap with ``joined``, limits kept, no second
     meeting with its host, and no other meeting with the left host to re-attribute."""
@@ -838,8 +1080,9 @@ def why_not_leave(ctx: RuleContext, schedule: Schedule, official_id: str, sessio
     return _new(before, after)
 
 
-def why_not_join(ctx: RuleContext, schedule: Schedule, official_id: str, session_id: str,
-                 leaving: str | None = None) -> list[Violation]:
+def why_not_join(
+    ctx: RuleContext, schedule: Schedule, official_id: str, session_id: str, leaving: str | None = None
+) -> list[Violation]:
     """What would break if ``official_id`` joined session ``session_id`` (after leaving
     session ``leaving``, if given): the violations the edited schedule has and the current
     one has not. ``[]`` means the move is legal. ``leaving`` is ignored when the official
@@ -859,8 +1102,9 @@ def why_not_join(ctx: RuleContext, schedule: Schedule, official_id: str, session
     return _join(ctx, view, target, left)
 
 
-def why_not_join_all(ctx: RuleContext, schedule: Schedule, official_id: str,
-                     leaving: str | None = None) -> dict[str, list[Violation]]:
+def why_not_join_all(
+    ctx: RuleContext, schedule: Schedule, official_id: str, leaving: str | None = None
+) -> dict[str, list[Violation]]:
     """:func:`why_not_join` for every session of the schedule at once: ``{session id: violations}``."""
     view = _scan_for_official(ctx, schedule, official_id)
     left = None

@@ -3,6 +3,7 @@
 Pure Python over OR-Tools; takes a plain :class:`SolverInput` and returns a plain
 :class:`SolverResult` (it never imports ``exchange_app`` or Qt). See ``docs/solver.md``.
 """
+
 from solver.types import (
     IN_PERSON,
     VIRTUAL,
@@ -24,9 +25,24 @@ from solver.types import (
 )
 
 __all__ = [
-    "IN_PERSON", "VIRTUAL", "Changes", "ForbiddenIn", "HostIn", "InterpreterIn", "OfficialIn",
-    "PinIn", "PreviousSession", "Progress", "Rules", "SessionOut", "SlotIn", "SolveOptions",
-    "SolverInput", "SolverResult", "UnmatchedOut", "solve",
+    "IN_PERSON",
+    "VIRTUAL",
+    "Changes",
+    "ForbiddenIn",
+    "HostIn",
+    "InterpreterIn",
+    "OfficialIn",
+    "PinIn",
+    "PreviousSession",
+    "Progress",
+    "Rules",
+    "SessionOut",
+    "SlotIn",
+    "SolveOptions",
+    "SolverInput",
+    "SolverResult",
+    "UnmatchedOut",
+    "solve",
 ]
 
 

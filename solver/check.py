@@ -1,6 +1,7 @@
 """The solver's own check of the hard rules on its output (a guard, not the product's
 rule checker: ``exchange_app.rules`` is the authority; this one lets the solver fall back
 to another valid schedule if a result were ever wrong)."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -25,7 +26,9 @@ def problems(pb: Problem, sessions: list[Draft]) -> list[str]:
             out.append(f"{name}: topic or language not the host's")
         if d.mode == VIRTUAL and not h.virtual:
             out.append(f"{name}: host does not hold virtual sessions")
-        if not rules.min_guests <= len(d.officials) <= rules.max_guests or len(set(d.officials)) != len(d.officials):
+        if not rules.min_guests <= len(d.officials) <= rules.max_guests or len(set(d.officials)) != len(
+            d.officials
+        ):
             out.append(f"{name}: {len(d.officials)} officials")
         countries = Counter(pb.officials[o].country for o in d.officials if o in pb.officials)
         if countries and max(countries.values()) > rules.max_same_country:
@@ -55,7 +58,7 @@ def problems(pb: Problem, sessions: list[Draft]) -> list[str]:
         if max(per_day.values()) > p.max_per_day:
             out.append(f"{person}: more than {p.max_per_day} sessions on a day")
         for i, a in enumerate(slots):
-            for b in slots[i + 1:]:
+            for b in slots[i + 1 :]:
                 if b in pb.overlap[a]:
                     out.append(f"{person}: in two sessions at once ({a}, {b})")
     return out

@@ -6,6 +6,7 @@ topic, limits), because its reasons are the ones a person can act on. Only pins 
 pass it but still cannot all be kept together go to CP-SAT, as assumptions with presolve
 off (or-tools #5141: the core is then reliable; no hints are mixed in, #4324).
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -32,8 +33,15 @@ def _site(pb: Problem, where: str | None) -> str:
 # --------------------------------------------------------------------------- pins
 
 
-def _pin_problem(pb: Problem, o: str, h: str, s: str, topic: str | None = None,
-                 language: str | None = None, mode: str | None = None) -> str | None:
+def _pin_problem(
+    pb: Problem,
+    o: str,
+    h: str,
+    s: str,
+    topic: str | None = None,
+    language: str | None = None,
+    mode: str | None = None,
+) -> str | None:
     """Why official ``o`` cannot meet host ``h`` at slot ``s`` on their own, or None."""
     off, host = pb.officials.get(o), pb.hosts.get(h)
     if off is None or host is None or s not in pb.slots:
@@ -60,14 +68,18 @@ def _pin_problem(pb: Problem, o: str, h: str, s: str, topic: str | None = None,
     if mode == IN_PERSON or (mode is None and not host.virtual):
         opts = [opt for opt in opts if opt.in_person_ok]
     if not any(pb.follows(off, opt) for opt in opts):
-        return (f"{o} speaks {_list(off.languages)}; {h} speaks {_list(host.languages)} "
-                f"and no interpreter for them is available at {s}")
+        return (
+            f"{o} speaks {_list(off.languages)}; {h} speaks {_list(host.languages)} "
+            f"and no interpreter for them is available at {s}"
+        )
     if mode == VIRTUAL and not host.virtual:
         return f"{h} holds no virtual sessions"
     others = {c.o for c in _cands_at(pb).get((h, s), ()) if c.t in topics and c.o != o}
     if len(others) < pb.rules.min_guests - 1:
-        return (f"no other official could join {o} with {h} at {s} on {_list(topics)} "
-                f"(a session needs {pb.rules.min_guests})")
+        return (
+            f"no other official could join {o} with {h} at {s} on {_list(topics)} "
+            f"(a session needs {pb.rules.min_guests})"
+        )
     return None
 
 
@@ -102,7 +114,11 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         if not ps.pinned:
             continue
         key = ("session", ps.id)
-        whys = [w for o in ps.pinned if (w := _pin_problem(pb, o, ps.host, ps.slot, ps.topic, ps.language, ps.mode))]
+        whys = [
+            w
+            for o in ps.pinned
+            if (w := _pin_problem(pb, o, ps.host, ps.slot, ps.topic, ps.language, ps.mode))
+        ]
         if whys:
             messages.append(f"pinned session {ps.id} ({ps.host} at {ps.slot}): {whys[0]}")
             dropped.add(key)
@@ -129,7 +145,10 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         for it in its:
             for (h2, s2), it2 in seen.items():
                 if (h2, s2) != (it[2], it[3]) and s2 in pb.overlap[it[3]]:
-                    drop([it2[0], it[0]], f"{o} would be in two sessions at once ({h2} at {s2}, {it[2]} at {it[3]})")
+                    drop(
+                        [it2[0], it[0]],
+                        f"{o} would be in two sessions at once ({h2} at {s2}, {it[2]} at {it[3]})",
+                    )
             seen.setdefault((it[2], it[3]), it)
         hosts = defaultdict(set)
         for it in its:
@@ -143,7 +162,7 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         per_day = defaultdict(list)
         for it in distinct.values():
             per_day[pb.day(it[3])].append(it)
-        for day, xs in per_day.items():
+        for _day, xs in per_day.items():
             if len(xs) > off.max_per_day:
                 drop([it[0] for it in xs], f"{o} may take at most {off.max_per_day} sessions a day")
     host_slots: dict[str, set[str]] = defaultdict(set)
@@ -155,7 +174,11 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         host_slots[h].add(s)
         topics = set(host.expertise)
         for it in its:
-            topics &= {it[4]} if it[4] else {t for t in host.expertise if pb.officials[it[1]].interests.get(t, 0) >= 1}
+            topics &= (
+                {it[4]}
+                if it[4]
+                else {t for t in host.expertise if pb.officials[it[1]].interests.get(t, 0) >= 1}
+            )
         if not topics:
             drop([it[0] for it in its], f"the officials pinned with {h} at {s} share no topic {h} leads")
         officials = {it[1] for it in its}
@@ -164,8 +187,10 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         countries = Counter(pb.officials[o].country for o in officials)
         for c, n in countries.items():
             if n > rules.max_same_country:
-                drop([it[0] for it in its if pb.officials[it[1]].country == c],
-                     f"more than {rules.max_same_country} officials from {c} pinned with {h} at {s}")
+                drop(
+                    [it[0] for it in its if pb.officials[it[1]].country == c],
+                    f"more than {rules.max_same_country} officials from {c} pinned with {h} at {s}",
+                )
     for h, ss in host_slots.items():
         host = pb.hosts[h]
         keys = [it[0] for s in ss for it in by_host_slot[(h, s)]]
@@ -177,8 +202,10 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         for s in ss:
             for s2 in ss:
                 if s < s2 and s2 in pb.overlap[s]:
-                    drop([it[0] for x in (s, s2) for it in by_host_slot[(h, x)]],
-                         f"{h} would hold two sessions at once ({s}, {s2})")
+                    drop(
+                        [it[0] for x in (s, s2) for it in by_host_slot[(h, x)]],
+                        f"{h} would hold two sessions at once ({s}, {s2})",
+                    )
     return messages, dropped
 
 
@@ -215,13 +242,15 @@ def core_conflicts(pb: Problem, options: SolveOptions, messages: list[str], drop
         left_out = names[-1]
         messages.append(
             f"{' and '.join(names)} cannot all be kept together (too few other officials to "
-            f"fill the sessions, or the people's session limits); left out: {left_out}")
+            f"fill the sessions, or the people's session limits); left out: {left_out}"
+        )
         dropped.add(_name_key(left_out))
         inp2 = replace(
             inp2,
             pins=tuple(p for p in inp2.pins if ("pin", p.official, p.host, p.slot) not in dropped),
-            previous=None if inp2.previous is None else tuple(
-                replace(s, pinned=()) if ("session", s.id) in dropped else s for s in inp2.previous),
+            previous=None
+            if inp2.previous is None
+            else tuple(replace(s, pinned=()) if ("session", s.id) in dropped else s for s in inp2.previous),
         )
         pb2 = Problem(inp2)
 
@@ -276,24 +305,31 @@ def _reason(pb: Problem, off, sessions: list[Draft], has: int) -> str:
     if not reach:
         return f"available only on {where}, where no host is available"
     # 2. a language they follow
-    spoken = [(h, s) for h, s in reach if any(pb.follows(off, opt) for opt in pb.options[(h, s)]
-                                             if opt.in_person_ok or pb.hosts[h].virtual)]
+    spoken = [
+        (h, s)
+        for h, s in reach
+        if any(pb.follows(off, opt) for opt in pb.options[(h, s)] if opt.in_person_ok or pb.hosts[h].virtual)
+    ]
     if not spoken:
         return f"speaks only {langs}; no host or interpreter at {_list(sites)} speaks {langs}"
     # 3. a topic they care about
     topical = [(h, s) for h, s in spoken if any(off.interests.get(t, 0) >= 1 for t in pb.hosts[h].expertise)]
     if not topical:
         interests = _list(pb.inp.topic_names.get(t, t) for t in off.interests)
-        return (f"interested only in {interests}; no host at {_list(sites)} who is available then "
-                f"and speaks {langs} (or has an interpreter) leads those topics")
+        return (
+            f"interested only in {interests}; no host at {_list(sites)} who is available then "
+            f"and speaks {langs} (or has an interpreter) leads those topics"
+        )
     # 4. forbidden pairs
     allowed = [(h, s) for h, s in topical if (o, h) not in pb.forbidden]
     if not allowed:
         return f"the only possible hosts ({_list(h for h, _s in topical)}) are forbidden pairs for {o}"
     hosts = {h for h, _s in allowed}
     if len(hosts) < off.min_sessions:
-        return (f"can meet only {len(hosts)} different host(s) ({_list(hosts)}) but needs "
-                f"{off.min_sessions} sessions; each host can be met once")
+        return (
+            f"can meet only {len(hosts)} different host(s) ({_list(hosts)}) but needs "
+            f"{off.min_sessions} sessions; each host can be met once"
+        )
     slots = {s for _h, s in allowed}
     if off.max_sessions < off.min_sessions:
         return f"max_sessions ({off.max_sessions}) is below min_sessions ({off.min_sessions})"
@@ -314,11 +350,15 @@ def _reason(pb: Problem, off, sessions: list[Draft], has: int) -> str:
             other_topic += 1
         elif len(d.officials) >= pb.rules.max_guests:
             full += 1
-        elif sum(1 for x in d.officials if pb.officials[x].country == off.country) >= pb.rules.max_same_country:
+        elif (
+            sum(1 for x in d.officials if pb.officials[x].country == off.country) >= pb.rules.max_same_country
+        ):
             country += 1
     if len(host_full) == len(hosts):
-        return (f"interested in {topic_names}; the {len(hosts)} host(s) with that expertise who "
-                f"could meet them ({_list(hosts)}) are full")
+        return (
+            f"interested in {topic_names}; the {len(hosts)} host(s) with that expertise who "
+            f"could meet them ({_list(hosts)}) are full"
+        )
     parts = []
     if host_full:
         parts.append(f"{len(host_full)} of the {len(hosts)} possible hosts are full")
@@ -329,5 +369,7 @@ def _reason(pb: Problem, off, sessions: list[Draft], has: int) -> str:
     if country:
         parts.append(f"{country} already have {pb.rules.max_same_country} officials from {off.country}")
     detail = "; ".join(parts) if parts else "too few other officials could join the same session"
-    return (f"interested in {topic_names} on {where}: {detail}; other officials were "
-            f"served first (pin them to a host or add a host)")
+    return (
+        f"interested in {topic_names} on {where}: {detail}; other officials were "
+        f"served first (pin them to a host or add a host)"
+    )

@@ -9,6 +9,7 @@ assignment that is still valid, then fills in greedily.
 Every session built here keeps every hard rule, so the result is a valid schedule (pins
 that cannot be placed are left out and reported by the caller).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -135,16 +136,25 @@ def _pick(ledger: Ledger, slot: str, host: str, pool: list[str], cap: int) -> li
     return chosen
 
 
-def best_session(ledger: Ledger, host: str, slot: str, required: tuple[str, ...] = (),
-                 fixed: PreviousSession | None = None, exclude: frozenset[str] = frozenset(),
-                 avoid_interpreters: frozenset[str] = frozenset()) -> Draft | None:
+def best_session(
+    ledger: Ledger,
+    host: str,
+    slot: str,
+    required: tuple[str, ...] = (),
+    fixed: PreviousSession | None = None,
+    exclude: frozenset[str] = frozenset(),
+    avoid_interpreters: frozenset[str] = frozenset(),
+) -> Draft | None:
     """The session of ``host`` at ``slot`` that draws the most guests (then the most
     interest), with the ``required`` officials in it; None if none reaches min_guests."""
     pb = ledger.pb
     h = pb.hosts[host]
     rules = pb.rules
-    avail = [o for o in _officials_at(pb, slot)
-             if o not in required and o not in exclude and ledger.official_free(o, slot, host)]
+    avail = [
+        o
+        for o in _officials_at(pb, slot)
+        if o not in required and o not in exclude and ledger.official_free(o, slot, host)
+    ]
     req = [pb.officials[o] for o in required]
     best, best_key = None, None
     topics = [fixed.topic] if fixed else list(h.expertise)
@@ -163,8 +173,10 @@ def best_session(ledger: Ledger, host: str, slot: str, required: tuple[str, ...]
             for opt in pb.options.get((host, slot), ()):
                 if fixed and opt.language != fixed.language:
                     continue
-                if opt.interpreter and (opt.interpreter in avoid_interpreters
-                                        or not ledger.interpreter_free(opt.interpreter, slot)):
+                if opt.interpreter and (
+                    opt.interpreter in avoid_interpreters
+                    or not ledger.interpreter_free(opt.interpreter, slot)
+                ):
                     continue
                 if mode == IN_PERSON and not opt.in_person_ok:
                     continue
@@ -216,7 +228,11 @@ def place_pinned_sessions(ledger: Ledger) -> list[str]:
     for ps in pb.inp.previous or ():
         if not ps.pinned:
             continue
-        if ps.host not in pb.hosts or not ledger.host_free(ps.host, ps.slot) or ps.slot not in pb.hosts[ps.host].availability:
+        if (
+            ps.host not in pb.hosts
+            or not ledger.host_free(ps.host, ps.slot)
+            or ps.slot not in pb.hosts[ps.host].availability
+        ):
             failed.append(f"session {ps.id}")
             continue
         if not all(o in pb.officials and ledger.official_free(o, ps.slot, ps.host) for o in ps.pinned):
@@ -237,8 +253,11 @@ def place_pinned_sessions(ledger: Ledger) -> list[str]:
     return failed
 
 
-def place_pins(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None = None,
-               busy_interpreters: frozenset[str] = frozenset()) -> list[str]:
+def place_pins(
+    ledger: Ledger,
+    elsewhere: dict[tuple[str, str], set[str]] | None = None,
+    busy_interpreters: frozenset[str] = frozenset(),
+) -> list[str]:
     """Place the scenario pins: join the session already at the pin's host slot, or open
     the best session there. Returns the pins that could not be placed.
     ``elsewhere[(host, slot)]``: officials in another session at that time in the previous
@@ -253,7 +272,11 @@ def place_pins(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None
     for (h, s), offs in groups.items():
         offs = list(dict.fromkeys(offs))
         d = by_key.get((h, s))
-        if d is not None and not d.pinned and not all(o in d.officials or ledger.can_join(d, o) for o in offs):
+        if (
+            d is not None
+            and not d.pinned
+            and not all(o in d.officials or ledger.can_join(d, o) for o in offs)
+        ):
             ledger.close(d)  # a previous session the pinned officials cannot join: form it anew
             d = None
         if d is not None:
@@ -267,12 +290,22 @@ def place_pins(ledger: Ledger, elsewhere: dict[tuple[str, str], set[str]] | None
                 else:
                     failed.append(f"pin {o} with {h} at {s}")
             continue
-        if h not in pb.hosts or (h, s) not in pb.options or not ledger.host_free(h, s) \
-                or not all(o in pb.officials and ledger.official_free(o, s, h) for o in offs):
+        if (
+            h not in pb.hosts
+            or (h, s) not in pb.options
+            or not ledger.host_free(h, s)
+            or not all(o in pb.officials and ledger.official_free(o, s, h) for o in offs)
+        ):
             failed.extend(f"pin {o} with {h} at {s}" for o in offs)
             continue
-        d = best_session(ledger, h, s, tuple(offs), exclude=frozenset(elsewhere.get((h, s), ())) - set(offs),
-                         avoid_interpreters=busy_interpreters)
+        d = best_session(
+            ledger,
+            h,
+            s,
+            tuple(offs),
+            exclude=frozenset(elsewhere.get((h, s), ())) - set(offs),
+            avoid_interpreters=busy_interpreters,
+        )
         if d is None and elsewhere:
             d = best_session(ledger, h, s, tuple(offs))
         if d is None:
@@ -383,7 +416,11 @@ def _keep_previous(ledger: Ledger, ps: PreviousSession) -> bool:
     """Keep a previous session with its members that are still valid (and free); False
     when it can no longer be held."""
     pb = ledger.pb
-    if ps.host not in pb.hosts or (ps.host, ps.slot) not in pb.options or not ledger.host_free(ps.host, ps.slot):
+    if (
+        ps.host not in pb.hosts
+        or (ps.host, ps.slot) not in pb.options
+        or not ledger.host_free(ps.host, ps.slot)
+    ):
         return False
     h = pb.hosts[ps.host]
     if ps.topic not in h.expertise or ps.language not in h.languages:
@@ -392,8 +429,12 @@ def _keep_previous(ledger: Ledger, ps: PreviousSession) -> bool:
         return False
     interp = ps.interpreter
     if interp is not None:
-        ok = interp in pb.interpreters and ps.slot in pb.interpreters[interp].availability \
-            and ps.language in pb.interpreters[interp].languages and ledger.interpreter_free(interp, ps.slot)
+        ok = (
+            interp in pb.interpreters
+            and ps.slot in pb.interpreters[interp].availability
+            and ps.language in pb.interpreters[interp].languages
+            and ledger.interpreter_free(interp, ps.slot)
+        )
         if ok and ps.mode == IN_PERSON:
             ok = pb.at_site(pb.interpreters[interp].availability[ps.slot], h)
         if not ok:
@@ -404,8 +445,11 @@ def _keep_previous(ledger: Ledger, ps: PreviousSession) -> bool:
     for o in ps.officials:
         if o not in pb.officials or o in guests or len(guests) >= pb.rules.max_guests:
             continue
-        if pb.fits(pb.officials[o], h, d.slot, d.topic, opt, d.mode) and ledger.official_free(o, d.slot, d.host) \
-                and _countries_ok(pb, guests + [o]):
+        if (
+            pb.fits(pb.officials[o], h, d.slot, d.topic, opt, d.mode)
+            and ledger.official_free(o, d.slot, d.host)
+            and _countries_ok(pb, guests + [o])
+        ):
             guests.append(o)
     if len(guests) < pb.rules.min_guests:
         return False
@@ -419,7 +463,18 @@ def polish(pb: Problem, sessions: list[Draft]) -> list[Draft]:
     room added to it (adding never makes the objective worse)."""
     ledger = Ledger(pb)
     for d in sessions:
-        ledger.open(Draft(d.host, d.slot, d.topic, d.language, d.mode, d.interpreter, list(d.officials),
-                          list(d.pinned), d.id))
+        ledger.open(
+            Draft(
+                d.host,
+                d.slot,
+                d.topic,
+                d.language,
+                d.mode,
+                d.interpreter,
+                list(d.officials),
+                list(d.pinned),
+                d.id,
+            )
+        )
     top_up(ledger)
     return ledger.sessions

@@ -22,6 +22,7 @@ practice, see ``docs/solver.md``)::
     -  2 * sessions                                      (fewer, fuller sessions)
     + 2000 * previous assignments kept                   (re-solve with keep_previous only)
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -54,7 +55,9 @@ class Weights:
     progress: int = W_PROGRESS
 
 
-def select_candidates(pb: Problem, per_official: int, keep: set[tuple[str, str, str, str]]) -> list[Candidate]:
+def select_candidates(
+    pb: Problem, per_official: int, keep: set[tuple[str, str, str, str]]
+) -> list[Candidate]:
     """Each official's best ``per_official`` candidates (strongest interest first, then the
     rarer host slots), plus every pinned or kept one; then drop topic choices that can no
     longer draw ``min_guests`` officials."""
@@ -72,7 +75,7 @@ def select_candidates(pb: Problem, per_official: int, keep: set[tuple[str, str, 
     for c in pb.cands:
         demand[(c.h, c.s)] += 1
     chosen: list[Candidate] = []
-    for o, cs in by_official.items():
+    for _o, cs in by_official.items():
         if per_official and len(cs) > per_official:
             cs = sorted(cs, key=lambda c: (-c.weight, c.virtual_only, demand[(c.h, c.s)]))
             keep_o = cs[:per_official] + [c for c in cs[per_official:] if (c.o, c.h, c.s, c.t) in must]
@@ -85,7 +88,9 @@ def select_candidates(pb: Problem, per_official: int, keep: set[tuple[str, str, 
         for c in chosen:
             count[(c.h, c.s, c.t)] += 1
         fixed_hst = {(h, s, t) for (_o, h, s, t) in must}
-        kept = [c for c in chosen if count[(c.h, c.s, c.t)] >= pb.rules.min_guests or (c.h, c.s, c.t) in fixed_hst]
+        kept = [
+            c for c in chosen if count[(c.h, c.s, c.t)] >= pb.rules.min_guests or (c.h, c.s, c.t) in fixed_hst
+        ]
         if len(kept) == len(chosen):
             return kept
         chosen = kept
@@ -119,8 +124,11 @@ class Fixed:
         return bool(self.busy.get(person) and self.busy[person] & self.pb.overlap[slot])
 
     def room(self, person: str, slot: str, max_sessions: int, max_per_day: int) -> bool:
-        return (self.total[person] < max_sessions and self.per_day[(person, self.pb.day(slot))] < max_per_day
-                and not self.clashes(person, slot))
+        return (
+            self.total[person] < max_sessions
+            and self.per_day[(person, self.pb.day(slot))] < max_per_day
+            and not self.clashes(person, slot)
+        )
 
     def filter(self, cands: list[Candidate]) -> list[Candidate]:
         """The candidates still possible next to the fixed sessions."""
@@ -161,9 +169,15 @@ class SessionModel:
     model: only the free part is variable, the fixed sessions count against the limits
     and towards each official's minimum."""
 
-    def __init__(self, pb: Problem, cands: list[Candidate], weights: Weights | None = None,
-                 keep: set[tuple[str, str, str, str]] | None = None, pins_as_assumptions: bool = False,
-                 fixed: Fixed | None = None):
+    def __init__(
+        self,
+        pb: Problem,
+        cands: list[Candidate],
+        weights: Weights | None = None,
+        keep: set[tuple[str, str, str, str]] | None = None,
+        pins_as_assumptions: bool = False,
+        fixed: Fixed | None = None,
+    ):
         self.pb = pb
         self.w = weights or Weights()
         self.keep = keep or set()
@@ -194,10 +208,10 @@ class SessionModel:
             self.by_hst[(c.h, c.s, c.t)].append(c)
             self.by_hs[(c.h, c.s)].append(c)
             self.by_o[c.o].append(c)
-        for (h, s, t) in self.by_hst:
+        for h, s, t in self.by_hst:
             self.topic[(h, s, t)] = m.new_bool_var(f"topic[{h},{s},{t}]")
         self.topics_of: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for (h, s, t) in self.topic:
+        for h, s, t in self.topic:
             self.topics_of[(h, s)].append(t)
         self.lang: dict[tuple[str, str, int], cp_model.IntVar] = {}
         self.virtual: dict[tuple[str, str], cp_model.IntVar] = {}
@@ -208,7 +222,7 @@ class SessionModel:
             if self.pb.hosts[hs[0]].virtual:
                 self.virtual[hs] = m.new_bool_var(f"virtual[{hs[0]},{hs[1]}]")
         self.options_of: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for (h, s, k) in self.lang:
+        for h, s, k in self.lang:
             self.options_of[(h, s)].append(k)
 
     def session(self, h: str, s: str):
@@ -219,7 +233,7 @@ class SessionModel:
         """One topic, one language option, one mode per session; guests follow it (rules
         1, 3 (size), 4, 5, 6)."""
         m, pb, rules = self.m, self.pb, self.pb.rules
-        for hs, topics in self.topics_of.items():
+        for hs, _topics in self.topics_of.items():
             exists = self.session(*hs)
             m.add(exists <= 1)
             opts = self.options_of[hs]
@@ -247,7 +261,7 @@ class SessionModel:
     def _country_limit(self) -> None:
         """At most ``max_same_country`` officials of one country in a session (rule 3)."""
         cap = self.pb.rules.max_same_country
-        for (h, s), cs in self.by_hs.items():
+        for (_h, _s), cs in self.by_hs.items():
             per: dict[str, list] = defaultdict(list)
             for c in cs:
                 per[self.pb.officials[c.o].country].append(self.assign[(c.o, c.h, c.s, c.t)])
@@ -256,7 +270,9 @@ class SessionModel:
                     m_ = self.m
                     m_.add(sum(xs) <= cap)
 
-    def _limits(self, person: str, items: list[tuple[str, object]], max_sessions: int, max_per_day: int) -> None:
+    def _limits(
+        self, person: str, items: list[tuple[str, object]], max_sessions: int, max_per_day: int
+    ) -> None:
         """Shared counting rules (2 and 7): ``items`` are (slot, literal) of one person;
         sessions already fixed count against the limits."""
         m, pb, fx = self.m, self.pb, self.fixed
@@ -281,7 +297,9 @@ class SessionModel:
         """Officials: one session at a time, per-day and total limits, meet a host once."""
         for o, cs in self.by_o.items():
             off = self.pb.officials[o]
-            self._limits(o, [(c.s, self.assign[(c.o, c.h, c.s, c.t)]) for c in cs], off.max_sessions, off.max_per_day)
+            self._limits(
+                o, [(c.s, self.assign[(c.o, c.h, c.s, c.t)]) for c in cs], off.max_sessions, off.max_per_day
+            )
             per_host: dict[str, list] = defaultdict(list)
             for c in cs:
                 per_host[c.h].append(self.assign[(c.o, c.h, c.s, c.t)])
@@ -291,7 +309,7 @@ class SessionModel:
 
     def _host_limits(self) -> None:
         per_host: dict[str, list] = defaultdict(list)
-        for (h, s, t), y in self.topic.items():
+        for (h, s, _t), y in self.topic.items():
             per_host[h].append((s, y))
         for h, items in per_host.items():
             host = self.pb.hosts[h]
@@ -316,8 +334,11 @@ class SessionModel:
             if (p.host, p.slot) in fx.host_slots:
                 continue  # kept by a fixed session
             lit = m.new_bool_var(f"pin[{p.official},{p.host},{p.slot}]")
-            xs = [self.assign[(c.o, c.h, c.s, c.t)] for c in self.by_o.get(p.official, ())
-                  if c.h == p.host and c.s == p.slot]
+            xs = [
+                self.assign[(c.o, c.h, c.s, c.t)]
+                for c in self.by_o.get(p.official, ())
+                if c.h == p.host and c.s == p.slot
+            ]
             if xs:
                 m.add(sum(xs) == 1).only_enforce_if(lit)
             else:
@@ -449,8 +470,11 @@ class SessionModel:
         for d in sessions:
             if (d.host, d.slot, d.topic) not in self.topic:
                 return False
-            if not any((d.host, d.slot, k) in self.lang for k, opt in enumerate(self.pb.options[(d.host, d.slot)])
-                       if opt.language == d.language and opt.interpreter == d.interpreter):
+            if not any(
+                (d.host, d.slot, k) in self.lang
+                for k, opt in enumerate(self.pb.options[(d.host, d.slot)])
+                if opt.language == d.language and opt.interpreter == d.interpreter
+            ):
                 return False
             if any((o, d.host, d.slot, d.topic) not in self.assign for o in d.officials):
                 return False
@@ -461,7 +485,7 @@ class SessionModel:
         pb = self.pb
         out: list[Draft] = []
         chosen = [key for key, y in self.topic.items() if value(y)]
-        for (h, s, t) in chosen:
+        for h, s, t in chosen:
             guests = [c.o for c in self.by_hst[(h, s, t)] if value(self.assign[(c.o, c.h, c.s, c.t)])]
             k = next(k for k in self.options_of[(h, s)] if value(self.lang[(h, s, k)]))
             opt = pb.options[(h, s)][k]
@@ -471,8 +495,12 @@ class SessionModel:
         return out
 
 
-def score(pb: Problem, sessions: list[Draft], w: Weights | None = None,
-          keep: set[tuple[str, str, str, str]] | None = None) -> tuple[int, int, int]:
+def score(
+    pb: Problem,
+    sessions: list[Draft],
+    w: Weights | None = None,
+    keep: set[tuple[str, str, str, str]] | None = None,
+) -> tuple[int, int, int]:
     """(objective, officials at their minimum, total interest) of a whole schedule, with
     the same terms and weights as the model's objective."""
     w = w or Weights()

@@ -11,6 +11,7 @@ combinations are filtered before any CP-SAT variable exists:
   ``t`` (which the host leads), not forbidden with the host, at the host's site (or the
   host offers video), and at least one language option the official can follow.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -18,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from solver.types import IN_PERSON, VIRTUAL, HostIn, OfficialIn, SolverInput
-
 
 VIRTUAL_PER_SLOT = 8  # virtual candidates kept per official and slot
 PER_SLOT = 16  # host choices kept per official and slot (at their site first, then virtual)
@@ -67,7 +67,7 @@ class Problem:
         order = [self.slots[x] for x in self.slot_order]
         self.overlap: dict[str, set[str]] = {s.id: {s.id} for s in order}
         for i, a in enumerate(order):
-            for b in order[i + 1:]:
+            for b in order[i + 1 :]:
                 if b.start >= a.end:
                     break
                 self.overlap[a.id].add(b.id)
@@ -77,8 +77,9 @@ class Problem:
             group = frozenset(x.id for x in order if x.start <= s.start < x.end)
             cliques.add(group)
         # drop groups contained in another group
-        self.cliques = [sorted(c, key=self.slot_order.index) for c in cliques
-                        if not any(c < d for d in cliques)]
+        self.cliques = [
+            sorted(c, key=self.slot_order.index) for c in cliques if not any(c < d for d in cliques)
+        ]
         self.days = sorted({s.day for s in order})
 
     def day(self, slot: str) -> int:
@@ -136,7 +137,9 @@ class Problem:
         found through indexes (slot and site; slot and topic), never by scanning all."""
         at_site: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, site) -> hosts
         at_slot: dict[str, list[str]] = defaultdict(list)
-        remote_by_topic: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, topic) -> virtual hosts
+        remote_by_topic: dict[tuple[str, str], list[str]] = defaultdict(
+            list
+        )  # (slot, topic) -> virtual hosts
         for h, s in self.host_slots:
             host = self.hosts[h]
             at_site[(s, host.location)].append(h)
@@ -196,7 +199,7 @@ class Problem:
                 local.sort()
                 remote.sort()
                 local = local[:per_slot]
-                remote = remote[:min(VIRTUAL_PER_SLOT, max(per_slot - len(local), VIRTUAL_PER_SLOT // 2))]
+                remote = remote[: min(VIRTUAL_PER_SLOT, max(per_slot - len(local), VIRTUAL_PER_SLOT // 2))]
                 for virtual_only, _b, _r, hid, topics, opts in local + remote:
                     for t in topics:
                         self.cands.append(Candidate(o.id, hid, s, t, o.interests[t], virtual_only, opts))

@@ -14,13 +14,14 @@
    bound (and sometimes a last improvement). When it ends inside presolve, the schedule
    from phase 2 stands and the bound is unknown.
 """
+
 from __future__ import annotations
 
 import random
 import threading
 import time
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -107,8 +108,15 @@ class _Run:
             obj, at_min, interest = self.best_score
             self.progress(Progress(phase, obj, self.bound, round(self.elapsed(), 2), at_min, interest))
 
-    def run_cp(self, model: cp_model.CpModel, limit: float, workers: int, on_solution=None,
-               params: dict | None = None, bound_callback=None) -> tuple[cp_model.CpSolver, int]:
+    def run_cp(
+        self,
+        model: cp_model.CpModel,
+        limit: float,
+        workers: int,
+        on_solution=None,
+        params: dict | None = None,
+        bound_callback=None,
+    ) -> tuple[cp_model.CpSolver, int]:
         """Solve with a time limit, stopping early when ``cancel`` is set."""
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -139,7 +147,9 @@ class _Run:
 
 
 def _copy(d: Draft) -> Draft:
-    return Draft(d.host, d.slot, d.topic, d.language, d.mode, d.interpreter, list(d.officials), list(d.pinned), d.id)
+    return Draft(
+        d.host, d.slot, d.topic, d.language, d.mode, d.interpreter, list(d.officials), list(d.pinned), d.id
+    )
 
 
 # --------------------------------------------------------------------------- neighbourhoods
@@ -169,8 +179,9 @@ class Neighbourhoods:
         self.officials = sorted(self.of_official)
         self.sites = sorted(self.by_site)
 
-    def _cap(self, hss: list[tuple[str, str]], must: set = frozenset(), limit: int = NEIGHBOURHOOD_SIZE
-             ) -> set[tuple[str, str]]:
+    def _cap(
+        self, hss: list[tuple[str, str]], must: set = frozenset(), limit: int = NEIGHBOURHOOD_SIZE
+    ) -> set[tuple[str, str]]:
         self.rng.shuffle(hss)
         out, n = set(), 0
         for hs in sorted(hss, key=lambda x: x not in must):
@@ -230,7 +241,9 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
         for d in current:
             for o in d.officials:
                 count[o] += 1
-        below = [o for o, off in pb.officials.items() if count[o] < off.min_sessions and hoods.of_official.get(o)]
+        below = [
+            o for o, off in pb.officials.items() if count[o] < off.min_sessions and hoods.of_official.get(o)
+        ]
         kind, free = hoods.pick(current, below)
         fixed_sessions = [d for d in current if (d.host, d.slot) not in free]
         free_sessions = [d for d in current if (d.host, d.slot) in free]
@@ -307,8 +320,12 @@ def _carry_pins_and_ids(pb: Problem, old: list[Draft], new: list[Draft]) -> None
 # --------------------------------------------------------------------------- entry point
 
 
-def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress], None] | None = None,
-          cancel: threading.Event | None = None) -> SolverResult:
+def solve(
+    inp: SolverInput,
+    options: SolveOptions,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> SolverResult:
     """Form the sessions of ``inp``. Always returns a valid schedule (pins that cannot be
     kept are named in ``pin_conflicts`` and left out)."""
     t0 = time.monotonic()
@@ -344,7 +361,9 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
         if full_ok:
             # the full model runs beside the neighbourhood search, on one of the workers
             prover_workers = workers if small else max(1, workers - 1)
-            prover = threading.Thread(target=_prove, args=(run, cands, run.deadline, prover_workers), daemon=True)
+            prover = threading.Thread(
+                target=_prove, args=(run, cands, run.deadline, prover_workers), daemon=True
+            )
             prover.start()
         if not small:
             run.cp_used = True
@@ -355,8 +374,9 @@ def solve(inp: SolverInput, options: SolveOptions, progress: Callable[[Progress]
             current = list(run.best)
         run.offer(polish(pb, current), "improve")
     with run.lock:
-        if run.proved.is_set() or (run.bound is not None and run.best_score[0] is not None
-                                   and run.best_score[0] >= run.bound):
+        if run.proved.is_set() or (
+            run.bound is not None and run.best_score[0] is not None and run.best_score[0] >= run.bound
+        ):
             run.status = "optimal"
         elif run.cp_used:
             run.status = "feasible"
@@ -380,7 +400,9 @@ def _result(run: _Run, conflicts: list[str]) -> SolverResult:
     where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
     conflicts = list(conflicts) + [
         f"pin {p.official} with {p.host} at {p.slot}: not placed within the time limit (try a longer solve)"
-        for p in pb.inp.pins if (p.official, p.host, p.slot) not in where]
+        for p in pb.inp.pins
+        if (p.official, p.host, p.slot) not in where
+    ]
     obj, at_min, interest = run.best_score
     bound = run.bound
     gap = None
@@ -388,9 +410,16 @@ def _result(run: _Run, conflicts: list[str]) -> SolverResult:
         gap = max(0.0, (bound - obj) / max(1.0, abs(bound)))
     out = tuple(
         SessionOut(
-            id=d.id, host=d.host, slot=d.slot, topic=d.topic, language=d.language, mode=d.mode,
+            id=d.id,
+            host=d.host,
+            slot=d.slot,
+            topic=d.topic,
+            language=d.language,
+            mode=d.mode,
             location=pb.hosts[d.host].location if d.mode != "virtual" else None,
-            interpreter=d.interpreter, officials=tuple(d.officials), pinned=tuple(d.pinned),
+            interpreter=d.interpreter,
+            officials=tuple(d.officials),
+            pinned=tuple(d.pinned),
         )
         for d in sorted(sessions, key=lambda d: d.id)
     )

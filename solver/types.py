@@ -6,10 +6,11 @@ calendar date of a slot's start in the program's zone) with a label such as
 ``{slot_id: location_id_or_None}``, where ``None`` means "anywhere" and a missing slot
 means "not available".
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 IN_PERSON = "in-person"
 VIRTUAL = "virtual"

@@ -1,4 +1,5 @@
 """exchange_app and solver never import Qt (layering: ui -> exchange_app -> solver)."""
+
 from __future__ import annotations
 
 import json
@@ -32,5 +33,7 @@ def test_no_module_of_exchange_app_or_solver_imports_qt():
     run = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, env=env)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert {"exchange_app.cli.core", "exchange_app.services.workspace", "exchange_app.storage.models"} <= set(result["imported"])
+    assert {"exchange_app.cli.core", "exchange_app.services.workspace", "exchange_app.storage.models"} <= set(
+        result["imported"]
+    )
     assert result["qt"] == [], f"Qt was imported: {result['qt'][:5]}"

@@ -1,4 +1,5 @@
 """Start the desktop app: ``run(db, demo)`` is what ``exchange-app`` (no command) calls."""
+
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,12 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from ui.main_window import (
-    APP_NAME, ORG_NAME, MainWindow, open_database_or_explain, pick_program, remember_database,
+    APP_NAME,
+    ORG_NAME,
+    MainWindow,
+    open_database_or_explain,
+    pick_program,
+    remember_database,
 )
 from ui.style import apply_theme
 
@@ -25,7 +31,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     hints = app.styleHints()
     if hasattr(hints, "colorSchemeChanged") and not app.property("exchange_follows_scheme"):
         app.setProperty("exchange_follows_scheme", True)  # connect once per application
-        hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(app, str(QSettings().value("theme", "system"))))
+        hints.colorSchemeChanged.connect(
+            lambda _scheme: apply_theme(app, str(QSettings().value("theme", "system")))
+        )
     return app
 
 

@@ -1,6 +1,7 @@
 """The main window: menus, the Officials / Hosts / Interpreters / Topics & Sites / Schedule
 tabs, and a status bar with what matters (counts, schedule version and saved state, last
 solve). Every profile and settings edit goes through the shared ``undo_stack``."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -43,7 +44,11 @@ RECENT_KEY = "recent_databases"
 MAX_RECENT = 8
 # Tab titles carry no mnemonics (the visible tab's controls need the letters; the menus use
 # F E V S H); View > Go to and Ctrl+1..5 switch tabs from the keyboard.
-TAB_TITLES = {PersonKind.OFFICIAL: "Officials", PersonKind.HOST: "Hosts", PersonKind.INTERPRETER: "Interpreters"}
+TAB_TITLES = {
+    PersonKind.OFFICIAL: "Officials",
+    PersonKind.HOST: "Hosts",
+    PersonKind.INTERPRETER: "Interpreters",
+}
 GO_TO = ("&Officials", "&Hosts", "&Interpreters", "To&pics && Sites", "S&chedule")
 
 
@@ -123,8 +128,10 @@ class ProgramChooser(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("Programs")
         for p in programs:
-            item = QListWidgetItem(f"{p.name}\n    {p.officials} officials · {p.hosts} hosts · "
-                                   f"{p.interpreters} interpreters · {p.versions} schedule versions")
+            item = QListWidgetItem(
+                f"{p.name}\n    {p.officials} officials · {p.hosts} hosts · "
+                f"{p.interpreters} interpreters · {p.versions} schedule versions"
+            )
             item.setData(Qt.ItemDataRole.UserRole, p.id)
             self.list.addItem(item)
         self.list.setSpacing(3)
@@ -132,7 +139,9 @@ class ProgramChooser(QDialog):
         self.list.itemActivated.connect(lambda _i: self.accept())
         label = QLabel("This database holds several programs. &Open:")
         label.setBuddy(self.list)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -171,7 +180,9 @@ class MainWindow(QMainWindow):
 
     program_changed = Signal(int)
 
-    def __init__(self, workspace: Workspace, program_id: int | None, parent: QWidget | None = None, *, lock=None):
+    def __init__(
+        self, workspace: Workspace, program_id: int | None, parent: QWidget | None = None, *, lock=None
+    ):
         super().__init__(parent)
         self.ws = workspace
         self.program_id = program_id
@@ -229,8 +240,12 @@ class MainWindow(QMainWindow):
         self.counts_label = QLabel()
         self.schedule_label = QLabel()
         self.solve_label = QLabel()
-        for w, name in ((self.program_label, "Program"), (self.counts_label, "Counts"),
-                        (self.schedule_label, "Schedule version"), (self.solve_label, "Last solve")):
+        for w, name in (
+            (self.program_label, "Program"),
+            (self.counts_label, "Counts"),
+            (self.schedule_label, "Schedule version"),
+            (self.solve_label, "Last solve"),
+        ):
             w.setAccessibleName(name)
             bar.addPermanentWidget(w)
         self.program_label.setObjectName("statusProgram")
@@ -255,18 +270,22 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
-        self.import_action = self._action("&Import scenario or schedule…", self.import_file_dialog, "Ctrl+I",
-                                          name="import")
+        self.import_action = self._action(
+            "&Import scenario or schedule…", self.import_file_dialog, "Ctrl+I", name="import"
+        )
         file_menu.addAction(self.import_action)
         self.import_sheet_action = None
         if _has_module("ui.dialogs.sheet_import"):
-            self.import_sheet_action = self._action("Import &people from spreadsheet…", self.import_sheet_dialog,
-                                                    name="import_people")
+            self.import_sheet_action = self._action(
+                "Import &people from spreadsheet…", self.import_sheet_dialog, name="import_people"
+            )
             file_menu.addAction(self.import_sheet_action)
         self.export_menu = file_menu.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
         for kind in EXPORT_KINDS:
-            action = self._action(kind.label, lambda _checked=False, k=kind.key: self.export(k), name=f"export_{kind.key}")
+            action = self._action(
+                kind.label, lambda _checked=False, k=kind.key: self.export(k), name=f"export_{kind.key}"
+            )
             self.export_menu.addAction(action)
             self.export_actions[kind.key] = action
         self.backups_action = None
@@ -291,10 +310,14 @@ class MainWindow(QMainWindow):
         self.find_action = self._action("&Find…", self.focus_search, K.Find, name="find")
         edit_menu.addAction(self.find_action)
         edit_menu.addSeparator()
-        self.settings_action = self._action("Program &settings…", self.edit_program_settings, name="program_settings")
+        self.settings_action = self._action(
+            "Program &settings…", self.edit_program_settings, name="program_settings"
+        )
         self.settings_action.setMenuRole(QAction.MenuRole.NoRole)
         edit_menu.addAction(self.settings_action)
-        self.switch_program_action = self._action("S&witch program…", self.switch_program, name="switch_program")
+        self.switch_program_action = self._action(
+            "S&witch program…", self.switch_program, name="switch_program"
+        )
         edit_menu.addAction(self.switch_program_action)
         # View
         view_menu = menubar.addMenu("&View")
@@ -302,7 +325,7 @@ class MainWindow(QMainWindow):
         self.theme_group = QActionGroup(self)
         current = str(QSettings().value("theme", "system"))
         self.theme_actions: dict[str, QAction] = {}
-        for theme, label in zip(THEMES, ("Follow &system", "&Light", "&Dark")):
+        for theme, label in zip(THEMES, ("Follow &system", "&Light", "&Dark"), strict=False):
             action = QAction(label, self, checkable=True)
             action.setChecked(theme == current)
             action.triggered.connect(lambda _c=False, t=theme: self.set_theme(t))
@@ -312,7 +335,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.go_to_actions: list[QAction] = []
         for i, label in enumerate(GO_TO):
-            action = self._action(label, lambda _c=False, n=i: self.go_to_tab(n), f"Ctrl+{i + 1}", name=f"go_to_{i + 1}")
+            action = self._action(
+                label, lambda _c=False, n=i: self.go_to_tab(n), f"Ctrl+{i + 1}", name=f"go_to_{i + 1}"
+            )
             view_menu.addAction(action)
             self.go_to_actions.append(action)
         # Schedule (the board's actions, when the board is there)
@@ -337,7 +362,12 @@ class MainWindow(QMainWindow):
         self.topics_tab = None
         self.program_id = program_id
         has_program = program_id is not None
-        for action in (self.import_sheet_action, self.settings_action, *self.export_actions.values(), *self.go_to_actions):
+        for action in (
+            self.import_sheet_action,
+            self.settings_action,
+            *self.export_actions.values(),
+            *self.go_to_actions,
+        ):
             if action is not None:
                 action.setEnabled(has_program)
         self.switch_program_action.setEnabled(len(self.ws.programs()) > 1)
@@ -474,17 +504,20 @@ class MainWindow(QMainWindow):
             return
         sc = self.scenario
         self.program_label.setText(sc.program.name)
-        self.counts_label.setText(f"{len(sc.officials)} officials · {len(sc.hosts)} hosts · "
-                                  f"{len(sc.interpreters)} interpreters")
+        self.counts_label.setText(
+            f"{len(sc.officials)} officials · {len(sc.hosts)} hosts · {len(sc.interpreters)} interpreters"
+        )
         versions = self.ws.schedule_versions(self.program_id)
         if not versions:
             text = "No schedule yet"
         else:
             latest = max(versions, key=lambda v: v.number)
             text = f"Schedule v{latest.number} ({latest.source})"
-            self.schedule_label.setToolTip(f"Version {latest.number}: {latest.sessions} sessions, {latest.source} by "
-                                           f"{latest.created_by} at {latest.created_at.astimezone():%a %d %b %H:%M}"
-                                           + (f"\n{latest.note}" if latest.note else ""))
+            self.schedule_label.setToolTip(
+                f"Version {latest.number}: {latest.sessions} sessions, {latest.source} by "
+                f"{latest.created_by} at {latest.created_at.astimezone():%a %d %b %H:%M}"
+                + (f"\n{latest.note}" if latest.note else "")
+            )
         text += " · unsaved changes" if self._schedule_dirty() else (" · saved" if versions else "")
         self.schedule_label.setText(text)
         solved = [v for v in versions if v.solver is not None]
@@ -520,7 +553,9 @@ class MainWindow(QMainWindow):
         return path or None
 
     def import_file_dialog(self) -> None:
-        path = self.ask_open_file(self, "Import scenario or schedule", "Scenario or schedule (*.json);;All files (*)")
+        path = self.ask_open_file(
+            self, "Import scenario or schedule", "Scenario or schedule (*.json);;All files (*)"
+        )
         if path:
             self.import_path(Path(path))
 
@@ -529,9 +564,13 @@ class MainWindow(QMainWindow):
         """A program of that name exists: import the scenario as another program? (tests
         monkeypatch this)"""
         answer = QMessageBox.question(
-            parent, "Program exists", f"This database already holds a program named {name!r}.\n"
+            parent,
+            "Program exists",
+            f"This database already holds a program named {name!r}.\n"
             "Import the file as another program beside it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _scenario_name(self, path: Path) -> str | None:
@@ -559,8 +598,9 @@ class MainWindow(QMainWindow):
         try:
             result = import_file(self.ws, path, program=self.program_id)
         except InputError as e:
-            report = ImportReport(str(path), False, f"Refused: {len(e.problems)} problem(s); nothing was imported.",
-                                  e.problems)
+            report = ImportReport(
+                str(path), False, f"Refused: {len(e.problems)} problem(s); nothing was imported.", e.problems
+            )
         except ExchangeError as e:
             report = ImportReport(str(path), False, f"Refused; nothing was imported. {e}", [])
         else:
@@ -593,7 +633,11 @@ class MainWindow(QMainWindow):
 
         if BackupsDialog.ask(self, self.ws):
             programs = self.ws.programs()
-            keep = self.program_id if any(p.id == self.program_id for p in programs) else pick_program(self, self.ws)
+            keep = (
+                self.program_id
+                if any(p.id == self.program_id for p in programs)
+                else pick_program(self, self.ws)
+            )
             self._show_program(keep)
 
     def export(self, kind: str) -> None:
@@ -623,7 +667,9 @@ class MainWindow(QMainWindow):
             self.switch_database(path)
 
     def open_database_dialog(self) -> None:
-        path = self.ask_open_file(self, "Open program database", "Program database (*.db *.sqlite);;All files (*)")
+        path = self.ask_open_file(
+            self, "Open program database", "Program database (*.db *.sqlite);;All files (*)"
+        )
         if path:
             self.switch_database(path)
 
@@ -640,7 +686,9 @@ class MainWindow(QMainWindow):
         """Open a database from the recent list; a file that is gone is dropped from the list
         (opening it would quietly create a new, empty database)."""
         if "://" not in db and not Path(db).exists():
-            QMessageBox.warning(self, "Database not found", f"{db} no longer exists; it was removed from the recent list.")
+            QMessageBox.warning(
+                self, "Database not found", f"{db} no longer exists; it was removed from the recent list."
+            )
             forget_database(db)
             return False
         return self.switch_database(db)
@@ -703,12 +751,21 @@ class MainWindow(QMainWindow):
         after = ProgramSettingsDialog.ask(self, before)
         if after is None or after == before:
             return
-        command = ProgramSettingsCommand(self.ws, self.program_id, before, after, self._data_changed,
-                                         self._command_failed, expected_revision=self.program_revision)
+        command = ProgramSettingsCommand(
+            self.ws,
+            self.program_id,
+            before,
+            after,
+            self._data_changed,
+            self._command_failed,
+            expected_revision=self.program_revision,
+        )
         try:
             command.apply()
         except ConflictError as e:
-            QMessageBox.warning(self, "Changed meanwhile", f"{e}\n\nThe settings were reloaded; make your change again.")
+            QMessageBox.warning(
+                self, "Changed meanwhile", f"{e}\n\nThe settings were reloaded; make your change again."
+            )
             self._data_changed(None, None)
             return
         except ExchangeError as e:
@@ -733,27 +790,38 @@ class MainWindow(QMainWindow):
         self.theme_actions[theme].setChecked(True)
 
     def about(self) -> None:
-        from importlib.metadata import PackageNotFoundError, version as package_version
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as package_version
 
         try:
             version = package_version("exchange-scheduler")
         except PackageNotFoundError:
             version = ""
 
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME}</b> {version}<br>Schedules dialogue sessions between international "
-                          "election officials and U.S. election administrators.<br><br>"
-                          f"Database: {self.ws.url}")
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {version}<br>Schedules dialogue sessions between international "
+            "election officials and U.S. election administrators.<br><br>"
+            f"Database: {self.ws.url}",
+        )
 
     # ------------------------------------------------------------------ closing
     @staticmethod
     def ask_unsaved_schedule(parent: QWidget) -> str:
         """'save', 'discard' or 'cancel' (tests monkeypatch this)."""
         answer = QMessageBox.question(
-            parent, "Unsaved schedule", "The schedule has changes that are not saved as a version yet. Save them?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
-        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(answer, "cancel")
+            parent,
+            "Unsaved schedule",
+            "The schedule has changes that are not saved as a version yet. Save them?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        return {QMessageBox.StandardButton.Save: "save", QMessageBox.StandardButton.Discard: "discard"}.get(
+            answer, "cancel"
+        )
 
     def _may_leave(self) -> bool:
         """Offer to save unsaved work; False when staff cancel."""

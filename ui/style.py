@@ -1,5 +1,6 @@
 """Look of the app: Fusion with a light or dark palette that follows the system or the
 View > Theme choice, plus a small style sheet (``resources/style/app.qss``)."""
+
 from __future__ import annotations
 
 from importlib import resources
@@ -21,7 +22,12 @@ def dark_palette() -> QPalette:
     p = QPalette()
     # fields and tables a little lighter than the window: Fusion outlines check boxes with a
     # darker shade of the window colour, which must stand out against the base colour
-    window, base, alt, text = QColor(40, 42, 46), QColor(56, 59, 64), QColor(62, 65, 70), QColor(228, 231, 235)
+    window, base, alt, text = (
+        QColor(40, 42, 46),
+        QColor(56, 59, 64),
+        QColor(62, 65, 70),
+        QColor(228, 231, 235),
+    )
     disabled = QColor(128, 132, 138)
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
         p.setColor(group, QPalette.ColorRole.Window, window)
@@ -59,8 +65,11 @@ def light_palette() -> QPalette:
 
 def style_sheet(dark: bool) -> str:
     text = resources.files("resources").joinpath("style/app.qss").read_text("utf-8")
-    colors = {"{error}": "#ff8080", "{error_bg}": "#3a2426", "{hint}": "#a7adb5"} if dark else \
-             {"{error}": "#b00020", "{error_bg}": "#fdecee", "{hint}": "#5f6670"}
+    colors = (
+        {"{error}": "#ff8080", "{error_bg}": "#3a2426", "{hint}": "#a7adb5"}
+        if dark
+        else {"{error}": "#b00020", "{error_bg}": "#fdecee", "{hint}": "#5f6670"}
+    )
     for key, value in colors.items():
         text = text.replace(key, value)
     return text

@@ -1,5 +1,6 @@
 """Topics & Sites tab: read-only tables of the program's topics (who is interested, who
 can lead them) and sites (time zone, UTC offset on the program days, hosts there)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -45,7 +46,13 @@ def topic_rows(scenario: Scenario) -> list[tuple[tuple, tuple]]:
         interested = [o for o in scenario.officials if t.id in o.interests]
         top = sum(1 for o in interested if o.interests[t.id] == 3)
         hosts = [h for h in scenario.hosts if t.id in h.expertise]
-        cells = (t.name, t.id, f"{len(interested)} ({top} top priority)", str(len(hosts)), t.description or "")
+        cells = (
+            t.name,
+            t.id,
+            f"{len(interested)} ({top} top priority)",
+            str(len(hosts)),
+            t.description or "",
+        )
         keys = (t.name.casefold(), t.id, len(interested), len(hosts), (t.description or "").casefold())
         rows.append((cells, keys))
     return rows
@@ -97,7 +104,10 @@ class RowsModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole) and orientation == Qt.Orientation.Horizontal:
+        if (
+            role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+            and orientation == Qt.Orientation.Horizontal
+        ):
             if 0 <= section < len(self._headers):
                 return self._headers[section]
         return None
@@ -132,7 +142,9 @@ class TopicsSitesTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.topics_model = RowsModel(("Topic", "Id", "Officials interested", "Hosts with expertise", "Description"), self)
+        self.topics_model = RowsModel(
+            ("Topic", "Id", "Officials interested", "Hosts with expertise", "Description"), self
+        )
         self.sites_model = RowsModel(("Site", "Id", "Time zone", "UTC offset on program days", "Hosts"), self)
         self.topics_view = _table(self.topics_model, "Topics table")
         self.sites_view = _table(self.sites_model, "Sites table")

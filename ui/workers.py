@@ -5,6 +5,7 @@ and of the previous schedule) in a ``QThread``. It reports through signals (deli
 the UI thread), can be cancelled (the solve then returns the best schedule found so far)
 and must be joined with :meth:`SolveRunner.wait` before it is dropped.
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,8 +25,9 @@ class SolveWorker(QObject):
     finished = Signal(object)  # SolveOutcome
     failed = Signal(str)
 
-    def __init__(self, scenario: Scenario, options: SolveOptions, previous: Schedule | None,
-                 cancel: threading.Event):
+    def __init__(
+        self, scenario: Scenario, options: SolveOptions, previous: Schedule | None, cancel: threading.Event
+    ):
         super().__init__()
         self.scenario = scenario
         self.options = options
@@ -35,8 +37,13 @@ class SolveWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            outcome = solve_scenario(self.scenario, self.options, previous=self.previous,
-                                     progress=self.progress.emit, cancel=self.cancel_event)
+            outcome = solve_scenario(
+                self.scenario,
+                self.options,
+                previous=self.previous,
+                progress=self.progress.emit,
+                cancel=self.cancel_event,
+            )
         except Exception as exc:  # reported to the dialog, which shows it
             traceback.print_exc()
             self.failed.emit(f"{type(exc).__name__}: {exc}")
@@ -53,8 +60,13 @@ class SolveRunner(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, scenario: Scenario, options: SolveOptions, previous: Schedule | None = None,
-                 parent: QObject | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        options: SolveOptions,
+        previous: Schedule | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self._cancel = threading.Event()
         # The worker gets its own copies: the UI may keep editing while it solves.

@@ -4,6 +4,7 @@
 
 Set QT_SCALE_FACTOR=1.5 for the 150% pictures. Each view is saved as OUT_DIR/<prefix><view>.png.
 """
+
 from __future__ import annotations
 
 import argparse

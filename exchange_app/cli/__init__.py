@@ -8,6 +8,7 @@ function ``handler(args) -> int``). :mod:`exchange_app.cli.core` has the helpers
 
 Qt is imported only when the desktop app is opened.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,14 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exchange-app",
         description="Schedule dialogue sessions between visiting election officials and U.S. election "
-                    "administrators. Without a command, opens the desktop app.",
+        "administrators. Without a command, opens the desktop app.",
     )
-    parser.add_argument("--db", metavar="FILE|URL",
-                        help="database: an SQLite file or a postgresql:// URL (default: programs.db in the user data folder)")
-    parser.add_argument("--program", metavar="NAME|ID",
-                        help="the program to work on, by name or id (needed when the database holds several)")
+    parser.add_argument(
+        "--db",
+        metavar="FILE|URL",
+        help="database: an SQLite file or a postgresql:// URL (default: programs.db in the user data folder)",
+    )
+    parser.add_argument(
+        "--program",
+        metavar="NAME|ID",
+        help="the program to work on, by name or id (needed when the database holds several)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
-    parser.add_argument("--demo", action="store_true", help="open the desktop app on a fresh copy of the demo program")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the desktop app on a fresh copy of the demo program"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"exchange_app.cli.{name}").register(subparsers)

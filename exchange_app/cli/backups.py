@@ -1,4 +1,5 @@
 """``backups`` and ``restore`` commands."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,19 +10,23 @@ from exchange_app.services import backups
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "backups", help="list the database's backups (or make one now)",
+        "backups",
+        help="list the database's backups (or make one now)",
         description="List the backups of --db, newest first. Backups are made automatically before a "
-                    "migration, before a solve that stores a schedule and before a restore; the newest N are "
-                    "kept (--keep, or EXCHANGE_BACKUPS_KEEP, default 10).")
+        "migration, before a solve that stores a schedule and before a restore; the newest N are "
+        "kept (--keep, or EXCHANGE_BACKUPS_KEEP, default 10).",
+    )
     p.add_argument("--now", action="store_true", help="make a backup now before listing")
     p.add_argument("--keep", type=int, metavar="N", help="keep the newest N backups (with --now)")
     p.set_defaults(run=cmd_backups)
 
     p = subparsers.add_parser(
-        "restore", help="restore the database from a backup (the current state is backed up first)",
+        "restore",
+        help="restore the database from a backup (the current state is backed up first)",
         description="Restore --db from BACKUP: a name listed by 'backups', a backup file's path, or 'latest'. "
-                    "The current state is backed up first, so a restore can be undone. Refused while the "
-                    "desktop app has the SQLite file open.")
+        "The current state is backed up first, so a restore can be undone. Refused while the "
+        "desktop app has the SQLite file open.",
+    )
     p.add_argument("backup", metavar="BACKUP")
     p.set_defaults(run=cmd_restore)
 
@@ -31,8 +36,10 @@ def cmd_backups(args: argparse.Namespace) -> int:
         if args.now:
             made = backups.back_up(ws, "manual", args.keep)
             if made is None:
-                print("No backup made: pg_dump is not installed here; this PostgreSQL database relies on "
-                      "the server's own backups (see docs/backups.md).")
+                print(
+                    "No backup made: pg_dump is not installed here; this PostgreSQL database relies on "
+                    "the server's own backups (see docs/backups.md)."
+                )
             else:
                 print(f"Made {made.path}")
         infos = backups.list_backups(ws)
@@ -40,8 +47,10 @@ def cmd_backups(args: argparse.Namespace) -> int:
     if not infos:
         print(f"No backups yet (they go to {folder}).")
         return 0
-    rows = [(i.name, i.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), i.reason, _size(i.size))
-            for i in infos]
+    rows = [
+        (i.name, i.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), i.reason, _size(i.size))
+        for i in infos
+    ]
     _table(["backup", "made", "reason", "size"], rows)
     print(f"\nIn {folder}. Restore with: exchange-app --db ... restore BACKUP")
     return 0

@@ -2,6 +2,7 @@
 
 Also the helpers every command module uses: :func:`open_workspace` and :func:`program_id`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,6 +43,7 @@ def _first_line(e: BaseException) -> str:
 
 def _write_guard(path: Path):
     """Turn OS errors of writing ``path`` into a message (no traceback)."""
+
     class Guard:
         def __enter__(self):
             return self
@@ -50,6 +52,7 @@ def _write_guard(path: Path):
             if exc_type is not None and issubclass(exc_type, OSError):
                 raise ExchangeError(f"Cannot write {exc.filename or path}: {exc.strerror or exc}") from exc
             return False
+
     return Guard()
 
 
@@ -58,43 +61,71 @@ def _write_guard(path: Path):
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "import", help="import a scenario (new program), a schedule (new version) or a people sheet",
+        "import",
+        help="import a scenario (new program), a schedule (new version) or a people sheet",
         description="Import FILE. A scenario (exchange-scenario/1) becomes a new program; a schedule "
-                    "(exchange-schedule/1) becomes a new schedule version of --program (or the only program); "
-                    "a .csv/.xlsx people sheet updates --program's people. A file with any problem is refused "
-                    "whole (exit 2) and nothing is written.")
+        "(exchange-schedule/1) becomes a new schedule version of --program (or the only program); "
+        "a .csv/.xlsx people sheet updates --program's people. A file with any problem is refused "
+        "whole (exit 2) and nothing is written.",
+    )
     p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--valid-rows-only", action="store_true",
-                   help="people sheets: import the valid rows and list the refused ones (default: all or nothing)")
+    p.add_argument(
+        "--valid-rows-only",
+        action="store_true",
+        help="people sheets: import the valid rows and list the refused ones (default: all or nothing)",
+    )
     p.set_defaults(run=cmd_import)
 
     p = subparsers.add_parser(
-        "export", help="export the scenario, a schedule, calendars, invitations, itineraries or a spreadsheet",
+        "export",
+        help="export the scenario, a schedule, calendars, invitations, itineraries or a spreadsheet",
         description="Export KIND to --out. scenario and schedule are JSON files; ics, invitations and "
-                    "itineraries write into a folder; spreadsheet writes a .csv or .xlsx file.")
+        "itineraries write into a folder; spreadsheet writes a .csv or .xlsx file.",
+    )
     p.add_argument("kind", choices=EXPORT_KINDS, metavar="KIND", help=", ".join(EXPORT_KINDS))
     p.add_argument("--out", type=Path, required=True, metavar="PATH", help="file or folder to write")
-    p.add_argument("--version", type=int, metavar="N", help="schedule version to export (default: the latest)")
-    p.add_argument("--since-version", type=int, metavar="N",
-                   help="for calendars and invitations: only what changed since version N")
-    p.add_argument("--redacted", action="store_true",
-                   help="scenario only: people's names, emails and organizations replaced, for bug reports")
+    p.add_argument(
+        "--version", type=int, metavar="N", help="schedule version to export (default: the latest)"
+    )
+    p.add_argument(
+        "--since-version",
+        type=int,
+        metavar="N",
+        help="for calendars and invitations: only what changed since version N",
+    )
+    p.add_argument(
+        "--redacted",
+        action="store_true",
+        help="scenario only: people's names, emails and organizations replaced, for bug reports",
+    )
     p.set_defaults(run=cmd_export)
 
     p = subparsers.add_parser(
-        "check", help="check a schedule against every rule and show its quality figures",
+        "check",
+        help="check a schedule against every rule and show its quality figures",
         description="Check the latest stored schedule (or --schedule FILE against the stored program). "
-                    "Exit 0 when no rule is broken, 1 otherwise.")
-    p.add_argument("--schedule", type=Path, metavar="FILE", help="an exchange-schedule/1 file to check instead")
-    p.add_argument("--version", type=int, metavar="N", help="stored schedule version to check (default: the latest)")
+        "Exit 0 when no rule is broken, 1 otherwise.",
+    )
+    p.add_argument(
+        "--schedule", type=Path, metavar="FILE", help="an exchange-schedule/1 file to check instead"
+    )
+    p.add_argument(
+        "--version", type=int, metavar="N", help="stored schedule version to check (default: the latest)"
+    )
     p.set_defaults(run=cmd_check)
 
-    p = subparsers.add_parser("programs", help="list the programs in the database",
-                              description="List the programs in the database with their counts.")
+    p = subparsers.add_parser(
+        "programs",
+        help="list the programs in the database",
+        description="List the programs in the database with their counts.",
+    )
     p.set_defaults(run=cmd_programs)
 
-    p = subparsers.add_parser("versions", help="list the program's schedule versions",
-                              description="List the stored schedule versions of --program (or the only program).")
+    p = subparsers.add_parser(
+        "versions",
+        help="list the program's schedule versions",
+        description="List the stored schedule versions of --program (or the only program).",
+    )
     p.set_defaults(run=cmd_versions)
 
 
@@ -109,8 +140,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.version is not None and args.kind != "schedule":
         raise ExchangeError(f"--version applies to 'export schedule' only, not to 'export {args.kind}'")
     if args.since_version is not None and args.kind in ("scenario", "schedule"):
-        raise ExchangeError(f"--since-version applies to calendars, invitations, itineraries and spreadsheets, "
-                            f"not to 'export {args.kind}'")
+        raise ExchangeError(
+            f"--since-version applies to calendars, invitations, itineraries and spreadsheets, "
+            f"not to 'export {args.kind}'"
+        )
     with open_workspace(args) as ws, _write_guard(args.out):
         pid = program_id(ws, args)
         if args.kind == "scenario" and args.redacted:
@@ -130,7 +163,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             from exchange_app.services import exports
 
-            report = getattr(exports, f"export_{args.kind}")(ws, pid, args.out, since_version=args.since_version)
+            report = getattr(exports, f"export_{args.kind}")(
+                ws, pid, args.out, since_version=args.since_version
+            )
             print(report.summary)
     return 0
 
@@ -178,8 +213,13 @@ def cmd_programs(args: argparse.Namespace) -> int:
     if not infos:
         print("No programs yet; import a scenario with: exchange-app import FILE")
         return 0
-    _table(["id", "name", "officials", "hosts", "interpreters", "schedule versions"],
-           [(str(p.id), p.name, str(p.officials), str(p.hosts), str(p.interpreters), str(p.versions)) for p in infos])
+    _table(
+        ["id", "name", "officials", "hosts", "interpreters", "schedule versions"],
+        [
+            (str(p.id), p.name, str(p.officials), str(p.hosts), str(p.interpreters), str(p.versions))
+            for p in infos
+        ],
+    )
     return 0
 
 
@@ -192,15 +232,29 @@ def cmd_versions(args: argparse.Namespace) -> int:
         return 0
     rows = []
     for v in versions:
-        solver = f"{v.solver.status}" + (f", objective {v.solver.objective:g}" if v.solver.objective is not None else "") if v.solver else ""
-        rows.append((str(v.number), v.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), v.created_by, v.source,
-                     str(v.sessions), solver, v.note))
+        solver = (
+            f"{v.solver.status}"
+            + (f", objective {v.solver.objective:g}" if v.solver.objective is not None else "")
+            if v.solver
+            else ""
+        )
+        rows.append(
+            (
+                str(v.number),
+                v.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                v.created_by,
+                v.source,
+                str(v.sessions),
+                solver,
+                v.note,
+            )
+        )
     _table(["version", "created", "by", "source", "sessions", "solver", "note"], rows)
     return 0
 
 
 def _table(header: list[str], rows: list[tuple], out=None) -> None:
     out = out or sys.stdout
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     for line in [header, *rows]:
-        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip(), file=out)
+        print("  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=False)).rstrip(), file=out)

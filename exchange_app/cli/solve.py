@@ -5,6 +5,7 @@ improvement otherwise), then prints the status, objective, bound, gap, the rule
 checker's figures and the officials below their minimum with reasons. Ctrl-C stops the
 search and stores the best schedule found so far.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,16 +17,23 @@ from solver import Progress, SolveOptions
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "solve", help="form the sessions (OR-Tools CP-SAT) and store them as a new schedule version",
+        "solve",
+        help="form the sessions (OR-Tools CP-SAT) and store them as a new schedule version",
         description="Form the program's sessions and store them as a new schedule version (source 'solve', or "
-                    "'re-solve' when a schedule exists: its pinned sessions stay). Prints status, objective, "
-                    "bound, gap, the rule checker's figures and the officials below their minimum with reasons. "
-                    "Ctrl-C stops early and stores the best schedule so far.")
-    p.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="seconds to search (default 60)")
+        "'re-solve' when a schedule exists: its pinned sessions stay). Prints status, objective, "
+        "bound, gap, the rule checker's figures and the officials below their minimum with reasons. "
+        "Ctrl-C stops early and stores the best schedule so far.",
+    )
+    p.add_argument(
+        "--time-limit", type=float, default=60.0, metavar="S", help="seconds to search (default 60)"
+    )
     p.add_argument("--workers", type=int, default=2, metavar="N", help="CP-SAT worker threads (default 2)")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
-    p.add_argument("--keep-previous", action="store_true",
-                   help="change the latest schedule as little as possible (reward every kept assignment)")
+    p.add_argument(
+        "--keep-previous",
+        action="store_true",
+        help="change the latest schedule as little as possible (reward every kept assignment)",
+    )
     p.set_defaults(run=run)
 
 
@@ -76,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
     from exchange_app.cli.core import open_workspace, program_id
     from exchange_app.services.solving import solve_program
 
-    options = SolveOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed,
-                           keep_previous=args.keep_previous)
+    options = SolveOptions(
+        time_limit=args.time_limit, workers=args.workers, seed=args.seed, keep_previous=args.keep_previous
+    )
     line = ProgressLine()
     cancel = threading.Event()
     with open_workspace(args) as ws:
@@ -127,10 +136,14 @@ def print_outcome(outcome, out=None) -> None:
         f = outcome.report.figures
         say(f"Check: {outcome.report.summary()}")
         say(f"Sessions: {f.sessions}   assignments: {f.assignments}   total interest: {f.total_interest}")
-        say(f"Officials at their minimum: {f.officials_at_min} of {f.officials_total}   "
-            f"lowest interest: {f.lowest_interest}   10th percentile: {f.p10_interest:g}")
-        say(f"Interpreters used: {f.interpreters_used} (in {f.sessions_with_interpreter} sessions)   "
-            f"officials per session: {f.mean_guests:.2f}   countries per session: {f.countries_per_session:.2f}")
+        say(
+            f"Officials at their minimum: {f.officials_at_min} of {f.officials_total}   "
+            f"lowest interest: {f.lowest_interest}   10th percentile: {f.p10_interest:g}"
+        )
+        say(
+            f"Interpreters used: {f.interpreters_used} (in {f.sessions_with_interpreter} sessions)   "
+            f"officials per session: {f.mean_guests:.2f}   countries per session: {f.countries_per_session:.2f}"
+        )
         for v in outcome.report.violations[:20]:
             say(f"  VIOLATION rule {v.rule}: {v.message}")
     if outcome.changes is not None:

@@ -1,17 +1,20 @@
 """Write files so that a crash never leaves half a file: temp file in the same folder, then
 ``os.replace`` into place."""
+
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None,
-                fsync: bool = True) -> Iterator[IO]:
+def atomic_open(
+    path: str | os.PathLike, mode: str = "wb", encoding: str | None = None, fsync: bool = True
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success move it over ``path``.
 
     On any exception the temporary file is removed and ``path`` is untouched.

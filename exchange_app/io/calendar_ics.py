@@ -15,13 +15,14 @@
 Everything here is pure: domain objects in, ``icalendar`` components or bytes out. The
 invitation and itinerary writers reuse :class:`CalendarContext`.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
 from icalendar import Calendar, Event, Timezone, vCalAddress
@@ -101,8 +102,9 @@ def session_states(versions: Sequence[Schedule]) -> dict[str, SessionState]:
             sequence[sid] += 1  # disappeared in this version: cancelled
         present = current
     return {
-        sid: SessionState(session=last[sid], sequence=seq, cancelled=sid not in present,
-                          people=frozenset(people[sid]))
+        sid: SessionState(
+            session=last[sid], sequence=seq, cancelled=sid not in present, people=frozenset(people[sid])
+        )
         for sid, seq in sequence.items()
     }
 
@@ -161,7 +163,7 @@ class CalendarContext:
         self.scenario = scenario
         self.program = scenario.program
         self.slug = program_slug(scenario.program.name)
-        self.stamp = (stamp or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        self.stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         self.topics = scenario.topics_by_id()
         self.locations = scenario.locations_by_id()
         self.slots = scenario.slots_by_id()
@@ -247,7 +249,9 @@ class CalendarContext:
             bits = [p.name + (f" ({p.country})" if p.country else "")]
             bits += [x for x in (p.title, p.organization) if x]
             return ", ".join(bits)
-        return ", ".join([p.name, *[x for x in (getattr(p, "title", None), getattr(p, "organization", None)) if x]])
+        return ", ".join(
+            [p.name, *[x for x in (getattr(p, "title", None), getattr(p, "organization", None)) if x]]
+        )
 
     def interpreter_line(self, session: Session) -> str:
         if not session.interpreter:
@@ -281,13 +285,15 @@ class CalendarContext:
         addr.params["CN"] = org.name or org.email
         return addr
 
-    def attendees(self, session: Session, *, only: str | None = None, rsvp: bool = False) -> list[vCalAddress]:
+    def attendees(
+        self, session: Session, *, only: str | None = None, rsvp: bool = False
+    ) -> list[vCalAddress]:
         """ATTENDEE values with CN and ROLE (host CHAIR, others REQ-PARTICIPANT); people
         without an email address and the organizer are left out."""
         org = self.program.organizer
         org_email = org.email.casefold() if org and org.email else None
         out = []
-        for pid in ([only] if only is not None else people_of(session)):
+        for pid in [only] if only is not None else people_of(session):
             p = self.people.get(pid)
             if p is None or not p.email or p.email.casefold() == org_email:
                 continue
@@ -302,8 +308,16 @@ class CalendarContext:
         return out
 
     # ---- events
-    def event(self, session: Session, sequence: int, *, cancelled: bool = False,
-              only: str | None = None, rsvp: bool = False, note: str | None = None) -> Event:
+    def event(
+        self,
+        session: Session,
+        sequence: int,
+        *,
+        cancelled: bool = False,
+        only: str | None = None,
+        rsvp: bool = False,
+        note: str | None = None,
+    ) -> Event:
         """One VEVENT. ``only`` keeps a single attendee (a person taken out of a session
         is told only about themselves); ``note`` replaces the description."""
         ev = Event()
@@ -326,14 +340,23 @@ class CalendarContext:
         ev.add("transp", "OPAQUE")
         return ev
 
-    def event_bytes(self, state: SessionState, *, cancelled: bool = False, only: str | None = None,
-                    rsvp: bool = False, note: str | None = None) -> tuple[bytes, str]:
+    def event_bytes(
+        self,
+        state: SessionState,
+        *,
+        cancelled: bool = False,
+        only: str | None = None,
+        rsvp: bool = False,
+        note: str | None = None,
+    ) -> tuple[bytes, str]:
         """A serialized VEVENT and its TZID. Events shared by many calendars (everything
         but a note to one person) are serialized once per export."""
         key = (state.session.id, state.sequence, cancelled, rsvp, note)
         data = self._events.get(key) if only is None else None
         if data is None:
-            ev = self.event(state.session, state.sequence, cancelled=cancelled, only=only, rsvp=rsvp, note=note)
+            ev = self.event(
+                state.session, state.sequence, cancelled=cancelled, only=only, rsvp=rsvp, note=note
+            )
             data = ev.to_ical()
             if only is None:
                 self._events[key] = data
@@ -345,7 +368,9 @@ class CalendarContext:
             data = self._vtimezone_bytes[tzid] = self.vtimezone(tzid).to_ical()
         return data
 
-    def calendar_bytes(self, events: Iterable[tuple[bytes, str]], *, method: str, name: str | None = None) -> bytes:
+    def calendar_bytes(
+        self, events: Iterable[tuple[bytes, str]], *, method: str, name: str | None = None
+    ) -> bytes:
         """A VCALENDAR of serialized events (from :meth:`event_bytes`), with one VTIMEZONE
         for each TZID they use. icalendar writes every piece; this only puts them together."""
         cal = Calendar()
@@ -361,7 +386,12 @@ class CalendarContext:
             raise ValueError("unexpected calendar serialization")
         events = list(events)
         tzids = sorted({tzid for _, tzid in events})
-        parts = [head[: -len(end)], *(self.vtimezone_bytes(t) for t in tzids), *(data for data, _ in events), end]
+        parts = [
+            head[: -len(end)],
+            *(self.vtimezone_bytes(t) for t in tzids),
+            *(data for data, _ in events),
+            end,
+        ]
         return b"".join(parts)
 
 
@@ -381,8 +411,12 @@ def sessions_by_person(states: dict[str, SessionState]) -> dict[str, list[str]]:
     return out
 
 
-def person_events(ctx: CalendarContext, person_id: str, states: dict[str, SessionState],
-                  session_ids: Iterable[str] | None = None) -> list[tuple[bytes, str]]:
+def person_events(
+    ctx: CalendarContext,
+    person_id: str,
+    states: dict[str, SessionState],
+    session_ids: Iterable[str] | None = None,
+) -> list[tuple[bytes, str]]:
     """The events of one person's calendar, by start time: their sessions in the latest
     version, and a cancellation for every session they were in before but are not now.
     ``session_ids``: the sessions they were ever in, if already known."""
@@ -409,8 +443,12 @@ def master_events(ctx: CalendarContext, states: dict[str, SessionState]) -> list
     return [ctx.event_bytes(st, cancelled=st.cancelled) for st in ordered]
 
 
-def person_calendar(ctx: CalendarContext, person: Person, states: dict[str, SessionState],
-                    session_ids: Iterable[str] | None = None) -> bytes:
+def person_calendar(
+    ctx: CalendarContext,
+    person: Person,
+    states: dict[str, SessionState],
+    session_ids: Iterable[str] | None = None,
+) -> bytes:
     """One person's calendar (METHOD:PUBLISH); ``session_ids`` as for :func:`person_events`."""
     events = person_events(ctx, person.id, states, session_ids)
     return ctx.calendar_bytes(events, method="PUBLISH", name=f"{ctx.program.name}: {person.name}")
@@ -422,8 +460,9 @@ def master_calendar(ctx: CalendarContext, states: dict[str, SessionState]) -> by
 
 
 def role_of(person: Person) -> str:
-    return {PersonKind.OFFICIAL: "official", PersonKind.HOST: "host",
-            PersonKind.INTERPRETER: "interpreter"}[person.kind]
+    return {PersonKind.OFFICIAL: "official", PersonKind.HOST: "host", PersonKind.INTERPRETER: "interpreter"}[
+        person.kind
+    ]
 
 
 def people_in(states: dict[str, SessionState], scenario: Scenario) -> list[Person]:
@@ -436,7 +475,20 @@ def people_in(states: dict[str, SessionState], scenario: Scenario) -> list[Perso
 
 
 __all__ = [
-    "CalendarContext", "Change", "SessionState", "changes_for_people", "master_calendar",
-    "master_events", "noticeable", "people_in", "people_of", "person_calendar", "person_events", "sessions_by_person",
-    "program_slug", "role_of", "session_states", "uid_for",
+    "CalendarContext",
+    "Change",
+    "SessionState",
+    "changes_for_people",
+    "master_calendar",
+    "master_events",
+    "noticeable",
+    "people_in",
+    "people_of",
+    "person_calendar",
+    "person_events",
+    "sessions_by_person",
+    "program_slug",
+    "role_of",
+    "session_states",
+    "uid_for",
 ]

@@ -7,6 +7,7 @@ for devices (``CON``, ``PRN``, ``AUX``, ``NUL``, ``COM1``-``COM9``, ``LPT1``-``L
 with an extension such as ``con.txt``), and length (cut at a character boundary so the
 name stays well under the 255-byte limit of ext4/APFS and the 255-unit limit of NTFS).
 """
+
 from __future__ import annotations
 
 import re
@@ -43,7 +44,9 @@ def _cut(text: str, max_bytes: int) -> str:
     return "".join(out)
 
 
-def safe_filename(name: str, *, suffix: str = "", default: str = "unnamed", max_bytes: int = MAX_NAME_BYTES) -> str:
+def safe_filename(
+    name: str, *, suffix: str = "", default: str = "unnamed", max_bytes: int = MAX_NAME_BYTES
+) -> str:
     """A file name for ``name`` (plus ``suffix``, e.g. ``".ics"``) safe on every platform.
 
     >>> safe_filename('Nguyễn "Ana" / CON', suffix=".pdf")

@@ -12,11 +12,12 @@ Given an earlier version, only what changed for each person since then is writte
 ("new", "changed", "cancelled"); without one, every person gets an invitation for each of
 their sessions in the latest version.
 """
+
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-import base64
 from email import policy
 from email.charset import QP, Charset
 from email.header import Header
@@ -32,7 +33,13 @@ from exchange_app.domain import Person, Schedule, Session
 from exchange_app.errors import InputError, Problem
 from exchange_app.io.atomic import sync_all, write_bytes
 from exchange_app.io.calendar_ics import (
-    CANCELLED_NOTE, REMOVED_NOTE, CalendarContext, SessionState, changes_for_people, people_of, session_states,
+    CANCELLED_NOTE,
+    REMOVED_NOTE,
+    CalendarContext,
+    SessionState,
+    changes_for_people,
+    people_of,
+    session_states,
 )
 from exchange_app.io.filenames import person_filename, safe_filename, unique_names
 
@@ -41,8 +48,12 @@ EML_POLICY = policy.compat32.clone(linesep="\r\n")
 _QP_UTF8 = Charset("utf-8")
 _QP_UTF8.body_encoding = QP
 
-SUBJECT_PREFIX = {"invitation": "Invitation", "new": "Invitation", "changed": "Updated invitation",
-                  "cancelled": "Cancelled"}
+SUBJECT_PREFIX = {
+    "invitation": "Invitation",
+    "new": "Invitation",
+    "changed": "Updated invitation",
+    "cancelled": "Cancelled",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +86,16 @@ def plan_invitations(versions: Sequence[Schedule], since: int | None = None) -> 
 def organizer_address(ctx: CalendarContext) -> Address:
     org = ctx.program.organizer
     if org is None or not org.email:
-        raise InputError(ctx.program.name, [Problem(
-            "program", "organizer",
-            "is needed for invitations (the address replies go to); set it in the program settings")])
+        raise InputError(
+            ctx.program.name,
+            [
+                Problem(
+                    "program",
+                    "organizer",
+                    "is needed for invitations (the address replies go to); set it in the program settings",
+                )
+            ],
+        )
     return _address(org.name or "", org.email)
 
 
@@ -96,14 +114,25 @@ def _body(ctx: CalendarContext, person: Person, session: Session, kind: str, rem
     lines = [f"Dear {person.name},", ""]
     if kind == "cancelled":
         lines.append("You are no longer in this session:" if removed else "This session has been cancelled:")
-        lines += ["", f"Topic: {ctx.topic_name(session.topic)}",
-                  f"When: {ctx.when(session)} (local time at the site)",
-                  f"Where: {ctx.site(session)}", f"Host: {ctx.person_line(session.host)}"]
+        lines += [
+            "",
+            f"Topic: {ctx.topic_name(session.topic)}",
+            f"When: {ctx.when(session)} (local time at the site)",
+            f"Where: {ctx.site(session)}",
+            f"Host: {ctx.person_line(session.host)}",
+        ]
     else:
-        lines.append("A session in your schedule has changed. The new details:" if kind == "changed"
-                     else "You are invited to this session:")
-        lines += ["", ctx.description(session), "",
-                  "Please accept or decline with your calendar's buttons, or reply to this message."]
+        lines.append(
+            "A session in your schedule has changed. The new details:"
+            if kind == "changed"
+            else "You are invited to this session:"
+        )
+        lines += [
+            "",
+            ctx.description(session),
+            "",
+            "Please accept or decline with your calendar's buttons, or reply to this message.",
+        ]
     org = ctx.program.organizer
     lines += ["", ctx.program.name]
     if org is not None:
@@ -136,8 +165,12 @@ class InvitationWriter:
             if key[1] == "REQUEST":
                 ev = self.ctx.event_bytes(state, rsvp=True)
             else:
-                ev = self.ctx.event_bytes(state, cancelled=True, only=key[2],
-                                          note=CANCELLED_NOTE if key[2] is None else REMOVED_NOTE)
+                ev = self.ctx.event_bytes(
+                    state,
+                    cancelled=True,
+                    only=key[2],
+                    note=CANCELLED_NOTE if key[2] is None else REMOVED_NOTE,
+                )
             text = self.ctx.calendar_bytes([ev], method=key[1]).decode("utf-8")
             if key[2] is None:
                 self._ical[key] = text
@@ -151,14 +184,18 @@ class InvitationWriter:
         session = state.session
         method = "CANCEL" if plan.kind == "cancelled" else "REQUEST"
         removed = plan.kind == "cancelled" and not state.cancelled
-        text = MIMEText(_body(self.ctx, person, session, plan.kind, removed), "plain", _QP_UTF8, policy=EML_POLICY)
+        text = MIMEText(
+            _body(self.ctx, person, session, plan.kind, removed), "plain", _QP_UTF8, policy=EML_POLICY
+        )
         calendar = MIMENonMultipart("text", "calendar", policy=EML_POLICY, method=method, charset="UTF-8")
         calendar["Content-Transfer-Encoding"] = "base64"
         calendar.set_payload(self.calendar_base64(state, person.id, plan.kind))
         msg = MIMEMultipart("alternative", _subparts=[text, calendar], policy=EML_POLICY)
         msg["From"] = self.sender
         msg["To"] = formataddr((person.name, person.email or ""), charset="utf-8")
-        msg["Subject"] = _header(f"{SUBJECT_PREFIX[plan.kind]}: {self.ctx.summary(session)}, {self.ctx.when(session)}")
+        msg["Subject"] = _header(
+            f"{SUBJECT_PREFIX[plan.kind]}: {self.ctx.summary(session)}, {self.ctx.when(session)}"
+        )
         msg["Date"] = format_datetime(self.ctx.stamp)
         msg["Message-ID"] = make_msgid(domain=f"{self.ctx.slug}.exchange-scheduler")
         msg["X-Unsent"] = "1"
@@ -182,14 +219,16 @@ class InvitationWriter:
             by_person.setdefault(p.person_id, []).append(p)
         people = [p for p in self.ctx.scenario.people() if p.id in by_person]
         folders = unique_names(person_filename(p.name, p.id) for p in people)
-        for person, folder in zip(people, folders):
+        for person, folder in zip(people, folders, strict=False):
             if not person.email:
                 result.without_email.append(person.name)
                 continue
-            items = sorted(by_person[person.id],
-                           key=lambda x: (self.ctx.slot(self.states[x.session_id].session).start, x.session_id))
+            items = sorted(
+                by_person[person.id],
+                key=lambda x: (self.ctx.slot(self.states[x.session_id].session).start, x.session_id),
+            )
             names = unique_names(self.file_name(p) for p in items)
-            for item, name in zip(items, names):
+            for item, name in zip(items, names, strict=False):
                 path = out / folder / name
                 write_bytes(path, self.message(person, item).as_bytes(), fsync=False)
                 result.files.append(path)
@@ -206,16 +245,18 @@ class InvitationWriter:
         return safe_filename(" - ".join(x for x in parts if x), suffix=".eml", max_bytes=100)
 
 
-def write_invitations(ctx: CalendarContext, versions: Sequence[Schedule], out: Path,
-                      since: int | None = None) -> InvitationResult:
+def write_invitations(
+    ctx: CalendarContext, versions: Sequence[Schedule], out: Path, since: int | None = None
+) -> InvitationResult:
     """Write the invitations for the latest of ``versions`` under ``out``; with ``since``
     (an index into ``versions``) only what changed for each person since that version."""
     writer = InvitationWriter(ctx, versions)
     return writer.write(plan_invitations(versions, since), Path(out))
 
 
-def iter_messages(ctx: CalendarContext, versions: Sequence[Schedule],
-                  since: int | None = None) -> Iterator[tuple[Person, PlannedInvitation, Message]]:
+def iter_messages(
+    ctx: CalendarContext, versions: Sequence[Schedule], since: int | None = None
+) -> Iterator[tuple[Person, PlannedInvitation, Message]]:
     """The messages without writing them (for an SMTP sender or a preview)."""
     writer = InvitationWriter(ctx, versions)
     for plan in plan_invitations(versions, since):

@@ -18,6 +18,7 @@ wrapped here instead, from each word's width (the same lines as ``multi_cell``; 
 gives the exact height of each session block), and each line printed with ``text()`` at the
 place ``cell`` would print it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -67,7 +68,10 @@ def font_paths(stack: ExitStack) -> dict[str, Path]:
     """Real paths of the bundled fonts (extracted for the duration of ``stack`` if the
     package is zipped)."""
     base = resources.files("resources").joinpath("fonts")
-    return {style: stack.enter_context(resources.as_file(base.joinpath(name))) for style, name in FONT_FILES.items()}
+    return {
+        style: stack.enter_context(resources.as_file(base.joinpath(name)))
+        for style, name in FONT_FILES.items()
+    }
 
 
 class _UnicodeNeeded(Exception):
@@ -208,8 +212,9 @@ class ItineraryPDF(FPDF):
             lines.append(line or "")
         return lines
 
-    def text_cell(self, width: float, height: float, text: str, new_x: XPos = XPos.RIGHT,
-                  new_y: YPos = YPos.TOP) -> None:
+    def text_cell(
+        self, width: float, height: float, text: str, new_x: XPos = XPos.RIGHT, new_y: YPos = YPos.TOP
+    ) -> None:
         """``cell(width, height, text, align="L", new_x=new_x, new_y=new_y)`` for plain text (no
         border, fill, link or page-number alias): the same text at the same place, through
         ``text()``, which skips most of the work ``cell`` does for styled text."""
@@ -235,7 +240,9 @@ class ItineraryPDF(FPDF):
         """Print wrapped ``lines`` as ``multi_cell(width, height, ..., align="L", new_x=new_x,
         new_y=YPos.NEXT)`` would."""
         for i, line in enumerate(lines):
-            self.text_cell(width, height, line, new_x=new_x if i == len(lines) - 1 else XPos.LEFT, new_y=YPos.NEXT)
+            self.text_cell(
+                width, height, line, new_x=new_x if i == len(lines) - 1 else XPos.LEFT, new_y=YPos.NEXT
+            )
 
     def paragraph(self, width: float, height: float, text: str, new_x: XPos = XPos.LMARGIN) -> None:
         self.lines(width, height, self.wrap(text, width), new_x)
@@ -254,7 +261,11 @@ def _who(person: Person) -> str:
     """A line under the name: role and affiliation."""
     if isinstance(person, Official):
         bits = [x for x in (person.title, person.organization) if x]
-        return "Official" + (f" ({person.country})" if person.country else "") + (": " + ", ".join(bits) if bits else "")
+        return (
+            "Official"
+            + (f" ({person.country})" if person.country else "")
+            + (": " + ", ".join(bits) if bits else "")
+        )
     if isinstance(person, Host):
         bits = [x for x in (person.title, person.organization) if x]
         return "Host" + (": " + ", ".join(bits) if bits else "")
@@ -287,14 +298,24 @@ def session_lines(ctx: CalendarContext, session: Session, person_id: str) -> lis
     return lines
 
 
-def itinerary_pdf(ctx: CalendarContext, person: Person, sessions: Sequence[Session], fonts: dict[str, Path],
-                  version_label: str = "") -> bytes:
+def itinerary_pdf(
+    ctx: CalendarContext,
+    person: Person,
+    sessions: Sequence[Session],
+    fonts: dict[str, Path],
+    version_label: str = "",
+) -> bytes:
     """One person's itinerary as PDF bytes; ``sessions`` are theirs (any order)."""
     return render_itinerary(ctx, person, sessions, fonts, version_label)[0]
 
 
-def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Session], fonts: dict[str, Path],
-                     version_label: str = "") -> tuple[bytes, set[str]]:
+def render_itinerary(
+    ctx: CalendarContext,
+    person: Person,
+    sessions: Sequence[Session],
+    fonts: dict[str, Path],
+    version_label: str = "",
+) -> tuple[bytes, set[str]]:
     """PDF bytes and the characters the bundled font could not show (printed blank). Set in
     the core font if all the text is in its encoding, else in the bundled ``fonts``."""
     ordered = sorted(sessions, key=lambda s: (ctx.slot(s).start, s.id))
@@ -302,8 +323,15 @@ def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Se
     if CORE_FONT:
         # The names, topics and sites decide (a quick look before the document is made);
         # should any other text be outside the encoding, the core font gives up part way.
-        text = "\n".join([ctx.program.name, person.name, _who(person), *(ctx.topic_name(s.topic) for s in ordered),
-                          *(t for lines in details for _, t in lines)])
+        text = "\n".join(
+            [
+                ctx.program.name,
+                person.name,
+                _who(person),
+                *(ctx.topic_name(s.topic) for s in ordered),
+                *(t for lines in details for _, t in lines),
+            ]
+        )
         try:
             unicodedata.normalize("NFC", text).encode(CORE_ENCODING)
             return _render_document(ctx, person, ordered, details, None, version_label)
@@ -312,8 +340,14 @@ def render_itinerary(ctx: CalendarContext, person: Person, sessions: Sequence[Se
     return _render_document(ctx, person, ordered, details, fonts, version_label)
 
 
-def _render_document(ctx: CalendarContext, person: Person, ordered: Sequence[Session], details: list,
-                     fonts: dict[str, Path] | None, version_label: str) -> tuple[bytes, set[str]]:
+def _render_document(
+    ctx: CalendarContext,
+    person: Person,
+    ordered: Sequence[Session],
+    details: list,
+    fonts: dict[str, Path] | None,
+    version_label: str,
+) -> tuple[bytes, set[str]]:
     """The document for ``ordered`` sessions (in time order) with their ``session_lines``."""
     footer = f"{ctx.program.name} · {person.name}"
     pdf = ItineraryPDF(fonts, footer)
@@ -336,7 +370,11 @@ def _render_document(ctx: CalendarContext, person: Person, ordered: Sequence[Ses
     pdf.paragraph(width, 5.5, _who(person))
     pdf.font(8.5)
     pdf.set_text_color(*MUTED)
-    stamp = f"Times are local at each site. Printed {ctx.stamp:%d %b %Y}" + (f", {version_label}" if version_label else "") + "."
+    stamp = (
+        f"Times are local at each site. Printed {ctx.stamp:%d %b %Y}"
+        + (f", {version_label}" if version_label else "")
+        + "."
+    )
     n = len(ordered)
     pdf.paragraph(width, 4.5, f"{n} session{'s' if n != 1 else ''}. {stamp}")
     pdf.set_text_color(*INK)
@@ -354,7 +392,7 @@ def _render_document(ctx: CalendarContext, person: Person, ordered: Sequence[Ses
         return _finish(pdf)
 
     day = None
-    for s, lines in zip(ordered, details):
+    for s, lines in zip(ordered, details, strict=False):
         start, end = ctx.local_times(s)
         block = _layout_block(pdf, ctx, s, lines, width)
         day_label = f"{start:%A} {start.day} {start:%B %Y}"
@@ -394,6 +432,7 @@ def _detail_width(width: float) -> float:
 @dataclass(slots=True)
 class _Block:
     """A session's details wrapped to the page: topic lines, (label, label width, lines)."""
+
     topic: list[str]
     rows: list[tuple[str, float, list[str]]]
     height: float  # with the space below it, to keep each block on one page
@@ -415,8 +454,9 @@ def _layout_block(pdf: ItineraryPDF, ctx: CalendarContext, s: Session, lines, wi
     return _Block(topic, rows, max(h, 5.8 + 2 * 4.8) + 6)
 
 
-def _session_block(pdf: ItineraryPDF, s: Session, start: datetime, end: datetime, block: _Block,
-                   width: float) -> None:
+def _session_block(
+    pdf: ItineraryPDF, s: Session, start: datetime, end: datetime, block: _Block, width: float
+) -> None:
     top = pdf.get_y()
     x_detail = MARGIN + TIME_W + GAP
     w = _detail_width(width)
@@ -474,33 +514,42 @@ def itinerary_paths(ctx: CalendarContext, people: Sequence[Person], out: Path) -
     where = {}
     for role, group in by_role.items():
         names = unique_names(person_filename(p.name, p.id, ".pdf") for p in group)
-        for p, name in zip(group, names):
+        for p, name in zip(group, names, strict=False):
             where[id(p)] = Path(out) / f"{role}s" / name
     for p in people:
         paths.append(where[id(p)])
     return paths
 
 
-def write_itineraries(ctx: CalendarContext, schedule: Schedule, out: Path, people: Sequence[Person] | None = None,
-                      version_label: str = "", workers: int = 1) -> ItineraryResult:
+def write_itineraries(
+    ctx: CalendarContext,
+    schedule: Schedule,
+    out: Path,
+    people: Sequence[Person] | None = None,
+    version_label: str = "",
+    workers: int = 1,
+) -> ItineraryResult:
     """One PDF per person under ``out``, in a folder per role (everyone in the schedule, or
     ``people``). ``workers`` > 1 renders in that many processes (fpdf2 is CPU-bound)."""
     by_person = _sessions_by_person(schedule)
     if people is None:
         people = [p for p in ctx.scenario.people() if p.id in by_person]
     paths = itinerary_paths(ctx, people, out)
-    jobs = [(p.id, str(path)) for p, path in zip(people, paths)]
+    jobs = [(p.id, str(path)) for p, path in zip(people, paths, strict=False)]
     result = ItineraryResult(files=list(paths))
     if workers > 1 and len(jobs) >= 4 * workers:
         size = max(1, len(jobs) // (workers * 4))
-        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
         # Pickled once here, not once per worker process.
         state = pickle.dumps((ctx.scenario, ctx.stamp, schedule, version_label), pickle.HIGHEST_PROTOCOL)
         # "spawn": forking a process that runs threads (the desktop app exports from a
         # worker thread) can deadlock; spawn behaves the same on every platform.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_init_worker,
-                                 initargs=(state,)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(state,),
+        ) as pool:
             for missing in pool.map(_render_jobs, chunks):
                 result.missing.update(missing)
     else:
@@ -509,7 +558,9 @@ def write_itineraries(ctx: CalendarContext, schedule: Schedule, out: Path, peopl
     return result
 
 
-def _render(ctx: CalendarContext, by_person: dict[str, list[Session]], jobs, version_label: str) -> dict[str, str]:
+def _render(
+    ctx: CalendarContext, by_person: dict[str, list[Session]], jobs, version_label: str
+) -> dict[str, str]:
     missing: dict[str, str] = {}
     with ExitStack() as stack:
         fonts = font_paths(stack)
@@ -531,8 +582,11 @@ _WORKER: dict = {}
 
 def _init_worker(state: bytes) -> None:
     scenario, stamp, schedule, version_label = pickle.loads(state)
-    _WORKER.update(ctx=CalendarContext(scenario, stamp=stamp), by_person=_sessions_by_person(schedule),
-                   version_label=version_label)
+    _WORKER.update(
+        ctx=CalendarContext(scenario, stamp=stamp),
+        by_person=_sessions_by_person(schedule),
+        version_label=version_label,
+    )
 
 
 def _render_jobs(jobs) -> dict[str, str]:

@@ -8,6 +8,7 @@ organizations and titles are dropped; the organizer becomes "Program staff"; rea
 forbidden pairs are dropped. An id that is an email address (some sheets use them) is
 replaced by ``official-12`` everywhere it is used.
 """
+
 from __future__ import annotations
 
 import copy
@@ -38,10 +39,14 @@ def redact_scenario(sc: Scenario) -> Scenario:
     if out.program.organizer is not None:
         out.program.organizer = Organizer(email=f"organizer@{DOMAIN}", name="Program staff")
     officials, hosts = renamed["official"], renamed["host"]
-    out.pins = [Pin(official=officials.get(x.official, x.official), host=hosts.get(x.host, x.host), slot=x.slot)
-                for x in out.pins]
-    out.forbidden = [Forbidden(official=officials.get(x.official, x.official), host=hosts.get(x.host, x.host))
-                     for x in out.forbidden]
+    out.pins = [
+        Pin(official=officials.get(x.official, x.official), host=hosts.get(x.host, x.host), slot=x.slot)
+        for x in out.pins
+    ]
+    out.forbidden = [
+        Forbidden(official=officials.get(x.official, x.official), host=hosts.get(x.host, x.host))
+        for x in out.forbidden
+    ]
     return out
 
 

@@ -6,15 +6,17 @@ unique ids, references, known time zones, windows that end after they start. Eve
 problem names the record (list and position, with its id) and the field; a document with
 any problem is refused whole by raising :class:`InputError`.
 """
+
 from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
 import jsonschema
@@ -61,9 +63,14 @@ def load_json(path: str | os.PathLike) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as e:
-        raise InputError(source, [Problem("file", None, f"is not UTF-8 text ({e.reason} at byte {e.start})")]) from e
+        raise InputError(
+            source, [Problem("file", None, f"is not UTF-8 text ({e.reason} at byte {e.start})")]
+        ) from e
     except json.JSONDecodeError as e:
-        raise InputError(source, [Problem("file", None, f"is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}")]) from e
+        raise InputError(
+            source,
+            [Problem("file", None, f"is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}")],
+        ) from e
 
 
 def record_name(doc: Any, path: list) -> tuple[str, str | None]:
@@ -97,8 +104,7 @@ def _dotted(parts: Iterable) -> str:
 
 _PATTERN_TEXT = {
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "is not a valid email address",
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$":
-        "is not an ISO 8601 time with a UTC offset (e.g. 2026-11-02T09:00-07:00)",
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$": "is not an ISO 8601 time with a UTC offset (e.g. 2026-11-02T09:00-07:00)",
     r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$": "is not an IANA time zone name (e.g. America/Denver)",
     r"^[a-z]{2,3}$": "is not an ISO 639 language code (two or three lower-case letters)",
     r"^[A-Z]{2}$": "is not an ISO 3166-1 alpha-2 country code (two capital letters)",
@@ -138,7 +144,10 @@ def parse_scenario(doc: Any, source: str = "<scenario>") -> Scenario:
         raise InputError(source, [Problem("document", None, "is not a JSON object")])
     fmt = doc.get("format")
     if fmt != SCENARIO_FORMAT:
-        raise InputError(source, [Problem("document", "format", f"is {fmt!r}; this program reads only {SCENARIO_FORMAT!r}")])
+        raise InputError(
+            source,
+            [Problem("document", "format", f"is {fmt!r}; this program reads only {SCENARIO_FORMAT!r}")],
+        )
 
     problems: list[Problem] = []
     for err in sorted(_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
@@ -190,7 +199,10 @@ def _cross_record_problems(doc: dict) -> list[Problem]:
     if "timezone" in program:
         check_zone(["program", "timezone"], program["timezone"])
     if program.get("min_guests", 2) > program.get("max_guests", 6):
-        add(["program", "min_guests"], f"min_guests {program.get('min_guests', 2)} is above max_guests {program.get('max_guests', 6)}")
+        add(
+            ["program", "min_guests"],
+            f"min_guests {program.get('min_guests', 2)} is above max_guests {program.get('max_guests', 6)}",
+        )
     for i, loc in enumerate(doc.get("locations", [])):
         check_zone(["locations", i, "timezone"], loc["timezone"])
 
@@ -241,7 +253,10 @@ def parse_instant(text: str) -> datetime:
 
 
 def _windows(items: list[dict]) -> list[Window]:
-    return [Window(start=parse_instant(w["start"]), end=parse_instant(w["end"]), location=w.get("location")) for w in items]
+    return [
+        Window(start=parse_instant(w["start"]), end=parse_instant(w["end"]), location=w.get("location"))
+        for w in items
+    ]
 
 
 def _build(doc: dict) -> Scenario:
@@ -251,7 +266,18 @@ def _build(doc: dict) -> Scenario:
         name=p["name"],
         timezone=p.get("timezone", "America/New_York"),
         organizer=Organizer(email=org["email"], name=org.get("name")) if org else None,
-        **{k: p[k] for k in ("min_guests", "max_guests", "max_same_country", "min_sessions", "max_sessions", "max_per_day") if k in p},
+        **{
+            k: p[k]
+            for k in (
+                "min_guests",
+                "max_guests",
+                "max_same_country",
+                "min_sessions",
+                "max_sessions",
+                "max_per_day",
+            )
+            if k in p
+        },
     )
     common = ("id", "name", "email", "languages", "max_sessions", "max_per_day")
 
@@ -263,9 +289,16 @@ def _build(doc: dict) -> Scenario:
 
     return Scenario(
         program=program,
-        topics=[Topic(id=t["id"], name=t["name"], description=t.get("description")) for t in doc.get("topics", [])],
-        locations=[Location(id=x["id"], name=x["name"], timezone=x["timezone"]) for x in doc.get("locations", [])],
-        slots=[Slot(id=s["id"], start=parse_instant(s["start"]), end=parse_instant(s["end"])) for s in doc.get("slots", [])],
+        topics=[
+            Topic(id=t["id"], name=t["name"], description=t.get("description")) for t in doc.get("topics", [])
+        ],
+        locations=[
+            Location(id=x["id"], name=x["name"], timezone=x["timezone"]) for x in doc.get("locations", [])
+        ],
+        slots=[
+            Slot(id=s["id"], start=parse_instant(s["start"]), end=parse_instant(s["end"]))
+            for s in doc.get("slots", [])
+        ],
         officials=[
             Official(
                 **person_kwargs(o),
@@ -291,7 +324,10 @@ def _build(doc: dict) -> Scenario:
         ],
         interpreters=[Interpreter(**person_kwargs(i)) for i in doc.get("interpreters", [])],
         pins=[Pin(official=x["official"], host=x["host"], slot=x["slot"]) for x in doc.get("pins", [])],
-        forbidden=[Forbidden(official=x["official"], host=x["host"], reason=x.get("reason")) for x in doc.get("forbidden", [])],
+        forbidden=[
+            Forbidden(official=x["official"], host=x["host"], reason=x.get("reason"))
+            for x in doc.get("forbidden", [])
+        ],
     )
 
 
@@ -303,7 +339,7 @@ def format_instant(dt: datetime, zone_name: str | None = None) -> str:
     if zone_name:
         dt = dt.astimezone(zone(zone_name))
     if dt.utcoffset() is not None and dt.utcoffset().total_seconds() == 0 and zone_name is None:
-        dt = dt.astimezone(timezone.utc)
+        dt = dt.astimezone(UTC)
     text = dt.isoformat(timespec="seconds" if dt.second else "minutes")
     return text
 
@@ -330,7 +366,9 @@ def scenario_to_dict(sc: Scenario) -> dict:
     p = sc.program
     program: dict[str, Any] = {"name": p.name, "timezone": p.timezone}
     if p.organizer:
-        program["organizer"] = {"email": p.organizer.email} | ({"name": p.organizer.name} if p.organizer.name else {})
+        program["organizer"] = {"email": p.organizer.email} | (
+            {"name": p.organizer.name} if p.organizer.name else {}
+        )
     for k in ("min_guests", "max_guests", "max_same_country", "min_sessions", "max_sessions", "max_per_day"):
         program[k] = getattr(p, k)
 
@@ -378,14 +416,23 @@ def scenario_to_dict(sc: Scenario) -> dict:
     return {
         "format": SCENARIO_FORMAT,
         "program": program,
-        "topics": [{"id": t.id, "name": t.name} | ({"description": t.description} if t.description is not None else {}) for t in sc.topics],
+        "topics": [
+            {"id": t.id, "name": t.name}
+            | ({"description": t.description} if t.description is not None else {})
+            for t in sc.topics
+        ],
         "locations": [{"id": x.id, "name": x.name, "timezone": x.timezone} for x in sc.locations],
-        "slots": [{"id": s.id, "start": format_instant(s.start), "end": format_instant(s.end)} for s in sc.slots],
+        "slots": [
+            {"id": s.id, "start": format_instant(s.start), "end": format_instant(s.end)} for s in sc.slots
+        ],
         "officials": officials,
         "hosts": hosts,
         "interpreters": interpreters,
         "pins": [{"official": x.official, "host": x.host, "slot": x.slot} for x in sc.pins],
-        "forbidden": [{"official": x.official, "host": x.host} | ({"reason": x.reason} if x.reason is not None else {}) for x in sc.forbidden],
+        "forbidden": [
+            {"official": x.official, "host": x.host} | ({"reason": x.reason} if x.reason is not None else {})
+            for x in sc.forbidden
+        ],
     }
 
 
@@ -404,7 +451,9 @@ def write_scenario(sc: Scenario, path: str | os.PathLike) -> None:
 _KIND_LIST = {"official": "officials", "host": "hosts", "interpreter": "interpreters"}
 
 
-def validate_person(kind: str, record: dict, scenario: Scenario, original_id: str | None = None) -> list[Problem]:
+def validate_person(
+    kind: str, record: dict, scenario: Scenario, original_id: str | None = None
+) -> list[Problem]:
     """Problems with one person ``record`` (an ``exchange-scenario/1`` person dict) of
     ``kind`` (``"official"``, ``"host"``, ``"interpreter"``) against ``scenario``.
 
@@ -416,13 +465,15 @@ def validate_person(kind: str, record: dict, scenario: Scenario, original_id: st
     key = _KIND_LIST[str(kind)]
     existing = [p.id for p in getattr(scenario, key)]
     position = existing.index(original_id) if original_id in existing else len(existing)
-    frame = scenario_to_dict(Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations))
+    frame = scenario_to_dict(
+        Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations)
+    )
     doc = frame | {key: [record]}
 
     def renamed(p: Problem) -> Problem:
         prefix = f"{key}[0]"
         if p.record.startswith(prefix):
-            return Problem(f"{key}[{position}]" + p.record[len(prefix):], p.field, p.message)
+            return Problem(f"{key}[{position}]" + p.record[len(prefix) :], p.field, p.message)
         return p
 
     problems: list[Problem] = []
@@ -451,12 +502,16 @@ def parse_person(kind: str, record: dict, scenario: Scenario, original_id: str |
     if problems:
         raise InputError(f"{kind} {record.get('id', '')!s}".strip(), problems)
     key = _KIND_LIST[str(kind)]
-    frame = scenario_to_dict(Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations))
+    frame = scenario_to_dict(
+        Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations)
+    )
     return getattr(_build(frame | {key: [record]}), key)[0]
 
 
 def person_to_dict(person, scenario: Scenario) -> dict:
     """The ``exchange-scenario/1`` record of one person (times in their local zones)."""
     key = _KIND_LIST[str(person.kind)]
-    mini = Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations, **{key: [person]})
+    mini = Scenario(
+        program=scenario.program, topics=scenario.topics, locations=scenario.locations, **{key: [person]}
+    )
     return scenario_to_dict(mini)[key][0]

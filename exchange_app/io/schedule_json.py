@@ -5,6 +5,7 @@ names an unknown host, slot, topic, interpreter or official is refused whole, na
 session and field). A schedule that breaks scheduling rules is still read: the rule
 checker then lists what is wrong, so staff can see and repair it.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,9 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
     if not isinstance(doc, dict):
         raise InputError(source, [Problem("document", None, "is not a JSON object")])
     if doc.get("format") != SCHEDULE_FORMAT:
-        raise InputError(source, [Problem("document", "format", f"is {doc.get('format')!r}; expected {SCHEDULE_FORMAT!r}")])
+        raise InputError(
+            source, [Problem("document", "format", f"is {doc.get('format')!r}; expected {SCHEDULE_FORMAT!r}")]
+        )
     sessions_doc = doc.get("sessions")
     if not isinstance(sessions_doc, list):
         raise InputError(source, [Problem("document", "sessions", "is required and must be a list")])
@@ -67,7 +70,9 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
 
         need("id", None, "id")
         if isinstance(sid, str) and sid in seen:
-            problems.append(Problem(record, "id", f"duplicate session id {sid!r} (also sessions[{seen[sid]}])"))
+            problems.append(
+                Problem(record, "id", f"duplicate session id {sid!r} (also sessions[{seen[sid]}])")
+            )
         elif isinstance(sid, str):
             seen[sid] = i
         host = need("host", hosts, "host")
@@ -97,7 +102,11 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
             pinned = []
         for j, oid in enumerate(pinned):
             if oid not in members:
-                problems.append(Problem(record, f"pinned[{j}]", f"{oid!r} is pinned but not among the session's officials"))
+                problems.append(
+                    Problem(
+                        record, f"pinned[{j}]", f"{oid!r} is pinned but not among the session's officials"
+                    )
+                )
         if len(problems) > bad:
             if len(problems) >= MAX_PROBLEMS:
                 break
@@ -108,8 +117,16 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
             location = None
         sessions.append(
             Session(
-                id=sid, host=host, slot=slot, topic=topic, language=language, interpreter=interpreter,
-                mode=mode, location=location, officials=list(members), pinned=list(pinned),
+                id=sid,
+                host=host,
+                slot=slot,
+                topic=topic,
+                language=language,
+                interpreter=interpreter,
+                mode=mode,
+                location=location,
+                officials=list(members),
+                pinned=list(pinned),
             )
         )
     if problems:
@@ -119,14 +136,23 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
     return Schedule(
         sessions=sessions,
         unmatched=[
-            Unmatched(official=u["official"], sessions=int(u.get("sessions", 0)),
-                      min_sessions=int(u.get("min_sessions", 0)), reason=str(u.get("reason", "")))
+            Unmatched(
+                official=u["official"],
+                sessions=int(u.get("sessions", 0)),
+                min_sessions=int(u.get("min_sessions", 0)),
+                reason=str(u.get("reason", "")),
+            )
             for u in doc.get("unmatched", []) or []
             if isinstance(u, dict) and u.get("official") in officials
         ],
-        solver=SolverInfo(status=str(solver.get("status", "unknown")), objective=solver.get("objective"),
-                          bound=solver.get("bound"), seconds=solver.get("seconds"))
-        if isinstance(solver, dict) else None,
+        solver=SolverInfo(
+            status=str(solver.get("status", "unknown")),
+            objective=solver.get("objective"),
+            bound=solver.get("bound"),
+            seconds=solver.get("seconds"),
+        )
+        if isinstance(solver, dict)
+        else None,
         program=doc.get("program"),
     )
 
@@ -151,7 +177,12 @@ def schedule_to_dict(schedule: Schedule, program_name: str | None = None) -> dic
             for s in schedule.sessions
         ],
         "unmatched": [
-            {"official": u.official, "sessions": u.sessions, "min_sessions": u.min_sessions, "reason": u.reason}
+            {
+                "official": u.official,
+                "sessions": u.sessions,
+                "min_sessions": u.min_sessions,
+                "reason": u.reason,
+            }
             for u in schedule.unmatched
         ],
     }

@@ -12,11 +12,12 @@ text cell that starts with ``= + - @`` or a tab gets a leading ``'`` so that Exc
 not run it as a formula. In XLSX every text is stored as text (never a formula) and times
 as real date-times. Both are written to a temporary file and moved into place.
 """
+
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from exchange_app.domain import Mode, Official, Schedule, Session
@@ -25,15 +26,53 @@ from exchange_app.io.atomic import atomic_open
 from exchange_app.io.calendar_ics import CalendarContext, changes_for_people
 
 COLUMNS = [
-    "Session", "Date", "Start", "End", "Time zone", "Start (UTC)", "End (UTC)", "Site", "Mode", "Topic",
-    "Language", "Host", "Interpreter", "Officials in session", "Role", "Person id", "Name", "Country",
-    "Organization", "Email", "Pinned",
+    "Session",
+    "Date",
+    "Start",
+    "End",
+    "Time zone",
+    "Start (UTC)",
+    "End (UTC)",
+    "Site",
+    "Mode",
+    "Topic",
+    "Language",
+    "Host",
+    "Interpreter",
+    "Officials in session",
+    "Role",
+    "Person id",
+    "Name",
+    "Country",
+    "Organization",
+    "Email",
+    "Pinned",
 ]
 CHANGE = "Change"
-WIDTHS = {"Session": 10, "Date": 11, "Start": 16, "End": 16, "Time zone": 9, "Start (UTC)": 16, "End (UTC)": 16,
-          "Site": 28, "Mode": 9, "Topic": 24, "Language": 9, "Host": 22, "Interpreter": 20,
-          "Officials in session": 50, "Role": 11, "Person id": 10, "Name": 24, "Country": 8,
-          "Organization": 30, "Email": 30, "Pinned": 7, CHANGE: 10}
+WIDTHS = {
+    "Session": 10,
+    "Date": 11,
+    "Start": 16,
+    "End": 16,
+    "Time zone": 9,
+    "Start (UTC)": 16,
+    "End (UTC)": 16,
+    "Site": 28,
+    "Mode": 9,
+    "Topic": 24,
+    "Language": 9,
+    "Host": 22,
+    "Interpreter": 20,
+    "Officials in session": 50,
+    "Role": 11,
+    "Person id": 10,
+    "Name": 24,
+    "Country": 8,
+    "Organization": 30,
+    "Email": 30,
+    "Pinned": 7,
+    CHANGE: 10,
+}
 ROLE_ORDER = {"host": 0, "interpreter": 1, "official": 2}
 
 
@@ -65,25 +104,44 @@ def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | No
                 cancelled.setdefault(sid, set()).add(pid)
         for sid, pids in cancelled.items():
             rows += _session_rows(ctx, old[sid], changes, True, pids)
-    rows.sort(key=lambda r: (r.start_utc, r.site, r.session_id, r.values.get(CHANGE) == "cancelled",
-                             ROLE_ORDER[r.role], r.values["Name"].casefold()))
+    rows.sort(
+        key=lambda r: (
+            r.start_utc,
+            r.site,
+            r.session_id,
+            r.values.get(CHANGE) == "cancelled",
+            ROLE_ORDER[r.role],
+            r.values["Name"].casefold(),
+        )
+    )
     return rows
 
 
-def _session_rows(ctx: CalendarContext, s: Session, changes: dict, with_change: bool,
-                  only: set[str] | None) -> list[Row]:
+def _session_rows(
+    ctx: CalendarContext, s: Session, changes: dict, with_change: bool, only: set[str] | None
+) -> list[Row]:
     slot = ctx.slot(s)
     start, end = ctx.local_times(s)
     site = ctx.site(s)
     officials = "; ".join(
         f"{ctx.name(o)} ({p.country})" if isinstance(p := ctx.person(o), Official) else ctx.name(o)
-        for o in s.officials)
+        for o in s.officials
+    )
     common = {
-        "Session": s.id, "Date": start.date(), "Start": start, "End": end, "Time zone": end.tzname(),
-        "Start (UTC)": slot.start.astimezone(timezone.utc), "End (UTC)": slot.end.astimezone(timezone.utc),
-        "Site": site, "Mode": "video" if s.mode is Mode.VIRTUAL else "in person",
-        "Topic": ctx.topic_name(s.topic), "Language": s.language, "Host": ctx.name(s.host),
-        "Interpreter": ctx.name(s.interpreter), "Officials in session": officials,
+        "Session": s.id,
+        "Date": start.date(),
+        "Start": start,
+        "End": end,
+        "Time zone": end.tzname(),
+        "Start (UTC)": slot.start.astimezone(UTC),
+        "End (UTC)": slot.end.astimezone(UTC),
+        "Site": site,
+        "Mode": "video" if s.mode is Mode.VIRTUAL else "in person",
+        "Topic": ctx.topic_name(s.topic),
+        "Language": s.language,
+        "Host": ctx.name(s.host),
+        "Interpreter": ctx.name(s.interpreter),
+        "Officials in session": officials,
     }
     members = [("host", s.host)]
     if s.interpreter:
@@ -95,11 +153,17 @@ def _session_rows(ctx: CalendarContext, s: Session, changes: dict, with_change: 
             continue
         p = ctx.person(pid)
         values = dict(common)
-        values.update({
-            "Role": role, "Person id": pid, "Name": p.name if p else pid,
-            "Country": getattr(p, "country", "") or "", "Organization": getattr(p, "organization", "") or "",
-            "Email": (p.email if p else "") or "", "Pinned": "yes" if pid in s.pinned else "",
-        })
+        values.update(
+            {
+                "Role": role,
+                "Person id": pid,
+                "Name": p.name if p else pid,
+                "Country": getattr(p, "country", "") or "",
+                "Organization": getattr(p, "organization", "") or "",
+                "Email": (p.email if p else "") or "",
+                "Pinned": "yes" if pid in s.pinned else "",
+            }
+        )
         if with_change:
             values[CHANGE] = changes.get((s.id, pid), "")
         rows.append(Row(slot.start, site, s.id, role, values))
@@ -119,7 +183,7 @@ def _csv_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if value.tzinfo is timezone.utc:
+        if value.tzinfo is UTC:
             return value.strftime("%Y-%m-%dT%H:%MZ")
         return value.strftime("%Y-%m-%d %H:%M")
     text = str(value)
@@ -178,7 +242,9 @@ def _sheet_title(name: str) -> str:
     return name.strip()[:31] or "Schedule"
 
 
-def write_schedule_sheet(ctx: CalendarContext, schedule: Schedule, path: Path, since: Schedule | None = None) -> int:
+def write_schedule_sheet(
+    ctx: CalendarContext, schedule: Schedule, path: Path, since: Schedule | None = None
+) -> int:
     """Write the schedule to ``path`` (``.csv`` or ``.xlsx``); returns the number of rows."""
     path = Path(path)
     suffix = path.suffix.lower()

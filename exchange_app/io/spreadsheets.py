@@ -13,6 +13,7 @@ column. ``exchange_app.services.spreadsheets`` merges them into a program.
 
 Column reference: ``docs/spreadsheets.md``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,11 +21,12 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from exchange_app.domain import Location, PersonKind, Topic, Window, zone
 from exchange_app.errors import InputError, Problem
@@ -50,33 +52,69 @@ class CellProblem(Problem):
 
 #: People-sheet fields: name -> (label shown to staff, header aliases).
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "kind": ("Kind (official/host/interpreter)", ("kind", "type", "role", "participant type", "category", "person type")),
+    "kind": (
+        "Kind (official/host/interpreter)",
+        ("kind", "type", "role", "participant type", "category", "person type"),
+    ),
     "id": ("Id", ("id", "person id", "participant id", "registration id", "ref", "reference", "identifier")),
     "name": ("Name", ("name", "full name", "participant", "participant name", "person")),
     "first_name": ("First name", ("first name", "given name", "forename", "first")),
     "last_name": ("Last name", ("last name", "family name", "surname", "last")),
     "email": ("Email", ("email", "e-mail", "email address", "e-mail address", "mail")),
-    "languages": ("Languages", ("languages", "language", "languages spoken", "spoken languages", "working languages")),
+    "languages": (
+        "Languages",
+        ("languages", "language", "languages spoken", "spoken languages", "working languages"),
+    ),
     "country": ("Country", ("country", "country code", "nationality", "home country")),
-    "organization": ("Organization", ("organization", "organisation", "org", "agency", "institution", "employer")),
+    "organization": (
+        "Organization",
+        ("organization", "organisation", "org", "agency", "institution", "employer"),
+    ),
     "title": ("Title", ("title", "job title", "position", "function")),
-    "interests": ("Interests (topic:weight; ...)", ("interests", "interest", "topics of interest", "interest topics")),
-    "expertise": ("Expertise (topics a host leads)", ("expertise", "topics led", "can lead", "expertise topics")),
+    "interests": (
+        "Interests (topic:weight; ...)",
+        ("interests", "interest", "topics of interest", "interest topics"),
+    ),
+    "expertise": (
+        "Expertise (topics a host leads)",
+        ("expertise", "topics led", "can lead", "expertise topics"),
+    ),
     "topics": ("Topics (interests for officials, expertise for hosts)", ("topics", "topic")),
     "delegation": ("Delegation", ("delegation", "group", "travel group")),
     "min_sessions": ("Min sessions", ("min sessions", "minimum sessions", "min")),
     "max_sessions": ("Max sessions", ("max sessions", "maximum sessions", "max")),
-    "max_per_day": ("Max sessions per day", ("max per day", "max sessions per day", "sessions per day", "per day")),
+    "max_per_day": (
+        "Max sessions per day",
+        ("max per day", "max sessions per day", "sessions per day", "per day"),
+    ),
     "location": ("Site (hosts)", ("location", "site", "office", "office location", "home site", "host site")),
-    "virtual": ("Virtual (yes/no)", ("virtual", "video", "virtual sessions", "holds video sessions", "remote")),
-    "availability": ("Availability (2026-11-02 08:00-12:00 @ site; ...)",
-                     ("availability", "available", "availability windows", "windows", "times available")),
+    "virtual": (
+        "Virtual (yes/no)",
+        ("virtual", "video", "virtual sessions", "holds video sessions", "remote"),
+    ),
+    "availability": (
+        "Availability (2026-11-02 08:00-12:00 @ site; ...)",
+        ("availability", "available", "availability windows", "windows", "times available"),
+    ),
 }
 
 #: Availability-sheet fields.
 AVAILABILITY_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "person": ("Person (id or email)", ("id", "person", "person id", "participant", "participant id", "official",
-                                        "host", "interpreter", "who", "name or id")),
+    "person": (
+        "Person (id or email)",
+        (
+            "id",
+            "person",
+            "person id",
+            "participant",
+            "participant id",
+            "official",
+            "host",
+            "interpreter",
+            "who",
+            "name or id",
+        ),
+    ),
     "email": ("Email", ("email", "e-mail", "email address")),
     "kind": ("Kind", ("kind", "type", "role")),
     "date": ("Date", ("date", "day")),
@@ -87,8 +125,19 @@ AVAILABILITY_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 KIND_WORDS = {
-    PersonKind.OFFICIAL: ("official", "officials", "guest", "guests", "visitor", "visitors", "international",
-                          "delegate", "delegates", "participant", "participants"),
+    PersonKind.OFFICIAL: (
+        "official",
+        "officials",
+        "guest",
+        "guests",
+        "visitor",
+        "visitors",
+        "international",
+        "delegate",
+        "delegates",
+        "participant",
+        "participants",
+    ),
     PersonKind.HOST: ("host", "hosts", "administrator", "administrators", "us host", "us hosts"),
     PersonKind.INTERPRETER: ("interpreter", "interpreters", "translator", "translators"),
 }
@@ -109,8 +158,9 @@ _ALIASES = {normalize_header(a): f for f, (_, aliases) in FIELDS.items() for a i
 _AV_ALIASES = {normalize_header(a): f for f, (_, aliases) in AVAILABILITY_FIELDS.items() for a in aliases}
 
 
-def suggest_mapping(headers: Iterable[str], saved: dict[str, str] | None = None,
-                    availability: bool = False) -> dict[str, str | None]:
+def suggest_mapping(
+    headers: Iterable[str], saved: dict[str, str] | None = None, availability: bool = False
+) -> dict[str, str | None]:
     """Header -> field for each header (None: not imported). A saved mapping (normalized
     header -> field, ``""`` = ignore) wins over the built-in aliases."""
     aliases = _AV_ALIASES if availability else _ALIASES
@@ -179,7 +229,11 @@ def read_workbook(path: str | os.PathLike) -> list[SheetTable]:
     source = path.name
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        hint = " (an old Excel or OpenDocument file: save it as .xlsx first)" if suffix in (".xls", ".ods", ".xlsm") else ""
+        hint = (
+            " (an old Excel or OpenDocument file: save it as .xlsx first)"
+            if suffix in (".xls", ".ods", ".xlsm")
+            else ""
+        )
         raise InputError(source, [Problem("file", None, f"is not a .csv or .xlsx file{hint}")])
     try:
         raw = path.read_bytes()
@@ -195,7 +249,9 @@ def read_workbook(path: str | os.PathLike) -> list[SheetTable]:
     return tables
 
 
-def _table(source: str, title: str | None, rows: Iterable[tuple[int, list[Any], set[int]]]) -> SheetTable | None:
+def _table(
+    source: str, title: str | None, rows: Iterable[tuple[int, list[Any], set[int]]]
+) -> SheetTable | None:
     header: list[str] | None = None
     header_row = 0
     body: list[SheetRow] = []
@@ -261,7 +317,11 @@ def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
         if formulas is not None:
             for r, values in enumerate(formulas[ws.title].iter_rows(values_only=True)):
                 for c, f in enumerate(values):
-                    if isinstance(f, str) and f.startswith("=") and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None):
+                    if (
+                        isinstance(f, str)
+                        and f.startswith("=")
+                        and (r >= len(grid) or c >= len(grid[r]) or grid[r][c] is None)
+                    ):
                         unsaved.setdefault(r, set()).add(c)
         for top, left, bottom, right in _merged_ranges(archive, getattr(ws, "_worksheet_path", "")):
             # a merged block's value (kept by its top-left cell) fills all its cells
@@ -273,7 +333,9 @@ def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
                 for c in range(left - 1, right):
                     if row[c] is None:
                         row[c] = value
-        tables.append(_table(source, ws.title, ((r + 1, cells, unsaved.get(r, set())) for r, cells in enumerate(grid))))
+        tables.append(
+            _table(source, ws.title, ((r + 1, cells, unsaved.get(r, set())) for r, cells in enumerate(grid)))
+        )
     return tables
 
 
@@ -338,19 +400,68 @@ def _index_key(text: str) -> str:
 
 
 # Common names the ISO tables spell differently.
-_LANGUAGE_ALIASES = {"farsi": "fa", "greek": "el", "kyrgyz": "ky", "pashto": "ps", "mandarin": "zh",
-                     "haitian creole": "ht", "swahili": "sw", "nepali": "ne", "malay": "ms", "cantonese": "yue",
-                     "filipino": "fil", "tagalog": "tl", "slovene": "sl", "punjabi": "pa", "uzbek": "uz",
-                     "azeri": "az", "albanian": "sq", "latvian": "lv", "estonian": "et", "mongolian": "mn",
-                     "oromo": "om", "quechua": "qu", "persian": "fa", "dari": "prs", "kurdish": "ku",
-                     "bosnian": "bs", "serbian": "sr", "croatian": "hr", "montenegrin": "cnr"}
-_COUNTRY_ALIASES = {"uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
-                    "turkey": "TR", "russia": "RU", "ivory coast": "CI", "cape verde": "CV", "dr congo": "CD",
-                    "drc": "CD", "democratic republic of congo": "CD", "republic of congo": "CG",
-                    "palestine": "PS", "macedonia": "MK", "usa": "US", "u.s.": "US", "u.s.a.": "US",
-                    "united states of america": "US", "south korea": "KR", "north korea": "KP",
-                    "east timor": "TL", "swaziland": "SZ", "burma": "MM", "the gambia": "GM",
-                    "the bahamas": "BS", "holland": "NL", "vatican": "VA", "micronesia": "FM"}
+_LANGUAGE_ALIASES = {
+    "farsi": "fa",
+    "greek": "el",
+    "kyrgyz": "ky",
+    "pashto": "ps",
+    "mandarin": "zh",
+    "haitian creole": "ht",
+    "swahili": "sw",
+    "nepali": "ne",
+    "malay": "ms",
+    "cantonese": "yue",
+    "filipino": "fil",
+    "tagalog": "tl",
+    "slovene": "sl",
+    "punjabi": "pa",
+    "uzbek": "uz",
+    "azeri": "az",
+    "albanian": "sq",
+    "latvian": "lv",
+    "estonian": "et",
+    "mongolian": "mn",
+    "oromo": "om",
+    "quechua": "qu",
+    "persian": "fa",
+    "dari": "prs",
+    "kurdish": "ku",
+    "bosnian": "bs",
+    "serbian": "sr",
+    "croatian": "hr",
+    "montenegrin": "cnr",
+}
+_COUNTRY_ALIASES = {
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "turkey": "TR",
+    "russia": "RU",
+    "ivory coast": "CI",
+    "cape verde": "CV",
+    "dr congo": "CD",
+    "drc": "CD",
+    "democratic republic of congo": "CD",
+    "republic of congo": "CG",
+    "palestine": "PS",
+    "macedonia": "MK",
+    "usa": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states of america": "US",
+    "south korea": "KR",
+    "north korea": "KP",
+    "east timor": "TL",
+    "swaziland": "SZ",
+    "burma": "MM",
+    "the gambia": "GM",
+    "the bahamas": "BS",
+    "holland": "NL",
+    "vatican": "VA",
+    "micronesia": "FM",
+}
 
 
 @lru_cache(maxsize=1)
@@ -381,7 +492,13 @@ def _country_index() -> dict[str, str]:
 
     index: dict[str, str] = {}
     for c in pycountry.countries:
-        for k in (c.alpha_2, c.alpha_3, c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")):
+        for k in (
+            c.alpha_2,
+            c.alpha_3,
+            c.name,
+            getattr(c, "official_name", ""),
+            getattr(c, "common_name", ""),
+        ):
             if k:
                 index.setdefault(_index_key(k), c.alpha_2)
     index.update(_COUNTRY_ALIASES)
@@ -392,7 +509,9 @@ def language_code(text: str) -> str:
     """ISO 639 code for a language name or code ("French", "fr", "fra" -> "fr")."""
     code = _language_index().get(_index_key(text))
     if code is None:
-        raise CellError(f"{text!r} is not a known language (use a name like 'French' or an ISO 639 code like 'fr')")
+        raise CellError(
+            f"{text!r} is not a known language (use a name like 'French' or an ISO 639 code like 'fr')"
+        )
     return code
 
 
@@ -400,7 +519,9 @@ def country_code(text: str) -> str:
     """ISO 3166-1 alpha-2 code for a country name or code ("Côte d'Ivoire", "CIV", "ci" -> "CI")."""
     code = _country_index().get(_index_key(text))
     if code is None:
-        raise CellError(f"{text!r} is not a known country (use a name like 'Kenya' or an ISO 3166 code like 'KE')")
+        raise CellError(
+            f"{text!r} is not a known country (use a name like 'Kenya' or an ISO 3166 code like 'KE')"
+        )
     return code
 
 
@@ -417,8 +538,12 @@ def parse_languages(text: str) -> list[str]:
             codes.append(code)
     if bad:
         if len(bad) == 1:
-            raise CellError(f"{bad[0]!r} is not a known language (use a name like 'French' or an ISO 639 code like 'fr')")
-        raise CellError(f"{', '.join(map(repr, bad))} are not known languages (use names like 'French' or ISO 639 codes like 'fr')")
+            raise CellError(
+                f"{bad[0]!r} is not a known language (use a name like 'French' or an ISO 639 code like 'fr')"
+            )
+        raise CellError(
+            f"{', '.join(map(repr, bad))} are not known languages (use names like 'French' or ISO 639 codes like 'fr')"
+        )
     if not codes:
         raise CellError("names no language")
     return codes
@@ -538,7 +663,8 @@ def parse_email(v: Any) -> str:
 _WINDOW = re.compile(
     r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})[ T]+(?P<start>\d{1,2}[:.]\d{2})\s*(?:-|–|—|to|until)\s*"
     r"(?:(?P<date2>\d{4}-\d{1,2}-\d{1,2})[ T]+)?(?P<end>\d{1,2}[:.]\d{2})\s*(?:@\s*(?P<site>.+?))?\s*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _clock(text: str) -> tuple[int, int]:
@@ -560,7 +686,7 @@ def local_instant(day: date, hm: tuple[int, int], zone_name: str) -> datetime:
     h, m = hm
     extra = timedelta(days=1) if h == 24 else timedelta(0)
     # in UTC: an aware time in a zone compares unequal to every other zone around a DST change
-    return datetime.combine(day + extra, time(h % 24, m), tzinfo=zone(zone_name)).astimezone(timezone.utc)
+    return datetime.combine(day + extra, time(h % 24, m), tzinfo=zone(zone_name)).astimezone(UTC)
 
 
 def parse_window(text: str, places: Places) -> Window:
@@ -650,13 +776,19 @@ def _cell_value(row: SheetRow, col: int) -> Any:
 
 
 def _spreadsheet_error(v: Any) -> str | None:
-    if isinstance(v, str) and re.fullmatch(r"#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!)", v.strip()):
+    if isinstance(v, str) and re.fullmatch(
+        r"#(N/A|REF!|VALUE!|DIV/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!)", v.strip()
+    ):
         return v.strip()
     return None
 
 
-def parse_people(tables: list[SheetTable], places: Places, mapping: dict[str, str] | None = None,
-                 default_kind: PersonKind | None = None) -> ParsedSheets:
+def parse_people(
+    tables: list[SheetTable],
+    places: Places,
+    mapping: dict[str, str] | None = None,
+    default_kind: PersonKind | None = None,
+) -> ParsedSheets:
     """People rows and availability rows of ``tables`` with their problems (nothing checked
     against the stored program yet, except topics and sites)."""
     out = ParsedSheets([], [], [], {}, {})
@@ -671,33 +803,55 @@ def parse_people(tables: list[SheetTable], places: Places, mapping: dict[str, st
         cols = suggest_mapping(t.headers, mapping)
         out.mappings[name] = cols
         out.ignored[name] = [h for h, f in cols.items() if f is None]
-        by_field = {f: i for i, (h, f) in enumerate(zip(t.headers, [cols.get(h) for h in t.headers])) if f}
+        by_field = {
+            f: i
+            for i, (h, f) in enumerate(zip(t.headers, [cols.get(h) for h in t.headers], strict=False))
+            if f
+        }
         header_of = {f: t.headers[i] for f, i in by_field.items()}
         sheet_kind = kind_from_title(t.title or Path(t.source).stem) or default_kind
         if "kind" not in by_field and sheet_kind is None:
             if t.rows:
-                out.problems.append(CellProblem(t.where(), None,
-                    "cannot tell whether the rows are officials, hosts or interpreters: add a 'Kind' column "
-                    "or name the sheet (or file) Officials, Hosts or Interpreters"))
+                out.problems.append(
+                    CellProblem(
+                        t.where(),
+                        None,
+                        "cannot tell whether the rows are officials, hosts or interpreters: add a 'Kind' column "
+                        "or name the sheet (or file) Officials, Hosts or Interpreters",
+                    )
+                )
             continue
         if "name" not in by_field and not {"first_name", "last_name"} & set(by_field):
             if t.rows:
-                out.problems.append(CellProblem(t.where(t.header_row), None,
-                    f"has no 'Name' column (headers: {', '.join(h for h in t.headers if h) or 'none'})"))
+                out.problems.append(
+                    CellProblem(
+                        t.where(t.header_row),
+                        None,
+                        f"has no 'Name' column (headers: {', '.join(h for h in t.headers if h) or 'none'})",
+                    )
+                )
             continue
         for row in t.rows:
             out.people.append(_person_row(t, row, by_field, header_of, sheet_kind, places))
     return out
 
 
-def _person_row(t: SheetTable, row: SheetRow, by_field: dict[str, int], header_of: dict[str, str],
-                sheet_kind: PersonKind | None, places: Places) -> PersonRow:
+def _person_row(
+    t: SheetTable,
+    row: SheetRow,
+    by_field: dict[str, int],
+    header_of: dict[str, str],
+    sheet_kind: PersonKind | None,
+    places: Places,
+) -> PersonRow:
     pr = PersonRow(t, row.number, sheet_kind or PersonKind.OFFICIAL, {}, dict(header_of))
     raw: dict[str, Any] = {}
     for f, col in by_field.items():
         v = _cell_value(row, col)
         if col in row.unsaved_formulas:
-            pr.problem(f, "holds a formula without a saved value (open and save the file in the spreadsheet program)")
+            pr.problem(
+                f, "holds a formula without a saved value (open and save the file in the spreadsheet program)"
+            )
             continue
         err = _spreadsheet_error(v)
         if err:
@@ -740,7 +894,8 @@ def _person_row(t: SheetTable, row: SheetRow, by_field: dict[str, int], header_o
 
 _COMMON = {"id", "name", "email", "languages", "availability", "max_sessions", "max_per_day"}
 _APPLIES = {
-    PersonKind.OFFICIAL: _COMMON | {"country", "organization", "title", "interests", "delegation", "min_sessions"},
+    PersonKind.OFFICIAL: _COMMON
+    | {"country", "organization", "title", "interests", "delegation", "min_sessions"},
     PersonKind.HOST: _COMMON | {"location", "title", "organization", "expertise", "virtual"},
     PersonKind.INTERPRETER: set(_COMMON),
 }
@@ -781,16 +936,28 @@ def _parse_field(f: str, v: Any, kind: PersonKind, places: Places, raw: dict[str
     raise CellError(f"unknown field {f!r}")  # pragma: no cover
 
 
-def _parse_availability(t: SheetTable, cols: dict[str, str | None], places: Places, out: ParsedSheets) -> None:
+def _parse_availability(
+    t: SheetTable, cols: dict[str, str | None], places: Places, out: ParsedSheets
+) -> None:
     by_field = {f: i for i, h in enumerate(t.headers) if (f := cols.get(h))}
     header_of = {f: t.headers[i] for f, i in by_field.items()}
     if not {"person", "email"} & set(by_field):
-        out.problems.append(CellProblem(t.where(t.header_row), None,
-                                        "an availability sheet needs a column naming the person (Id or Email)"))
+        out.problems.append(
+            CellProblem(
+                t.where(t.header_row),
+                None,
+                "an availability sheet needs a column naming the person (Id or Email)",
+            )
+        )
         return
     if "window" not in by_field and not {"start", "end"} <= set(by_field):
-        out.problems.append(CellProblem(t.where(t.header_row), None,
-                                        "an availability sheet needs Start and End columns (and Date), or a Window column"))
+        out.problems.append(
+            CellProblem(
+                t.where(t.header_row),
+                None,
+                "an availability sheet needs Start and End columns (and Date), or a Window column",
+            )
+        )
         return
     for row in t.rows:
         wr = WindowRow(t, row.number, None, None, None, None)
@@ -801,7 +968,10 @@ def _parse_availability(t: SheetTable, cols: dict[str, str | None], places: Plac
 
         for f, i in by_field.items():
             if i in row.unsaved_formulas:
-                problem(f, "holds a formula without a saved value (open and save the file in the spreadsheet program)")
+                problem(
+                    f,
+                    "holds a formula without a saved value (open and save the file in the spreadsheet program)",
+                )
         if wr.problems:
             out.windows.append(wr)
             continue
@@ -849,7 +1019,7 @@ def _window_from_cells(get: dict[str, Any], site: str | None, places: Places) ->
     def when(v: Any, name: str) -> datetime:
         day = get.get("date")
         if isinstance(v, datetime):
-            return (v.replace(tzinfo=zone(zone_name)) if v.tzinfo is None else v).astimezone(timezone.utc)
+            return (v.replace(tzinfo=zone(zone_name)) if v.tzinfo is None else v).astimezone(UTC)
         if _blank(v):
             raise CellError(f"{name} is empty")
         if isinstance(v, time):
@@ -884,10 +1054,33 @@ def _window_from_cells(get: dict[str, Any], site: str | None, places: Places) ->
 
 
 PEOPLE_COLUMNS = {
-    PersonKind.OFFICIAL: ["Id", "Name", "E-mail", "Country", "Organization", "Title", "Languages spoken", "Interests",
-                          "Delegation", "Min sessions", "Max sessions", "Max per day"],
-    PersonKind.HOST: ["Id", "Name", "E-mail", "Title", "Organization", "Site", "Languages spoken", "Expertise",
-                      "Virtual", "Max sessions", "Max per day"],
+    PersonKind.OFFICIAL: [
+        "Id",
+        "Name",
+        "E-mail",
+        "Country",
+        "Organization",
+        "Title",
+        "Languages spoken",
+        "Interests",
+        "Delegation",
+        "Min sessions",
+        "Max sessions",
+        "Max per day",
+    ],
+    PersonKind.HOST: [
+        "Id",
+        "Name",
+        "E-mail",
+        "Title",
+        "Organization",
+        "Site",
+        "Languages spoken",
+        "Expertise",
+        "Virtual",
+        "Max sessions",
+        "Max per day",
+    ],
     PersonKind.INTERPRETER: ["Id", "Name", "E-mail", "Languages spoken", "Max sessions", "Max per day"],
 }
 
@@ -932,19 +1125,44 @@ def people_rows(scenario, kind: PersonKind, names: bool = True) -> list[list[Any
     lang = _language_name if names else (lambda c: c)
     country = _country_name if names else (lambda c: c)
     rows = []
-    for p in getattr(scenario, {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts",
-                                PersonKind.INTERPRETER: "interpreters"}[kind]):
+    for p in getattr(
+        scenario,
+        {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}[
+            kind
+        ],
+    ):
         common = [p.id, p.name, p.email or ""]
         languages = ", ".join(lang(c) for c in p.languages)
         if kind == PersonKind.OFFICIAL:
             interests = "; ".join(f"{topic_name.get(t, t)}:{w}" for t, w in p.interests.items())
-            rows.append(common + [country(p.country), p.organization or "", p.title or "", languages, interests,
-                                  p.delegation or "", _blank_none(p.min_sessions), _blank_none(p.max_sessions),
-                                  _blank_none(p.max_per_day)])
+            rows.append(
+                common
+                + [
+                    country(p.country),
+                    p.organization or "",
+                    p.title or "",
+                    languages,
+                    interests,
+                    p.delegation or "",
+                    _blank_none(p.min_sessions),
+                    _blank_none(p.max_sessions),
+                    _blank_none(p.max_per_day),
+                ]
+            )
         elif kind == PersonKind.HOST:
-            rows.append(common + [p.title or "", p.organization or "", p.location, languages,
-                                  "; ".join(topic_name.get(t, t) for t in p.expertise), "yes" if p.virtual else "no",
-                                  _blank_none(p.max_sessions), _blank_none(p.max_per_day)])
+            rows.append(
+                common
+                + [
+                    p.title or "",
+                    p.organization or "",
+                    p.location,
+                    languages,
+                    "; ".join(topic_name.get(t, t) for t in p.expertise),
+                    "yes" if p.virtual else "no",
+                    _blank_none(p.max_sessions),
+                    _blank_none(p.max_per_day),
+                ]
+            )
         else:
             rows.append(common + [languages, _blank_none(p.max_sessions), _blank_none(p.max_per_day)])
     return rows
@@ -966,28 +1184,37 @@ def write_people_workbook(scenario, path: str | os.PathLike, availability: str =
     book = openpyxl.Workbook()
     book.remove(book.active)
     windows: list[list[Any]] = []
-    for kind, title in ((PersonKind.OFFICIAL, "Officials"), (PersonKind.HOST, "Hosts"),
-                        (PersonKind.INTERPRETER, "Interpreters")):
+    for kind, title in (
+        (PersonKind.OFFICIAL, "Officials"),
+        (PersonKind.HOST, "Hosts"),
+        (PersonKind.INTERPRETER, "Interpreters"),
+    ):
         sheet = book.create_sheet(title)
         header = list(PEOPLE_COLUMNS[kind]) + (["Availability"] if availability == "column" else [])
         sheet.append(header)
         people = getattr(scenario, title.lower())
-        for person, row in zip(people, people_rows(scenario, kind)):
+        for person, row in zip(people, people_rows(scenario, kind), strict=False):
             if availability == "column":
-                row.append("; ".join(window_text(w, zones.get(w.location or "", scenario.program.timezone))
-                                     for w in person.availability))
+                row.append(
+                    "; ".join(
+                        window_text(w, zones.get(w.location or "", scenario.program.timezone))
+                        for w in person.availability
+                    )
+                )
             else:
                 for w in person.availability:
                     z = zones.get(w.location or "", scenario.program.timezone)
                     start, end = w.start.astimezone(zone(z)), w.end.astimezone(zone(z))
                     end_cell: Any = end.time() if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
-                    windows.append([kind.value, person.id, start.date(), start.time(), end_cell, w.location or ""])
+                    windows.append(
+                        [kind.value, person.id, start.date(), start.time(), end_cell, w.location or ""]
+                    )
             sheet.append(row)
             if any(isinstance(v, str) and v.startswith("=") for v in row):
                 for cell in sheet[sheet.max_row]:
                     if isinstance(cell.value, str) and cell.value.startswith("="):
                         cell.data_type = "s"  # text that looks like a formula stays text
-        for col, head in zip(sheet.columns, header):
+        for col, head in zip(sheet.columns, header, strict=False):
             sheet.column_dimensions[col[0].column_letter].width = max(10, min(40, len(head) + 4))
     if availability == "sheet":
         sheet = book.create_sheet("Availability")
@@ -1007,11 +1234,22 @@ def write_people_csv(scenario, kind: PersonKind, path: str | os.PathLike) -> Non
     from exchange_app.io.atomic import atomic_open
 
     zones = {x.id: x.timezone for x in scenario.locations}
-    people = getattr(scenario, {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts",
-                                PersonKind.INTERPRETER: "interpreters"}[kind])
+    people = getattr(
+        scenario,
+        {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}[
+            kind
+        ],
+    )
     with atomic_open(path, "w", encoding="utf-8-sig") as f:
         out = csv.writer(f)
         out.writerow(PEOPLE_COLUMNS[kind] + ["Availability"])
-        for person, row in zip(people, people_rows(scenario, kind)):
-            out.writerow(row + ["; ".join(window_text(w, zones.get(w.location or "", scenario.program.timezone))
-                                         for w in person.availability)])
+        for person, row in zip(people, people_rows(scenario, kind), strict=False):
+            out.writerow(
+                row
+                + [
+                    "; ".join(
+                        window_text(w, zones.get(w.location or "", scenario.program.timezone))
+                        for w in person.availability
+                    )
+                ]
+            )

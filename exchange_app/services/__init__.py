@@ -2,6 +2,7 @@
 
 Each service call is one transaction and speaks domain objects (``exchange_app.domain``).
 """
+
 from exchange_app.services.workspace import (
     ImportResult,
     ProgramInfo,

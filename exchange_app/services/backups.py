@@ -4,6 +4,7 @@ Automatic backups are made before a migration (storage hook), before a solve tha
 new schedule version, and before a restore. Restoring refuses while another app holds the
 SQLite file (the workspace's own app passes ``lock_held=True``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,17 @@ from exchange_app.storage import backup as store
 from exchange_app.storage.backup import BackupError, BackupInfo, backups_to_keep
 from exchange_app.storage.migrate import upgrade
 
-__all__ = ["BackupError", "BackupInfo", "RestoreResult", "back_up", "backups_to_keep", "list_backups",
-           "backup_folder", "restore", "pg_dump_available"]
+__all__ = [
+    "BackupError",
+    "BackupInfo",
+    "RestoreResult",
+    "back_up",
+    "backups_to_keep",
+    "list_backups",
+    "backup_folder",
+    "restore",
+    "pg_dump_available",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,4 +81,3 @@ def restore(ws, backup: str, *, lock_held: bool = False, keep: int | None = None
     if safety is not None:
         summary += f" The state before the restore is in {safety.name}."
     return RestoreResult(info, safety, summary)
-

@@ -17,6 +17,7 @@ Layout of ``out``:
 something changed between version N and the latest (the master calendar is always
 written), and adds a "Change" column to the spreadsheet.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,13 @@ from exchange_app.domain import Scenario, Schedule
 from exchange_app.errors import NotFoundError
 from exchange_app.io.atomic import sync_all, write_bytes
 from exchange_app.io.calendar_ics import (
-    CalendarContext, changes_for_people, master_calendar, people_in, person_calendar, role_of, session_states,
+    CalendarContext,
+    changes_for_people,
+    master_calendar,
+    people_in,
+    person_calendar,
+    role_of,
+    session_states,
     sessions_by_person,
 )
 from exchange_app.io.filenames import person_filename, safe_filename, unique_names
@@ -69,13 +76,17 @@ def _history(ws, program_id: int, since_version: int | None) -> _History:
     scenario = ws.load_scenario(program_id)
     infos = ws.schedule_versions(program_id)
     if not infos:
-        raise NotFoundError(f"Program '{scenario.program.name}' has no schedule yet: solve or import one first")
+        raise NotFoundError(
+            f"Program '{scenario.program.name}' has no schedule yet: solve or import one first"
+        )
     numbers = sorted(v.number for v in infos)
     since = None
     if since_version is not None:
         if since_version not in numbers:
-            raise NotFoundError(f"Program '{scenario.program.name}' has no schedule version {since_version} "
-                                f"(versions {numbers[0]} to {numbers[-1]})")
+            raise NotFoundError(
+                f"Program '{scenario.program.name}' has no schedule version {since_version} "
+                f"(versions {numbers[0]} to {numbers[-1]})"
+            )
         since = numbers.index(since_version)
     schedules = [ws.load_schedule(program_id, n) for n in numbers]
     return _History(scenario, numbers, schedules, since)
@@ -96,8 +107,9 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
 
-def export_ics(ws, program_id: int, out: Path, since_version: int | None = None,
-               stamp: datetime | None = None) -> ExportReport:
+def export_ics(
+    ws, program_id: int, out: Path, since_version: int | None = None, stamp: datetime | None = None
+) -> ExportReport:
     """A calendar per person and the master calendar, in the folder ``out``."""
     out = Path(out)
     h = _history(ws, program_id, since_version)
@@ -116,7 +128,7 @@ def export_ics(ws, program_id: int, out: Path, since_version: int | None = None,
         by_role.setdefault(role_of(p), []).append(p)
     for role, group in by_role.items():
         names = unique_names(person_filename(p.name, p.id, ".ics") for p in group)
-        for person, name in zip(group, names):
+        for person, name in zip(group, names, strict=False):
             path = out / f"{role}s" / name
             write_bytes(path, person_calendar(ctx, person, states, ever_in.get(person.id, [])), fsync=False)
             files.append(path)
@@ -124,15 +136,18 @@ def export_ics(ws, program_id: int, out: Path, since_version: int | None = None,
     sync_all()
     cancelled = sum(1 for st in states.values() if st.cancelled)
     roles = ", ".join(_plural(counts[r], r) for r in ("official", "host", "interpreter") if counts.get(r))
-    summary = (f"Wrote {_plural(len(people), 'personal calendar')}{_since_text(h)}"
-               f"{f' ({roles})' if roles else ''} and the master calendar "
-               f"({_plural(len(h.latest.sessions), 'session')}"
-               f"{f', {cancelled:,} cancelled' if cancelled else ''}) to {out}; schedule version {h.latest_number}.")
+    summary = (
+        f"Wrote {_plural(len(people), 'personal calendar')}{_since_text(h)}"
+        f"{f' ({roles})' if roles else ''} and the master calendar "
+        f"({_plural(len(h.latest.sessions), 'session')}"
+        f"{f', {cancelled:,} cancelled' if cancelled else ''}) to {out}; schedule version {h.latest_number}."
+    )
     return ExportReport(files=files, summary=summary)
 
 
-def export_invitations(ws, program_id: int, out: Path, since_version: int | None = None,
-                       stamp: datetime | None = None) -> ExportReport:
+def export_invitations(
+    ws, program_id: int, out: Path, since_version: int | None = None, stamp: datetime | None = None
+) -> ExportReport:
     """One ``.eml`` per person per session (only changes with ``since_version``) under ``out``."""
     out = Path(out)
     h = _history(ws, program_id, since_version)
@@ -143,21 +158,31 @@ def export_invitations(ws, program_id: int, out: Path, since_version: int | None
         what = f"{_plural(len(result.files), 'invitation')} ({kinds}) for what changed since version {h.numbers[h.since]}"
     else:
         what = _plural(len(result.files), "invitation")
-    summary = (f"Wrote {what} for {_plural(result.people, 'person', 'people')} to {out} "
-               f"(schedule version {h.latest_number}); send them from your mail client.")
+    summary = (
+        f"Wrote {what} for {_plural(result.people, 'person', 'people')} to {out} "
+        f"(schedule version {h.latest_number}); send them from your mail client."
+    )
     warnings = []
     if result.without_email:
         shown = ", ".join(result.without_email[:5]) + (", ..." if len(result.without_email) > 5 else "")
-        warnings.append(f"No invitation for {_plural(len(result.without_email), 'person', 'people')} "
-                        f"without an email address: {shown}")
+        warnings.append(
+            f"No invitation for {_plural(len(result.without_email), 'person', 'people')} "
+            f"without an email address: {shown}"
+        )
         summary += "\n" + warnings[-1]
     if not result.files and h.since is not None:
         summary = f"Nothing changed for anyone since version {h.numbers[h.since]}: no invitations written."
     return ExportReport(files=result.files, summary=summary, warnings=warnings)
 
 
-def export_itineraries(ws, program_id: int, out: Path, since_version: int | None = None,
-                       stamp: datetime | None = None, workers: int | None = None) -> ExportReport:
+def export_itineraries(
+    ws,
+    program_id: int,
+    out: Path,
+    since_version: int | None = None,
+    stamp: datetime | None = None,
+    workers: int | None = None,
+) -> ExportReport:
     """A printable PDF itinerary per person, in role folders under ``out``."""
     out = Path(out)
     h = _history(ws, program_id, since_version)
@@ -168,32 +193,45 @@ def export_itineraries(ws, program_id: int, out: Path, since_version: int | None
     people = [p for p in h.scenario.people() if p.id in wanted]
     if workers is None:
         workers = min(4, os.cpu_count() or 1) if len(people) >= PARALLEL_FROM else 1
-    result = write_itineraries(ctx, h.latest, out, people=people,
-                               version_label=f"schedule version {h.latest_number}", workers=workers)
-    summary = (f"Wrote {_plural(len(result.files), 'itinerary', 'itineraries')}{_since_text(h)} to {out} "
-               f"(schedule version {h.latest_number}).")
+    result = write_itineraries(
+        ctx,
+        h.latest,
+        out,
+        people=people,
+        version_label=f"schedule version {h.latest_number}",
+        workers=workers,
+    )
+    summary = (
+        f"Wrote {_plural(len(result.files), 'itinerary', 'itineraries')}{_since_text(h)} to {out} "
+        f"(schedule version {h.latest_number})."
+    )
     warnings = []
     if result.missing:
         names = list(result.missing)
         chars = "".join(sorted(set("".join(result.missing.values()))))
-        warnings.append(f"{_plural(len(names), 'itinerary', 'itineraries')} contain characters the bundled font "
-                        f"cannot print (left blank: {chars[:20]}{'...' if len(chars) > 20 else ''}), e.g. for "
-                        f"{', '.join(names[:3])}; check those before printing")
+        warnings.append(
+            f"{_plural(len(names), 'itinerary', 'itineraries')} contain characters the bundled font "
+            f"cannot print (left blank: {chars[:20]}{'...' if len(chars) > 20 else ''}), e.g. for "
+            f"{', '.join(names[:3])}; check those before printing"
+        )
         summary += "\n" + warnings[-1]
     return ExportReport(files=result.files, summary=summary, warnings=warnings)
 
 
-def export_spreadsheet(ws, program_id: int, out: Path, since_version: int | None = None,
-                       stamp: datetime | None = None) -> ExportReport:
+def export_spreadsheet(
+    ws, program_id: int, out: Path, since_version: int | None = None, stamp: datetime | None = None
+) -> ExportReport:
     """The whole schedule as one ``.csv`` or ``.xlsx`` file (one row per session and participant)."""
     out = Path(out)
     h = _history(ws, program_id, since_version)
     ctx = CalendarContext(h.scenario, stamp=stamp)
     since = h.schedules[h.since] if h.since is not None else None
     rows = write_schedule_sheet(ctx, h.latest, out, since=since)
-    summary = (f"Wrote {_plural(rows, 'row')} ({_plural(len(h.latest.sessions), 'session')}, one row per "
-               f"participant) of schedule version {h.latest_number} to {out}"
-               f"{f', with changes since version {h.numbers[h.since]}' if since is not None else ''}.")
+    summary = (
+        f"Wrote {_plural(rows, 'row')} ({_plural(len(h.latest.sessions), 'session')}, one row per "
+        f"participant) of schedule version {h.latest_number} to {out}"
+        f"{f', with changes since version {h.numbers[h.since]}' if since is not None else ''}."
+    )
     return ExportReport(files=[out], summary=summary)
 
 

@@ -5,11 +5,12 @@ plain input; ``solve_scenario`` solves a snapshot without any database (the desk
 runs it in a worker thread); ``solve_program`` loads a program from a workspace, solves,
 checks the result with the rule checker and stores it as a new schedule version.
 """
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from exchange_app.domain import Mode, Scenario, Schedule, Session, SolverInfo, Unmatched
 from solver import (  # noqa: I001
@@ -142,10 +143,12 @@ class ChangeSummary:
     assignments_changed: int
 
     def describe(self) -> str:
-        return (f"{len(self.sessions_added)} session(s) added, {len(self.sessions_removed)} removed, "
-                f"{self.sessions_kept} kept; {len(self.officials_moved)} official(s) moved; "
-                f"{self.assignments_changed} of {self.assignments_kept + self.assignments_changed} "
-                f"previous assignment(s) changed")
+        return (
+            f"{len(self.sessions_added)} session(s) added, {len(self.sessions_removed)} removed, "
+            f"{self.sessions_kept} kept; {len(self.officials_moved)} official(s) moved; "
+            f"{self.assignments_changed} of {self.assignments_kept + self.assignments_changed} "
+            f"previous assignment(s) changed"
+        )
 
 
 @dataclass
@@ -182,22 +185,36 @@ def to_schedule(result: SolverResult, program_name: str | None = None) -> Schedu
         )
         for s in result.sessions
     ]
-    unmatched = [Unmatched(official=u.official, sessions=u.sessions, min_sessions=u.min_sessions, reason=u.reason)
-                 for u in result.unmatched]
-    info = SolverInfo(status=result.status, objective=result.objective, bound=result.bound, seconds=result.seconds)
+    unmatched = [
+        Unmatched(official=u.official, sessions=u.sessions, min_sessions=u.min_sessions, reason=u.reason)
+        for u in result.unmatched
+    ]
+    info = SolverInfo(
+        status=result.status, objective=result.objective, bound=result.bound, seconds=result.seconds
+    )
     return Schedule(sessions=sessions, unmatched=unmatched, solver=info, program=program_name)
 
 
 def _summary(changes: Changes | None) -> ChangeSummary | None:
     if changes is None:
         return None
-    return ChangeSummary(list(changes.sessions_added), list(changes.sessions_removed), changes.sessions_kept,
-                         list(changes.officials_moved), changes.assignments_kept, changes.assignments_changed)
+    return ChangeSummary(
+        list(changes.sessions_added),
+        list(changes.sessions_removed),
+        changes.sessions_kept,
+        list(changes.officials_moved),
+        changes.assignments_kept,
+        changes.assignments_changed,
+    )
 
 
-def solve_scenario(scenario: Scenario, options: SolveOptions, previous: Schedule | None = None,
-                   progress: Callable[[Progress], None] | None = None,
-                   cancel: threading.Event | None = None) -> SolveOutcome:
+def solve_scenario(
+    scenario: Scenario,
+    options: SolveOptions,
+    previous: Schedule | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> SolveOutcome:
     """Solve a snapshot (no database; safe in a worker thread). The result is checked
     with the rule checker (``outcome.report``)."""
     from exchange_app.rules import check_schedule
@@ -208,9 +225,13 @@ def solve_scenario(scenario: Scenario, options: SolveOptions, previous: Schedule
     return SolveOutcome(schedule, None, report, result, _summary(result.changes))
 
 
-def solve_program(ws, program_id: int, options: SolveOptions,
-                  progress: Callable[[Progress], None] | None = None,
-                  cancel: threading.Event | None = None) -> SolveOutcome:
+def solve_program(
+    ws,
+    program_id: int,
+    options: SolveOptions,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> SolveOutcome:
     """Load the program (and its latest schedule, if any), solve, check and store the
     result as a new schedule version (source ``solve``, or ``re-solve`` after a previous
     schedule)."""
@@ -223,11 +244,15 @@ def solve_program(ws, program_id: int, options: SolveOptions,
         previous = None
     outcome = solve_scenario(scenario, options, previous, progress, cancel)
     r = outcome.result
-    note = (f"{r.status}; objective {r.objective}; bound {r.bound}; {r.officials_at_min} officials at their "
-            f"minimum; interest {r.total_interest}; {r.seconds:.1f} s")
+    note = (
+        f"{r.status}; objective {r.objective}; bound {r.bound}; {r.officials_at_min} officials at their "
+        f"minimum; interest {r.total_interest}; {r.seconds:.1f} s"
+    )
     if r.cancelled:
         note += "; cancelled (best schedule so far)"
     if r.pin_conflicts:
         note += f"; {len(r.pin_conflicts)} pin conflict(s)"
-    outcome.version = ws.save_schedule(program_id, outcome.schedule, "re-solve" if previous else "solve", note)
+    outcome.version = ws.save_schedule(
+        program_id, outcome.schedule, "re-solve" if previous else "solve", note
+    )
     return outcome

@@ -8,6 +8,7 @@ people by id, or by email when the row has no id the program knows; nobody is de
 
 The column mapping staff adjust in the app is saved per database (:func:`save_mapping`).
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,10 +23,18 @@ from exchange_app.domain import Host, Interpreter, Official, Person, PersonKind,
 from exchange_app.errors import InputError, Problem
 from exchange_app.io import spreadsheets as sheets
 from exchange_app.io.atomic import write_text
-from exchange_app.io.spreadsheets import CellProblem, FIELDS, Places, PersonRow, normalize_header
+from exchange_app.io.spreadsheets import FIELDS, CellProblem, PersonRow, Places, normalize_header
 
-__all__ = ["SheetImportResult", "SheetPlan", "import_people", "plan_import", "load_mapping", "save_mapping",
-           "mapping_file", "FIELDS"]
+__all__ = [
+    "SheetImportResult",
+    "SheetPlan",
+    "import_people",
+    "plan_import",
+    "load_mapping",
+    "save_mapping",
+    "mapping_file",
+    "FIELDS",
+]
 
 LISTS = {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}
 CLASSES = {PersonKind.OFFICIAL: Official, PersonKind.HOST: Host, PersonKind.INTERPRETER: Interpreter}
@@ -65,8 +74,9 @@ class SheetPlan:
         return not self.problems
 
     def counts(self) -> str:
-        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
-                + (f", {len(self.problems)} problem(s)" if self.problems else ""))
+        return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged" + (
+            f", {len(self.problems)} problem(s)" if self.problems else ""
+        )
 
 
 # --------------------------------------------------------------------------- saved mapping
@@ -91,7 +101,9 @@ def load_mapping(ws) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     columns = data.get("columns", {}) if isinstance(data, dict) else {}
-    return {normalize_header(k): v for k, v in columns.items() if isinstance(v, str) and (v in FIELDS or v == "")}
+    return {
+        normalize_header(k): v for k, v in columns.items() if isinstance(v, str) and (v in FIELDS or v == "")
+    }
 
 
 def save_mapping(ws, mapping: dict[str, str | None]) -> Path:
@@ -119,8 +131,13 @@ def _mapping(ws, mapping: dict[str, str | None] | None) -> dict[str, str]:
 # --------------------------------------------------------------------------- planning
 
 
-def plan_import(ws, program_id: int, path: str | os.PathLike, mapping: dict[str, str | None] | None = None,
-                default_kind: PersonKind | None = None) -> SheetPlan:
+def plan_import(
+    ws,
+    program_id: int,
+    path: str | os.PathLike,
+    mapping: dict[str, str | None] | None = None,
+    default_kind: PersonKind | None = None,
+) -> SheetPlan:
     """Read ``path`` and work out the program after the import; raises :class:`InputError`
     only when the file or its sheets cannot be used at all (row problems are in the plan)."""
     path = Path(path)
@@ -144,9 +161,11 @@ class _Merge:
         self.revisions = revisions
         self.parsed = parsed
         self.people: dict[PersonKind, dict[str, Person]] = {
-            k: {p.id: p for p in getattr(scenario, LISTS[k])} for k in PersonKind}
+            k: {p.id: p for p in getattr(scenario, LISTS[k])} for k in PersonKind
+        }
         self.by_email: dict[PersonKind, dict[str, str]] = {
-            k: {p.email.casefold(): p.id for p in getattr(scenario, LISTS[k]) if p.email} for k in PersonKind}
+            k: {p.email.casefold(): p.id for p in getattr(scenario, LISTS[k]) if p.email} for k in PersonKind
+        }
         self.changes: dict[tuple[PersonKind, str], Person] = {}
         self.row_of: dict[tuple[PersonKind, str], PersonRow] = {}
         self.next_number: dict[PersonKind, tuple[int, int]] = {}
@@ -156,11 +175,19 @@ class _Merge:
     def new_id(self, kind: PersonKind) -> str:
         prefix = ID_PREFIX[kind]
         if kind not in self.next_number:
-            nums = [(int(m[1]), len(m[1])) for pid in self.people[kind]
-                    if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", pid))]
-            self.next_number[kind] = (max((n for n, _ in nums), default=0) + 1, max((w for _, w in nums), default=4))
+            nums = [
+                (int(m[1]), len(m[1]))
+                for pid in self.people[kind]
+                if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", pid))
+            ]
+            self.next_number[kind] = (
+                max((n for n, _ in nums), default=0) + 1,
+                max((w for _, w in nums), default=4),
+            )
         n, width = self.next_number[kind]
-        while f"{prefix}{n:0{width}d}" in self.people[kind] or (kind, f"{prefix}{n:0{width}d}") in self.changes:
+        while (
+            f"{prefix}{n:0{width}d}" in self.people[kind] or (kind, f"{prefix}{n:0{width}d}") in self.changes
+        ):
             n += 1
         self.next_number[kind] = (n + 1, width)
         return f"{prefix}{n:0{width}d}"
@@ -188,9 +215,19 @@ class _Merge:
             old = self.people[key[0]].get(key[1])
             (added if old is None else unchanged if old == person else updated).append(key)
         problems.sort(key=_problem_order)
-        return SheetPlan(self.source, scenario, added, updated, unchanged, problems,
-                         {k: v for k, v in self.parsed.ignored.items() if v}, self.parsed.mappings, self.revisions,
-                         self.before, {k: r.where for k, r in self.row_of.items()})
+        return SheetPlan(
+            self.source,
+            scenario,
+            added,
+            updated,
+            unchanged,
+            problems,
+            {k: v for k, v in self.parsed.ignored.items() if v},
+            self.parsed.mappings,
+            self.revisions,
+            self.before,
+            {k: r.where for k, r in self.row_of.items()},
+        )
 
     def scenario(self) -> Scenario:
         sc = copy.copy(self.before)
@@ -209,8 +246,12 @@ class _Merge:
         for f, value in (("id", given_id), ("email", email)):
             first = self.first.get((kind, f, value.casefold())) if value else None
             if first is not None and first is not row:
-                row.problem(f, f"{value} is also in {first.where}" if f == "email"
-                            else f"id {value!r} is also in {first.where}")
+                row.problem(
+                    f,
+                    f"{value} is also in {first.where}"
+                    if f == "email"
+                    else f"id {value!r} is also in {first.where}",
+                )
         if row.problems:
             return
         existing_id = None
@@ -219,15 +260,21 @@ class _Merge:
         elif email and email.casefold() in self.by_email[kind]:
             existing_id = self.by_email[kind][email.casefold()]
             if given_id and given_id != existing_id:
-                row.problem("id", f"is {given_id!r}, but {email} is the email of {kind.value} {existing_id}; "
-                                  "correct the id or the email")
+                row.problem(
+                    "id",
+                    f"is {given_id!r}, but {email} is the email of {kind.value} {existing_id}; "
+                    "correct the id or the email",
+                )
                 return
         if existing_id is None and not given_id and not email and v.get("name"):
             # Without an id or email a re-imported sheet would add everyone again.
             same = [p.id for p in self.people[kind].values() if p.name.casefold() == v["name"].casefold()]
             if same:
-                row.problem("name", f"{kind.value} {same[0]} already has this name; give the row an Id or Email "
-                                    "column so that it updates them (or tells them apart)")
+                row.problem(
+                    "name",
+                    f"{kind.value} {same[0]} already has this name; give the row an Id or Email "
+                    "column so that it updates them (or tells them apart)",
+                )
                 return
         target = existing_id or given_id or self.new_id(kind)
         key = (kind, target)
@@ -330,15 +377,31 @@ class _Merge:
             for k in kinds:
                 hits += [(k, pid) for pid in lookup[k][2].get(wr.person.casefold(), [])]
         field_ = "person" if wr.person else "email"
-        col = next((h for h, f in self.parsed.mappings.get(wr.table.title or wr.table.source, {}).items() if f == field_), None)
+        col = next(
+            (
+                h
+                for h, f in self.parsed.mappings.get(wr.table.title or wr.table.source, {}).items()
+                if f == field_
+            ),
+            None,
+        )
         if not hits:
             who = wr.person or wr.email
-            wr.problems.append(CellProblem(wr.where, col, f"{who!r} is no official, host or interpreter of this "
-                                                         "program or sheet"))
+            wr.problems.append(
+                CellProblem(
+                    wr.where, col, f"{who!r} is no official, host or interpreter of this program or sheet"
+                )
+            )
             return None
         if len(set(hits)) > 1:
-            wr.problems.append(CellProblem(wr.where, col, f"{wr.person or wr.email!r} names more than one person "
-                                                         f"({', '.join(f'{k.value} {p}' for k, p in hits)}); add a Kind column"))
+            wr.problems.append(
+                CellProblem(
+                    wr.where,
+                    col,
+                    f"{wr.person or wr.email!r} names more than one person "
+                    f"({', '.join(f'{k.value} {p}' for k, p in hits)}); add a Kind column",
+                )
+            )
             return None
         return hits[0]
 
@@ -351,8 +414,14 @@ def _problem_order(p: Problem) -> tuple:
 # --------------------------------------------------------------------------- importing
 
 
-def import_people(ws, program_id: int, path: str | os.PathLike, mapping: dict[str, str | None] | None = None,
-                  valid_rows_only: bool = False, default_kind: PersonKind | None = None) -> SheetImportResult:
+def import_people(
+    ws,
+    program_id: int,
+    path: str | os.PathLike,
+    mapping: dict[str, str | None] | None = None,
+    valid_rows_only: bool = False,
+    default_kind: PersonKind | None = None,
+) -> SheetImportResult:
     """Import the people of a CSV/XLSX sheet into program ``program_id`` (one transaction).
 
     Any problem refuses the whole sheet (:class:`InputError`, listing every row and column)
@@ -380,15 +449,22 @@ def import_people(ws, program_id: int, path: str | os.PathLike, mapping: dict[st
         summary += f"; {len(plan.problems)} problem(s), those rows were not imported"
     if plan.ignored_columns:
         summary += "; columns not imported: " + "; ".join(
-            f"{sheet}: {', '.join(repr(h) for h in cols)}" for sheet, cols in plan.ignored_columns.items())
+            f"{sheet}: {', '.join(repr(h) for h in cols)}" for sheet, cols in plan.ignored_columns.items()
+        )
     summary += "."
     if plan.problems:
         limit = 50
         summary += "\n" + "\n".join(f"  not imported: {p}" for p in plan.problems[:limit])
         if len(plan.problems) > limit:
             summary += f"\n  ... and {len(plan.problems) - limit} more"
-    return SheetImportResult(len(plan.added), len(plan.updated), list(plan.problems), summary,
-                             len(plan.unchanged), plan.ignored_columns)
+    return SheetImportResult(
+        len(plan.added),
+        len(plan.updated),
+        list(plan.problems),
+        summary,
+        len(plan.unchanged),
+        plan.ignored_columns,
+    )
 
 
 def _on_rows(e: InputError, plan: SheetPlan) -> tuple[list[Problem], set]:

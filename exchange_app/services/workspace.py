@@ -7,6 +7,7 @@ writes everything or nothing, and returns domain objects (never ORM rows).
 Module functions :func:`import_file`, :func:`export_scenario`, :func:`export_schedule` and
 :func:`demo_database` are the file-level use cases the CLI and the app's menus call.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -15,7 +16,7 @@ import os
 import shutil
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ def current_user() -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --------------------------------------------------------------------------- checking input
@@ -122,15 +123,26 @@ def check_scenario(scenario: Scenario, source: str = "<scenario>") -> None:
 def _check_person(person: Person, program: Program, refs: Scenario) -> None:
     """Check one person against the program's topics and locations; the problems name them
     as ``official o-0004`` rather than by position."""
-    lists = {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}
+    lists = {
+        PersonKind.OFFICIAL: "officials",
+        PersonKind.HOST: "hosts",
+        PersonKind.INTERPRETER: "interpreters",
+    }
     key = lists[person.kind]
-    probe = Scenario(program=Program(name=program.name, timezone=program.timezone),
-                     topics=refs.topics, locations=refs.locations, **{key: [person]})
+    probe = Scenario(
+        program=Program(name=program.name, timezone=program.timezone),
+        topics=refs.topics,
+        locations=refs.locations,
+        **{key: [person]},
+    )
     record = f"{person.kind.value} {person.id}" if person.id else person.kind.value
     try:
         check_scenario(probe, source=f"{person.kind.value} {person.id}".strip())
     except InputError as e:
-        problems = [Problem(record if p.record.startswith(f"{key}[0]") else p.record, p.field, p.message) for p in e.problems]
+        problems = [
+            Problem(record if p.record.startswith(f"{key}[0]") else p.record, p.field, p.message)
+            for p in e.problems
+        ]
         raise InputError(e.source, problems) from None
 
 
@@ -138,7 +150,9 @@ def _check_pins(pins: list[Pin], forbidden: list[Forbidden], refs: dict[str, set
     problems = []
     for name, items in (("pins", pins), ("forbidden", forbidden)):
         for i, x in enumerate(items):
-            checks = [("official", "officials"), ("host", "hosts")] + ([("slot", "slots")] if name == "pins" else [])
+            checks = [("official", "officials"), ("host", "hosts")] + (
+                [("slot", "slots")] if name == "pins" else []
+            )
             for fld, table in checks:
                 value = getattr(x, fld)
                 if value not in refs[table]:
@@ -168,7 +182,7 @@ class Workspace:
         self.path: Path | None = sqlite_path(engine.url)
 
     @classmethod
-    def open(cls, db: str | os.PathLike | None = None, *, user: str | None = None) -> "Workspace":
+    def open(cls, db: str | os.PathLike | None = None, *, user: str | None = None) -> Workspace:
         """Open (and create or migrate) ``db``: a file path, ``sqlite:///`` or ``postgresql://``
         URL; None opens the default database in the user data folder."""
         engine = make_engine(db)
@@ -182,7 +196,7 @@ class Workspace:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -206,19 +220,29 @@ class Workspace:
                 return infos[0].id
             if not infos:
                 raise NotFoundError("This database holds no program yet; import a scenario first.")
-            raise NotFoundError(f"This database holds {len(infos)} programs: {listing}; choose one with --program NAME|ID.")
+            raise NotFoundError(
+                f"This database holds {len(infos)} programs: {listing}; choose one with --program NAME|ID."
+            )
         if isinstance(program, int):
             if any(p.id == program for p in infos):
                 return program
-            raise NotFoundError(f"There is no program with id {program}; the database holds: {listing or 'none'}.")
-        named = [p.id for p in infos if p.name == program] or [p.id for p in infos if p.name.casefold() == program.casefold()]
+            raise NotFoundError(
+                f"There is no program with id {program}; the database holds: {listing or 'none'}."
+            )
+        named = [p.id for p in infos if p.name == program] or [
+            p.id for p in infos if p.name.casefold() == program.casefold()
+        ]
         if len(named) == 1:
             return named[0]
         if len(named) > 1:
-            raise NotFoundError(f"Several programs are named {program!r} (ids {', '.join(map(str, named))}); use the id.")
+            raise NotFoundError(
+                f"Several programs are named {program!r} (ids {', '.join(map(str, named))}); use the id."
+            )
         if program.strip().isdigit():
             return self.resolve_program(int(program))
-        raise NotFoundError(f"There is no program named {program!r}; the database holds: {listing or 'none'}.")
+        raise NotFoundError(
+            f"There is no program named {program!r}; the database holds: {listing or 'none'}."
+        )
 
     def import_scenario(self, scenario: Scenario, source: str = "", *, checked: bool = False) -> int:
         """Store ``scenario`` as a new program (one transaction); returns its id.
@@ -235,8 +259,12 @@ class Workspace:
         with self._sessions.begin() as s:
             return db_programs.load_scenario(s, program_id)
 
-    def replace_scenario(self, program_id: int, scenario: Scenario,
-                         expected_revisions: dict[tuple[PersonKind, str], int | Revision] | None = None) -> None:
+    def replace_scenario(
+        self,
+        program_id: int,
+        scenario: Scenario,
+        expected_revisions: dict[tuple[PersonKind, str], int | Revision] | None = None,
+    ) -> None:
         """Make the stored program equal to ``scenario`` (one transaction). People whose id
         stays keep their row; only those that changed get a new revision.
 
@@ -247,12 +275,16 @@ class Workspace:
         check_scenario(scenario, f"program {program_id}")
         try:
             with self._sessions.begin() as s:
-                db_programs.replace_scenario(s, program_id, scenario, user=self.user, now=_now(),
-                                             expected_revisions=expected_revisions)
+                db_programs.replace_scenario(
+                    s, program_id, scenario, user=self.user, now=_now(), expected_revisions=expected_revisions
+                )
         except StaleDataError as e:  # the program's settings were saved by someone else meanwhile
             rev = self.program_revision(program_id)
-            raise ConflictError(db_programs.conflict_message(f"Program {scenario.program.name!r}", rev.updated_by,
-                                                             rev.updated_at)) from e
+            raise ConflictError(
+                db_programs.conflict_message(
+                    f"Program {scenario.program.name!r}", rev.updated_by, rev.updated_at
+                )
+            ) from e
 
     def delete_program(self, program_id: int) -> None:
         """Remove a program with everything it owns, schedule versions included."""
@@ -263,22 +295,27 @@ class Workspace:
         with self._sessions.begin() as s:
             return db_programs.program_revision(s, program_id)
 
-    def save_program_settings(self, program_id: int, program: Program, expected_revision: int | None = None) -> None:
+    def save_program_settings(
+        self, program_id: int, program: Program, expected_revision: int | None = None
+    ) -> None:
         """Store the program's name and rules; ``expected_revision`` as in :meth:`upsert_person`."""
         check_scenario(Scenario(program=program), "program settings")
         try:
             with self._sessions.begin() as s:
-                db_programs.save_program_settings(s, program_id, program, user=self.user, now=_now(),
-                                                  expected_revision=expected_revision)
+                db_programs.save_program_settings(
+                    s, program_id, program, user=self.user, now=_now(), expected_revision=expected_revision
+                )
         except StaleDataError as e:  # someone saved between our read and our write
             rev = self.program_revision(program_id)
-            raise ConflictError(db_programs.conflict_message(f"Program {program.name!r}", rev.updated_by,
-                                                             rev.updated_at)) from e
+            raise ConflictError(
+                db_programs.conflict_message(f"Program {program.name!r}", rev.updated_by, rev.updated_at)
+            ) from e
 
     # ------------------------------------------------------------------ people
 
-    def upsert_person(self, program_id: int, person: Official | Host | Interpreter,
-                      expected_revision: int | None = None) -> int:
+    def upsert_person(
+        self, program_id: int, person: Official | Host | Interpreter, expected_revision: int | None = None
+    ) -> int:
         """Add or update a person by id; returns the new revision.
 
         Refs (topics, locations) and fields are checked like an import (:class:`InputError`).
@@ -290,13 +327,18 @@ class Workspace:
             with self._sessions.begin() as s:
                 refs = db_programs.load_scenario_refs(s, program_id)
                 _check_person(person, refs.program, refs)
-                return db_programs.upsert_person(s, program_id, person, user=self.user, now=_now(),
-                                                 expected_revision=expected_revision)
-        except (StaleDataError, IntegrityError) as e:  # someone saved (or added them) between our read and write
+                return db_programs.upsert_person(
+                    s, program_id, person, user=self.user, now=_now(), expected_revision=expected_revision
+                )
+        except (
+            StaleDataError,
+            IntegrityError,
+        ) as e:  # someone saved (or added them) between our read and write
             raise self._lost_update(program_id, person.kind, person.id, person.name) from e
 
-    def delete_person(self, program_id: int, kind: PersonKind, person_id: str,
-                      expected_revision: int | None = None) -> None:
+    def delete_person(
+        self, program_id: int, kind: PersonKind, person_id: str, expected_revision: int | None = None
+    ) -> None:
         """Remove a person, and the pins and forbidden pairs that name them. Stored schedules
         keep them (the rule checker flags sessions with people who are gone)."""
         try:
@@ -340,17 +382,22 @@ class Workspace:
 
             back_up(self, "before-solve")
         with self._sessions.begin() as s:
-            return db_schedules.save_schedule(s, program_id, schedule, source=source, note=note,
-                                              user=self.user, now=_now())
+            return db_schedules.save_schedule(
+                s, program_id, schedule, source=source, note=note, user=self.user, now=_now()
+            )
 
     # ------------------------------------------------------------------ helpers
 
-    def _lost_update(self, program_id: int, kind: PersonKind, person_id: str, name: str | None = None) -> ConflictError:
+    def _lost_update(
+        self, program_id: int, kind: PersonKind, person_id: str, name: str | None = None
+    ) -> ConflictError:
         """The ConflictError for a save that lost the race against someone else's."""
         label = db_programs.person_label(kind, person_id, name)
         rev = self.person_revisions(program_id).get((kind, person_id))
         if rev is None:
-            return ConflictError(f"{label} was deleted by someone else while you saved; reload to see the current list")
+            return ConflictError(
+                f"{label} was deleted by someone else while you saved; reload to see the current list"
+            )
         return ConflictError(db_programs.conflict_message(label, rev.updated_by, rev.updated_at))
 
 
@@ -374,8 +421,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word if n == 1 else irregular.get(word, word + 's')}"
 
 
-def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | None = None, *,
-                valid_rows_only: bool = False) -> ImportResult:
+def import_file(
+    ws: Workspace, path: str | os.PathLike, program: str | int | None = None, *, valid_rows_only: bool = False
+) -> ImportResult:
     """Import a file: a scenario becomes a new program; a schedule becomes a new version of
     ``program`` (or of the only program); a ``.csv``/``.xlsx`` people sheet goes to the
     spreadsheet importer (``valid_rows_only``: import the good rows, report the rest).
@@ -389,13 +437,20 @@ def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | Non
         scenario = parse_scenario(doc, source=str(path))
         pid = ws.import_scenario(scenario, source=str(path), checked=True)
         counts = {
-            "officials": len(scenario.officials), "hosts": len(scenario.hosts),
-            "interpreters": len(scenario.interpreters), "topics": len(scenario.topics),
-            "locations": len(scenario.locations), "slots": len(scenario.slots),
-            "pins": len(scenario.pins), "forbidden pairs": len(scenario.forbidden),
+            "officials": len(scenario.officials),
+            "hosts": len(scenario.hosts),
+            "interpreters": len(scenario.interpreters),
+            "topics": len(scenario.topics),
+            "locations": len(scenario.locations),
+            "slots": len(scenario.slots),
+            "pins": len(scenario.pins),
+            "forbidden pairs": len(scenario.forbidden),
         }
-        summary = (f"Imported scenario {scenario.program.name!r} as program {pid}: "
-                   + ", ".join(_plural(n, k.rstrip("s")) for k, n in counts.items()) + ".")
+        summary = (
+            f"Imported scenario {scenario.program.name!r} as program {pid}: "
+            + ", ".join(_plural(n, k.rstrip("s")) for k, n in counts.items())
+            + "."
+        )
         return ImportResult("scenario", pid, scenario.program.name, None, counts, summary)
     if fmt == SCHEDULE_FORMAT:
         named = doc.get("program")
@@ -405,28 +460,42 @@ def import_file(ws: Workspace, path: str | os.PathLike, program: str | int | Non
         scenario = ws.load_scenario(pid)
         schedule = parse_schedule(doc, scenario, source=str(path))
         number = ws.save_schedule(pid, schedule, source="import", note=f"imported from {path.name}")
-        counts = {"sessions": len(schedule.sessions),
-                  "assignments": sum(len(x.officials) for x in schedule.sessions),
-                  "unmatched": len(schedule.unmatched)}
-        summary = (f"Imported schedule into program {scenario.program.name!r} (id {pid}) as version {number}: "
-                   f"{_plural(counts['sessions'], 'session')}, {_plural(counts['assignments'], 'assignment')}.")
+        counts = {
+            "sessions": len(schedule.sessions),
+            "assignments": sum(len(x.officials) for x in schedule.sessions),
+            "unmatched": len(schedule.unmatched),
+        }
+        summary = (
+            f"Imported schedule into program {scenario.program.name!r} (id {pid}) as version {number}: "
+            f"{_plural(counts['sessions'], 'session')}, {_plural(counts['assignments'], 'assignment')}."
+        )
         if isinstance(named, str) and named and named != scenario.program.name:
             summary += f" Note: the file was written for program {named!r}."
         return ImportResult("schedule", pid, scenario.program.name, number, counts, summary)
-    raise InputError(str(path), [Problem("document", "format",
-                                         f"is {fmt!r}; expected {SCENARIO_FORMAT!r} or {SCHEDULE_FORMAT!r}")])
+    raise InputError(
+        str(path),
+        [Problem("document", "format", f"is {fmt!r}; expected {SCENARIO_FORMAT!r} or {SCHEDULE_FORMAT!r}")],
+    )
 
 
-def _import_sheet(ws: Workspace, path: Path, program: str | int | None, valid_rows_only: bool) -> ImportResult:
+def _import_sheet(
+    ws: Workspace, path: Path, program: str | int | None, valid_rows_only: bool
+) -> ImportResult:
     """People from a spreadsheet, into an existing program (exchange_app.services.spreadsheets)."""
     try:
         from exchange_app.services.spreadsheets import import_people
     except ModuleNotFoundError as e:
-        raise InputError(str(path), [Problem("file", None, "spreadsheet import is not available in this build")]) from e
+        raise InputError(
+            str(path), [Problem("file", None, "spreadsheet import is not available in this build")]
+        ) from e
     pid = ws.resolve_program(program)
     result = import_people(ws, pid, path, valid_rows_only=valid_rows_only)
     name = next(p.name for p in ws.programs() if p.id == pid)
-    counts = {"added": int(result.added), "updated": int(result.updated), "refused rows": len(result.refused_rows)}
+    counts = {
+        "added": int(result.added),
+        "updated": int(result.updated),
+        "refused rows": len(result.refused_rows),
+    }
     return ImportResult("people", pid, name, None, counts, result.summary)
 
 
@@ -436,7 +505,9 @@ def export_scenario(ws: Workspace, program_id: int, path: str | os.PathLike) -> 
     return Path(path)
 
 
-def export_schedule(ws: Workspace, program_id: int, path: str | os.PathLike, version: int | None = None) -> Path:
+def export_schedule(
+    ws: Workspace, program_id: int, path: str | os.PathLike, version: int | None = None
+) -> Path:
     """Write schedule ``version`` (None: latest) as ``exchange-schedule/1`` (atomically)."""
     schedule = ws.load_schedule(program_id, version)
     write_schedule(schedule, path, schedule.program)

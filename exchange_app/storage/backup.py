@@ -13,6 +13,7 @@ written here and the server's own backups are what protects the data (see
 Restoring first backs up the current state (reason ``before-restore``), so a restore can
 itself be undone.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,7 +25,7 @@ import sqlite3
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -94,7 +95,7 @@ def parse_name(path: Path) -> BackupInfo | None:
         return None
     stamp = m["stamp"][:15]
     try:
-        created = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
+        created = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
         size = path.stat().st_size
     except (ValueError, OSError):
         return None
@@ -108,7 +109,9 @@ def list_backups(db: str | os.PathLike | URL) -> list[BackupInfo]:
     stem = _stem(url)
     if not folder.is_dir():
         return []
-    infos = [i for p in folder.iterdir() if (i := parse_name(p)) is not None and p.name.startswith(stem + ".")]
+    infos = [
+        i for p in folder.iterdir() if (i := parse_name(p)) is not None and p.name.startswith(stem + ".")
+    ]
     return sorted(infos, key=_order, reverse=True)
 
 
@@ -133,8 +136,12 @@ def find_backup(db: str | os.PathLike | URL, name: str | os.PathLike) -> BackupI
     path = Path(text).expanduser()
     if path.is_file():
         info = parse_name(path)
-        return info or BackupInfo(path=path.resolve(), created_at=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc),
-                                  reason="file", size=path.stat().st_size)
+        return info or BackupInfo(
+            path=path.resolve(),
+            created_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+            reason="file",
+            size=path.stat().st_size,
+        )
     listing = ", ".join(i.name for i in infos[:5]) or "none"
     raise NotFoundError(f"No backup named {text!r}; newest backups: {listing}.")
 
@@ -142,7 +149,9 @@ def find_backup(db: str | os.PathLike | URL, name: str | os.PathLike) -> BackupI
 # --------------------------------------------------------------------------- making
 
 
-def create_backup(db: str | os.PathLike | URL, reason: str = "manual", keep: int | None = None) -> BackupInfo | None:
+def create_backup(
+    db: str | os.PathLike | URL, reason: str = "manual", keep: int | None = None
+) -> BackupInfo | None:
     """Back up ``db`` now; returns the backup, or None for a PostgreSQL database when
     ``pg_dump`` is not installed or older than the server (and for an SQLite file that
     does not exist yet).
@@ -175,7 +184,7 @@ def create_backup(db: str | os.PathLike | URL, reason: str = "manual", keep: int
 
 def _new_name(folder: Path, stem: str, reason: str, ext: str) -> Path:
     reason = re.sub(r"[^a-z-]+", "-", reason.lower()).strip("-") or "manual"
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     # Backups made within one second get a counter above every one already there (also
     # pruned ones' successors), so names sort in the order they were made.
     taken = [m for p in folder.glob(f"{glob.escape(stem)}.{stamp}*") if (m := _NAME.match(p.name))]
@@ -186,7 +195,7 @@ def _new_name(folder: Path, stem: str, reason: str, ext: str) -> Path:
 def prune(db: str | os.PathLike | URL, keep: int | None = None) -> list[Path]:
     """Remove all but the newest ``keep`` backups; returns what was removed."""
     removed = []
-    for info in list_backups(db)[backups_to_keep(keep):]:
+    for info in list_backups(db)[backups_to_keep(keep) :]:
         with contextlib.suppress(FileNotFoundError):
             info.path.unlink()
             removed.append(info.path)
@@ -226,7 +235,9 @@ def integrity_problem(path: Path) -> str | None:
 # --------------------------------------------------------------------------- restoring
 
 
-def restore_backup(db: str | os.PathLike | URL, backup: str | os.PathLike, keep: int | None = None) -> BackupInfo | None:
+def restore_backup(
+    db: str | os.PathLike | URL, backup: str | os.PathLike, keep: int | None = None
+) -> BackupInfo | None:
     """Make ``db`` equal to ``backup`` (a name in the backup folder, a path, or ``latest``).
 
     The current state is backed up first (reason ``before-restore``; returned). For SQLite
@@ -242,7 +253,9 @@ def restore_backup(db: str | os.PathLike | URL, backup: str | os.PathLike, keep:
         if problem:
             raise BackupError(f"{info.path.name} is not a sound database ({problem}); nothing was restored.")
         # Keep the backup to restore even if pruning would remove it.
-        safety = create_backup(url, "before-restore", keep=max(backups_to_keep(keep), len(list_backups(url)) + 1))
+        safety = create_backup(
+            url, "before-restore", keep=max(backups_to_keep(keep), len(list_backups(url)) + 1)
+        )
         src = sqlite3.connect(f"file:{info.path}?mode=ro", uri=True)
         dst = sqlite3.connect(path)
         try:
@@ -255,12 +268,27 @@ def restore_backup(db: str | os.PathLike | URL, backup: str | os.PathLike, keep:
         return safety
     tool = pg_tool("pg_restore")
     if tool is None:
-        raise BackupError("pg_restore is not installed here; restore PostgreSQL backups on the server "
-                          "(see docs/backups.md). Nothing was restored.")
+        raise BackupError(
+            "pg_restore is not installed here; restore PostgreSQL backups on the server "
+            "(see docs/backups.md). Nothing was restored."
+        )
     safety = create_backup(url, "before-restore", keep=max(backups_to_keep(keep), len(list_backups(url)) + 1))
-    run = subprocess.run([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
-                          "--dbname", libpq_url(url), str(info.path)], capture_output=True, text=True,
-                         env=libpq_env(url))
+    run = subprocess.run(
+        [
+            tool,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            libpq_url(url),
+            str(info.path),
+        ],
+        capture_output=True,
+        text=True,
+        env=libpq_env(url),
+    )
     if run.returncode != 0:
         raise BackupError(f"pg_restore failed (nothing was restored): {run.stderr.strip()[:500]}")
     prune(url, keep)
@@ -275,8 +303,10 @@ def pg_tool(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                        key=lambda p: int(re.search(r"/(\d+)/bin/", p).group(1)) if re.search(r"/(\d+)/bin/", p) else 0)
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: int(re.search(r"/(\d+)/bin/", p).group(1)) if re.search(r"/(\d+)/bin/", p) else 0,
+    )
     return candidates[-1] if candidates else None
 
 
@@ -297,8 +327,12 @@ def _pg_dump(url: URL, target: Path) -> bool:
     """Dump into ``target``; False when this computer's pg_dump is older than the server
     (it cannot dump it: the server's own backups are then what protects the data)."""
     tool = pg_tool("pg_dump")
-    run = subprocess.run([tool, "--format=custom", "--no-owner", "--file", str(target), "--dbname", libpq_url(url)],
-                         capture_output=True, text=True, env=libpq_env(url))
+    run = subprocess.run(
+        [tool, "--format=custom", "--no-owner", "--file", str(target), "--dbname", libpq_url(url)],
+        capture_output=True,
+        text=True,
+        env=libpq_env(url),
+    )
     if run.returncode != 0:
         if "version mismatch" in run.stderr:
             return False

@@ -3,6 +3,7 @@
 ``--db programs.db`` and ``--db sqlite:///programs.db`` open an SQLite file;
 ``--db postgresql://user@server/db`` opens a PostgreSQL database through psycopg 3.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,7 +49,14 @@ def database_url(db: str | os.PathLike | None) -> URL:
         return url.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
         return url
-    raise InputError(text, [Problem("--db", None, f"unsupported database {backend!r}; use an SQLite file or a postgresql:// URL")])
+    raise InputError(
+        text,
+        [
+            Problem(
+                "--db", None, f"unsupported database {backend!r}; use an SQLite file or a postgresql:// URL"
+            )
+        ],
+    )
 
 
 def sqlite_path(url: URL) -> Path | None:

@@ -10,6 +10,7 @@ JSON file is what makes the refusal readable.
 PostgreSQL databases are shared by design (optimistic concurrency on every record), so
 the lock is a no-op for them.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -17,7 +18,7 @@ import json
 import os
 import socket
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -38,19 +39,23 @@ class LockHolder:
 
     def describe(self) -> str:
         try:
-            when = datetime.fromisoformat(self.since).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            when = datetime.fromisoformat(self.since).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         except ValueError:
             when = self.since
         return f"user {self.user} on {self.host} (process {self.pid}) since {when}"
 
     @classmethod
-    def me(cls) -> "LockHolder":
+    def me(cls) -> LockHolder:
         try:
             user = getpass.getuser()
         except Exception:  # no user name in the environment (some containers)
             user = "unknown"
-        return cls(user=user, host=socket.gethostname(), pid=os.getpid(),
-                   since=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        return cls(
+            user=user,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            since=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
 
 
 def _sqlite_file(db: str | os.PathLike) -> Path | None:
@@ -76,8 +81,13 @@ def read_holder(db: str | os.PathLike) -> LockHolder | None:
     info, _ = lock_paths(path)
     try:
         data = json.loads(info.read_text("utf-8"))
-        return LockHolder(user=str(data["user"]), host=str(data["host"]), pid=int(data["pid"]),
-                          since=str(data["since"]), app=str(data.get("app", "Exchange Scheduler")))
+        return LockHolder(
+            user=str(data["user"]),
+            host=str(data["host"]),
+            pid=int(data["pid"]),
+            since=str(data["since"]),
+            app=str(data.get("app", "Exchange Scheduler")),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -105,15 +115,20 @@ class DatabaseLock:
     ``took_over`` names the holder of a stale lock that was taken over, if any.
     """
 
-    def __init__(self, db_file: Path | None, os_lock: FileLock | None, holder: LockHolder | None,
-                 took_over: LockHolder | None = None):
+    def __init__(
+        self,
+        db_file: Path | None,
+        os_lock: FileLock | None,
+        holder: LockHolder | None,
+        took_over: LockHolder | None = None,
+    ):
         self.path = db_file
         self._os_lock = os_lock
         self.holder = holder
         self.took_over = took_over
 
     @classmethod
-    def acquire(cls, db: str | os.PathLike) -> "DatabaseLock":
+    def acquire(cls, db: str | os.PathLike) -> DatabaseLock:
         db_file = _sqlite_file(db)
         if db_file is None:  # PostgreSQL: shared by design
             return cls(None, None, None)
@@ -136,7 +151,8 @@ class DatabaseLock:
             who = previous.describe() if previous else "another process"
             raise LockedError(
                 f"{db_file.name} is already open in another Exchange Scheduler window: {who}. "
-                f"Close it there first (lock file {info}).") from None
+                f"Close it there first (lock file {info})."
+            ) from None
         me = LockHolder.me()
         try:
             write_text(info, json.dumps(asdict(me), indent=1) + "\n")
@@ -162,7 +178,7 @@ class DatabaseLock:
                 pass
         self._os_lock.release()
 
-    def __enter__(self) -> "DatabaseLock":
+    def __enter__(self) -> DatabaseLock:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,6 +12,7 @@ To change the schema: edit ``models.py``, then write the next migration, e.g.::
 review it (batch mode is on, so SQLite gets table copies for ALTERs), and run
 ``tests/storage/test_migrations.py``: it checks that head matches the models.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -81,8 +82,10 @@ def upgrade(engine: Engine) -> None:
     if current == head:
         return
     if current is not None and current not in known_revisions():
-        raise ExchangeError(f"This database was written by a newer version of Exchange Scheduler (schema {current}; "
-                            f"this version knows up to {head}). Update the app to open it.")
+        raise ExchangeError(
+            f"This database was written by a newer version of Exchange Scheduler (schema {current}; "
+            f"this version knows up to {head}). Update the app to open it."
+        )
     if current is not None:
         back_up_before_migrating(engine, current, head)
     with engine.begin() as conn:

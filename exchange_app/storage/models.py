@@ -17,9 +17,10 @@ Instants are stored in UTC (:class:`UTCDateTime`) and come back as aware UTC dat
 Person rows and the program row carry ``revision`` (SQLAlchemy ``version_id_col``),
 ``updated_at`` and ``updated_by`` for optimistic concurrency on team databases.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -65,7 +66,7 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value!r}: an instant needs a UTC offset")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             value = value.replace(tzinfo=None)
         return value
@@ -74,8 +75,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -209,7 +210,9 @@ class InterestRow(Base):
     __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 3", name="weight_1_to_3"),)
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     position: Mapped[int]
     weight: Mapped[int]
 
@@ -220,7 +223,9 @@ class ExpertiseRow(Base):
     __tablename__ = "expertise"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     position: Mapped[int]
 
 
@@ -284,7 +289,9 @@ class SessionRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("schedule_versions.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("schedule_versions.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     session_id: Mapped[str] = mapped_column(Text)
     host: Mapped[str] = mapped_column(Text)
@@ -301,7 +308,9 @@ class SessionMemberRow(Base):
 
     __tablename__ = "session_members"
 
-    session_pk: Mapped[int] = mapped_column(ForeignKey("schedule_sessions.id", ondelete="CASCADE"), primary_key=True)
+    session_pk: Mapped[int] = mapped_column(
+        ForeignKey("schedule_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     official: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)

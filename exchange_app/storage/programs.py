@@ -5,12 +5,14 @@ input to be checked already (the services check it). Bulk work uses Core ``inser
 lists of dicts and plain tuple selects, so a 2,000-official program loads and stores in
 well under a second or two.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
@@ -47,7 +49,16 @@ from exchange_app.storage.models import (
 )
 
 KIND_LABEL = {PersonKind.OFFICIAL: "Official", PersonKind.HOST: "Host", PersonKind.INTERPRETER: "Interpreter"}
-PROGRAM_FIELDS = ("name", "timezone", "min_guests", "max_guests", "max_same_country", "min_sessions", "max_sessions", "max_per_day")
+PROGRAM_FIELDS = (
+    "name",
+    "timezone",
+    "min_guests",
+    "max_guests",
+    "max_same_country",
+    "min_sessions",
+    "max_sessions",
+    "max_per_day",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +101,9 @@ def program_from_row(row: ProgramRow) -> Program:
     return Program(
         name=row.name,
         timezone=row.timezone,
-        organizer=Organizer(email=row.organizer_email, name=row.organizer_name) if row.organizer_email else None,
+        organizer=Organizer(email=row.organizer_email, name=row.organizer_name)
+        if row.organizer_email
+        else None,
         min_guests=row.min_guests,
         max_guests=row.max_guests,
         max_same_country=row.max_same_country,
@@ -103,9 +116,17 @@ def program_from_row(row: ProgramRow) -> Program:
 def list_programs(s: DbSession) -> list[ProgramInfo]:
     people = dict(
         ((pid, kind), n)
-        for pid, kind, n in s.execute(select(PersonRow.program_id, PersonRow.kind, func.count()).group_by(PersonRow.program_id, PersonRow.kind))
+        for pid, kind, n in s.execute(
+            select(PersonRow.program_id, PersonRow.kind, func.count()).group_by(
+                PersonRow.program_id, PersonRow.kind
+            )
+        )
     )
-    versions = dict(s.execute(select(ScheduleVersionRow.program_id, func.count()).group_by(ScheduleVersionRow.program_id)).all())
+    versions = dict(
+        s.execute(
+            select(ScheduleVersionRow.program_id, func.count()).group_by(ScheduleVersionRow.program_id)
+        ).all()
+    )
     return [
         ProgramInfo(
             id=pid,
@@ -124,8 +145,15 @@ def program_revision(s: DbSession, program_id: int) -> Revision:
     return Revision(row.revision, row.updated_at, row.updated_by)
 
 
-def save_program_settings(s: DbSession, program_id: int, program: Program, *, user: str, now: datetime,
-                          expected_revision: int | None = None) -> None:
+def save_program_settings(
+    s: DbSession,
+    program_id: int,
+    program: Program,
+    *,
+    user: str,
+    now: datetime,
+    expected_revision: int | None = None,
+) -> None:
     row = program_row(s, program_id)
     if expected_revision is not None and row.revision != expected_revision:
         raise ConflictError(conflict_message(f"Program {row.name!r}", row.updated_by, row.updated_at))
@@ -164,28 +192,49 @@ def person_columns(p: Person, location_ids: dict[str, int]) -> dict[str, Any]:
         "virtual": False,
     }
     if isinstance(p, Official):
-        cols.update(country=p.country, delegation=p.delegation, min_sessions=p.min_sessions,
-                    organization=p.organization, title=p.title)
+        cols.update(
+            country=p.country,
+            delegation=p.delegation,
+            min_sessions=p.min_sessions,
+            organization=p.organization,
+            title=p.title,
+        )
     elif isinstance(p, Host):
-        cols.update(organization=p.organization, title=p.title, location_id=location_ids[p.location], virtual=p.virtual)
+        cols.update(
+            organization=p.organization,
+            title=p.title,
+            location_id=location_ids[p.location],
+            virtual=p.virtual,
+        )
     return cols
 
 
-def child_rows(person_pk: int, p: Person, topic_ids: dict[str, int], location_ids: dict[str, int]
-               ) -> tuple[list[dict], list[dict], list[dict]]:
+def child_rows(
+    person_pk: int, p: Person, topic_ids: dict[str, int], location_ids: dict[str, int]
+) -> tuple[list[dict], list[dict], list[dict]]:
     """(windows, interests, expertise) rows of one person."""
     windows = [
-        {"person_id": person_pk, "position": j, "starts_at": w.start, "ends_at": w.end,
-         "location_id": location_ids[w.location] if w.location is not None else None}
+        {
+            "person_id": person_pk,
+            "position": j,
+            "starts_at": w.start,
+            "ends_at": w.end,
+            "location_id": location_ids[w.location] if w.location is not None else None,
+        }
         for j, w in enumerate(p.availability)
     ]
     interests = []
     expertise = []
     if isinstance(p, Official):
-        interests = [{"person_id": person_pk, "topic_id": topic_ids[t], "position": j, "weight": wt}
-                     for j, (t, wt) in enumerate(p.interests.items())]
+        interests = [
+            {"person_id": person_pk, "topic_id": topic_ids[t], "position": j, "weight": wt}
+            for j, (t, wt) in enumerate(p.interests.items())
+        ]
     elif isinstance(p, Host):
-        expertise = [{"person_id": person_pk, "topic_id": topic_ids[t], "position": j} for j, t in enumerate(p.expertise)]
+        expertise = [
+            {"person_id": person_pk, "topic_id": topic_ids[t], "position": j}
+            for j, t in enumerate(p.expertise)
+        ]
     return windows, interests, expertise
 
 
@@ -195,7 +244,9 @@ def _ids(s: DbSession, table, program_id: int) -> dict[str, int]:
 
 def person_ids(s: DbSession, program_id: int) -> dict[tuple[str, str], int]:
     """(kind, ext_id) -> row id for every person of the program."""
-    rows = s.execute(select(PersonRow.kind, PersonRow.ext_id, PersonRow.id).where(PersonRow.program_id == program_id))
+    rows = s.execute(
+        select(PersonRow.kind, PersonRow.ext_id, PersonRow.id).where(PersonRow.program_id == program_id)
+    )
     return {(k, e): i for k, e, i in rows}
 
 
@@ -204,8 +255,12 @@ def _insert(s: DbSession, table, rows: list[dict]) -> None:
         s.execute(insert(table.__table__), rows)
 
 
-def _insert_children(s: DbSession, people: Iterable[tuple[int, Person]], topic_ids: dict[str, int],
-                     location_ids: dict[str, int]) -> None:
+def _insert_children(
+    s: DbSession,
+    people: Iterable[tuple[int, Person]],
+    topic_ids: dict[str, int],
+    location_ids: dict[str, int],
+) -> None:
     windows: list[dict] = []
     interests: list[dict] = []
     expertise: list[dict] = []
@@ -219,19 +274,43 @@ def _insert_children(s: DbSession, people: Iterable[tuple[int, Person]], topic_i
     _insert(s, ExpertiseRow, expertise)
 
 
-def _insert_pins(s: DbSession, program_id: int, pins: list[Pin], forbidden: list[Forbidden],
-                 people: dict[tuple[str, str], int], slot_ids: dict[str, int]) -> None:
+def _insert_pins(
+    s: DbSession,
+    program_id: int,
+    pins: list[Pin],
+    forbidden: list[Forbidden],
+    people: dict[tuple[str, str], int],
+    slot_ids: dict[str, int],
+) -> None:
     o, h = PersonKind.OFFICIAL.value, PersonKind.HOST.value
-    _insert(s, PinRow, [
-        {"program_id": program_id, "position": j, "official_id": people[(o, x.official)],
-         "host_id": people[(h, x.host)], "slot_id": slot_ids[x.slot]}
-        for j, x in enumerate(pins)
-    ])
-    _insert(s, ForbiddenRow, [
-        {"program_id": program_id, "position": j, "official_id": people[(o, x.official)],
-         "host_id": people[(h, x.host)], "reason": x.reason}
-        for j, x in enumerate(forbidden)
-    ])
+    _insert(
+        s,
+        PinRow,
+        [
+            {
+                "program_id": program_id,
+                "position": j,
+                "official_id": people[(o, x.official)],
+                "host_id": people[(h, x.host)],
+                "slot_id": slot_ids[x.slot],
+            }
+            for j, x in enumerate(pins)
+        ],
+    )
+    _insert(
+        s,
+        ForbiddenRow,
+        [
+            {
+                "program_id": program_id,
+                "position": j,
+                "official_id": people[(o, x.official)],
+                "host_id": people[(h, x.host)],
+                "reason": x.reason,
+            }
+            for j, x in enumerate(forbidden)
+        ],
+    )
 
 
 def _people(sc: Scenario) -> list[Person]:
@@ -253,24 +332,58 @@ def _positions(people: list[Person]) -> dict[tuple[str, str], int]:
 
 def insert_scenario(s: DbSession, sc: Scenario, *, source: str, user: str, now: datetime) -> int:
     """Store ``sc`` as a new program; returns its id."""
-    prog = ProgramRow(**program_columns(sc.program), source=source, created_at=now, updated_at=now, updated_by=user)
+    prog = ProgramRow(
+        **program_columns(sc.program), source=source, created_at=now, updated_at=now, updated_by=user
+    )
     s.add(prog)
     s.flush()
     pid = prog.id
-    _insert(s, TopicRow, [{"program_id": pid, "ext_id": t.id, "position": j, "name": t.name, "description": t.description}
-                          for j, t in enumerate(sc.topics)])
-    _insert(s, LocationRow, [{"program_id": pid, "ext_id": x.id, "position": j, "name": x.name, "timezone": x.timezone}
-                             for j, x in enumerate(sc.locations)])
-    _insert(s, SlotRow, [{"program_id": pid, "ext_id": x.id, "position": j, "starts_at": x.start, "ends_at": x.end}
-                         for j, x in enumerate(sc.slots)])
-    topic_ids, location_ids, slot_ids = _ids(s, TopicRow, pid), _ids(s, LocationRow, pid), _ids(s, SlotRow, pid)
+    _insert(
+        s,
+        TopicRow,
+        [
+            {"program_id": pid, "ext_id": t.id, "position": j, "name": t.name, "description": t.description}
+            for j, t in enumerate(sc.topics)
+        ],
+    )
+    _insert(
+        s,
+        LocationRow,
+        [
+            {"program_id": pid, "ext_id": x.id, "position": j, "name": x.name, "timezone": x.timezone}
+            for j, x in enumerate(sc.locations)
+        ],
+    )
+    _insert(
+        s,
+        SlotRow,
+        [
+            {"program_id": pid, "ext_id": x.id, "position": j, "starts_at": x.start, "ends_at": x.end}
+            for j, x in enumerate(sc.slots)
+        ],
+    )
+    topic_ids, location_ids, slot_ids = (
+        _ids(s, TopicRow, pid),
+        _ids(s, LocationRow, pid),
+        _ids(s, SlotRow, pid),
+    )
     people = _people(sc)
     positions = _positions(people)
-    _insert(s, PersonRow, [
-        person_columns(p, location_ids) | {"program_id": pid, "position": positions[(p.kind.value, p.id)],
-                                           "revision": 1, "updated_at": now, "updated_by": user}
-        for p in people
-    ])
+    _insert(
+        s,
+        PersonRow,
+        [
+            person_columns(p, location_ids)
+            | {
+                "program_id": pid,
+                "position": positions[(p.kind.value, p.id)],
+                "revision": 1,
+                "updated_at": now,
+                "updated_by": user,
+            }
+            for p in people
+        ],
+    )
     pk = person_ids(s, pid)
     _insert_children(s, ((pk[(p.kind.value, p.id)], p) for p in people), topic_ids, location_ids)
     _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids)
@@ -280,12 +393,21 @@ def insert_scenario(s: DbSession, sc: Scenario, *, source: str, user: str, now: 
 def load_scenario(s: DbSession, program_id: int) -> Scenario:
     prog = program_row(s, program_id)
     pid = program_id
-    topics = s.execute(select(TopicRow.id, TopicRow.ext_id, TopicRow.name, TopicRow.description)
-                       .where(TopicRow.program_id == pid).order_by(TopicRow.position)).all()
-    locations = s.execute(select(LocationRow.id, LocationRow.ext_id, LocationRow.name, LocationRow.timezone)
-                          .where(LocationRow.program_id == pid).order_by(LocationRow.position)).all()
-    slots = s.execute(select(SlotRow.id, SlotRow.ext_id, SlotRow.starts_at, SlotRow.ends_at)
-                      .where(SlotRow.program_id == pid).order_by(SlotRow.position)).all()
+    topics = s.execute(
+        select(TopicRow.id, TopicRow.ext_id, TopicRow.name, TopicRow.description)
+        .where(TopicRow.program_id == pid)
+        .order_by(TopicRow.position)
+    ).all()
+    locations = s.execute(
+        select(LocationRow.id, LocationRow.ext_id, LocationRow.name, LocationRow.timezone)
+        .where(LocationRow.program_id == pid)
+        .order_by(LocationRow.position)
+    ).all()
+    slots = s.execute(
+        select(SlotRow.id, SlotRow.ext_id, SlotRow.starts_at, SlotRow.ends_at)
+        .where(SlotRow.program_id == pid)
+        .order_by(SlotRow.position)
+    ).all()
     topic_ext = {pk: ext for pk, ext, *_ in topics}
     loc_ext = {pk: ext for pk, ext, *_ in locations}
     slot_ext = {pk: ext for pk, ext, *_ in slots}
@@ -294,21 +416,26 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     windows: dict[int, list[Window]] = defaultdict(list)
     for person_pk, start, end, loc in s.execute(
         select(WindowRow.person_id, WindowRow.starts_at, WindowRow.ends_at, WindowRow.location_id)
-        .join(PersonRow, PersonRow.id == WindowRow.person_id).where(of_program)
+        .join(PersonRow, PersonRow.id == WindowRow.person_id)
+        .where(of_program)
         .order_by(WindowRow.person_id, WindowRow.position)
     ):
-        windows[person_pk].append(Window(start=start, end=end, location=loc_ext[loc] if loc is not None else None))
+        windows[person_pk].append(
+            Window(start=start, end=end, location=loc_ext[loc] if loc is not None else None)
+        )
     interests: dict[int, dict[str, int]] = defaultdict(dict)
     for person_pk, topic, weight in s.execute(
         select(InterestRow.person_id, InterestRow.topic_id, InterestRow.weight)
-        .join(PersonRow, PersonRow.id == InterestRow.person_id).where(of_program)
+        .join(PersonRow, PersonRow.id == InterestRow.person_id)
+        .where(of_program)
         .order_by(InterestRow.person_id, InterestRow.position)
     ):
         interests[person_pk][topic_ext[topic]] = weight
     expertise: dict[int, list[str]] = defaultdict(list)
     for person_pk, topic in s.execute(
         select(ExpertiseRow.person_id, ExpertiseRow.topic_id)
-        .join(PersonRow, PersonRow.id == ExpertiseRow.person_id).where(of_program)
+        .join(PersonRow, PersonRow.id == ExpertiseRow.person_id)
+        .where(of_program)
         .order_by(ExpertiseRow.person_id, ExpertiseRow.position)
     ):
         expertise[person_pk].append(topic_ext[topic])
@@ -318,27 +445,62 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     interpreters: list[Interpreter] = []
     person_ext: dict[int, str] = {}
     cols = PersonRow.__table__.c
-    for r in s.execute(select(PersonRow.__table__).where(cols.program_id == pid).order_by(cols.kind, cols.position)).mappings():
+    for r in s.execute(
+        select(PersonRow.__table__).where(cols.program_id == pid).order_by(cols.kind, cols.position)
+    ).mappings():
         person_ext[r["id"]] = r["ext_id"]
-        common = dict(id=r["ext_id"], name=r["name"], email=r["email"], languages=list(r["languages"]),
-                      availability=windows.get(r["id"], []), max_sessions=r["max_sessions"], max_per_day=r["max_per_day"])
+        common = dict(
+            id=r["ext_id"],
+            name=r["name"],
+            email=r["email"],
+            languages=list(r["languages"]),
+            availability=windows.get(r["id"], []),
+            max_sessions=r["max_sessions"],
+            max_per_day=r["max_per_day"],
+        )
         kind = r["kind"]
         if kind == PersonKind.OFFICIAL:
-            officials.append(Official(**common, country=r["country"], organization=r["organization"], title=r["title"],
-                                      interests=interests.get(r["id"], {}), delegation=r["delegation"],
-                                      min_sessions=r["min_sessions"]))
+            officials.append(
+                Official(
+                    **common,
+                    country=r["country"],
+                    organization=r["organization"],
+                    title=r["title"],
+                    interests=interests.get(r["id"], {}),
+                    delegation=r["delegation"],
+                    min_sessions=r["min_sessions"],
+                )
+            )
         elif kind == PersonKind.HOST:
-            hosts.append(Host(**common, location=loc_ext[r["location_id"]], title=r["title"],
-                              organization=r["organization"], expertise=expertise.get(r["id"], []),
-                              virtual=bool(r["virtual"])))
+            hosts.append(
+                Host(
+                    **common,
+                    location=loc_ext[r["location_id"]],
+                    title=r["title"],
+                    organization=r["organization"],
+                    expertise=expertise.get(r["id"], []),
+                    virtual=bool(r["virtual"]),
+                )
+            )
         else:
             interpreters.append(Interpreter(**common))
 
-    pins = [Pin(official=person_ext[o], host=person_ext[h], slot=slot_ext[sl]) for o, h, sl in s.execute(
-        select(PinRow.official_id, PinRow.host_id, PinRow.slot_id).where(PinRow.program_id == pid).order_by(PinRow.position))]
-    forbidden = [Forbidden(official=person_ext[o], host=person_ext[h], reason=reason) for o, h, reason in s.execute(
-        select(ForbiddenRow.official_id, ForbiddenRow.host_id, ForbiddenRow.reason)
-        .where(ForbiddenRow.program_id == pid).order_by(ForbiddenRow.position))]
+    pins = [
+        Pin(official=person_ext[o], host=person_ext[h], slot=slot_ext[sl])
+        for o, h, sl in s.execute(
+            select(PinRow.official_id, PinRow.host_id, PinRow.slot_id)
+            .where(PinRow.program_id == pid)
+            .order_by(PinRow.position)
+        )
+    ]
+    forbidden = [
+        Forbidden(official=person_ext[o], host=person_ext[h], reason=reason)
+        for o, h, reason in s.execute(
+            select(ForbiddenRow.official_id, ForbiddenRow.host_id, ForbiddenRow.reason)
+            .where(ForbiddenRow.program_id == pid)
+            .order_by(ForbiddenRow.position)
+        )
+    ]
     return Scenario(
         program=program_from_row(prog),
         topics=[Topic(id=ext, name=name, description=desc) for _, ext, name, desc in topics],
@@ -364,14 +526,25 @@ def _sync_simple(s: DbSession, table, program_id: int, rows: list[dict]) -> set[
     return set(existing) - wanted
 
 
-def check_revisions(s: DbSession, program_id: int, expected: dict[tuple[PersonKind, str], int | Revision]) -> None:
+def check_revisions(
+    s: DbSession, program_id: int, expected: dict[tuple[PersonKind, str], int | Revision]
+) -> None:
     """Refuse (:class:`ConflictError`) when the program's people are not exactly those of
     ``expected`` at those revisions: someone changed, added or deleted a person since the
     caller loaded the program. Locks the rows it read until the transaction ends."""
     lock_program(s, program_id)
-    rows = s.execute(select(PersonRow.kind, PersonRow.ext_id, PersonRow.name, PersonRow.revision,
-                            PersonRow.updated_at, PersonRow.updated_by)
-                     .where(PersonRow.program_id == program_id).with_for_update()).all()
+    rows = s.execute(
+        select(
+            PersonRow.kind,
+            PersonRow.ext_id,
+            PersonRow.name,
+            PersonRow.revision,
+            PersonRow.updated_at,
+            PersonRow.updated_by,
+        )
+        .where(PersonRow.program_id == program_id)
+        .with_for_update()
+    ).all()
     stored = set()
     for kind, ext, name, revision, at, by in rows:
         key = (PersonKind(kind), ext)
@@ -380,13 +553,17 @@ def check_revisions(s: DbSession, program_id: int, expected: dict[tuple[PersonKi
         want = want.revision if isinstance(want, Revision) else want
         if want is None:
             local = at.astimezone().strftime("%Y-%m-%d %H:%M")
-            raise ConflictError(f"{person_label(key[0], ext, name)} was added by {by} at {local} since you loaded "
-                                "the program; reload to see their change")
+            raise ConflictError(
+                f"{person_label(key[0], ext, name)} was added by {by} at {local} since you loaded "
+                "the program; reload to see their change"
+            )
         if want != revision:
             raise ConflictError(conflict_message(person_label(key[0], ext, name), by, at))
     for kind, ext in sorted(set(expected) - stored):
-        raise ConflictError(f"{person_label(PersonKind(kind), ext)} was deleted by someone else since you loaded the "
-                            "program; reload to see the current list")
+        raise ConflictError(
+            f"{person_label(PersonKind(kind), ext)} was deleted by someone else since you loaded the "
+            "program; reload to see the current list"
+        )
 
 
 def lock_program(s: DbSession, program_id: int) -> None:
@@ -396,8 +573,15 @@ def lock_program(s: DbSession, program_id: int) -> None:
     s.execute(update(t).where(t.c.id == program_id).values(id=t.c.id))
 
 
-def replace_scenario(s: DbSession, program_id: int, sc: Scenario, *, user: str, now: datetime,
-                     expected_revisions: dict[tuple[PersonKind, str], int | Revision] | None = None) -> None:
+def replace_scenario(
+    s: DbSession,
+    program_id: int,
+    sc: Scenario,
+    *,
+    user: str,
+    now: datetime,
+    expected_revisions: dict[tuple[PersonKind, str], int | Revision] | None = None,
+) -> None:
     """Make the stored program equal to ``sc``; people keep their rows (and revision history)
     when their id stays, and only the people that changed get a new revision.
 
@@ -417,13 +601,38 @@ def replace_scenario(s: DbSession, program_id: int, sc: Scenario, *, user: str, 
     s.execute(delete(PinRow).where(PinRow.program_id == pid))
     s.execute(delete(ForbiddenRow).where(ForbiddenRow.program_id == pid))
 
-    gone_topics = _sync_simple(s, TopicRow, pid, [
-        {"ext_id": t.id, "position": j, "name": t.name, "description": t.description} for j, t in enumerate(sc.topics)])
-    gone_locations = _sync_simple(s, LocationRow, pid, [
-        {"ext_id": x.id, "position": j, "name": x.name, "timezone": x.timezone} for j, x in enumerate(sc.locations)])
-    gone_slots = _sync_simple(s, SlotRow, pid, [
-        {"ext_id": x.id, "position": j, "starts_at": x.start, "ends_at": x.end} for j, x in enumerate(sc.slots)])
-    topic_ids, location_ids, slot_ids = _ids(s, TopicRow, pid), _ids(s, LocationRow, pid), _ids(s, SlotRow, pid)
+    gone_topics = _sync_simple(
+        s,
+        TopicRow,
+        pid,
+        [
+            {"ext_id": t.id, "position": j, "name": t.name, "description": t.description}
+            for j, t in enumerate(sc.topics)
+        ],
+    )
+    gone_locations = _sync_simple(
+        s,
+        LocationRow,
+        pid,
+        [
+            {"ext_id": x.id, "position": j, "name": x.name, "timezone": x.timezone}
+            for j, x in enumerate(sc.locations)
+        ],
+    )
+    gone_slots = _sync_simple(
+        s,
+        SlotRow,
+        pid,
+        [
+            {"ext_id": x.id, "position": j, "starts_at": x.start, "ends_at": x.end}
+            for j, x in enumerate(sc.slots)
+        ],
+    )
+    topic_ids, location_ids, slot_ids = (
+        _ids(s, TopicRow, pid),
+        _ids(s, LocationRow, pid),
+        _ids(s, SlotRow, pid),
+    )
 
     old_people = {(p.kind.value, p.id): p for p in _people(old)}
     people = _people(sc)
@@ -434,11 +643,15 @@ def replace_scenario(s: DbSession, program_id: int, sc: Scenario, *, user: str, 
         key = (p.kind.value, p.id)
         pos = positions[key]
         if key not in existing:
-            new.append(person_columns(p, location_ids) | {"program_id": pid, "position": pos, "revision": 1,
-                                                           "updated_at": now, "updated_by": user})
+            new.append(
+                person_columns(p, location_ids)
+                | {"program_id": pid, "position": pos, "revision": 1, "updated_at": now, "updated_by": user}
+            )
         elif old_people[key] != p:
-            changed.append(person_columns(p, location_ids) | {"pk": existing[key], "position": pos,
-                                                               "updated_at": now, "updated_by": user})
+            changed.append(
+                person_columns(p, location_ids)
+                | {"pk": existing[key], "position": pos, "updated_at": now, "updated_by": user}
+            )
         else:
             moved.append({"pk": existing[key], "position": pos})
     t = PersonRow.__table__
@@ -470,16 +683,26 @@ def delete_program(s: DbSession, program_id: int) -> None:
 
 
 def _person_row(s: DbSession, program_id: int, kind: PersonKind, ext_id: str) -> PersonRow | None:
-    return s.scalar(select(PersonRow).where(PersonRow.program_id == program_id, PersonRow.kind == kind.value,
-                                            PersonRow.ext_id == ext_id))
+    return s.scalar(
+        select(PersonRow).where(
+            PersonRow.program_id == program_id, PersonRow.kind == kind.value, PersonRow.ext_id == ext_id
+        )
+    )
 
 
 def person_label(kind: PersonKind, ext_id: str, name: str | None = None) -> str:
     return f"{KIND_LABEL[kind]} {ext_id}" + (f" ({name})" if name else "")
 
 
-def upsert_person(s: DbSession, program_id: int, person: Person, *, user: str, now: datetime,
-                  expected_revision: int | None = None) -> int:
+def upsert_person(
+    s: DbSession,
+    program_id: int,
+    person: Person,
+    *,
+    user: str,
+    now: datetime,
+    expected_revision: int | None = None,
+) -> int:
     """Add or update a person by id; returns the stored revision.
 
     With ``expected_revision`` (the revision the caller loaded), a row that someone else
@@ -493,15 +716,22 @@ def upsert_person(s: DbSession, program_id: int, person: Person, *, user: str, n
     cols = person_columns(person, location_ids)
     if row is None:
         if expected_revision is not None:
-            raise ConflictError(f"{person_label(kind, person.id, person.name)} was deleted by someone else since you "
-                                "loaded it; reload to see the current list")
-        position = s.scalar(select(func.coalesce(func.max(PersonRow.position) + 1, 0))
-                            .where(PersonRow.program_id == program_id, PersonRow.kind == kind.value))
+            raise ConflictError(
+                f"{person_label(kind, person.id, person.name)} was deleted by someone else since you "
+                "loaded it; reload to see the current list"
+            )
+        position = s.scalar(
+            select(func.coalesce(func.max(PersonRow.position) + 1, 0)).where(
+                PersonRow.program_id == program_id, PersonRow.kind == kind.value
+            )
+        )
         row = PersonRow(program_id=program_id, position=position, updated_at=now, updated_by=user, **cols)
         s.add(row)
     else:
         if expected_revision is not None and row.revision != expected_revision:
-            raise ConflictError(conflict_message(person_label(kind, row.ext_id, row.name), row.updated_by, row.updated_at))
+            raise ConflictError(
+                conflict_message(person_label(kind, row.ext_id, row.name), row.updated_by, row.updated_at)
+            )
         for k, v in cols.items():
             setattr(row, k, v)
         row.updated_at, row.updated_by = now, user  # always dirty: the revision goes up
@@ -512,14 +742,17 @@ def upsert_person(s: DbSession, program_id: int, person: Person, *, user: str, n
     return row.revision
 
 
-def delete_person(s: DbSession, program_id: int, kind: PersonKind, ext_id: str,
-                  expected_revision: int | None = None) -> None:
+def delete_person(
+    s: DbSession, program_id: int, kind: PersonKind, ext_id: str, expected_revision: int | None = None
+) -> None:
     program_row(s, program_id)
     row = _person_row(s, program_id, kind, ext_id)
     if row is None:
         raise NotFoundError(f"{person_label(kind, ext_id)} is not in this program.")
     if expected_revision is not None and row.revision != expected_revision:
-        raise ConflictError(conflict_message(person_label(kind, row.ext_id, row.name), row.updated_by, row.updated_at))
+        raise ConflictError(
+            conflict_message(person_label(kind, row.ext_id, row.name), row.updated_by, row.updated_at)
+        )
     # Pins and forbidden pairs naming them go too (also by ON DELETE CASCADE).
     for table in (PinRow, ForbiddenRow):
         s.execute(delete(table).where((table.official_id == row.id) | (table.host_id == row.id)))
@@ -529,8 +762,11 @@ def delete_person(s: DbSession, program_id: int, kind: PersonKind, ext_id: str,
 
 def person_revisions(s: DbSession, program_id: int) -> dict[tuple[PersonKind, str], Revision]:
     program_row(s, program_id)
-    rows = s.execute(select(PersonRow.kind, PersonRow.ext_id, PersonRow.revision, PersonRow.updated_at, PersonRow.updated_by)
-                     .where(PersonRow.program_id == program_id))
+    rows = s.execute(
+        select(
+            PersonRow.kind, PersonRow.ext_id, PersonRow.revision, PersonRow.updated_at, PersonRow.updated_by
+        ).where(PersonRow.program_id == program_id)
+    )
     return {(PersonKind(k), e): Revision(r, at, by) for k, e, r, at, by in rows}
 
 
@@ -549,19 +785,29 @@ def set_forbidden(s: DbSession, program_id: int, forbidden: list[Forbidden]) -> 
 def load_scenario_refs(s: DbSession, program_id: int) -> Scenario:
     """The program with only its topics and locations (what a person may refer to)."""
     prog = program_row(s, program_id)
-    topics = s.execute(select(TopicRow.ext_id, TopicRow.name, TopicRow.description)
-                       .where(TopicRow.program_id == program_id).order_by(TopicRow.position))
-    locations = s.execute(select(LocationRow.ext_id, LocationRow.name, LocationRow.timezone)
-                          .where(LocationRow.program_id == program_id).order_by(LocationRow.position))
-    return Scenario(program=program_from_row(prog),
-                    topics=[Topic(id=e, name=n, description=d) for e, n, d in topics],
-                    locations=[Location(id=e, name=n, timezone=tz) for e, n, tz in locations])
+    topics = s.execute(
+        select(TopicRow.ext_id, TopicRow.name, TopicRow.description)
+        .where(TopicRow.program_id == program_id)
+        .order_by(TopicRow.position)
+    )
+    locations = s.execute(
+        select(LocationRow.ext_id, LocationRow.name, LocationRow.timezone)
+        .where(LocationRow.program_id == program_id)
+        .order_by(LocationRow.position)
+    )
+    return Scenario(
+        program=program_from_row(prog),
+        topics=[Topic(id=e, name=n, description=d) for e, n, d in topics],
+        locations=[Location(id=e, name=n, timezone=tz) for e, n, tz in locations],
+    )
 
 
 def reference_ids(s: DbSession, program_id: int) -> dict[str, set[str]]:
     """The ids a pin, schedule or person may refer to, by list name."""
     people: dict[str, set[str]] = {"officials": set(), "hosts": set(), "interpreters": set()}
-    for kind, ext in s.execute(select(PersonRow.kind, PersonRow.ext_id).where(PersonRow.program_id == program_id)):
+    for kind, ext in s.execute(
+        select(PersonRow.kind, PersonRow.ext_id).where(PersonRow.program_id == program_id)
+    ):
         people[kind + "s"].add(ext)
     return people | {
         "topics": set(_ids(s, TopicRow, program_id)),

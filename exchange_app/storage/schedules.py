@@ -4,6 +4,7 @@ Saving never changes an earlier version: solving, importing or editing adds vers
 ``n + 1``. Sessions refer to hosts, slots, topics and officials by the staff's ids, so an
 old version still loads after the program changed.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -40,49 +41,93 @@ def _solver(status, objective, bound, seconds) -> SolverInfo | None:
 
 def list_versions(s: DbSession, program_id: int) -> list[VersionInfo]:
     program_row(s, program_id)
-    counts = (select(SessionRow.version_id, func.count().label("n")).group_by(SessionRow.version_id).subquery())
+    counts = select(SessionRow.version_id, func.count().label("n")).group_by(SessionRow.version_id).subquery()
     v = ScheduleVersionRow
     rows = s.execute(
-        select(v.number, v.created_at, v.created_by, v.source, v.note, func.coalesce(counts.c.n, 0),
-               v.solver_status, v.solver_objective, v.solver_bound, v.solver_seconds)
+        select(
+            v.number,
+            v.created_at,
+            v.created_by,
+            v.source,
+            v.note,
+            func.coalesce(counts.c.n, 0),
+            v.solver_status,
+            v.solver_objective,
+            v.solver_bound,
+            v.solver_seconds,
+        )
         .outerjoin(counts, counts.c.version_id == v.id)
         .where(v.program_id == program_id)
         .order_by(v.number)
     )
-    return [VersionInfo(number, at, by, source, note or "", n, _solver(*solver))
-            for number, at, by, source, note, n, *solver in rows]
+    return [
+        VersionInfo(number, at, by, source, note or "", n, _solver(*solver))
+        for number, at, by, source, note, n, *solver in rows
+    ]
 
 
-def save_schedule(s: DbSession, program_id: int, schedule: Schedule, *, source: str, note: str,
-                  user: str, now: datetime) -> int:
+def save_schedule(
+    s: DbSession, program_id: int, schedule: Schedule, *, source: str, note: str, user: str, now: datetime
+) -> int:
     """Store ``schedule`` as the program's next version; returns its number."""
     if source not in SOURCES:
         raise ValueError(f"schedule source {source!r} is not one of {', '.join(SOURCES)}")
     _check_sessions(schedule)
     program_row(s, program_id)
     lock_program(s, program_id)  # so that two saves cannot both pick number n + 1
-    number = s.scalar(select(func.coalesce(func.max(ScheduleVersionRow.number), 0) + 1)
-                      .where(ScheduleVersionRow.program_id == program_id))
+    number = s.scalar(
+        select(func.coalesce(func.max(ScheduleVersionRow.number), 0) + 1).where(
+            ScheduleVersionRow.program_id == program_id
+        )
+    )
     solver = schedule.solver
     version = ScheduleVersionRow(
-        program_id=program_id, number=number, created_at=now, created_by=user, source=source, note=note,
+        program_id=program_id,
+        number=number,
+        created_at=now,
+        created_by=user,
+        source=source,
+        note=note,
         solver_status=solver.status if solver else None,
         solver_objective=solver.objective if solver else None,
         solver_bound=solver.bound if solver else None,
         solver_seconds=solver.seconds if solver else None,
-        unmatched=[{"official": u.official, "sessions": u.sessions, "min_sessions": u.min_sessions, "reason": u.reason}
-                   for u in schedule.unmatched],
+        unmatched=[
+            {
+                "official": u.official,
+                "sessions": u.sessions,
+                "min_sessions": u.min_sessions,
+                "reason": u.reason,
+            }
+            for u in schedule.unmatched
+        ],
     )
     s.add(version)
     s.flush()
     if schedule.sessions:
-        s.execute(insert(SessionRow.__table__), [
-            {"version_id": version.id, "position": j, "session_id": x.id, "host": x.host, "slot": x.slot,
-             "topic": x.topic, "language": x.language, "interpreter": x.interpreter, "mode": Mode(x.mode).value,
-             "location": x.location if Mode(x.mode) is Mode.IN_PERSON else None}
-            for j, x in enumerate(schedule.sessions)
-        ])
-        pks = dict(s.execute(select(SessionRow.session_id, SessionRow.id).where(SessionRow.version_id == version.id)).all())
+        s.execute(
+            insert(SessionRow.__table__),
+            [
+                {
+                    "version_id": version.id,
+                    "position": j,
+                    "session_id": x.id,
+                    "host": x.host,
+                    "slot": x.slot,
+                    "topic": x.topic,
+                    "language": x.language,
+                    "interpreter": x.interpreter,
+                    "mode": Mode(x.mode).value,
+                    "location": x.location if Mode(x.mode) is Mode.IN_PERSON else None,
+                }
+                for j, x in enumerate(schedule.sessions)
+            ],
+        )
+        pks = dict(
+            s.execute(
+                select(SessionRow.session_id, SessionRow.id).where(SessionRow.version_id == version.id)
+            ).all()
+        )
         members = [
             {"session_pk": pks[x.id], "position": k, "official": o, "pinned": o in pinned}
             for x in schedule.sessions
@@ -103,14 +148,18 @@ def _check_sessions(schedule: Schedule) -> None:
         if not x.id:
             problems.append(Problem(record, "id", "is required"))
         elif x.id in seen:
-            problems.append(Problem(record, "id", f"duplicate session id {x.id!r} (also sessions[{seen[x.id]}])"))
+            problems.append(
+                Problem(record, "id", f"duplicate session id {x.id!r} (also sessions[{seen[x.id]}])")
+            )
         else:
             seen[x.id] = i
         if x.mode not in tuple(Mode):
             problems.append(Problem(record, "mode", f"{x.mode!r} is neither 'in-person' nor 'virtual'"))
         for j, o in enumerate(x.pinned):
             if o not in x.officials:
-                problems.append(Problem(record, f"pinned[{j}]", f"{o!r} is pinned but not among the session's officials"))
+                problems.append(
+                    Problem(record, f"pinned[{j}]", f"{o!r} is pinned but not among the session's officials")
+                )
     if problems:
         raise InputError("schedule", problems)
 
@@ -136,17 +185,37 @@ def load_schedule(s: DbSession, program_id: int, number: int | None = None) -> S
         members[pk].append((official, bool(pinned)))
     sessions = []
     c = SessionRow.__table__.c
-    for r in s.execute(select(SessionRow.__table__).where(c.version_id == version.id).order_by(c.position)).mappings():
+    for r in s.execute(
+        select(SessionRow.__table__).where(c.version_id == version.id).order_by(c.position)
+    ).mappings():
         people = members.get(r["id"], [])
-        sessions.append(Session(
-            id=r["session_id"], host=r["host"], slot=r["slot"], topic=r["topic"], language=r["language"],
-            interpreter=r["interpreter"], mode=Mode(r["mode"]), location=r["location"],
-            officials=[o for o, _ in people], pinned=[o for o, p in people if p],
-        ))
+        sessions.append(
+            Session(
+                id=r["session_id"],
+                host=r["host"],
+                slot=r["slot"],
+                topic=r["topic"],
+                language=r["language"],
+                interpreter=r["interpreter"],
+                mode=Mode(r["mode"]),
+                location=r["location"],
+                officials=[o for o, _ in people],
+                pinned=[o for o, p in people if p],
+            )
+        )
     return Schedule(
         sessions=sessions,
-        unmatched=[Unmatched(official=u["official"], sessions=int(u["sessions"]), min_sessions=int(u["min_sessions"]),
-                             reason=str(u["reason"])) for u in version.unmatched or []],
-        solver=_solver(version.solver_status, version.solver_objective, version.solver_bound, version.solver_seconds),
+        unmatched=[
+            Unmatched(
+                official=u["official"],
+                sessions=int(u["sessions"]),
+                min_sessions=int(u["min_sessions"]),
+                reason=str(u["reason"]),
+            )
+            for u in version.unmatched or []
+        ],
+        solver=_solver(
+            version.solver_status, version.solver_objective, version.solver_bound, version.solver_seconds
+        ),
         program=prog.name,
     )

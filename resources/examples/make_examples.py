@@ -7,6 +7,7 @@ people), ``people.xlsx`` (sheets Officials, Hosts, Interpreters, Availability) a
 ``officials.csv``, ``hosts.csv``, ``interpreters.csv`` (availability as text). Importing
 the scenario and then a sheet gives back the sample's people (see docs/spreadsheets.md).
 """
+
 from __future__ import annotations
 
 import copy

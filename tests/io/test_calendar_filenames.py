@@ -1,4 +1,5 @@
 """Safe file names for calendars, invitations and itineraries on Windows, macOS and Linux."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ def test_examples(tmp_path):
         "Nguyễn Thị Ánh": "Nguyễn Thị Ánh.ics",
         "محمد بن راشد": "محمد بن راشد.ics",
         "李小龍": "李小龍.ics",
-        "a/b\\c:d*e?f\"g<h>i|j": "a_b_c_d_e_f_g_h_i_j.ics",
+        'a/b\\c:d*e?f"g<h>i|j': "a_b_c_d_e_f_g_h_i_j.ics",
         "CON": "_CON.ics",
         "con.txt": "_con.txt.ics",
         "lpt1": "_lpt1.ics",

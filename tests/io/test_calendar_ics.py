@@ -1,10 +1,11 @@
 """Calendars (.ics): instants across the end of DST, format, escaping, UID/SEQUENCE,
 cancellations and privacy, read back with vobject (an independent parser) and icalendar."""
+
 from __future__ import annotations
 
 import copy
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -12,13 +13,30 @@ import pytest
 import vobject
 
 from exchange_app.domain import (
-    Host, Interpreter, Location, Mode, Official, Organizer, Program, Scenario, Schedule, Session, Slot, Topic,
+    Host,
+    Interpreter,
+    Location,
+    Mode,
+    Official,
+    Organizer,
+    Program,
+    Scenario,
+    Schedule,
+    Session,
+    Slot,
+    Topic,
 )
 from exchange_app.io.calendar_ics import (
-    CalendarContext, Change, changes_for_people, master_calendar, person_calendar, session_states, uid_for,
+    CalendarContext,
+    Change,
+    changes_for_people,
+    master_calendar,
+    person_calendar,
+    session_states,
+    uid_for,
 )
 
-UTC = timezone.utc
+UTC = UTC
 STAMP = datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
 
 # Names that break naive writers: commas, semicolons, quotes, backslashes, non-Latin scripts.
@@ -30,12 +48,18 @@ TRICKY = [
     "李小龍, 陳",
     "Anna-Lena Müller",
 ]
-SITES = [("phoenix-az", "Phoenix, Arizona", "America/Phoenix"),
-         ("denver-co", "Denver; Colorado \"HQ\"", "America/Denver"),
-         ("nyc-ny", "New York, NY \\ Manhattan", "America/New_York")]
+SITES = [
+    ("phoenix-az", "Phoenix, Arizona", "America/Phoenix"),
+    ("denver-co", 'Denver; Colorado "HQ"', "America/Denver"),
+    ("nyc-ny", "New York, NY \\ Manhattan", "America/New_York"),
+]
 # One slot on each side of the end of DST (2026-11-01), at 15:00 and 17:00 UTC.
-SLOT_STARTS = [datetime(2026, 10, 31, 15, tzinfo=UTC), datetime(2026, 10, 31, 17, tzinfo=UTC),
-               datetime(2026, 11, 2, 15, tzinfo=UTC), datetime(2026, 11, 2, 17, tzinfo=UTC)]
+SLOT_STARTS = [
+    datetime(2026, 10, 31, 15, tzinfo=UTC),
+    datetime(2026, 10, 31, 17, tzinfo=UTC),
+    datetime(2026, 11, 2, 15, tzinfo=UTC),
+    datetime(2026, 11, 2, 17, tzinfo=UTC),
+]
 
 
 def slot_id(start: datetime) -> str:
@@ -46,20 +70,45 @@ def build_program() -> Scenario:
     """A small program over Phoenix, Denver and New York with awkward names."""
     slots = [Slot(id=slot_id(s), start=s, end=s.replace(hour=s.hour + 1)) for s in SLOT_STARTS]
     return Scenario(
-        program=Program(name="Peer Exchange 2026, \"Fall\"; Test", timezone="America/New_York",
-                        organizer=Organizer(name="Program Staff, USICES", email="staff@example.org")),
-        topics=[Topic(id="tabulation", name="Tabulation; audits, \"risk-limiting\""),
-                Topic(id="security", name="Безопасность \\ security")],
+        program=Program(
+            name='Peer Exchange 2026, "Fall"; Test',
+            timezone="America/New_York",
+            organizer=Organizer(name="Program Staff, USICES", email="staff@example.org"),
+        ),
+        topics=[
+            Topic(id="tabulation", name='Tabulation; audits, "risk-limiting"'),
+            Topic(id="security", name="Безопасность \\ security"),
+        ],
         locations=[Location(id=i, name=n, timezone=z) for i, n, z in SITES],
         slots=slots,
-        officials=[Official(id=f"o-{k}", name=name, email=f"official{k}@example.org", country=c,
-                            organization=f"Commission {c}, \"{k}\"", languages=["en"],
-                            interests={"tabulation": 2, "security": 1})
-                   for k, (name, c) in enumerate(zip(TRICKY, ["IE", "VN", "RU", "AE", "TW", "DE"]), 1)],
-        hosts=[Host(id=f"h-{i}", name=f"Host of {n}", email=f"host-{i}@example.gov", location=i,
-                    organization="County", expertise=["tabulation", "security"], languages=["en"], virtual=True)
-               for i, n, _ in SITES],
-        interpreters=[Interpreter(id="i-1", name="Ana Lima", email="ana@example.com", languages=["en", "pt"])],
+        officials=[
+            Official(
+                id=f"o-{k}",
+                name=name,
+                email=f"official{k}@example.org",
+                country=c,
+                organization=f'Commission {c}, "{k}"',
+                languages=["en"],
+                interests={"tabulation": 2, "security": 1},
+            )
+            for k, (name, c) in enumerate(zip(TRICKY, ["IE", "VN", "RU", "AE", "TW", "DE"], strict=False), 1)
+        ],
+        hosts=[
+            Host(
+                id=f"h-{i}",
+                name=f"Host of {n}",
+                email=f"host-{i}@example.gov",
+                location=i,
+                organization="County",
+                expertise=["tabulation", "security"],
+                languages=["en"],
+                virtual=True,
+            )
+            for i, n, _ in SITES
+        ],
+        interpreters=[
+            Interpreter(id="i-1", name="Ana Lima", email="ana@example.com", languages=["en", "pt"])
+        ],
     )
 
 
@@ -71,9 +120,19 @@ def build_schedule(scenario: Scenario) -> Schedule:
         for slot in scenario.slots:
             n += 1
             pair = [f"o-{1 + (n % 3) * 2}", f"o-{2 + (n % 3) * 2}"]
-            sessions.append(Session(id=f"s-{n:02d}", host=f"h-{site}", slot=slot.id, topic="tabulation",
-                                    language="en", officials=pair, mode=Mode.IN_PERSON, location=site,
-                                    interpreter="i-1" if n == 1 else None))
+            sessions.append(
+                Session(
+                    id=f"s-{n:02d}",
+                    host=f"h-{site}",
+                    slot=slot.id,
+                    topic="tabulation",
+                    language="en",
+                    officials=pair,
+                    mode=Mode.IN_PERSON,
+                    location=site,
+                    interpreter="i-1" if n == 1 else None,
+                )
+            )
     return Schedule(sessions=sessions)
 
 
@@ -121,8 +180,11 @@ def test_sessions_on_each_side_of_dst_end_land_at_the_right_instant(program, ctx
     schedule = build_schedule(program)
     data = master_calendar(ctx, session_states([schedule]))
     site = next(i for i, _, z in SITES if z == tzid)
-    expected = {uid_for(s.id, ctx.slug): program.slots_by_id()[s.slot].start
-                for s in schedule.sessions if s.location == site}
+    expected = {
+        uid_for(s.id, ctx.slug): program.slots_by_id()[s.slot].start
+        for s in schedule.sessions
+        if s.location == site
+    }
     assert len(expected) == 4
 
     (cal,) = parse_vobject(data)
@@ -133,17 +195,24 @@ def test_sessions_on_each_side_of_dst_end_land_at_the_right_instant(program, ctx
             assert start.tzinfo is not None
             assert start.utcoffset() == start.astimezone(ZoneInfo(tzid)).utcoffset()
             seen[uid] = start.astimezone(UTC)
-            assert ev.dtend.value.astimezone(UTC) - seen[uid] == (datetime(2026, 1, 1, 1) - datetime(2026, 1, 1))
+            assert ev.dtend.value.astimezone(UTC) - seen[uid] == (
+                datetime(2026, 1, 1, 1) - datetime(2026, 1, 1)
+            )
     assert seen == expected
 
     # The second parser agrees, and the wall clock is the site's: 15:00 UTC is 08:00 in
     # Phoenix on both days, 09:00 then 08:00 in Denver, 11:00 then 10:00 in New York.
     wall = {"America/Phoenix": (8, 8), "America/Denver": (9, 8), "America/New_York": (11, 10)}[tzid]
     ical = icalendar.Calendar.from_ical(data)
-    hours = sorted((e["DTSTART"].dt.date(), e["DTSTART"].dt.hour) for e in ical.walk("VEVENT")
-                   if str(e["UID"]) in expected and e["DTSTART"].dt.astimezone(UTC).hour == 15)
+    hours = sorted(
+        (e["DTSTART"].dt.date(), e["DTSTART"].dt.hour)
+        for e in ical.walk("VEVENT")
+        if str(e["UID"]) in expected and e["DTSTART"].dt.astimezone(UTC).hour == 15
+    )
     assert [h for _, h in hours] == list(wall)
-    assert all(str(e["DTSTART"].params["TZID"]) == tzid for e in ical.walk("VEVENT") if str(e["UID"]) in expected)
+    assert all(
+        str(e["DTSTART"].params["TZID"]) == tzid for e in ical.walk("VEVENT") if str(e["UID"]) in expected
+    )
 
 
 def test_files_are_crlf_folded_with_vtimezones_and_utc_dtstamp(program, ctx):
@@ -177,7 +246,11 @@ def test_awkward_names_and_texts_come_through_unchanged(program, ctx):
     assert ev.summary.value == "Безопасность \\ security with Host of Phoenix, Arizona"
     assert ev.location.value == "Phoenix, Arizona"
     desc = ev.description.value
-    assert 'O\'Brien, "Jo"; Jr. (IE)' in desc or "Đặng Thị Ngọc Ánh (VN)" in desc or "Иван Петрович; \\ Иванов (RU)" in desc
+    assert (
+        'O\'Brien, "Jo"; Jr. (IE)' in desc
+        or "Đặng Thị Ngọc Ánh (VN)" in desc
+        or "Иван Петрович; \\ Иванов (RU)" in desc
+    )
     assert "Ana Lima (en, pt)" in desc
     denver = events_by_uid(cal)[uid_for("s-05", ctx.slug)]
     assert denver.location.value == 'Denver; Colorado "HQ"'
@@ -287,7 +360,10 @@ def test_removed_session_is_exported_as_cancellation(program, ctx):
     master = sequences(master_calendar(ctx, states))
     assert master[uid] == (1, "CANCELLED")
     # Exporting the same history again does not raise it further; a third equal version neither.
-    assert sequences(master_calendar(ctx, session_states([v1, v2, copy.deepcopy(v2)])))[uid] == (1, "CANCELLED")
+    assert sequences(master_calendar(ctx, session_states([v1, v2, copy.deepcopy(v2)])))[uid] == (
+        1,
+        "CANCELLED",
+    )
     for oid in gone.officials:
         person = program.officials_by_id()[oid]
         (cal,) = parse_vobject(person_calendar(ctx, person, states))
@@ -304,7 +380,9 @@ def test_person_taken_out_of_a_session_gets_a_cancellation_for_it(program, ctx):
     person = program.officials_by_id()["o-1"]
     events = events_by_uid(parse_vobject(person_calendar(ctx, person, states))[0])
     assert events[uid_for("s-03", ctx.slug)].status.value == "CANCELLED"
-    assert [a.value for a in events[uid_for("s-03", ctx.slug)].attendee_list] == ["mailto:official1@example.org"]
+    assert [a.value for a in events[uid_for("s-03", ctx.slug)].attendee_list] == [
+        "mailto:official1@example.org"
+    ]
     assert events[uid_for("s-04", ctx.slug)].status.value == "CONFIRMED"
     # Those who stayed in s-03 see it confirmed, with the new sequence and without o-1.
     stayer = program.officials_by_id()[next(o for o in v2.sessions_by_id()["s-03"].officials)]
@@ -317,8 +395,14 @@ def test_session_states_counts_changes_cancellation_and_return():
     s = Session(id="a", host="h", slot="t1", topic="x", language="en", officials=["o1", "o2"])
     moved = copy.deepcopy(s)
     moved.slot = "t2"
-    versions = [Schedule(sessions=[s]), Schedule(sessions=[copy.deepcopy(s)]), Schedule(sessions=[moved]),
-                Schedule(sessions=[]), Schedule(sessions=[]), Schedule(sessions=[moved])]
+    versions = [
+        Schedule(sessions=[s]),
+        Schedule(sessions=[copy.deepcopy(s)]),
+        Schedule(sessions=[moved]),
+        Schedule(sessions=[]),
+        Schedule(sessions=[]),
+        Schedule(sessions=[moved]),
+    ]
     expected = [(0, False), (0, False), (1, False), (2, True), (2, True), (3, False)]
     for n, want in enumerate(expected, 1):
         st = session_states(versions[:n])["a"]
@@ -331,7 +415,9 @@ def test_session_states_counts_changes_cancellation_and_return():
 
 def test_changes_for_people():
     a = Session(id="a", host="h1", slot="t1", topic="x", language="en", officials=["o1", "o2"])
-    b = Session(id="b", host="h2", slot="t2", topic="x", language="en", officials=["o3", "o4"], interpreter="i1")
+    b = Session(
+        id="b", host="h2", slot="t2", topic="x", language="en", officials=["o3", "o4"], interpreter="i1"
+    )
     c = Session(id="c", host="h3", slot="t3", topic="x", language="en", officials=["o5", "o6"])
     old = Schedule(sessions=[a, b, c])
     a2 = copy.deepcopy(a)

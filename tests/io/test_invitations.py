@@ -1,5 +1,6 @@
 """Invitations (.eml): structure, REQUEST/CANCEL calendars read back with vobject, only
 what changed since a version, privacy, and the organizer rule."""
+
 from __future__ import annotations
 
 import copy
@@ -14,7 +15,14 @@ from exchange_app.domain import Organizer
 from exchange_app.errors import InputError
 from exchange_app.io.calendar_ics import CalendarContext
 from exchange_app.io.invitations import plan_invitations, write_invitations
-from tests.io.test_calendar_ics import STAMP, build_program, build_schedule, check_format, move_official, rfc6868
+from tests.io.test_calendar_ics import (
+    STAMP,
+    build_program,
+    build_schedule,
+    check_format,
+    move_official,
+    rfc6868,
+)
 
 
 def read_eml(path):
@@ -47,7 +55,11 @@ def test_one_request_per_person_per_session(program, ctx, tmp_path):
     assert len(result.files) == expected == result.counts["invitation"]
     people = {p.id: p for p in program.people()}
     folders = {p.parent for p in result.files}
-    assert len(folders) == result.people == len({pid for s in v1.sessions for pid in [s.host, *s.officials, s.interpreter] if pid})
+    assert (
+        len(folders)
+        == result.people
+        == len({pid for s in v1.sessions for pid in [s.host, *s.officials, s.interpreter] if pid})
+    )
 
     for path in result.files:
         msg = read_eml(path)
@@ -72,13 +84,18 @@ def test_one_request_per_person_per_session(program, ctx, tmp_path):
         assert person.id in [session.host, *session.officials, session.interpreter]
         assert ev.organizer.value == "mailto:staff@example.org"
         attendees = {a.value: a.params for a in ev.attendee_list}
-        want = {f"mailto:{people[pid].email}" for pid in [session.host, *session.officials, session.interpreter] if pid}
+        want = {
+            f"mailto:{people[pid].email}"
+            for pid in [session.host, *session.officials, session.interpreter]
+            if pid
+        }
         assert set(attendees) == want  # only this session's people: no one else's address
         for params in attendees.values():
             assert params["RSVP"] == ["TRUE"] and params["ROLE"][0] in ("CHAIR", "REQ-PARTICIPANT")
         assert attendees[f"mailto:{people[session.host].email}"]["ROLE"] == ["CHAIR"]
-        assert {rfc6868(p["CN"][0]) for p in attendees.values()} == {people[pid].name for pid in
-                                                                     [session.host, *session.officials, session.interpreter] if pid}
+        assert {rfc6868(p["CN"][0]) for p in attendees.values()} == {
+            people[pid].name for pid in [session.host, *session.officials, session.interpreter] if pid
+        }
         assert int(ev.sequence.value) == 0 and ev.status.value == "CONFIRMED"
         raw = path.read_bytes()
         assert b"\n" not in raw.replace(b"\r\n", b"")
@@ -100,8 +117,13 @@ def test_since_version_only_what_changed_for_each_person(program, ctx, tmp_path)
         ev = cal.vevent
         sid = ev.uid.value.split("@")[0]
         to = msg["To"].addresses[0].addr_spec
-        seen[(to, sid)] = (cal.method.value, ev.status.value, int(ev.sequence.value), msg["Subject"].split(":")[0],
-                           [a.value for a in ev.attendee_list])
+        seen[(to, sid)] = (
+            cal.method.value,
+            ev.status.value,
+            int(ev.sequence.value),
+            msg["Subject"].split(":")[0],
+            [a.value for a in ev.attendee_list],
+        )
         assert part.get_param("method") == cal.method.value
 
     def email_of(pid):
@@ -118,13 +140,18 @@ def test_since_version_only_what_changed_for_each_person(program, ctx, tmp_path)
         method, status, seq, subject, attendees = seen[(email_of(pid), "s-07")]
         assert (method, status, seq, subject) == ("CANCEL", "CANCELLED", 1, "Cancelled")
         assert set(attendees) == {f"mailto:{email_of(x)}" for x in [gone.host, *gone.officials]}
-    expected_keys = ({("official1@example.org", "s-03"), ("official1@example.org", "s-04")}
-                     | {(email_of(p), "s-04") for p in [by_sid["s-04"].host, *by_sid["s-04"].officials]}
-                     | {(email_of(p), "s-03") for p in [by_sid["s-03"].host, *by_sid["s-03"].officials]}
-                     | {(email_of(p), "s-07") for p in [gone.host, *gone.officials]})
+    expected_keys = (
+        {("official1@example.org", "s-03"), ("official1@example.org", "s-04")}
+        | {(email_of(p), "s-04") for p in [by_sid["s-04"].host, *by_sid["s-04"].officials]}
+        | {(email_of(p), "s-03") for p in [by_sid["s-03"].host, *by_sid["s-03"].officials]}
+        | {(email_of(p), "s-07") for p in [gone.host, *gone.officials]}
+    )
     assert set(seen) == expected_keys
-    assert result.counts == {"new": 1, "changed": len(expected_keys) - 1 - len([gone.host, *gone.officials]) - 1,
-                             "cancelled": 1 + len([gone.host, *gone.officials])}
+    assert result.counts == {
+        "new": 1,
+        "changed": len(expected_keys) - 1 - len([gone.host, *gone.officials]) - 1,
+        "cancelled": 1 + len([gone.host, *gone.officials]),
+    }
 
     # Nothing changed: nothing to send.
     assert plan_invitations([v1, v2, copy.deepcopy(v2)], since=1) == []

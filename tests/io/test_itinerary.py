@@ -1,4 +1,5 @@
 """Printable itineraries (PDF): content per person read back with pypdf, bundled fonts."""
+
 from __future__ import annotations
 
 import re
@@ -51,13 +52,18 @@ def test_each_person_gets_their_sessions_in_site_time(program, ctx, tmp_path):
     path = next(p for p in result.files if "(o-3)" in p.name)
     text = pdf_text(path)
     assert "Иван Петрович; \\ Иванов" in text and "Official (RU)" in text and "schedule version 3" in text
-    mine = sorted((s for s in schedule.sessions if "o-3" in s.officials),
-                  key=lambda s: program.slots_by_id()[s.slot].start)
+    mine = sorted(
+        (s for s in schedule.sessions if "o-3" in s.officials),
+        key=lambda s: program.slots_by_id()[s.slot].start,
+    )
     assert f"{len(mine)} sessions" in text
     for s in mine:
         start, end = ctx.local_times(s)
         assert f"{start:%H:%M}–{end:%H:%M}" in text
-        assert f"{end.tzname()} ({'host' + chr(39) + 's time' if s.mode is Mode.VIRTUAL else 'site time'})" in text
+        assert (
+            f"{end.tzname()} ({'host' + chr(39) + 's time' if s.mode is Mode.VIRTUAL else 'site time'})"
+            in text
+        )
         partner = next(o for o in s.officials if o != "o-3")
         p = program.officials_by_id()[partner]
         if p.name in result.missing:  # a script the bundled font lacks (reported, see below)
@@ -71,7 +77,7 @@ def test_each_person_gets_their_sessions_in_site_time(program, ctx, tmp_path):
 
     host_text = pdf_text(next(p for p in result.files if "(h-denver-co)" in p.name))
     assert "Video session" in host_text and "Host: You" in host_text and "(host's time)" in host_text
-    assert "Denver; Colorado \"HQ\"" in host_text
+    assert 'Denver; Colorado "HQ"' in host_text
     interp = pdf_text(next(p for p in result.files if "(i-1)" in p.name))
     assert "Interpreter: You; session language en" in interp.replace("\n", " ")
 
@@ -81,7 +87,9 @@ def test_names_the_font_cannot_print_are_reported(program, ctx, tmp_path):
     assert "محمد بن راشد" in result.missing and "李小龍, 陳" in result.missing
     assert set(result.missing["李小龍, 陳"]) >= set("李小龍陳")
     # Latin, Vietnamese, Cyrillic print fine.
-    assert "Đặng Thị Ngọc Ánh" not in result.missing or not set(result.missing["Đặng Thị Ngọc Ánh"]) & set("Đặng Thị Ngọc Ánh")
+    assert "Đặng Thị Ngọc Ánh" not in result.missing or not set(result.missing["Đặng Thị Ngọc Ánh"]) & set(
+        "Đặng Thị Ngọc Ánh"
+    )
 
 
 def test_person_without_sessions_gets_a_clear_page(program, ctx, tmp_path):
@@ -109,8 +117,10 @@ def test_parallel_rendering_writes_the_same_files(program, ctx, tmp_path):
     schedule = build_schedule(program)
     one = write_itineraries(ctx, schedule, tmp_path / "a")
     two = write_itineraries(ctx, schedule, tmp_path / "b", workers=2)
-    assert [p.relative_to(tmp_path / "a") for p in one.files] == [p.relative_to(tmp_path / "b") for p in two.files]
-    for a, b in zip(one.files, two.files):
+    assert [p.relative_to(tmp_path / "a") for p in one.files] == [
+        p.relative_to(tmp_path / "b") for p in two.files
+    ]
+    for a, b in zip(one.files, two.files, strict=False):
         assert pdf_text(a) == pdf_text(b)
     assert one.missing == two.missing
 
@@ -132,8 +142,11 @@ def page_fonts(data: bytes) -> set[str]:
     for page in pypdf.PdfReader(BytesIO(data)).pages:
         for ref in page["/Resources"]["/Font"].values():
             font = ref.get_object()
-            embedded = any(f"/FontFile{n}" in d.get_object().get("/FontDescriptor", {})
-                           for d in font.get("/DescendantFonts", []) for n in ("", "2", "3"))
+            embedded = any(
+                f"/FontFile{n}" in d.get_object().get("/FontDescriptor", {})
+                for d in font.get("/DescendantFonts", [])
+                for n in ("", "2", "3")
+            )
             names.add(str(font["/BaseFont"]).lstrip("/") + ("+embedded" if embedded else ""))
     return names
 
@@ -155,7 +168,9 @@ def test_latin_text_in_the_core_font_other_scripts_in_the_bundled_font(program, 
         his_alone, missing_alone = render_itinerary(ctx, program.officials[0], with_her, fonts)
     assert not missing_hers and not missing_his and not missing_alone
     for data in (hers, his_with_her):
-        assert {f for f in page_fonts(data) if f.endswith("+embedded")} and "Helvetica" not in page_fonts(data)
+        assert {f for f in page_fonts(data) if f.endswith("+embedded")} and "Helvetica" not in page_fonts(
+            data
+        )
     assert page_fonts(his_alone) == {"Helvetica"}
 
     texts = {}
@@ -167,13 +182,18 @@ def test_latin_text_in_the_core_font_other_scripts_in_the_bundled_font(program, 
     assert f"With: Олена Коваленко ({program.officials[1].country})" in texts["his_with_her"]
     alone = texts["his_alone"]
     assert "Seán O'Brien–Müller" in alone and "Олена" not in alone and "With:" not in alone
-    assert f"{len(with_her)} sessions" in alone and "Peer Exchange 2026, \"Fall\"; Test · Seán O'Brien–Müller" in alone
+    assert (
+        f"{len(with_her)} sessions" in alone
+        and 'Peer Exchange 2026, "Fall"; Test · Seán O\'Brien–Müller' in alone
+    )
     for s in with_her:
         start, end = ctx.local_times(s)
         assert f"{start:%H:%M}–{end:%H:%M}" in alone and f"{start:%H:%M}–{end:%H:%M}" in texts["his_with_her"]
     # Same layout in either font: the same lines, in the same places.
     assert texts["his_alone"].count("Host:") == texts["his_with_her"].count("Host:") == len(with_her)
-    assert len(pypdf.PdfReader(tmp_path / "his_alone.pdf").pages) == len(pypdf.PdfReader(tmp_path / "his_with_her.pdf").pages)
+    assert len(pypdf.PdfReader(tmp_path / "his_alone.pdf").pages) == len(
+        pypdf.PdfReader(tmp_path / "his_with_her.pdf").pages
+    )
 
 
 def test_export_mixes_core_and_bundled_fonts(program, ctx, tmp_path):
@@ -186,7 +206,7 @@ def test_export_mixes_core_and_bundled_fonts(program, ctx, tmp_path):
     one = write_itineraries(ctx, schedule, tmp_path / "a")
     two = write_itineraries(ctx, schedule, tmp_path / "b", workers=2)
     assert not one.missing and not two.missing
-    for a, b in zip(one.files, two.files):
+    for a, b in zip(one.files, two.files, strict=False):
         assert a.read_bytes() == b.read_bytes()
     fonts = {p.name: page_fonts(p.read_bytes()) for p in one.files}
     her = next(n for n in fonts if "(o-2)" in n)

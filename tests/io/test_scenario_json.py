@@ -1,4 +1,5 @@
 """exchange-scenario/1: bad documents name file, record and field; documents round-trip."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,10 @@ SAMPLES = sorted(DATA.glob("sample-*.json"))
 def instants(doc):
     """The document with every ``start``/``end`` as a datetime (compare instants, not text)."""
     if isinstance(doc, dict):
-        return {k: datetime.fromisoformat(v.replace("Z", "+00:00")) if k in ("start", "end") else instants(v)
-                for k, v in doc.items()}
+        return {
+            k: datetime.fromisoformat(v.replace("Z", "+00:00")) if k in ("start", "end") else instants(v)
+            for k, v in doc.items()
+        }
     if isinstance(doc, list):
         return [instants(x) for x in doc]
     return doc
@@ -34,8 +37,10 @@ def test_bad_document_names_record_and_field(tiny_path, case):
         parse_scenario(bad_document(tiny_path, case), source="people.json")
     text = e.value.describe()
     assert text.startswith("people.json: refused")
-    assert any(p.record.startswith(case.record) and (case.field or "") in (p.field or "") and case.words in p.message
-               for p in e.value.problems), text
+    assert any(
+        p.record.startswith(case.record) and (case.field or "") in (p.field or "") and case.words in p.message
+        for p in e.value.problems
+    ), text
 
 
 def test_not_json(tmp_path):
@@ -66,7 +71,9 @@ def test_generated_xl_round_trip(tmp_path):
     if not GENERATOR.exists():
         pytest.skip(f"scenario generator not found at {GENERATOR}")
     xl = tmp_path / "xl.json"
-    subprocess.run([sys.executable, str(GENERATOR), "--size", "xl", "--seed", "7", "--out", str(xl)], check=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--size", "xl", "--seed", "7", "--out", str(xl)], check=True
+    )
     original = read_scenario(xl)
     assert len(original.officials) == 2000
     out = tmp_path / "again.json"

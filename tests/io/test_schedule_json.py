@@ -1,4 +1,5 @@
 """exchange-schedule/1 against its program: defaults, refusals naming session and field, round trip."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,9 +18,19 @@ def tiny(tiny_path):
 
 def minimal(sc):
     h = sc.hosts[0]
-    return {"format": "exchange-schedule/1", "sessions": [
-        {"id": "s-1", "host": h.id, "slot": sc.slots[0].id, "topic": h.expertise[0], "language": h.languages[0],
-         "officials": [sc.officials[0].id, sc.officials[1].id]}]}
+    return {
+        "format": "exchange-schedule/1",
+        "sessions": [
+            {
+                "id": "s-1",
+                "host": h.id,
+                "slot": sc.slots[0].id,
+                "topic": h.expertise[0],
+                "language": h.languages[0],
+                "officials": [sc.officials[0].id, sc.officials[1].id],
+            }
+        ],
+    }
 
 
 def test_optional_fields_take_their_defaults(tiny):
@@ -29,14 +40,17 @@ def test_optional_fields_take_their_defaults(tiny):
     assert s.interpreter is None and s.pinned == [] and schedule.unmatched == [] and schedule.solver is None
 
 
-@pytest.mark.parametrize("field, value, words", [
-    ("host", "h-9999", "unknown host 'h-9999'"),
-    ("slot", "never", "unknown slot 'never'"),
-    ("topic", "astrology", "unknown topic 'astrology'"),
-    ("interpreter", "i-404", "unknown interpreter 'i-404'"),
-    ("mode", "hybrid", "neither 'in-person' nor 'virtual'"),
-    ("officials", ["o-0001", "o-9999"], "unknown official 'o-9999'"),
-])
+@pytest.mark.parametrize(
+    "field, value, words",
+    [
+        ("host", "h-9999", "unknown host 'h-9999'"),
+        ("slot", "never", "unknown slot 'never'"),
+        ("topic", "astrology", "unknown topic 'astrology'"),
+        ("interpreter", "i-404", "unknown interpreter 'i-404'"),
+        ("mode", "hybrid", "neither 'in-person' nor 'virtual'"),
+        ("officials", ["o-0001", "o-9999"], "unknown official 'o-9999'"),
+    ],
+)
 def test_unknown_ids_are_refused_naming_session_and_field(tiny, field, value, words):
     doc = minimal(tiny)
     doc["sessions"][0][field] = value

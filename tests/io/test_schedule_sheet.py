@@ -1,9 +1,10 @@
 """The staff spreadsheet (CSV/XLSX): one row per session and participant, local and UTC times."""
+
 from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -40,25 +41,31 @@ def test_csv_rows_per_participant_with_local_and_utc_times(program, ctx, tmp_pat
     n = write_schedule_sheet(ctx, schedule, tmp_path / "s.csv")
     rows = read_csv(tmp_path / "s.csv")
     assert list(rows[0]) == COLUMNS
-    expected = {(s.id, pid) for s in schedule.sessions for pid in [s.host, s.interpreter, *s.officials] if pid}
+    expected = {
+        (s.id, pid) for s in schedule.sessions for pid in [s.host, s.interpreter, *s.officials] if pid
+    }
     assert n == len(rows) == len(expected)
     assert {(r["Session"], r["Person id"]) for r in rows} == expected
     starts = [r["Start (UTC)"] for r in rows]
     assert starts == sorted(starts)
     for r in rows:
-        utc = datetime.strptime(r["Start (UTC)"], "%Y-%m-%dT%H:%MZ").replace(tzinfo=timezone.utc)
+        utc = datetime.strptime(r["Start (UTC)"], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
         local = utc.astimezone(ZoneInfo(ZONES[r["Site"]]))
         assert r["Start"] == local.strftime("%Y-%m-%d %H:%M") and r["Time zone"] == local.tzname()
         assert r["Date"] == local.date().isoformat()
     # Either side of the end of DST in Denver: 09:00 MDT, then 08:00 MST for 15:00 UTC.
-    denver = {(r["Start"], r["Time zone"]) for r in rows if r["Site"].startswith("Denver") and r["Start (UTC)"].endswith("T15:00Z")}
+    denver = {
+        (r["Start"], r["Time zone"])
+        for r in rows
+        if r["Site"].startswith("Denver") and r["Start (UTC)"].endswith("T15:00Z")
+    }
     assert denver == {("2026-10-31 09:00", "MDT"), ("2026-11-02 08:00", "MST")}
     assert set(TRICKY) <= {r["Name"] for r in rows}
     assert {r["Role"] for r in rows} == {"host", "interpreter", "official"}
 
 
 def test_xlsx_keeps_text_as_text_and_times_as_times(program, ctx, tmp_path):
-    program.officials[0].name = "=HYPERLINK(\"http://x\",\"y\")"
+    program.officials[0].name = '=HYPERLINK("http://x","y")'
     program.officials[1].organization = "+1 Commission"
     schedule = build_schedule(program)
     n = write_schedule_sheet(ctx, schedule, tmp_path / "s.xlsx")
@@ -67,14 +74,14 @@ def test_xlsx_keeps_text_as_text_and_times_as_times(program, ctx, tmp_path):
     header = [c.value for c in ws[1]]
     assert header == COLUMNS
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
-    rows = [dict(zip(header, [c for c in row])) for row in ws.iter_rows(min_row=2)]
+    rows = [dict(zip(header, [c for c in row], strict=False)) for row in ws.iter_rows(min_row=2)]
     assert len(rows) == n
     names = {r["Name"].value for r in rows}
     assert '=HYPERLINK("http://x","y")' in names and set(TRICKY[1:]) <= names
     for r in rows:
         assert {r["Name"].data_type, r["Organization"].data_type} <= {"s", "inlineStr"}  # text, not "f"
         assert isinstance(r["Start (UTC)"].value, datetime) and isinstance(r["Start"].value, datetime)
-        utc = r["Start (UTC)"].value.replace(tzinfo=timezone.utc)
+        utc = r["Start (UTC)"].value.replace(tzinfo=UTC)
         assert utc.astimezone(ZoneInfo(ZONES[r["Site"].value])).replace(tzinfo=None) == r["Start"].value
 
 
@@ -94,8 +101,12 @@ def test_change_column_since_an_earlier_version(program, ctx, tmp_path):
     change = {(r["Session"], r["Person id"]): r["Change"] for r in rows}
     assert change[("s-03", "o-1")] == "cancelled" and change[("s-04", "o-1")] == "new"
     assert {k for k, v in change.items() if v == "changed"} == {
-        (s.id, pid) for s in v2.sessions if s.id in ("s-03", "s-04")
-        for pid in [s.host, s.interpreter, *s.officials] if pid and pid != "o-1"}
+        (s.id, pid)
+        for s in v2.sessions
+        if s.id in ("s-03", "s-04")
+        for pid in [s.host, s.interpreter, *s.officials]
+        if pid and pid != "o-1"
+    }
     assert {v for k, v in change.items() if k[0] not in ("s-03", "s-04")} == {""}
 
 

@@ -4,6 +4,7 @@ It knows nothing of ``exchange_app.rules``: it keeps every rule by construction,
 slot (pinned meetings first), so that the checker and the plain re-check in
 ``reference.py`` can both be asked whether the result is valid.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -21,8 +22,9 @@ def _at_site(locs, site) -> bool:
     return locs is not None and (None in locs or site in locs)
 
 
-def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None = None,
-                    sessions_each: int | None = None) -> Schedule:
+def greedy_schedule(
+    sc: Scenario, interpreters: bool = True, guests: int | None = None, sessions_each: int | None = None
+) -> Schedule:
     """Sessions that keep every hard rule (pins only where the greedy manages them).
 
     ``guests`` and ``sessions_each`` cap session size and sessions per official below the
@@ -60,14 +62,23 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
     def fill(h, slot, present, pinned, site) -> bool:
         """One session of host h at slot with officials from present at site ("*": virtual)."""
         best = None
-        candidates = sorted((o for o in present if (o.id, h.id) not in met and (o.id, h.id) not in forbidden
-                             and free(o, slot)), key=lambda o: (o.id not in pinned, total[o.id], o.id))
+        candidates = sorted(
+            (
+                o
+                for o in present
+                if (o.id, h.id) not in met and (o.id, h.id) not in forbidden and free(o, slot)
+            ),
+            key=lambda o: (o.id not in pinned, total[o.id], o.id),
+        )
         for topic in h.expertise:
             for lang in h.languages:
                 options = [None]
                 if interpreters:
-                    options += [i for i in interpreters_at[slot.id].get(site, ())
-                                if lang in i.languages and free(i, slot)][:3]
+                    options += [
+                        i
+                        for i in interpreters_at[slot.id].get(site, ())
+                        if lang in i.languages and free(i, slot)
+                    ][:3]
                 for interp in options:
                     chosen, countries = [], defaultdict(int)
                     for o in candidates:
@@ -76,7 +87,8 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
                         if o.interests.get(topic, 0) < 1:
                             continue
                         if lang not in o.languages and not (
-                                interp is not None and set(o.languages) & set(interp.languages)):
+                            interp is not None and set(o.languages) & set(interp.languages)
+                        ):
                             continue
                         if countries[o.country] >= p.max_same_country:
                             continue
@@ -99,15 +111,25 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
             take(o, slot)
             met.add((o.id, h.id))
         ids = [o.id for o in chosen]
-        sessions.append(Session(
-            id=f"s-{len(sessions) + 1:04d}", host=h.id, slot=slot.id, topic=topic, language=lang,
-            officials=ids, interpreter=interp.id if interp is not None else None,
-            mode=Mode.VIRTUAL if site == "*" else Mode.IN_PERSON, location=None if site == "*" else h.location,
-            pinned=[x for x in pinned if x in ids],
-        ))
+        sessions.append(
+            Session(
+                id=f"s-{len(sessions) + 1:04d}",
+                host=h.id,
+                slot=slot.id,
+                topic=topic,
+                language=lang,
+                officials=ids,
+                interpreter=interp.id if interp is not None else None,
+                mode=Mode.VIRTUAL if site == "*" else Mode.IN_PERSON,
+                location=None if site == "*" else h.location,
+                pinned=[x for x in pinned if x in ids],
+            )
+        )
         return True
 
-    sites = [x.id for x in sc.locations] + sorted({h.location for h in sc.hosts} - {x.id for x in sc.locations})
+    sites = [x.id for x in sc.locations] + sorted(
+        {h.location for h in sc.hosts} - {x.id for x in sc.locations}
+    )
     present_at: dict[str, dict[str, list]] = {}  # slot id -> site -> officials there for the whole slot
     for slot in slots:
         by_site = present_at[slot.id] = {site: [] for site in sites}
@@ -121,8 +143,9 @@ def greedy_schedule(sc: Scenario, interpreters: bool = True, guests: int | None 
                 by_site["*"].append(o)
     interpreters_at: dict[str, dict[str, list]] = {}  # slot id -> site -> interpreters there
     for slot in slots:
-        interpreters_at[slot.id] = {site: [i for i in sc.interpreters if _at_site(_where(i, slot), site)]
-                                    for site in sites}
+        interpreters_at[slot.id] = {
+            site: [i for i in sc.interpreters if _at_site(_where(i, slot), site)] for site in sites
+        }
         interpreters_at[slot.id]["*"] = [i for i in sc.interpreters if _where(i, slot) is not None]
     for pinned_pass in (True, False):
         for slot in slots:

@@ -13,12 +13,25 @@ Program day 1 is Mon 2 Nov 2026 (after the DST change: New York is UTC-5, Phoeni
     S2  h2 (atl) d2-15  tab  es  virtual                     o3, o4
     S3  h3 (phx) d1-16  tab  en  in-person                   o1, o3
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from exchange_app.domain import (
-    Forbidden, Host, Interpreter, Location, Mode, Official, Pin, Program, Scenario, Schedule, Session, Slot, Topic,
+    Forbidden,
+    Host,
+    Interpreter,
+    Location,
+    Mode,
+    Official,
+    Pin,
+    Program,
+    Scenario,
+    Schedule,
+    Session,
+    Slot,
+    Topic,
     Window,
 )
 
@@ -36,17 +49,38 @@ def windows(location: str | None) -> list[Window]:
 
 
 def official(oid, country, languages, interests, **kw) -> Official:
-    return Official(id=oid, name=f"Official {oid.upper()}", country=country, languages=languages,
-                    interests=interests, availability=windows("phx"), **kw)
+    return Official(
+        id=oid,
+        name=f"Official {oid.upper()}",
+        country=country,
+        languages=languages,
+        interests=interests,
+        availability=windows("phx"),
+        **kw,
+    )
 
 
 def make_scenario() -> Scenario:
     return Scenario(
-        program=Program(name="Test program", timezone="America/New_York", min_guests=2, max_guests=2,
-                        max_same_country=1, min_sessions=1, max_sessions=6, max_per_day=3),
-        topics=[Topic(id="tab", name="Tabulation"), Topic(id="aud", name="Audits"), Topic(id="acc", name="Accessibility")],
-        locations=[Location(id="phx", name="Phoenix", timezone="America/Phoenix"),
-                   Location(id="atl", name="Atlanta", timezone="America/New_York")],
+        program=Program(
+            name="Test program",
+            timezone="America/New_York",
+            min_guests=2,
+            max_guests=2,
+            max_same_country=1,
+            min_sessions=1,
+            max_sessions=6,
+            max_per_day=3,
+        ),
+        topics=[
+            Topic(id="tab", name="Tabulation"),
+            Topic(id="aud", name="Audits"),
+            Topic(id="acc", name="Accessibility"),
+        ],
+        locations=[
+            Location(id="phx", name="Phoenix", timezone="America/Phoenix"),
+            Location(id="atl", name="Atlanta", timezone="America/New_York"),
+        ],
         slots=[
             Slot(id="d1-15", start=t("2026-11-02T15:00+00:00"), end=t("2026-11-02T16:00+00:00")),
             Slot(id="d1-1530", start=t("2026-11-02T15:30+00:00"), end=t("2026-11-02T16:30+00:00")),
@@ -64,12 +98,31 @@ def make_scenario() -> Scenario:
             official("o7", "IN", ["en"], {"tab": 1}),
         ],
         hosts=[
-            Host(id="h1", name="Host One", location="phx", languages=["en"], expertise=["tab", "acc"],
-                 availability=windows(None)),
-            Host(id="h2", name="Host Two", location="atl", languages=["en", "es"], expertise=["aud", "tab"],
-                 virtual=True, availability=windows(None)),
-            Host(id="h3", name="Host Three", location="phx", languages=["en"], expertise=["tab", "acc"],
-                 availability=windows(None)),
+            Host(
+                id="h1",
+                name="Host One",
+                location="phx",
+                languages=["en"],
+                expertise=["tab", "acc"],
+                availability=windows(None),
+            ),
+            Host(
+                id="h2",
+                name="Host Two",
+                location="atl",
+                languages=["en", "es"],
+                expertise=["aud", "tab"],
+                virtual=True,
+                availability=windows(None),
+            ),
+            Host(
+                id="h3",
+                name="Host Three",
+                location="phx",
+                languages=["en"],
+                expertise=["tab", "acc"],
+                availability=windows(None),
+            ),
         ],
         interpreters=[
             Interpreter(id="i1", name="Interpreter One", languages=["en", "fr"], availability=windows("phx")),
@@ -81,14 +134,43 @@ def make_scenario() -> Scenario:
 
 
 def make_schedule() -> Schedule:
-    return Schedule(program="Test program", sessions=[
-        Session(id="S1", host="h1", slot="d1-15", topic="tab", language="en", interpreter="i1",
-                mode=Mode.IN_PERSON, location="phx", officials=["o1", "o2"], pinned=["o1"]),
-        Session(id="S2", host="h2", slot="d2-15", topic="tab", language="es", mode=Mode.VIRTUAL, location=None,
-                officials=["o3", "o4"]),
-        Session(id="S3", host="h3", slot="d1-16", topic="tab", language="en", mode=Mode.IN_PERSON, location="phx",
-                officials=["o1", "o3"]),
-    ])
+    return Schedule(
+        program="Test program",
+        sessions=[
+            Session(
+                id="S1",
+                host="h1",
+                slot="d1-15",
+                topic="tab",
+                language="en",
+                interpreter="i1",
+                mode=Mode.IN_PERSON,
+                location="phx",
+                officials=["o1", "o2"],
+                pinned=["o1"],
+            ),
+            Session(
+                id="S2",
+                host="h2",
+                slot="d2-15",
+                topic="tab",
+                language="es",
+                mode=Mode.VIRTUAL,
+                location=None,
+                officials=["o3", "o4"],
+            ),
+            Session(
+                id="S3",
+                host="h3",
+                slot="d1-16",
+                topic="tab",
+                language="en",
+                mode=Mode.IN_PERSON,
+                location="phx",
+                officials=["o1", "o3"],
+            ),
+        ],
+    )
 
 
 def session(schedule: Schedule, sid: str) -> Session:

@@ -8,10 +8,12 @@ host on the later session (by slot start, slot end, slot id, session id) naming 
 earlier one; limits on no session; a broken pin on the first session of that host at
 that slot (in schedule order), if any.
 """
+
 from __future__ import annotations
 
-from exchange_app.domain import Mode, Scenario, Schedule
 from zoneinfo import ZoneInfo
+
+from exchange_app.domain import Mode, Scenario, Schedule
 
 
 def plain_check(sc: Scenario, sch: Schedule) -> set[tuple]:
@@ -87,7 +89,13 @@ def plain_check(sc: Scenario, sch: Schedule) -> set[tuple]:
         elif s.mode == Mode.IN_PERSON:
             if host and s.location != host.location:
                 add(6, "session-location", s.id, s.host)
-            if host and interp and slot and windows(interp, slot) and not site_ok(interp, slot, host.location):
+            if (
+                host
+                and interp
+                and slot
+                and windows(interp, slot)
+                and not site_ok(interp, slot, host.location)
+            ):
                 add(6, "wrong-site", s.id, s.interpreter)
         else:
             add(6, "unknown-mode", s.id)
@@ -104,7 +112,9 @@ def plain_check(sc: Scenario, sch: Schedule) -> set[tuple]:
             if s.topic in topics and o.interests.get(s.topic, 0) < 1:
                 add(4, "no-interest", s.id, oid)
             if s.language not in o.languages:
-                if not (interp and s.language in interp.languages and set(o.languages) & set(interp.languages)):
+                if not (
+                    interp and s.language in interp.languages and set(o.languages) & set(interp.languages)
+                ):
                     add(5, "language-barrier", s.id, oid)
             if any(f.official == oid and f.host == s.host for f in sc.forbidden):
                 add(9, "forbidden-pair", s.id, oid, s.host)
@@ -120,17 +130,21 @@ def plain_check(sc: Scenario, sch: Schedule) -> set[tuple]:
         return (0, slot.start, slot.end, slot.id, s.id)
 
     tz = ZoneInfo(p.timezone)
-    people = [("o", x) for x in sc.officials] + [("h", x) for x in sc.hosts] + [("i", x) for x in sc.interpreters]
+    people = (
+        [("o", x) for x in sc.officials] + [("h", x) for x in sc.hosts] + [("i", x) for x in sc.interpreters]
+    )
     for kind, person in people:
+
         def takes_part(s):
             if kind == "o":
                 return person.id in s.officials
             if kind == "h":
                 return s.host == person.id
             return s.interpreter == person.id
+
         mine = sorted([s for s in sch.sessions if takes_part(s)], key=order)
         for i, a in enumerate(mine):
-            for b in mine[i + 1:]:
+            for b in mine[i + 1 :]:
                 sa, sb = slots.get(a.slot), slots.get(b.slot)
                 if sa and sb and sa.start < sb.end and sb.start < sa.end:
                     add(2, "double-booked", b.id, person.id, a.id)

@@ -5,6 +5,7 @@ The program is ``tests/data/sample-small.json`` with a few extra slots that over
 hourly ones without being equal to them, extra pins and forbidden pairs; the starting
 schedule is built by a plain greedy (``greedy.py``) and is valid by both checks.
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,7 +21,13 @@ from hypothesis import strategies as st
 from exchange_app.domain import Forbidden, Mode, Pin, Slot
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.rules import (
-    RuleContext, check_schedule, why_not_join, why_not_join_all, why_not_leave, why_not_move, why_not_move_all,
+    RuleContext,
+    check_schedule,
+    why_not_join,
+    why_not_join_all,
+    why_not_leave,
+    why_not_move,
+    why_not_move_all,
 )
 from tests.rules import test_checker
 from tests.rules.greedy import greedy_schedule
@@ -36,8 +43,10 @@ def program(roomy: bool = False):
     official, so that many joins are legal."""
     sc = read_scenario(SMALL)
     # slots half an hour after every third slot: they overlap two hourly slots each
-    extra = [Slot(id=f"{s.id}+30", start=s.start + timedelta(minutes=30), end=s.end + timedelta(minutes=30))
-             for s in sc.slots[::3]]
+    extra = [
+        Slot(id=f"{s.id}+30", start=s.start + timedelta(minutes=30), end=s.end + timedelta(minutes=30))
+        for s in sc.slots[::3]
+    ]
     sc.slots[:0] = extra  # first, so that the greedy fills some of them
     for o in sc.officials[::7]:  # some officials may be anywhere
         for w in o.availability:
@@ -82,8 +91,20 @@ def test_reference_agrees_on_every_hand_made_case(case):
 
 # --------------------------------------------------------------------------- random edits
 
-EDITS = ["move", "add", "remove", "topic", "language", "slot", "host", "interpreter", "drop-interpreter",
-         "mode", "pinned", "compatriots"]
+EDITS = [
+    "move",
+    "add",
+    "remove",
+    "topic",
+    "language",
+    "slot",
+    "host",
+    "interpreter",
+    "drop-interpreter",
+    "mode",
+    "pinned",
+    "compatriots",
+]
 
 
 def random_edit(data, sc, schedule) -> str:
@@ -137,7 +158,7 @@ def random_edit(data, sc, schedule) -> str:
     if kind == "compatriots" and s.officials:
         country = next((o.country for o in sc.officials if o.id == s.officials[0]), None)
         same = [o.id for o in sc.officials if o.country == country and o.id not in s.officials]
-        s.officials.extend(same[:data.draw(st.integers(1, 2))])
+        s.officials.extend(same[: data.draw(st.integers(1, 2))])
         return f"compatriots of {s.officials[0]} into {s.id}"
     if kind == "pinned":
         oid = data.draw(st.sampled_from(official_ids))
@@ -147,7 +168,11 @@ def random_edit(data, sc, schedule) -> str:
 
 
 # RULES_EXAMPLES=5000 for a longer hunt
-SETTINGS = settings(max_examples=int(os.environ.get("RULES_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("RULES_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @SETTINGS
@@ -166,8 +191,18 @@ def test_checker_agrees_with_plain_recheck_after_random_edits(data):
     assert report.ok == (not expected)
 
 
-PROGRAM_EDITS = ["limit", "per-day", "window", "window-site", "pin", "forbid", "guests", "country", "timezone",
-                 "language"]
+PROGRAM_EDITS = [
+    "limit",
+    "per-day",
+    "window",
+    "window-site",
+    "pin",
+    "forbid",
+    "guests",
+    "country",
+    "timezone",
+    "language",
+]
 
 
 def random_program_edit(data, sc, schedule) -> str:
@@ -186,7 +221,9 @@ def random_program_edit(data, sc, schedule) -> str:
     elif kind == "pin":
         s = data.draw(st.sampled_from(schedule.sessions))
         oid = data.draw(st.sampled_from([o.id for o in sc.officials]))
-        sc.pins.append(Pin(official=oid, host=s.host, slot=data.draw(st.sampled_from([s.slot, sc.slots[0].id]))))
+        sc.pins.append(
+            Pin(official=oid, host=s.host, slot=data.draw(st.sampled_from([s.slot, sc.slots[0].id])))
+        )
     elif kind == "forbid":
         s = data.draw(st.sampled_from(schedule.sessions))
         if s.officials:
@@ -199,7 +236,9 @@ def random_program_edit(data, sc, schedule) -> str:
     elif kind == "timezone":
         sc.program.timezone = data.draw(st.sampled_from(["UTC", "America/Phoenix", "Pacific/Auckland"]))
     elif kind == "language":
-        person.languages = data.draw(st.lists(st.sampled_from(["en", "es", "fr", "ar"]), max_size=2, unique=True))
+        person.languages = data.draw(
+            st.lists(st.sampled_from(["en", "es", "fr", "ar"]), max_size=2, unique=True)
+        )
     return kind
 
 
@@ -237,11 +276,21 @@ def test_why_not_join_agrees_with_checking_the_edited_schedule(data):
     slots = {x.id: x for x in sc.slots}
     # half the time a session the official could plausibly join, so that legal joins are common
     site = {h.id: h.location for h in sc.hosts}
-    plausible = [s for s in schedule.sessions
-                 if oid not in s.officials and official.interests.get(s.topic) and s.language in official.languages
-                 and s.slot in slots and len(s.officials) < sc.program.max_guests
-                 and any(w.start <= slots[s.slot].start and slots[s.slot].end <= w.end
-                         and w.location in (None, site.get(s.host)) for w in official.availability)]
+    plausible = [
+        s
+        for s in schedule.sessions
+        if oid not in s.officials
+        and official.interests.get(s.topic)
+        and s.language in official.languages
+        and s.slot in slots
+        and len(s.officials) < sc.program.max_guests
+        and any(
+            w.start <= slots[s.slot].start
+            and slots[s.slot].end <= w.end
+            and w.location in (None, site.get(s.host))
+            for w in official.availability
+        )
+    ]
     pool = plausible if plausible and data.draw(st.booleans(), label="plausible") else schedule.sessions
     target = data.draw(st.sampled_from(pool), label="target").id
     mine = [s.id for s in schedule.sessions if oid in s.officials]

@@ -1,4 +1,5 @@
 """why_not_join / why_not_move on the hand-made program: what the board shows while dragging."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,7 +7,12 @@ import pytest
 from exchange_app.domain import Pin
 from exchange_app.errors import NotFoundError
 from exchange_app.rules import (
-    RuleContext, why_not_join, why_not_join_all, why_not_leave, why_not_move, why_not_move_all,
+    RuleContext,
+    why_not_join,
+    why_not_join_all,
+    why_not_leave,
+    why_not_move,
+    why_not_move_all,
 )
 from tests.rules.helpers import make_scenario, make_schedule, session
 
@@ -47,7 +53,7 @@ def test_join_after_leaving_reports_both_sides(roomy):
     sc, ctx, sch = roomy
     assert got(why_not_join(ctx, sch, "o1", "S2", leaving="S3")) == {
         (5, "language-barrier", "S2", "o1"),  # S2 is in Spanish
-        (3, "too-few-guests", "S3", None),    # S3 keeps only o3
+        (3, "too-few-guests", "S3", None),  # S3 keeps only o3
     }
 
 
@@ -141,8 +147,10 @@ def test_move_unavailable_host_and_unknown_slot(roomy):
     sc, ctx, sch = roomy
     sc.hosts[2].availability = sc.hosts[2].availability[:1]  # h3: day 1 only
     ctx = RuleContext(sc)
-    assert got(why_not_move(ctx, sch, "S3", "d2-15")) == {(2, "unavailable", "S3", "h3"),
-                                                         (2, "double-booked", "S3", "o3")}
+    assert got(why_not_move(ctx, sch, "S3", "d2-15")) == {
+        (2, "unavailable", "S3", "h3"),
+        (2, "double-booked", "S3", "o3"),
+    }
     assert got(why_not_move(ctx, sch, "S3", "nowhere")) == {(2, "unknown-slot", "S3", None)}
 
 
@@ -158,7 +166,10 @@ def test_move_all_answers_for_every_slot(roomy):
 def test_leaving_for_the_unassigned_list(roomy):
     sc, ctx, sch = roomy
     assert got(why_not_leave(ctx, sch, "o1", "S1")) == {
-        (3, "too-few-guests", "S1", None), (9, "pin-not-kept", "S1", "o1"), (9, "pinned-not-in-session", "S1", "o1")}
+        (3, "too-few-guests", "S1", None),
+        (9, "pin-not-kept", "S1", "o1"),
+        (9, "pinned-not-in-session", "S1", "o1"),
+    }
     session(sch, "S3").officials.append("o7")
     assert why_not_leave(ctx, sch, "o1", "S3") == []
     assert why_not_leave(ctx, sch, "o5", "S3") == []  # not there: nothing changes

@@ -1,4 +1,5 @@
 """Quality figures on a hand-computed example."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,18 +39,24 @@ def test_figures_when_everyone_takes_part():
     assert f.officials_total == 4
 
 
-@pytest.mark.parametrize("values, q, expected", [
-    ([], 0.1, 0.0),
-    ([5], 0.1, 5.0),
-    ([0, 10], 0.1, 1.0),
-    ([3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11], 0.1, 2.0),
-    ([1, 2, 3, 4], 0.5, 2.5),
-])
+@pytest.mark.parametrize(
+    "values, q, expected",
+    [
+        ([], 0.1, 0.0),
+        ([5], 0.1, 5.0),
+        ([0, 10], 0.1, 1.0),
+        ([3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11], 0.1, 2.0),
+        ([1, 2, 3, 4], 0.5, 2.5),
+    ],
+)
 def test_percentile_is_linear_between_closest_ranks(values, q, expected):
     assert _percentile(values, q) == pytest.approx(expected)
 
 
 def test_percentile_matches_statistics_inclusive():
     import statistics
+
     values = [7, 0, 3, 3, 9, 12, 1, 4, 4, 8, 2, 6, 5]
-    assert _percentile(values, 0.1) == pytest.approx(statistics.quantiles(values, n=10, method="inclusive")[0])
+    assert _percentile(values, 0.1) == pytest.approx(
+        statistics.quantiles(values, n=10, method="inclusive")[0]
+    )

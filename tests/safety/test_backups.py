@@ -1,4 +1,5 @@
 """Backups: made, kept N, listed, restored (SQLite and PostgreSQL), from the CLI too."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -8,8 +9,7 @@ import pytest
 from exchange_app.cli import main
 from exchange_app.errors import LockedError, NotFoundError
 from exchange_app.io.scenario_json import read_scenario
-from exchange_app.services import Workspace
-from exchange_app.services import backups
+from exchange_app.services import Workspace, backups
 from exchange_app.storage import backup as store
 from exchange_app.storage import migrate
 from exchange_app.storage.lock import DatabaseLock

@@ -10,6 +10,7 @@ the test polls ``BEGIN IMMEDIATE`` on its own connection (timeout 0); while anot
 connection holds the write lock that fails with "database is locked". The killed actions
 write megabytes, so the kill lands long before their commit.
 """
+
 from __future__ import annotations
 
 import copy
@@ -38,16 +39,22 @@ def xl_path(tmp_path_factory) -> Path:
     if not GENERATOR.exists():
         pytest.skip(f"scenario generator not found at {GENERATOR}")
     out = tmp_path_factory.mktemp("xl") / "xl.json"
-    subprocess.run([sys.executable, str(GENERATOR), "--size", "xl", "--seed", "3", "--out", str(out)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--size", "xl", "--seed", "3", "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
 def _snapshot(db: Path) -> tuple:
     with Workspace.open(db) as ws:
         programs = ws.programs()
-        return programs, [ws.load_scenario(p.id) for p in programs], \
-            [ws.schedule_versions(p.id) for p in programs]
+        return (
+            programs,
+            [ws.load_scenario(p.id) for p in programs],
+            [ws.schedule_versions(p.id) for p in programs],
+        )
 
 
 def _write_locked(db: Path) -> bool:
@@ -74,7 +81,9 @@ def _kill_mid_write(cmd: list[str], db: Path, timeout: float = 300, wal_bytes: i
         while not (_write_locked(db) and (not wal_bytes or wal.exists() and wal.stat().st_size >= wal_bytes)):
             if proc.poll() is not None:
                 out, err = proc.communicate()
-                pytest.fail(f"the action ended (exit {proc.returncode}) before it could be killed:\n{out.decode()}\n{err.decode()}")
+                pytest.fail(
+                    f"the action ended (exit {proc.returncode}) before it could be killed:\n{out.decode()}\n{err.decode()}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail("the action never started writing")
             time.sleep(0.002)
@@ -101,8 +110,11 @@ def test_kill_during_a_large_scenario_import(tmp_path, small_path, xl_path):
     with Workspace.open(db) as ws:
         ws.import_scenario(read_scenario(small_path))
     before = _snapshot(db)
-    wal = _kill_mid_write([sys.executable, "-m", "exchange_app", "--db", str(db), "import", str(xl_path)], db,
-                          wal_bytes=1_000_000)
+    wal = _kill_mid_write(
+        [sys.executable, "-m", "exchange_app", "--db", str(db), "import", str(xl_path)],
+        db,
+        wal_bytes=1_000_000,
+    )
     assert wal >= 1_000_000  # a megabyte of the import was already written when it died
     assert _integrity(db) == "ok"
     assert _snapshot(db) == before  # the small program intact, nothing of the xl one
@@ -121,8 +133,9 @@ def test_kill_during_a_large_people_sheet_import(tmp_path, xl_path):
     sheets.write_people_csv(xl, PersonKind.OFFICIAL, sheet)
     before = _snapshot(db)
     assert before[0][0].officials == 1
-    wal = _kill_mid_write([sys.executable, "-m", "exchange_app", "--db", str(db), "import", str(sheet)], db,
-                          wal_bytes=500_000)
+    wal = _kill_mid_write(
+        [sys.executable, "-m", "exchange_app", "--db", str(db), "import", str(sheet)], db, wal_bytes=500_000
+    )
     assert wal >= 500_000
     assert _integrity(db) == "ok"
     assert _snapshot(db) == before
@@ -170,8 +183,12 @@ def test_kill_during_an_export_leaves_no_half_file(tmp_path, xl_path):
     out.parent.mkdir()
     # The file is written for a few milliseconds only: try a few times to kill it then.
     for _attempt in range(8):
-        proc = subprocess.Popen([sys.executable, "-m", "exchange_app", "--db", str(db), "export", "scenario",
-                                 "--out", str(out)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "exchange_app", "--db", str(db), "export", "scenario", "--out", str(out)],
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             while proc.poll() is None and not list(out.parent.glob(".scenario.json.*.tmp")):
                 time.sleep(0.0005)

@@ -1,4 +1,5 @@
 """One desktop app per SQLite file: the lock beside the database."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -76,8 +76,11 @@ def test_stale_lock_file_of_a_dead_process_is_taken_over(tmp_path):
     db = tmp_path / "programs.db"
     info, os_file = lock_paths(db)
     dead = _dead_pid()
-    info.write_text(json.dumps({"user": "alice", "host": socket.gethostname(), "pid": dead,
-                                "since": "2026-11-02T08:00:00+00:00"}))
+    info.write_text(
+        json.dumps(
+            {"user": "alice", "host": socket.gethostname(), "pid": dead, "since": "2026-11-02T08:00:00+00:00"}
+        )
+    )
     os_file.write_text("")
     lock = DatabaseLock.acquire(db)
     try:

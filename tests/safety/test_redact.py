@@ -1,4 +1,5 @@
 """The redacted scenario export: nothing that names a person, everything the scheduler needs."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,13 +33,28 @@ def test_redacted_scenario_names_nobody_and_keeps_the_problem(small_path):
     assert red.officials[11].name == "Official 12" and red.hosts[0].name == "Host 1"
     assert all(p.email is None or p.email.endswith("@example.invalid") for p in red.people())
     assert all(o.organization is None and o.title is None for o in red.officials)
-    for a, b in zip(sc.officials, red.officials):
-        assert (a.id, a.country, a.languages, a.interests, a.availability, a.delegation, a.min_sessions) == \
-               (b.id, b.country, b.languages, b.interests, b.availability, b.delegation, b.min_sessions)
-    for a, b in zip(sc.hosts, red.hosts):
-        assert (a.id, a.location, a.languages, a.expertise, a.availability, a.virtual) == \
-               (b.id, b.location, b.languages, b.expertise, b.availability, b.virtual)
-    assert red.pins == sc.pins and [(f.official, f.host) for f in red.forbidden] == [(f.official, f.host) for f in sc.forbidden]
+    for a, b in zip(sc.officials, red.officials, strict=False):
+        assert (a.id, a.country, a.languages, a.interests, a.availability, a.delegation, a.min_sessions) == (
+            b.id,
+            b.country,
+            b.languages,
+            b.interests,
+            b.availability,
+            b.delegation,
+            b.min_sessions,
+        )
+    for a, b in zip(sc.hosts, red.hosts, strict=False):
+        assert (a.id, a.location, a.languages, a.expertise, a.availability, a.virtual) == (
+            b.id,
+            b.location,
+            b.languages,
+            b.expertise,
+            b.availability,
+            b.virtual,
+        )
+    assert red.pins == sc.pins and [(f.official, f.host) for f in red.forbidden] == [
+        (f.official, f.host) for f in sc.forbidden
+    ]
     assert (red.topics, red.locations, red.slots) == (sc.topics, sc.locations, sc.slots)
 
 

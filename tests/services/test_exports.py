@@ -1,4 +1,5 @@
 """Export services over a real database (Workspace) and through the CLI."""
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +18,11 @@ from exchange_app.errors import NotFoundError
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services import Workspace
 from exchange_app.services.exports import (
-    ExportReport, export_ics, export_invitations, export_itineraries, export_spreadsheet,
+    ExportReport,
+    export_ics,
+    export_invitations,
+    export_itineraries,
+    export_spreadsheet,
 )
 from tests.io.test_calendar_ics import STAMP, build_program, build_schedule, move_official
 
@@ -81,8 +86,9 @@ def test_invitations_since_version(ws, program_id, tmp_path):
     v1 = build_schedule(build_program())
     save(ws, program_id, v1)
     full = export_invitations(ws, program_id, tmp_path / "all", stamp=STAMP)
-    assert len(full.files) == sum(len([s.host, *s.officials, *([s.interpreter] if s.interpreter else [])])
-                                  for s in v1.sessions)
+    assert len(full.files) == sum(
+        len([s.host, *s.officials, *([s.interpreter] if s.interpreter else [])]) for s in v1.sessions
+    )
     assert "send them from your mail client" in full.summary
     v2 = move_official(v1, "o-1", "s-03", "s-04")
     save(ws, program_id, v2)
@@ -130,14 +136,27 @@ def test_every_export_from_the_cli_on_a_sample(tmp_path, small_path, capsys):
     # A simple schedule over the sample: each host meets two officials who share a language.
     sessions = []
     for n, host in enumerate(scenario.hosts[:8]):
-        officials = [o.id for o in scenario.officials if host.languages[0] in o.languages][2 * n:2 * n + 2]
-        sessions.append({"id": f"s-{n}", "host": host.id, "slot": scenario.slots[n].id,
-                         "topic": host.expertise[0], "language": host.languages[0], "officials": officials})
+        officials = [o.id for o in scenario.officials if host.languages[0] in o.languages][2 * n : 2 * n + 2]
+        sessions.append(
+            {
+                "id": f"s-{n}",
+                "host": host.id,
+                "slot": scenario.slots[n].id,
+                "topic": host.expertise[0],
+                "language": host.languages[0],
+                "officials": officials,
+            }
+        )
     doc = {"format": "exchange-schedule/1", "program": scenario.program.name, "sessions": sessions}
     (tmp_path / "v1.json").write_text(json.dumps(doc), encoding="utf-8")
     assert main(["--db", db, "import", str(tmp_path / "v1.json")]) == 0
     capsys.readouterr()
-    for kind, out in [("ics", "cal"), ("invitations", "mail"), ("itineraries", "pdf"), ("spreadsheet", "s.xlsx")]:
+    for kind, out in [
+        ("ics", "cal"),
+        ("invitations", "mail"),
+        ("itineraries", "pdf"),
+        ("spreadsheet", "s.xlsx"),
+    ]:
         assert main(["--db", db, "export", kind, "--out", str(tmp_path / out)]) == 0
         printed = capsys.readouterr().out
         assert printed.startswith("Wrote ") and str(tmp_path / out) in printed

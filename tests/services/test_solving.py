@@ -1,4 +1,5 @@
 """solve_program: load, solve, check, store as a new version (solve, then re-solve)."""
+
 from __future__ import annotations
 
 from exchange_app.io.scenario_json import read_scenario

@@ -1,7 +1,8 @@
 """Tiny hand-made programs for the solver tests, and the checks every result goes through."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from exchange_app.domain import (
     Forbidden,
@@ -19,7 +20,7 @@ from exchange_app.domain import (
 from exchange_app.services.solving import solve_scenario
 from solver import SolveOptions
 
-DAY1 = datetime(2026, 10, 29, 13, 0, tzinfo=timezone.utc)  # 09:00 in New York
+DAY1 = datetime(2026, 10, 29, 13, 0, tzinfo=UTC)  # 09:00 in New York
 TOPICS = ["tabulation", "security", "logistics", "dispute-resolution"]
 SITES = ["denver-co", "raleigh-nc"]
 
@@ -46,20 +47,55 @@ def all_day(sl: list[Slot], location: str | None = None, days: list[int] | None 
     return out
 
 
-def official(oid: str, country: str, sl, *, site: str | None = "denver-co", languages=("en",),
-             interests=None, min_sessions: int = 1, max_sessions: int | None = None,
-             max_per_day: int | None = None, days=None) -> Official:
-    return Official(id=oid, name=oid, country=country, languages=list(languages),
-                    interests=dict(interests or {"tabulation": 2}), availability=all_day(sl, site, days),
-                    min_sessions=min_sessions, max_sessions=max_sessions, max_per_day=max_per_day)
+def official(
+    oid: str,
+    country: str,
+    sl,
+    *,
+    site: str | None = "denver-co",
+    languages=("en",),
+    interests=None,
+    min_sessions: int = 1,
+    max_sessions: int | None = None,
+    max_per_day: int | None = None,
+    days=None,
+) -> Official:
+    return Official(
+        id=oid,
+        name=oid,
+        country=country,
+        languages=list(languages),
+        interests=dict(interests or {"tabulation": 2}),
+        availability=all_day(sl, site, days),
+        min_sessions=min_sessions,
+        max_sessions=max_sessions,
+        max_per_day=max_per_day,
+    )
 
 
-def host(hid: str, sl, *, site: str = "denver-co", languages=("en",), expertise=("tabulation",),
-         virtual: bool = False, max_sessions: int | None = None, max_per_day: int | None = None,
-         days=None) -> Host:
-    return Host(id=hid, name=hid, location=site, languages=list(languages), expertise=list(expertise),
-                availability=all_day(sl, None, days), virtual=virtual, max_sessions=max_sessions,
-                max_per_day=max_per_day)
+def host(
+    hid: str,
+    sl,
+    *,
+    site: str = "denver-co",
+    languages=("en",),
+    expertise=("tabulation",),
+    virtual: bool = False,
+    max_sessions: int | None = None,
+    max_per_day: int | None = None,
+    days=None,
+) -> Host:
+    return Host(
+        id=hid,
+        name=hid,
+        location=site,
+        languages=list(languages),
+        expertise=list(expertise),
+        availability=all_day(sl, None, days),
+        virtual=virtual,
+        max_sessions=max_sessions,
+        max_per_day=max_per_day,
+    )
 
 
 def interpreter(iid: str, sl, *, languages=("en", "mn"), site: str | None = "denver-co") -> Interpreter:
@@ -70,8 +106,10 @@ def scenario(sl, officials, hosts, interpreters=(), pins=(), forbidden=(), **pro
     return Scenario(
         program=Program(name="Test program", **program),
         topics=[Topic(id=t, name=t.replace("-", " ").title()) for t in TOPICS],
-        locations=[Location(id=s, name=s, timezone="America/Denver" if s == "denver-co" else "America/New_York")
-                   for s in SITES],
+        locations=[
+            Location(id=s, name=s, timezone="America/Denver" if s == "denver-co" else "America/New_York")
+            for s in SITES
+        ],
         slots=list(sl),
         officials=list(officials),
         hosts=list(hosts),

@@ -1,4 +1,5 @@
 """exchange-app solve: stores a version, prints the figures and unmatched reasons."""
+
 from __future__ import annotations
 
 from exchange_app.cli import main

@@ -1,4 +1,5 @@
 """Pins are hard; pins that cannot be kept are named with a reason, never dropped silently."""
+
 from __future__ import annotations
 
 from exchange_app.domain import Mode, Pin, Schedule, Session
@@ -37,7 +38,9 @@ def test_pin_with_unavailable_host_is_named():
     sc = scenario(sl, offs, [host("h-1", sl, days=[0])])
     sc.pins = [Pin(official="o-0", host="h-1", slot=sl[3].id)]
     out = solve_checked(sc, allow={"pin-not-kept"})
-    assert out.result.pin_conflicts == (f"pin o-0 with h-1 at {sl[3].id}: h-1 is not available at {sl[3].id}",)
+    assert out.result.pin_conflicts == (
+        f"pin o-0 with h-1 at {sl[3].id}: h-1 is not available at {sl[3].id}",
+    )
     assert [v.code for v in out.report.violations] == ["pin-not-kept"]
 
 
@@ -59,13 +62,30 @@ def test_pins_that_only_fail_together_are_named_by_cp_sat():
 
 def test_pinned_session_of_previous_schedule_stays():
     sl, sc = _program()
-    prev = Schedule(sessions=[Session(id="s-0007", host="h-1", slot=sl[1].id, topic="security", language="en",
-                                      officials=["o-0", "o-1"], mode=Mode.IN_PERSON, location="denver-co",
-                                      pinned=["o-0", "o-1"])])
+    prev = Schedule(
+        sessions=[
+            Session(
+                id="s-0007",
+                host="h-1",
+                slot=sl[1].id,
+                topic="security",
+                language="en",
+                officials=["o-0", "o-1"],
+                mode=Mode.IN_PERSON,
+                location="denver-co",
+                pinned=["o-0", "o-1"],
+            )
+        ]
+    )
     out = solve_checked(sc, previous=prev)
     [kept] = [s for s in out.schedule.sessions if s.id == "s-0007"]
-    assert (kept.host, kept.slot, kept.topic, kept.language, kept.mode) == ("h-1", sl[1].id, "security", "en",
-                                                                              Mode.IN_PERSON)
+    assert (kept.host, kept.slot, kept.topic, kept.language, kept.mode) == (
+        "h-1",
+        sl[1].id,
+        "security",
+        "en",
+        Mode.IN_PERSON,
+    )
     assert {"o-0", "o-1"} <= set(kept.officials) and set(kept.pinned) == {"o-0", "o-1"}
     # new sessions get fresh ids after the highest previous one
     others = [s.id for s in out.schedule.sessions if s.id != "s-0007"]

@@ -1,4 +1,5 @@
 """Re-solve with minimal change, stable session ids, and cancel."""
+
 from __future__ import annotations
 
 import threading
@@ -58,8 +59,9 @@ def test_resolve_after_pinning_one_official_elsewhere(small_path):
         if s.id in before_ids:
             assert before_ids[s.id] == (s.host, s.slot, s.topic)
     assert again.changes is not None and pin.official in again.changes.officials_moved
-    assert again.changes.assignments_changed == len({(o, s.host, s.slot) for s in before.sessions
-                                                     for o in s.officials} - new)
+    assert again.changes.assignments_changed == len(
+        {(o, s.host, s.slot) for s in before.sessions for o in s.officials} - new
+    )
     # quality no worse than before the edit, up to the pinned official's own sessions
     assert again.report.figures.officials_at_min >= first.report.figures.officials_at_min - 1
 

@@ -1,5 +1,6 @@
 """Each rule family on a tiny hand-made program: a feasible case the solver must use,
 and a case it must refuse (the official stays unmatched, with a reason)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,8 +29,11 @@ def test_everyone_reaches_minimum_when_possible():
 
 def test_topic_must_be_shared():
     sl = slots()
-    offs = [official("o-1", "A", sl), official("o-2", "B", sl),
-            official("o-3", "C", sl, interests={"dispute-resolution": 3})]
+    offs = [
+        official("o-1", "A", sl),
+        official("o-2", "B", sl),
+        official("o-3", "C", sl, interests={"dispute-resolution": 3}),
+    ]
     out = solve_checked(scenario(sl, offs, [host("h-1", sl, expertise=("tabulation", "security"))]))
     assert sessions_of(out, "o-1") and sessions_of(out, "o-2")
     assert not sessions_of(out, "o-3")
@@ -60,8 +64,12 @@ def test_interpreter_only_when_needed():
 
 def test_site_and_virtual_sessions():
     sl = slots()
-    offs = [official("o-1", "A", sl), official("o-2", "B", sl),
-            official("o-3", "C", sl, site="raleigh-nc"), official("o-4", "D", sl, site="raleigh-nc")]
+    offs = [
+        official("o-1", "A", sl),
+        official("o-2", "B", sl),
+        official("o-3", "C", sl, site="raleigh-nc"),
+        official("o-4", "D", sl, site="raleigh-nc"),
+    ]
     out = solve_checked(scenario(sl, offs, [host("h-1", sl)]))
     assert not sessions_of(out, "o-3")
     assert "where no host is available" in reason(out, "o-3")
@@ -74,8 +82,7 @@ def test_site_and_virtual_sessions():
 
 def test_available_only_where_no_host_is():
     sl = slots(days=2)
-    offs = [official("o-1", "A", sl), official("o-2", "B", sl),
-            official("o-3", "C", sl, days=[1])]
+    offs = [official("o-1", "A", sl), official("o-2", "B", sl), official("o-3", "C", sl, days=[1])]
     out = solve_checked(scenario(sl, offs, [host("h-1", sl, days=[0])]))
     assert not sessions_of(out, "o-3")
     assert reason(out, "o-3") == "available only on 2026-10-30 at denver-co, where no host is available"
@@ -106,11 +113,27 @@ def test_country_mix():
 
 def test_session_limits_per_person():
     sl = slots(days=2, per_day=4)
-    offs = [official(f"o-{i}", f"C{i}", sl, max_sessions=3, max_per_day=2,
-                     interests={"tabulation": 3, "security": 3, "logistics": 3, "dispute-resolution": 3})
-            for i in range(4)]
-    hosts = [host(f"h-{k}", sl, expertise=("tabulation", "security", "logistics", "dispute-resolution"),
-                  max_sessions=3, max_per_day=2) for k in range(5)]
+    offs = [
+        official(
+            f"o-{i}",
+            f"C{i}",
+            sl,
+            max_sessions=3,
+            max_per_day=2,
+            interests={"tabulation": 3, "security": 3, "logistics": 3, "dispute-resolution": 3},
+        )
+        for i in range(4)
+    ]
+    hosts = [
+        host(
+            f"h-{k}",
+            sl,
+            expertise=("tabulation", "security", "logistics", "dispute-resolution"),
+            max_sessions=3,
+            max_per_day=2,
+        )
+        for k in range(5)
+    ]
     out = solve_checked(scenario(sl, offs, hosts))
     for o in offs:
         mine = sessions_of(out, o.id)
@@ -120,8 +143,10 @@ def test_session_limits_per_person():
 
 def test_meet_a_host_once():
     sl = slots(per_day=3)
-    offs = [official(f"o-{i}", f"C{i}", sl, min_sessions=2,
-                     interests={"tabulation": 2, "security": 2}) for i in range(3)]
+    offs = [
+        official(f"o-{i}", f"C{i}", sl, min_sessions=2, interests={"tabulation": 2, "security": 2})
+        for i in range(3)
+    ]
     out = solve_checked(scenario(sl, offs, [host("h-1", sl, expertise=("tabulation", "security"))]))
     for o in offs:
         assert len(sessions_of(out, o.id)) == 1
@@ -131,8 +156,10 @@ def test_meet_a_host_once():
 def test_hosts_full():
     sl = slots(per_day=2)
     offs = [official(f"o-{i}", f"C{i}", sl, interests={"dispute-resolution": 3}) for i in range(10)]
-    hosts = [host("h-1", sl, expertise=("dispute-resolution",), max_sessions=1),
-             host("h-2", sl, expertise=("dispute-resolution",), max_sessions=1)]
+    hosts = [
+        host("h-1", sl, expertise=("dispute-resolution",), max_sessions=1),
+        host("h-2", sl, expertise=("dispute-resolution",), max_sessions=1),
+    ]
     out = solve_checked(scenario(sl, offs, hosts, max_guests=4))
     assert len(out.schedule.sessions) == 2
     assert len(out.schedule.unmatched) == 2

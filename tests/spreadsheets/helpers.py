@@ -1,4 +1,5 @@
 """Builders for spreadsheet tests: programs without people, workbooks, CSV files."""
+
 from __future__ import annotations
 
 import copy
@@ -56,7 +57,9 @@ def save_formula_value(path: Path, cell: str, value: str) -> None:
         files = {n: z.read(n) for n in z.namelist()}
     name = "xl/worksheets/sheet1.xml"
     xml = files[name].decode()
-    xml, n = re.subn(rf'<c r="{cell}"><f>(.*?)</f><v\s*/>', rf'<c r="{cell}" t="str"><f>\1</f><v>{value}</v>', xml)
+    xml, n = re.subn(
+        rf'<c r="{cell}"><f>(.*?)</f><v\s*/>', rf'<c r="{cell}" t="str"><f>\1</f><v>{value}</v>', xml
+    )
     assert n == 1, "formula cell not found"
     files[name] = xml.encode()
     with zipfile.ZipFile(path, "w") as z:
@@ -67,8 +70,12 @@ def save_formula_value(path: Path, cell: str, value: str) -> None:
 def official_row(i: int, **over) -> list:
     """A valid row for sample-small (topics voter-registration..., site phoenix-az)."""
     row = {
-        "Id": f"x-{i:04d}", "Name": f"Guest {i}", "E-mail": f"guest{i}@emb.example.org", "Country": "Kenya",
-        "Languages spoken": "English, French", "Interests": "Voter registration:3; ballot-access:1",
+        "Id": f"x-{i:04d}",
+        "Name": f"Guest {i}",
+        "E-mail": f"guest{i}@emb.example.org",
+        "Country": "Kenya",
+        "Languages spoken": "English, French",
+        "Interests": "Voter registration:3; ballot-access:1",
         "Availability": "2026-10-29 08:00-12:00 @ phoenix-az",
     }
     row.update(over)

@@ -1,11 +1,12 @@
 """``exchange-app --db FILE import people.xlsx`` from the command line."""
+
 from __future__ import annotations
 
 from exchange_app.cli import main
 from exchange_app.io import spreadsheets as sheets
+from exchange_app.io.scenario_json import read_scenario, write_scenario
 from exchange_app.services import Workspace
 from tests.spreadsheets.helpers import OFFICIAL_HEADER, official_row, without_people, write_csv
-from exchange_app.io.scenario_json import read_scenario, write_scenario
 
 
 def _db_with_program(tmp_path, small_path) -> str:
@@ -31,8 +32,10 @@ def test_cli_imports_a_workbook(tmp_path, small_path, capsys):
 
 def test_cli_refuses_a_bad_sheet_with_exit_2_and_writes_nothing(tmp_path, small_path, capsys):
     db = _db_with_program(tmp_path, small_path)
-    path = write_csv(tmp_path / "officials.csv", [OFFICIAL_HEADER, official_row(1),
-                                                 official_row(2, **{"Languages spoken": "Klingon"})])
+    path = write_csv(
+        tmp_path / "officials.csv",
+        [OFFICIAL_HEADER, official_row(1), official_row(2, **{"Languages spoken": "Klingon"})],
+    )
     capsys.readouterr()
     assert main(["--db", db, "import", str(path)]) == 2
     err = capsys.readouterr().err

@@ -1,7 +1,8 @@
 """People sheets: round trips, updates by id or email, malformed sheets refused by row and column."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -86,11 +87,14 @@ def test_shipped_examples_import(tmp_path):
 def test_reimport_updates_by_id_and_by_email(full_program, tmp_path):
     ws, pid, sc = full_program
     o1, o2 = sc.officials[0], sc.officials[1]
-    path = write_csv(tmp_path / "officials.csv", [
-        ["Id", "Name", "Email", "Languages"],
-        [o1.id, "Renamed One", o1.email, "Arabic; fr"],
-        ["", "Renamed Two", o2.email.upper(), "es"],  # no id: found by email (any case)
-    ])
+    path = write_csv(
+        tmp_path / "officials.csv",
+        [
+            ["Id", "Name", "Email", "Languages"],
+            [o1.id, "Renamed One", o1.email, "Arabic; fr"],
+            ["", "Renamed Two", o2.email.upper(), "es"],  # no id: found by email (any case)
+        ],
+    )
     result = import_people(ws, pid, path)
     assert (result.added, result.updated) == (0, 2)
     got = ws.load_scenario(pid).officials_by_id()
@@ -103,7 +107,9 @@ def test_reimport_updates_by_id_and_by_email(full_program, tmp_path):
 
 def test_new_people_get_fresh_ids(full_program, tmp_path):
     ws, pid, sc = full_program
-    path = write_csv(tmp_path / "officials.csv", [OFFICIAL_HEADER, official_row(1, Id=""), official_row(2, Id="")])
+    path = write_csv(
+        tmp_path / "officials.csv", [OFFICIAL_HEADER, official_row(1, Id=""), official_row(2, Id="")]
+    )
     result = import_people(ws, pid, path)
     assert result.added == 2
     ids = [o.id for o in ws.load_scenario(pid).officials][-2:]
@@ -112,7 +118,9 @@ def test_new_people_get_fresh_ids(full_program, tmp_path):
 
 def test_id_and_email_that_disagree_are_refused(full_program, tmp_path):
     ws, pid, sc = full_program
-    path = write_csv(tmp_path / "officials.csv", [OFFICIAL_HEADER, official_row(1, **{"E-mail": sc.officials[3].email})])
+    path = write_csv(
+        tmp_path / "officials.csv", [OFFICIAL_HEADER, official_row(1, **{"E-mail": sc.officials[3].email})]
+    )
     with pytest.raises(InputError) as e:
         import_people(ws, pid, path)
     assert f"is the email of official {sc.officials[3].id}" in _refused(e)
@@ -123,10 +131,12 @@ def test_id_and_email_that_disagree_are_refused(full_program, tmp_path):
 
 def test_language_and_country_names_or_codes(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    rows = [OFFICIAL_HEADER,
-            official_row(1, Country="KEN", **{"Languages spoken": "French; fra; FR"}),
-            official_row(2, Country="ke", **{"Languages spoken": "Farsi, Kyrgyz"}),
-            official_row(3, Country="Côte d’Ivoire", **{"Languages spoken": "Filipino / Swahili"})]
+    rows = [
+        OFFICIAL_HEADER,
+        official_row(1, Country="KEN", **{"Languages spoken": "French; fra; FR"}),
+        official_row(2, Country="ke", **{"Languages spoken": "Farsi, Kyrgyz"}),
+        official_row(3, Country="Côte d’Ivoire", **{"Languages spoken": "Filipino / Swahili"}),
+    ]
     import_people(ws, pid, write_csv(tmp_path / "officials.csv", rows))
     got = ws.load_scenario(pid).officials_by_id()
     assert (got["x-0001"].country, got["x-0001"].languages) == ("KE", ["fr"])
@@ -136,40 +146,59 @@ def test_language_and_country_names_or_codes(empty_program, tmp_path):
 
 def test_windows_are_read_in_the_sites_time_or_the_program_zone(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    rows = [OFFICIAL_HEADER, official_row(1, Availability="2026-11-02 08:00-12:00 @ phoenix-az; 2026-11-03 09:00-10:30")]
+    rows = [
+        OFFICIAL_HEADER,
+        official_row(1, Availability="2026-11-02 08:00-12:00 @ phoenix-az; 2026-11-03 09:00-10:30"),
+    ]
     import_people(ws, pid, write_csv(tmp_path / "officials.csv", rows))
     (o,) = ws.load_scenario(pid).officials
-    utc = timezone.utc
+    utc = UTC
     assert [(w.start.astimezone(utc), w.end.astimezone(utc), w.location) for w in o.availability] == [
         (datetime(2026, 11, 2, 15, 0, tzinfo=utc), datetime(2026, 11, 2, 19, 0, tzinfo=utc), "phoenix-az"),
-        (datetime(2026, 11, 3, 14, 0, tzinfo=utc), datetime(2026, 11, 3, 15, 30, tzinfo=utc), None),  # New York, EST
+        (
+            datetime(2026, 11, 3, 14, 0, tzinfo=utc),
+            datetime(2026, 11, 3, 15, 30, tzinfo=utc),
+            None,
+        ),  # New York, EST
     ]
 
 
 def test_availability_sheet_rows_by_email_with_excel_dates(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    path = write_book(tmp_path / "people.xlsx", {
-        "Officials": [OFFICIAL_HEADER[:-1], official_row(1)[:-1]],
-        "Availability": [["Email", "Date", "Start", "End", "Site"],
-                         ["guest1@emb.example.org", datetime(2026, 10, 29), "08:00", "10:00", "Phoenix"],
-                         ["guest1@emb.example.org", "2026-10-30", datetime(2026, 10, 30, 9, 0).time(), "11:00", ""]],
-    })
+    path = write_book(
+        tmp_path / "people.xlsx",
+        {
+            "Officials": [OFFICIAL_HEADER[:-1], official_row(1)[:-1]],
+            "Availability": [
+                ["Email", "Date", "Start", "End", "Site"],
+                ["guest1@emb.example.org", datetime(2026, 10, 29), "08:00", "10:00", "Phoenix"],
+                ["guest1@emb.example.org", "2026-10-30", datetime(2026, 10, 30, 9, 0).time(), "11:00", ""],
+            ],
+        },
+    )
     import_people(ws, pid, path)
     (o,) = ws.load_scenario(pid).officials
     phoenix, new_york = ZoneInfo("America/Phoenix"), ZoneInfo("America/New_York")
     first, second = o.availability
-    assert (first.start.astimezone(phoenix).hour, first.end.astimezone(phoenix).hour, first.location) == (8, 10, "phoenix-az")
+    assert (first.start.astimezone(phoenix).hour, first.end.astimezone(phoenix).hour, first.location) == (
+        8,
+        10,
+        "phoenix-az",
+    )
     assert (second.start.astimezone(new_york).hour, second.location) == (9, None)
 
 
 def test_one_sheet_with_a_kind_column(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    path = write_csv(tmp_path / "people.csv", [
-        ["Kind", "Name", "Email", "Languages", "Country", "Topics", "Site"],
-        ["Official", "Ana", "ana@x.example.org", "Spanish", "Peru", "tabulation:3; security:2", ""],
-        ["host", "Bob", "bob@y.example.gov", "English", "", "Tabulation safeguards; security", "Denver"],
-        ["interpreter", "Chen", "chen@z.example.com", "en, es", "", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "people.csv",
+        [
+            ["Kind", "Name", "Email", "Languages", "Country", "Topics", "Site"],
+            ["Official", "Ana", "ana@x.example.org", "Spanish", "Peru", "tabulation:3; security:2", ""],
+            ["host", "Bob", "bob@y.example.gov", "English", "", "Tabulation safeguards; security", "Denver"],
+            ["interpreter", "Chen", "chen@z.example.com", "en, es", "", "", ""],
+        ],
+    )
     result = import_people(ws, pid, path)
     assert result.added == 3
     sc = ws.load_scenario(pid)
@@ -180,18 +209,35 @@ def test_one_sheet_with_a_kind_column(empty_program, tmp_path):
 
 def test_saved_mapping_maps_unknown_headers(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    rows = [["Nombre", "Correo", "País", "Idiomas", "Intereses", "Notes"],
-            ["Ana", "ana@x.example.org", "Peru", "es", "tabulation:2", "private note"]]
+    rows = [
+        ["Nombre", "Correo", "País", "Idiomas", "Intereses", "Notes"],
+        ["Ana", "ana@x.example.org", "Peru", "es", "tabulation:2", "private note"],
+    ]
     path = write_csv(tmp_path / "officials.csv", rows)
     with pytest.raises(InputError, match="no 'Name' column"):
         import_people(ws, pid, path)
-    save_mapping(ws, {"Nombre": "name", "Correo": "email", "País": "country", "Idiomas": "languages",
-                      "Intereses": "interests", "Notes": None})
+    save_mapping(
+        ws,
+        {
+            "Nombre": "name",
+            "Correo": "email",
+            "País": "country",
+            "Idiomas": "languages",
+            "Intereses": "interests",
+            "Notes": None,
+        },
+    )
     assert load_mapping(ws)["correo"] == "email"
     result = import_people(ws, pid, path)
     assert result.added == 1 and result.ignored_columns == {"officials.csv": ["Notes"]}
     (o,) = ws.load_scenario(pid).officials
-    assert (o.name, o.email, o.country, o.languages, o.interests) == ("Ana", "ana@x.example.org", "PE", ["es"], {"tabulation": 2})
+    assert (o.name, o.email, o.country, o.languages, o.interests) == (
+        "Ana",
+        "ana@x.example.org",
+        "PE",
+        ["es"],
+        {"tabulation": 2},
+    )
 
 
 # --------------------------------------------------------------------------- malformed sheets
@@ -201,29 +247,36 @@ def test_unknown_language_names_sheet_row_and_column(empty_program, tmp_path):
     ws, pid, _ = empty_program
     rows = [OFFICIAL_HEADER] + [official_row(i) for i in range(1, 13)]
     rows[12] = official_row(12, **{"Languages spoken": "English, Klingon"})  # spreadsheet row 13
-    path = write_book(tmp_path / "officials.xlsx", {"Officials": [[""] * 7, *rows]})  # row 1 empty: header on row 2
+    path = write_book(
+        tmp_path / "officials.xlsx", {"Officials": [[""] * 7, *rows]}
+    )  # row 1 empty: header on row 2
     with pytest.raises(InputError) as e:
         import_people(ws, pid, path)
     assert e.value.exit_code == 2
     text = str(e.value)
-    assert "officials.xlsx: sheet Officials, row 14, column 'Languages spoken': 'Klingon' is not a known language" in text
+    assert (
+        "officials.xlsx: sheet Officials, row 14, column 'Languages spoken': 'Klingon' is not a known language"
+        in text
+    )
     assert "nothing was imported" in text
     assert ws.load_scenario(pid).officials == []
 
 
 def test_every_bad_cell_is_listed_and_nothing_imported(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    rows = [OFFICIAL_HEADER,
-            official_row(1, Country="Atlantis"),
-            official_row(2, Availability="2026-10-29 14:00-12:00"),
-            official_row(3, Availability="2026-13-02 08:00-09:00"),
-            official_row(4, Availability="tomorrow morning"),
-            official_row(5, Interests="Knitting:2"),
-            official_row(6, Interests="tabulation:5"),
-            official_row(7, **{"E-mail": "not-an-address"}),
-            official_row(8, Name=""),
-            official_row(9, **{"E-mail": "guest1@emb.example.org"}),  # same email as row 2
-            official_row(10, Availability="2026-10-29 08:00-09:00 @ mars-base")]
+    rows = [
+        OFFICIAL_HEADER,
+        official_row(1, Country="Atlantis"),
+        official_row(2, Availability="2026-10-29 14:00-12:00"),
+        official_row(3, Availability="2026-13-02 08:00-09:00"),
+        official_row(4, Availability="tomorrow morning"),
+        official_row(5, Interests="Knitting:2"),
+        official_row(6, Interests="tabulation:5"),
+        official_row(7, **{"E-mail": "not-an-address"}),
+        official_row(8, Name=""),
+        official_row(9, **{"E-mail": "guest1@emb.example.org"}),  # same email as row 2
+        official_row(10, Availability="2026-10-29 08:00-09:00 @ mars-base"),
+    ]
     path = write_csv(tmp_path / "officials.csv", rows)
     with pytest.raises(InputError) as e:
         import_people(ws, pid, path)
@@ -248,8 +301,13 @@ def test_every_bad_cell_is_listed_and_nothing_imported(empty_program, tmp_path):
 
 def test_valid_rows_only_imports_the_rest_and_reports_the_refused(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    rows = [OFFICIAL_HEADER, official_row(1), official_row(2, Country="Atlantis"), official_row(3),
-            official_row(4, **{"Languages spoken": "Klingon"})]
+    rows = [
+        OFFICIAL_HEADER,
+        official_row(1),
+        official_row(2, Country="Atlantis"),
+        official_row(3),
+        official_row(4, **{"Languages spoken": "Klingon"}),
+    ]
     result = import_people(ws, pid, write_csv(tmp_path / "officials.csv", rows), valid_rows_only=True)
     assert result.added == 2
     assert [p.record for p in result.refused_rows] == ["row 3", "row 5"]
@@ -258,11 +316,15 @@ def test_valid_rows_only_imports_the_rest_and_reports_the_refused(empty_program,
 
 def test_missing_columns_for_new_people(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    path = write_csv(tmp_path / "officials.csv", [["Name", "Email", "Languages"], ["Ana", "ana@x.example.org", "es"]])
+    path = write_csv(
+        tmp_path / "officials.csv", [["Name", "Email", "Languages"], ["Ana", "ana@x.example.org", "es"]]
+    )
     with pytest.raises(InputError) as e:
         import_people(ws, pid, path)
     text = _refused(e)
-    assert "a new official needs a Country column" in text and "a new official needs a Interests column" in text
+    assert (
+        "a new official needs a Country column" in text and "a new official needs a Interests column" in text
+    )
 
 
 def test_a_sheet_whose_kind_is_unclear_is_refused(empty_program, tmp_path):
@@ -275,8 +337,14 @@ def test_a_sheet_whose_kind_is_unclear_is_refused(empty_program, tmp_path):
 def test_empty_rows_merged_cells_and_formulas(empty_program, tmp_path):
     ws, pid, _ = empty_program
     header = OFFICIAL_HEADER[:-1]
-    rows = [header, official_row(1)[:-1], [None] * 6, official_row(2)[:-1], official_row(3)[:-1],
-            official_row(4, **{"Languages spoken": '=LOWER("FR")'})[:-1]]
+    rows = [
+        header,
+        official_row(1)[:-1],
+        [None] * 6,
+        official_row(2)[:-1],
+        official_row(3)[:-1],
+        official_row(4, **{"Languages spoken": '=LOWER("FR")'})[:-1],
+    ]
     path = write_book(tmp_path / "officials.xlsx", {"Officials": rows}, merges={"Officials": ["D4:D5"]})
     with pytest.raises(InputError) as e:  # a formula never calculated has no value to import
         import_people(ws, pid, path)
@@ -323,8 +391,10 @@ def test_semicolon_separated_windows_1252_csv(empty_program, tmp_path):
 def test_plan_shows_what_would_change_without_writing(full_program, tmp_path):
     ws, pid, sc = full_program
     o = sc.officials[0]
-    path = write_csv(tmp_path / "officials.csv", [OFFICIAL_HEADER, official_row(1),
-                                                 [o.id, "New Name", o.email, "", "", "", ""]])
+    path = write_csv(
+        tmp_path / "officials.csv",
+        [OFFICIAL_HEADER, official_row(1), [o.id, "New Name", o.email, "", "", "", ""]],
+    )
     plan = plan_import(ws, pid, path)
     assert plan.added == [(PersonKind.OFFICIAL, "x-0001")]
     assert len(plan.problems) == 3  # empty country, languages and interests for the existing one
@@ -341,7 +411,8 @@ def test_ten_thousand_rows_with_one_bad_row_import_nothing(empty_program, tmp_pa
         import_people(ws, pid, path)
     assert [str(p) for p in e.value.problems] == [
         "sheet Officials, row 10001, column 'Country': 'Narnia' is not a known country "
-        "(use a name like 'Kenya' or an ISO 3166 code like 'KE')"]
+        "(use a name like 'Kenya' or an ISO 3166 code like 'KE')"
+    ]
     assert ws.programs()[0].officials == 0
     result = import_people(ws, pid, path, valid_rows_only=True)
     assert result.added == 9_999 and ws.programs()[0].officials == 9_999
@@ -360,8 +431,10 @@ def test_import_into_both_databases(db_url, small_path, tmp_path):
 
 def test_the_separator_comes_from_the_header_line(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    text = ("Name,Email,Country,Languages,Interests\n"
-            "Ana,ana@x.example.org,Peru,es; en,tabulation:3; security:2; logistics:1\n")
+    text = (
+        "Name,Email,Country,Languages,Interests\n"
+        "Ana,ana@x.example.org,Peru,es; en,tabulation:3; security:2; logistics:1\n"
+    )
     path = tmp_path / "officials.csv"
     path.write_text(text)
     import_people(ws, pid, path)
@@ -371,11 +444,14 @@ def test_the_separator_comes_from_the_header_line(empty_program, tmp_path):
 
 def test_windows_around_the_clock_change_reimport_unchanged(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    rows = [OFFICIAL_HEADER, official_row(1, Availability="2026-10-31 19:00-2026-11-01 01:00; 2026-11-01 01:30-03:00")]
+    rows = [
+        OFFICIAL_HEADER,
+        official_row(1, Availability="2026-10-31 19:00-2026-11-01 01:00; 2026-11-01 01:30-03:00"),
+    ]
     path = write_csv(tmp_path / "officials.csv", rows)
     import_people(ws, pid, path)
     (o,) = ws.load_scenario(pid).officials
-    utc = timezone.utc
+    utc = UTC
     assert [w.end.astimezone(utc).hour for w in o.availability] == [5, 8]  # 01:00 EDT; 03:00 EST
     again = import_people(ws, pid, path)
     assert (again.updated, again.unchanged) == (0, 1)
@@ -383,8 +459,11 @@ def test_windows_around_the_clock_change_reimport_unchanged(empty_program, tmp_p
 
 def test_csv_rows_are_counted_as_a_spreadsheet_shows_them(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    rows = [OFFICIAL_HEADER, official_row(1, Availability="2026-10-29 08:00-09:00\n2026-10-30 08:00-09:00"),
-            official_row(2, Country="Atlantis")]
+    rows = [
+        OFFICIAL_HEADER,
+        official_row(1, Availability="2026-10-29 08:00-09:00\n2026-10-30 08:00-09:00"),
+        official_row(2, Country="Atlantis"),
+    ]
     with pytest.raises(InputError) as e:
         import_people(ws, pid, write_csv(tmp_path / "officials.csv", rows))
     assert [p.record for p in e.value.problems] == ["row 3"]  # not line 4 of the file
@@ -392,8 +471,10 @@ def test_csv_rows_are_counted_as_a_spreadsheet_shows_them(empty_program, tmp_pat
 
 def test_a_sheet_without_ids_or_emails_does_not_add_everyone_again(empty_program, tmp_path):
     ws, pid, _ = empty_program
-    path = write_csv(tmp_path / "officials.csv", [["Name", "Country", "Languages", "Interests"],
-                                                 ["Ana Pérez", "Peru", "es", "tabulation"]])
+    path = write_csv(
+        tmp_path / "officials.csv",
+        [["Name", "Country", "Languages", "Interests"], ["Ana Pérez", "Peru", "es", "tabulation"]],
+    )
     assert import_people(ws, pid, path).added == 1
     with pytest.raises(InputError, match=r"row 2, column 'Name': official o-0001 already has this name"):
         import_people(ws, pid, path)
@@ -403,12 +484,18 @@ def test_a_sheet_without_ids_or_emails_does_not_add_everyone_again(empty_program
 def test_an_availability_csv_on_its_own_replaces_windows(full_program, tmp_path):
     ws, pid, sc = full_program
     o = sc.officials[4]
-    path = write_csv(tmp_path / "availability.csv", [["Person", "Date", "Start", "End", "Site"],
-                                                    [o.id, "2026-10-29", "09:00", "11:00", "denver-co"],
-                                                    [o.email, "2026-10-30", "13:00", "15:30", ""]])
+    path = write_csv(
+        tmp_path / "availability.csv",
+        [
+            ["Person", "Date", "Start", "End", "Site"],
+            [o.id, "2026-10-29", "09:00", "11:00", "denver-co"],
+            [o.email, "2026-10-30", "13:00", "15:30", ""],
+        ],
+    )
     result = import_people(ws, pid, path)
     assert (result.added, result.updated) == (0, 1)
     got = ws.load_scenario(pid).officials_by_id()[o.id]
-    assert [(w.start.astimezone(ZoneInfo("America/Denver")).hour, w.location) for w in got.availability][:1] == [
-        (9, "denver-co")]
+    assert [(w.start.astimezone(ZoneInfo("America/Denver")).hour, w.location) for w in got.availability][
+        :1
+    ] == [(9, "denver-co")]
     assert len(got.availability) == 2 and got.name == o.name and got.interests == o.interests

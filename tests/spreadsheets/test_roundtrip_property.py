@@ -1,9 +1,10 @@
 """Property: any valid set of people written as a sheet (XLSX either layout, or CSV) and
 imported into a program without people gives exactly those people back."""
+
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,16 @@ TOPICS = [t.id for t in BASE.topics]
 SITES = [x.id for x in BASE.locations]
 LANGUAGES = ["en", "fr", "es", "ar", "ru", "pt", "fil", "sw", "uk", "ka", "prs", "yue", "zh", "ht"]
 COUNTRIES = ["KE", "CI", "GB", "US", "KR", "CD", "TR", "MD", "PS", "BO", "VN"]
-START = datetime(2026, 10, 20, tzinfo=timezone.utc)
-FOLD = (datetime(2026, 11, 1, 5, tzinfo=timezone.utc), datetime(2026, 11, 1, 10, tzinfo=timezone.utc))
+START = datetime(2026, 10, 20, tzinfo=UTC)
+FOLD = (datetime(2026, 11, 1, 5, tzinfo=UTC), datetime(2026, 11, 1, 10, tzinfo=UTC))
 
-text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30) \
-    .map(str.strip).filter(bool)
+text = (
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=30
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @st.composite
@@ -46,27 +52,43 @@ def windows(draw):
 
 def common(draw, i: int, prefix: str) -> dict:
     return dict(
-        id=f"{prefix}-{i:04d}", name=draw(text),
+        id=f"{prefix}-{i:04d}",
+        name=draw(text),
         email=draw(st.sampled_from([None, f"{prefix}{i}@example.org"])),
         languages=draw(st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=3, unique=True)),
         availability=draw(windows()),
-        max_sessions=draw(st.sampled_from([None, 3, 12])), max_per_day=draw(st.sampled_from([None, 2])),
+        max_sessions=draw(st.sampled_from([None, 3, 12])),
+        max_per_day=draw(st.sampled_from([None, 2])),
     )
 
 
 @st.composite
 def people(draw):
-    officials = [Official(**common(draw, i, "o"), country=draw(st.sampled_from(COUNTRIES)),
-                          organization=draw(st.none() | text), title=draw(st.none() | text),
-                          interests=draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), min_size=1, max_size=4)),
-                          delegation=draw(st.none() | st.sampled_from(["D01", "Kenya team"])),
-                          min_sessions=draw(st.sampled_from([None, 0, 2])))
-                 for i in range(1, draw(st.integers(1, 4)) + 1)]
-    hosts = [Host(**common(draw, i, "h"), location=draw(st.sampled_from(SITES)), title=draw(st.none() | text),
-                  organization=draw(st.none() | text),
-                  expertise=draw(st.lists(st.sampled_from(TOPICS), min_size=1, max_size=3, unique=True)),
-                  virtual=draw(st.booleans()))
-             for i in range(1, draw(st.integers(0, 3)) + 1)]
+    officials = [
+        Official(
+            **common(draw, i, "o"),
+            country=draw(st.sampled_from(COUNTRIES)),
+            organization=draw(st.none() | text),
+            title=draw(st.none() | text),
+            interests=draw(
+                st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), min_size=1, max_size=4)
+            ),
+            delegation=draw(st.none() | st.sampled_from(["D01", "Kenya team"])),
+            min_sessions=draw(st.sampled_from([None, 0, 2])),
+        )
+        for i in range(1, draw(st.integers(1, 4)) + 1)
+    ]
+    hosts = [
+        Host(
+            **common(draw, i, "h"),
+            location=draw(st.sampled_from(SITES)),
+            title=draw(st.none() | text),
+            organization=draw(st.none() | text),
+            expertise=draw(st.lists(st.sampled_from(TOPICS), min_size=1, max_size=3, unique=True)),
+            virtual=draw(st.booleans()),
+        )
+        for i in range(1, draw(st.integers(0, 3)) + 1)
+    ]
     interpreters = [Interpreter(**common(draw, i, "i")) for i in range(1, draw(st.integers(0, 2)) + 1)]
     sc = copy.copy(BASE)
     sc.officials, sc.hosts, sc.interpreters = officials, hosts, interpreters
@@ -81,11 +103,16 @@ def workspace(tmp_path_factory):
 
 
 def _same_instants(people):
-    return [(p.id, [(w.start.timestamp(), w.end.timestamp(), w.location) for w in p.availability]) for p in people]
+    return [
+        (p.id, [(w.start.timestamp(), w.end.timestamp(), w.location) for w in p.availability]) for p in people
+    ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(sc=people(), layout=st.sampled_from(["sheet", "column", "csv"]))
 def test_people_round_trip_through_a_sheet(workspace, tmp_path_factory, sc, layout):
     folder = tmp_path_factory.mktemp("sheet")

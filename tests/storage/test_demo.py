@@ -1,4 +1,5 @@
 """The bundled demo program, refreshed into the user data folder."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Database locations: file paths, URLs, the default file; SQLite pragmas."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,7 +17,9 @@ def test_a_path_is_an_sqlite_file(tmp_path):
     assert database_url(f"sqlite:///{tmp_path}/q.db").database == f"{tmp_path}/q.db"
 
 
-@pytest.mark.parametrize("given", ["postgresql://staff@db.example.org/exchange", "postgres://staff@db.example.org/exchange"])
+@pytest.mark.parametrize(
+    "given", ["postgresql://staff@db.example.org/exchange", "postgres://staff@db.example.org/exchange"]
+)
 def test_postgresql_urls_use_psycopg_3(given):
     url = database_url(given)
     assert url.drivername == "postgresql+psycopg"
@@ -52,7 +55,9 @@ def test_sqlite_pragmas_on_every_connection(tmp_path):
 def test_foreign_keys_are_enforced(db_url):
     with Workspace.open(db_url) as ws, pytest.raises(sa.exc.IntegrityError):
         with ws.engine.begin() as c:
-            c.execute(sa.text("INSERT INTO topics (program_id, ext_id, position, name) VALUES (4242, 't', 0, 'T')"))
+            c.execute(
+                sa.text("INSERT INTO topics (program_id, ext_id, position, name) VALUES (4242, 't', 0, 'T')")
+            )
 
 
 def test_workspace_url_hides_the_password():

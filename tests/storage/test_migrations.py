@@ -1,4 +1,5 @@
 """Alembic head matches the ORM; upgrades run on open, after the backup hook."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,11 @@ def test_backup_hook_runs_before_an_existing_database_is_migrated(tmp_path, tiny
         ws.import_scenario(read_scenario(tiny_path))
     events = []
     monkeypatch.setattr(migrate, "head_revision", lambda: "9999_future")
-    monkeypatch.setattr(migrate, "back_up_before_migrating",
-                        lambda engine, current, head: events.append(("backup", Path(engine.url.database), current, head)))
+    monkeypatch.setattr(
+        migrate,
+        "back_up_before_migrating",
+        lambda engine, current, head: events.append(("backup", Path(engine.url.database), current, head)),
+    )
     monkeypatch.setattr(migrate.command, "upgrade", lambda cfg, target: events.append(("upgrade", target)))
     Workspace.open(db).close()
     assert events == [("backup", db.resolve(), "0001", "9999_future"), ("upgrade", "head")]
@@ -97,8 +101,10 @@ def test_several_apps_opening_a_new_database_at_once(db_url):
     code = "import sys; from exchange_app.services import Workspace; Workspace.open(sys.argv[1]).close()"
     root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": root}
-    procs = [subprocess.Popen([sys.executable, "-c", code, db_url], stderr=subprocess.PIPE, text=True, env=env)
-             for _ in range(4)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, db_url], stderr=subprocess.PIPE, text=True, env=env)
+        for _ in range(4)
+    ]
     errors = [p.communicate()[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], "\n".join(errors)
     with Workspace.open(db_url) as ws:

@@ -6,6 +6,7 @@ nothing is lost; after a reload it goes through and both changes are there. The 
 true race (both save at once from threads) and for a people sheet imported while someone
 edits.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -47,11 +48,16 @@ def test_second_save_of_the_same_official_is_refused_naming_who_and_when(two):
     message = str(e.value)
     assert "o-0007" in message and "changed by maria at" in message and "reload" in message
     stored = li.load_scenario(pid).officials_by_id()["o-0007"]
-    assert stored.title == "Head of delegation" and stored.email == o_li.email  # maria's kept, li's not written
+    assert (
+        stored.title == "Head of delegation" and stored.email == o_li.email
+    )  # maria's kept, li's not written
     # li reloads and saves again: both changes are there
     fresh = li.load_scenario(pid).officials_by_id()["o-0007"]
-    li.upsert_person(pid, dataclasses.replace(fresh, email="new.address@emb.example.org"),
-                     li.person_revisions(pid)[(OFFICIAL, "o-0007")].revision)
+    li.upsert_person(
+        pid,
+        dataclasses.replace(fresh, email="new.address@emb.example.org"),
+        li.person_revisions(pid)[(OFFICIAL, "o-0007")].revision,
+    )
     final = maria.load_scenario(pid).officials_by_id()["o-0007"]
     assert (final.title, final.email) == ("Head of delegation", "new.address@emb.example.org")
     assert maria.person_revisions(pid)[(OFFICIAL, "o-0007")].updated_by == "li"
@@ -71,8 +77,10 @@ def test_a_true_race_lets_exactly_one_save_through(two):
         except ConflictError as e:
             results[ws.user] = e
 
-    threads = [threading.Thread(target=save, args=(maria, "by maria")),
-               threading.Thread(target=save, args=(li, "by li"))]
+    threads = [
+        threading.Thread(target=save, args=(maria, "by maria")),
+        threading.Thread(target=save, args=(li, "by li")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -1,4 +1,5 @@
 """Whatever a valid program holds comes back from the database unchanged (hypothesis)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,21 +38,38 @@ def windows(draw):
 def official(draw, base):
     interests = draw(st.dictionaries(st.sampled_from(TOPICS), st.integers(1, 3), min_size=1, max_size=5))
     return dataclasses.replace(
-        base, name=draw(text), email=draw(st.none() | st.just("someone@example.org")),
-        organization=draw(maybe_text), title=draw(maybe_text), delegation=draw(maybe_text),
-        languages=draw(st.lists(st.sampled_from(["en", "fr", "es", "ar", "pt", "sw"]), min_size=1, max_size=3, unique=True)),
-        interests=interests, availability=draw(windows()), min_sessions=draw(st.none() | st.integers(0, 2)),
-        max_sessions=draw(st.none() | st.integers(2, 6)), max_per_day=draw(maybe_count),
+        base,
+        name=draw(text),
+        email=draw(st.none() | st.just("someone@example.org")),
+        organization=draw(maybe_text),
+        title=draw(maybe_text),
+        delegation=draw(maybe_text),
+        languages=draw(
+            st.lists(
+                st.sampled_from(["en", "fr", "es", "ar", "pt", "sw"]), min_size=1, max_size=3, unique=True
+            )
+        ),
+        interests=interests,
+        availability=draw(windows()),
+        min_sessions=draw(st.none() | st.integers(0, 2)),
+        max_sessions=draw(st.none() | st.integers(2, 6)),
+        max_per_day=draw(maybe_count),
     )
 
 
 @st.composite
 def host(draw, base):
     return dataclasses.replace(
-        base, name=draw(text), title=draw(maybe_text), organization=draw(maybe_text),
-        location=draw(st.sampled_from(LOCATIONS)), virtual=draw(st.booleans()),
+        base,
+        name=draw(text),
+        title=draw(maybe_text),
+        organization=draw(maybe_text),
+        location=draw(st.sampled_from(LOCATIONS)),
+        virtual=draw(st.booleans()),
         expertise=draw(st.lists(st.sampled_from(TOPICS), min_size=1, max_size=4, unique=True)),
-        availability=draw(windows()), max_sessions=draw(maybe_count), max_per_day=draw(maybe_count),
+        availability=draw(windows()),
+        max_sessions=draw(maybe_count),
+        max_per_day=draw(maybe_count),
     )
 
 

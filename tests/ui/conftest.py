@@ -1,4 +1,5 @@
 """Fixtures for the desktop app tests (offscreen Qt, temp databases, no real dialogs)."""
+
 from __future__ import annotations
 
 import os
@@ -31,13 +32,16 @@ def message_boxes(monkeypatch):
         def show(parent, title, text, *args, **kwargs):
             shown.append((kind, title, text))
             return answer
+
         return show
 
     monkeypatch.setattr(QMessageBox, "question", static("question", QMessageBox.StandardButton.No))
     monkeypatch.setattr(QMessageBox, "warning", static("warning", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "information", static("information", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "critical", static("critical", QMessageBox.StandardButton.Ok))
-    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(("about", title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "about", lambda parent, title, text: shown.append(("about", title, text))
+    )
 
     def exec_box(self):
         shown.append(("box", self.windowTitle(), self.text()))

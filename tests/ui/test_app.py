@@ -1,4 +1,5 @@
 """Starting the app: database lock, program choice, empty database, recent files."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,12 +17,14 @@ from ui.main_window import ProgramChooser, recent_databases  # noqa: E402
 @pytest.fixture
 def db_with(tmp_path):
     """A database file holding the given scenario files (one program each)."""
+
     def make(*paths) -> str:
         db = tmp_path / "programs.db"
         with Workspace.open(db) as ws:
             for p in paths:
                 import_file(ws, p)
         return str(db)
+
     return make
 
 
@@ -72,7 +75,9 @@ def test_several_programs_ask_which_one(qtbot, db_with, small_path, tiny_path, m
         window.close()
 
 
-def test_cancelling_the_program_choice_opens_nothing(db_with, small_path, tiny_path, monkeypatch, message_boxes):
+def test_cancelling_the_program_choice_opens_nothing(
+    db_with, small_path, tiny_path, monkeypatch, message_boxes
+):
     db = db_with(small_path, tiny_path)
     monkeypatch.setattr(ProgramChooser, "ask", classmethod(lambda cls, parent, programs: None))
     assert create_main_window(db) is None
@@ -89,8 +94,9 @@ def test_empty_database_opens_the_inviting_window(qtbot, tmp_path, message_boxes
         window.close()
 
 
-def test_open_and_new_database_switch_the_window_and_the_lock(qtbot, db_with, small_path, tmp_path, monkeypatch,
-                                                             message_boxes):
+def test_open_and_new_database_switch_the_window_and_the_lock(
+    qtbot, db_with, small_path, tmp_path, monkeypatch, message_boxes
+):
     from ui.main_window import MainWindow
 
     first = db_with(small_path)
@@ -98,7 +104,9 @@ def test_open_and_new_database_switch_the_window_and_the_lock(qtbot, db_with, sm
     qtbot.addWidget(window)
     try:
         second = str(tmp_path / "second")
-        monkeypatch.setattr(MainWindow, "ask_save_file", staticmethod(lambda parent, caption, filters: second))
+        monkeypatch.setattr(
+            MainWindow, "ask_save_file", staticmethod(lambda parent, caption, filters: second)
+        )
         window.new_db_action.trigger()
         assert window.ws.path.name == "second.db" and window.program_id is None
         DatabaseLock.acquire(first).release()  # the first database is free again
@@ -112,8 +120,9 @@ def test_open_and_new_database_switch_the_window_and_the_lock(qtbot, db_with, sm
         window.close()
 
 
-def test_opening_a_database_someone_holds_keeps_the_current_one(qtbot, db_with, small_path, tmp_path, monkeypatch,
-                                                               message_boxes):
+def test_opening_a_database_someone_holds_keeps_the_current_one(
+    qtbot, db_with, small_path, tmp_path, monkeypatch, message_boxes
+):
     from ui.main_window import MainWindow
 
     first = db_with(small_path)
@@ -123,7 +132,9 @@ def test_opening_a_database_someone_holds_keeps_the_current_one(qtbot, db_with, 
     Workspace.open(other).close()
     held = DatabaseLock.acquire(other)
     try:
-        monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(other)))
+        monkeypatch.setattr(
+            MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(other))
+        )
         window.open_db_action.trigger()
         assert message_boxes[-1][:2] == ("warning", "Database in use")
         assert str(window.ws.path) == first and window.program_id is not None

@@ -1,4 +1,5 @@
 """The backups dialog: list, back up now, restore (asked first)."""
+
 from __future__ import annotations
 
 import pytest

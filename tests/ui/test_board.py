@@ -1,5 +1,6 @@
 """The schedule board: models, drag and drop (through the model and through drag events
 on the view), undo/redo of every edit, pins, panels and the Schedule tab."""
+
 from __future__ import annotations
 
 import functools
@@ -17,7 +18,7 @@ from ui.board import commands, edits
 from ui.board.check_panel import CheckPanel
 from ui.board.document import BoardDocument
 from ui.board.mime import MIME_TYPE, DragPayload
-from ui.board.model import (CardRole, HighlightRole, ILLEGAL, LEGAL, NONE, ReasonRole, BoardModel)
+from ui.board.model import ILLEGAL, LEGAL, NONE, BoardModel, CardRole, HighlightRole, ReasonRole
 from ui.board.person_view import PersonPanel
 from ui.board.unassigned import UnassignedModel, UnassignedView
 from ui.board.view import BoardView
@@ -25,7 +26,7 @@ from ui.board.view import BoardView
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _solved(name: str) -> tuple:
     """(scenario, schedule) of a short real solve, shared by the tests (schedules are never
     changed in place: edits make new ones)."""
@@ -113,8 +114,11 @@ def test_board_shows_one_day_hosts_by_site_and_cards(doc, stack):
     for day in doc.days:
         model.set_day(day)
         assert [model.slot_at(c) for c in range(model.columnCount())] == doc.slots_of_day(day)
-        shown = {model.session_at(model.index(r, c)) for r in range(model.rowCount())
-                 for c in range(model.columnCount())} - {None}
+        shown = {
+            model.session_at(model.index(r, c))
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+        } - {None}
         assert shown == {s.id for s in doc.schedule.sessions if doc.day_of_slot[s.slot] == day}
         sites = [doc.locations[doc.hosts[model.host_at(r)].location].name for r in range(model.rowCount())]
         assert sites == sorted(sites)
@@ -214,8 +218,9 @@ def test_session_moves_to_another_slot_of_its_host_only(qtbot, doc, stack):
     # another host's row: refused, saying why
     other = next(r for r in range(model.rowCount()) if model.host_at(r) != host)
     assert not model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, model.index(other, col))
-    assert "stays with its host" in "; ".join(v.message for v in model.reasons(DragPayload(session=session),
-                                                                                model.index(other, col)))
+    assert "stays with its host" in "; ".join(
+        v.message for v in model.reasons(DragPayload(session=session), model.index(other, col))
+    )
     assert model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, model.index(row, col))
     assert doc.sessions[session].slot == slot and stack.text(0).startswith("Move session ")
     stack.undo()
@@ -226,8 +231,12 @@ def test_unassign_and_assign_through_the_unassigned_list(qtbot, doc, stack):
     model = BoardModel(doc, stack)
     unassigned = UnassignedModel(doc, stack)
     low = doc.scenario.program.min_guests
-    s = next(s for s in doc.schedule.sessions if len(s.officials) > low
-             and any(o not in s.pinned and not doc.why_not_unassign(o, s.id) for o in s.officials))
+    s = next(
+        s
+        for s in doc.schedule.sessions
+        if len(s.officials) > low
+        and any(o not in s.pinned and not doc.why_not_unassign(o, s.id) for o in s.officials)
+    )
     official = next(o for o in s.officials if o not in s.pinned and not doc.why_not_unassign(o, s.id))
     data = DragPayload(official=official, session=s.id).to_mime()
     count = doc.session_count(official)
@@ -236,8 +245,11 @@ def test_unassign_and_assign_through_the_unassigned_list(qtbot, doc, stack):
     assert official not in doc.sessions[s.id].officials and doc.session_count(official) == count - 1
     assert stack.text(0).startswith(f"Unassign {doc.officials[official].name} from ")
     # and back in from the list (no source session)
-    back = unassigned.mimeData([unassigned.index(unassigned.row_of(official), 0)]) if unassigned.row_of(official) >= 0 \
+    back = (
+        unassigned.mimeData([unassigned.index(unassigned.row_of(official), 0)])
+        if unassigned.row_of(official) >= 0
         else DragPayload(official=official).to_mime()
+    )
     assert DragPayload.from_mime(back) == DragPayload(official=official, session=None)
     index = _show_session(model, s.id)
     assert model.canDropMimeData(back, Qt.DropAction.MoveAction, -1, -1, index)
@@ -261,7 +273,9 @@ def test_pin_official_and_whole_session_undo_redo(qtbot, doc, stack):
     assert set(doc.sessions[s.id].pinned) == set(s.officials) and stack.text(1).startswith("Pin session ")
     stack.push(commands.set_pinned(doc, s.id, [s.officials[0]], False))
     assert s.officials[0] not in doc.sessions[s.id].pinned
-    stack.undo(); stack.undo(); stack.undo()
+    stack.undo()
+    stack.undo()
+    stack.undo()
     assert doc.schedule is before and before.sessions_by_id()[s.id].pinned == []
 
 
@@ -372,8 +386,11 @@ def test_dropping_an_official_on_the_unassigned_list_view(qtbot, doc, stack):
     view.show()
     qtbot.waitExposed(view)
     low = doc.scenario.program.min_guests
-    s = next(s for s in doc.schedule.sessions if len(s.officials) > low
-             and any(not doc.why_not_unassign(o, s.id) for o in s.officials))
+    s = next(
+        s
+        for s in doc.schedule.sessions
+        if len(s.officials) > low and any(not doc.why_not_unassign(o, s.id) for o in s.officials)
+    )
     official = next(o for o in s.officials if not doc.why_not_unassign(o, s.id))
     data = DragPayload(official=official, session=s.id).to_mime()
     pos = view.viewport().rect().center()
@@ -389,10 +406,18 @@ def test_drag_highlights_cover_the_visible_day(qtbot, board, doc):
     model, view = board
     official, source, _ = _find_join(doc, legal=True)
     model.begin_highlight(DragPayload(official=official, session=source))
-    marks = {model.index(r, c).data(HighlightRole) for r in range(model.rowCount()) for c in range(model.columnCount())}
+    marks = {
+        model.index(r, c).data(HighlightRole)
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+    }
     assert marks <= {LEGAL, ILLEGAL} and ILLEGAL in marks
-    empty = next(model.index(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
-                 if model.session_at(model.index(r, c)) is None)
+    empty = next(
+        model.index(r, c)
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+        if model.session_at(model.index(r, c)) is None
+    )
     assert "no session here" in empty.data(ReasonRole)
 
 
@@ -403,11 +428,14 @@ def test_diff_names_added_removed_and_moved_sessions(doc):
     a, b = before.sessions[0], before.sessions[1]
     other_slot = next(sl for sl in doc.slots if sl != b.slot)
     new_topic = next(t for t in doc.topics if t != a.topic)
-    after = edits._with_sessions(before, [
-        replace(a, id="x-new", topic=new_topic),  # same host and slot, another topic: replaced
-        replace(b, slot=other_slot),  # same id, another slot: moved
-        *before.sessions[2:],
-    ])
+    after = edits._with_sessions(
+        before,
+        [
+            replace(a, id="x-new", topic=new_topic),  # same host and slot, another topic: replaced
+            replace(b, slot=other_slot),  # same id, another slot: moved
+            *before.sessions[2:],
+        ],
+    )
     diff = edits.diff_schedules(before, after)
     assert [s.id for s in diff.added] == ["x-new"] and [s.id for s in diff.removed] == [a.id]
     assert [(x.id, y.slot) for x, y in diff.moved_sessions] == [(b.id, other_slot)]
@@ -418,11 +446,14 @@ def test_diff_names_added_removed_and_moved_sessions(doc):
 
 def test_target_picker_filters_and_warns_before_a_rule_break(qtbot, monkeypatch):
     from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
     from ui.board import picker
     from ui.board.picker import Choice, TargetPicker
 
-    choices = [Choice("s-2", "Audits with Kim, Tue 10:00", "Ana is busy then."),
-               Choice("s-1", "Tabulation with Karen Hill, Mon 09:00")]
+    choices = [
+        Choice("s-2", "Audits with Kim, Tue 10:00", "Ana is busy then."),
+        Choice("s-1", "Tabulation with Karen Hill, Mon 09:00"),
+    ]
     dlg = TargetPicker("Move to session", "Move Ana to:", choices)
     qtbot.addWidget(dlg)
     assert [c.key for c in dlg.choices] == ["s-1", "s-2"]  # legal first
@@ -447,11 +478,16 @@ def test_target_picker_filters_and_warns_before_a_rule_break(qtbot, monkeypatch)
 def test_carry_pins_keeps_staff_marks_where_the_official_stayed(doc):
     from dataclasses import replace
 
-    before = edits.set_pinned(doc.schedule, doc.schedule.sessions[0].id, doc.schedule.sessions[0].officials[:1], True)
+    before = edits.set_pinned(
+        doc.schedule, doc.schedule.sessions[0].id, doc.schedule.sessions[0].officials[:1], True
+    )
     first = before.sessions[0]
-    solved = edits._with_sessions(before, [replace(s, id=f"n{i}", pinned=[]) for i, s in enumerate(before.sessions)])
+    solved = edits._with_sessions(
+        before, [replace(s, id=f"n{i}", pinned=[]) for i, s in enumerate(before.sessions)]
+    )
     kept = edits.carry_pins(before, solved)
     assert kept.sessions[0].pinned == first.officials[:1]
-    gone = edits._with_sessions(solved, [replace(solved.sessions[0], officials=first.officials[1:]),
-                                         *solved.sessions[1:]])
+    gone = edits._with_sessions(
+        solved, [replace(solved.sessions[0], officials=first.officials[1:]), *solved.sessions[1:]]
+    )
     assert edits.carry_pins(before, gone).sessions[0].pinned == []

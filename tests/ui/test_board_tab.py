@@ -1,5 +1,6 @@
 """The Schedule tab on a real workspace: keyboard/menu equivalents of drags, save, reload,
 violations that select their session, the person view and re-optimize around a pin."""
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,7 @@ from ui.board.schedule_tab import ScheduleTab
 from ui.dialogs.solve import SolveDialog
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _solved_small(path: str):
     """One short real solve of sample-small, shared by the tests (it is only read)."""
     return solve_scenario(read_scenario(path), SolveOptions(time_limit=3, workers=1, seed=1)).schedule
@@ -59,10 +60,16 @@ def test_tab_contract_and_accessible_names(tab):
 def test_move_to_session_by_keyboard_lists_legal_targets_first(tab, monkeypatch):
     doc = tab.document
     low = doc.scenario.program.min_guests
-    source, official = next((s, o) for s in doc.schedule.sessions if len(s.officials) > low
-                            for o in s.officials if o not in s.pinned
-                            and any(not doc.why_not_join(o, t.id, leaving=s.id)
-                                    for t in doc.schedule.sessions if o not in t.officials))
+    source, official = next(
+        (s, o)
+        for s in doc.schedule.sessions
+        if len(s.officials) > low
+        for o in s.officials
+        if o not in s.pinned
+        and any(
+            not doc.why_not_join(o, t.id, leaving=s.id) for t in doc.schedule.sessions if o not in t.officials
+        )
+    )
     _select(tab, source.id, official)
     seen = {}
 
@@ -91,8 +98,11 @@ def test_unassign_pin_and_save_a_new_version(tab, small_workspace):
     ws, pid = small_workspace
     doc = tab.document
     low = doc.scenario.program.min_guests
-    s = next(s for s in doc.schedule.sessions if len(s.officials) > low
-             and any(not doc.why_not_unassign(o, s.id) for o in s.officials))
+    s = next(
+        s
+        for s in doc.schedule.sessions
+        if len(s.officials) > low and any(not doc.why_not_unassign(o, s.id) for o in s.officials)
+    )
     official = next(o for o in s.officials if not doc.why_not_unassign(o, s.id))
     _select(tab, s.id, official)
     tab.pin_action.trigger()
@@ -121,8 +131,9 @@ def test_violation_click_selects_its_session_and_person_view(tab, qtbot, qtmodel
     doc = tab.document
     s = doc.schedule.sessions[-1]
     # break a rule on purpose (insist), then find it in the check panel
-    official = next(o.id for o in doc.scenario.officials
-                    if o.id not in s.officials and doc.why_not_join(o.id, s.id))
+    official = next(
+        o.id for o in doc.scenario.officials if o.id not in s.officials and doc.why_not_join(o.id, s.id)
+    )
     tab.undo_stack.push(commands.move_official(doc, official, None, s.id, "test"))
     tab.check_panel.refresh()
     model = tab.check_panel.model
@@ -161,8 +172,9 @@ def _run_dialog(qtbot, monkeypatch, seconds: int):
     made = []
 
     def ask(parent, scenario, options=None, previous=None, title="Solve", autostart=False):
-        options = SolveOptions(time_limit=seconds, workers=1, seed=2,
-                               keep_previous=bool(options and options.keep_previous))
+        options = SolveOptions(
+            time_limit=seconds, workers=1, seed=2, keep_previous=bool(options and options.keep_previous)
+        )
         dlg = SolveDialog(scenario, options, previous, title, parent)
         made.append(dlg)
         dlg.start()
@@ -284,9 +296,12 @@ def test_reload_after_a_host_with_sessions_was_deleted(tab, small_workspace):
 
     ws, pid = small_workspace
     doc = tab.document
-    s = next(x for x in doc.schedule.sessions
-             if not any(p.host == x.host for p in doc.scenario.pins)
-             and not any(f.host == x.host for f in doc.scenario.forbidden))
+    s = next(
+        x
+        for x in doc.schedule.sessions
+        if not any(p.host == x.host for p in doc.scenario.pins)
+        and not any(f.host == x.host for f in doc.scenario.forbidden)
+    )
     tab.undo_stack.push(commands.set_pinned(doc, s.id, [s.officials[0]], True))  # unsaved edit kept
     ws.delete_person(pid, PersonKind.HOST, s.host)
     tab.reload()
@@ -316,8 +331,12 @@ def test_a_failed_save_keeps_the_edits_and_says_why(tab, monkeypatch, message_bo
 
 def test_move_session_to_slot_by_keyboard(tab, monkeypatch):
     doc = tab.document
-    session, slot = next((s.id, sl) for s in doc.schedule.sessions for sl in doc.slots
-                         if sl != s.slot and not doc.why_not_move(s.id, sl))
+    session, slot = next(
+        (s.id, sl)
+        for s in doc.schedule.sessions
+        for sl in doc.slots
+        if sl != s.slot and not doc.why_not_move(s.id, sl)
+    )
     old = doc.sessions[session].slot
     seen = {}
 

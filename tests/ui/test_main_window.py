@@ -1,5 +1,6 @@
 """The main window: tabs, status bar, menus, import with a report, exports in a worker,
 program settings (undoable), Topics & Sites, theme, empty database."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,9 @@ from ui.topics_sites import TopicsSitesTab, offsets_on_days
 @pytest.fixture
 def captured_reports(monkeypatch):
     reports: list[ImportReport] = []
-    monkeypatch.setattr(ImportReportDialog, "ask", classmethod(lambda cls, parent, report: reports.append(report)))
+    monkeypatch.setattr(
+        ImportReportDialog, "ask", classmethod(lambda cls, parent, report: reports.append(report))
+    )
     return reports
 
 
@@ -32,12 +35,16 @@ def _dump(ws: Workspace) -> tuple:
 
 def test_window_shows_tabs_status_and_menus(main_window, small_path):
     scenario = read_scenario(small_path)
-    titles = [main_window.tabs.tabText(i).replace("&&", "\0").replace("&", "").replace("\0", "&")
-              for i in range(main_window.tabs.count())]
+    titles = [
+        main_window.tabs.tabText(i).replace("&&", "\0").replace("&", "").replace("\0", "&")
+        for i in range(main_window.tabs.count())
+    ]
     assert titles == ["Officials", "Hosts", "Interpreters", "Topics & Sites", "Schedule"]
     assert main_window.program_label.text() == scenario.program.name
-    assert main_window.counts_label.text() == (f"{len(scenario.officials)} officials · {len(scenario.hosts)} hosts · "
-                                               f"{len(scenario.interpreters)} interpreters")
+    assert main_window.counts_label.text() == (
+        f"{len(scenario.officials)} officials · {len(scenario.hosts)} hosts · "
+        f"{len(scenario.interpreters)} interpreters"
+    )
     assert main_window.schedule_label.text() == "No schedule yet"
     assert scenario.program.name in main_window.windowTitle()
     for kind, tab in main_window.people_tabs.items():
@@ -47,20 +54,31 @@ def test_window_shows_tabs_status_and_menus(main_window, small_path):
     assert main_window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert main_window.find_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
     assert not main_window.quit_action.shortcut().isEmpty()
-    assert main_window.quit_action.shortcut() in (QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
-                                                  or [QKeySequence("Ctrl+Q")])
+    assert main_window.quit_action.shortcut() in (
+        QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
+    )
     main_window.go_to_actions[2].trigger()
     assert main_window.tabs.currentWidget() is main_window.people_tabs[PersonKind.INTERPRETER]
     assert main_window.go_to_actions[4].shortcut() == QKeySequence("Ctrl+5")
-    assert set(main_window.export_actions) == {"scenario", "schedule", "ics", "invitations", "itineraries", "spreadsheet"}
+    assert set(main_window.export_actions) == {
+        "scenario",
+        "schedule",
+        "ics",
+        "invitations",
+        "itineraries",
+        "spreadsheet",
+    }
 
 
 def test_status_bar_shows_schedule_version_and_last_solve(main_window, small_workspace):
     from exchange_app.domain import Schedule, SolverInfo
 
     ws, pid = small_workspace
-    ws.save_schedule(pid, Schedule(sessions=[], solver=SolverInfo(status="feasible", objective=120, bound=130, seconds=2.5)),
-                     source="solve")
+    ws.save_schedule(
+        pid,
+        Schedule(sessions=[], solver=SolverInfo(status="feasible", objective=120, bound=130, seconds=2.5)),
+        source="solve",
+    )
     main_window.reload()
     assert main_window.schedule_label.text().startswith("Schedule v1 (solve)")
     assert "saved" in main_window.schedule_label.text()
@@ -69,7 +87,8 @@ def test_status_bar_shows_schedule_version_and_last_solve(main_window, small_wor
 
 
 def test_import_bad_scenario_via_menu_reports_and_leaves_database_unchanged(
-        main_window, small_workspace, small_path, tmp_path, monkeypatch, captured_reports):
+    main_window, small_workspace, small_path, tmp_path, monkeypatch, captured_reports
+):
     ws, pid = small_workspace
     doc = json.loads(small_path.read_text("utf-8"))
     doc["officials"][3]["email"] = "not-an-address"
@@ -86,8 +105,13 @@ def test_import_bad_scenario_via_menu_reports_and_leaves_database_unchanged(
     report = captured_reports[0]
     assert not report.ok and report.source == str(bad)
     texts = [str(p) for p in report.problems]
-    assert any("officials[3] (o-0004), field 'email'" in t and "not a valid email address" in t for t in texts)
-    assert any(f"officials[5] (o-0006), field 'interests.{topic}': interest weight 5 is outside 1..3" in t for t in texts)
+    assert any(
+        "officials[3] (o-0004), field 'email'" in t and "not a valid email address" in t for t in texts
+    )
+    assert any(
+        f"officials[5] (o-0006), field 'interests.{topic}': interest weight 5 is outside 1..3" in t
+        for t in texts
+    )
     assert "nothing was imported" in report.summary
     assert _dump(ws) == before
     assert main_window.program_id == pid
@@ -110,9 +134,13 @@ def test_import_file_that_is_not_json(main_window, small_workspace, tmp_path, mo
     assert _dump(ws) == before
 
 
-def test_import_good_scenario_opens_the_new_program(main_window, small_workspace, tiny_path, monkeypatch, captured_reports):
+def test_import_good_scenario_opens_the_new_program(
+    main_window, small_workspace, tiny_path, monkeypatch, captured_reports
+):
     ws, pid = small_workspace
-    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path)))
+    monkeypatch.setattr(
+        MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path))
+    )
     main_window.import_action.trigger()
     assert captured_reports[0].ok
     tiny = read_scenario(tiny_path)
@@ -148,7 +176,10 @@ def test_settings_dialog_checks_time_zone_and_guests(qtbot, small_path):
     assert ok.isEnabled() and dialog.program() == program
     dialog.timezone.setText("America/Atlantis")
     assert not ok.isEnabled()
-    assert any(p.field == "timezone" and "unknown time zone 'America/Atlantis'" in p.message for p in dialog.problems())
+    assert any(
+        p.field == "timezone" and "unknown time zone 'America/Atlantis'" in p.message
+        for p in dialog.problems()
+    )
     assert dialog.timezone.property("invalid") is True
     dialog.timezone.setText("America/Phoenix")
     dialog.min_guests.setValue(7)
@@ -159,7 +190,10 @@ def test_settings_dialog_checks_time_zone_and_guests(qtbot, small_path):
     assert any(p.field == "organizer.email" for p in dialog.problems())
     dialog.organizer_email.setText("staff@example.org")
     assert ok.isEnabled()
-    assert dialog.program().timezone == "America/Phoenix" and dialog.program().organizer.email == "staff@example.org"
+    assert (
+        dialog.program().timezone == "America/Phoenix"
+        and dialog.program().organizer.email == "staff@example.org"
+    )
 
 
 def test_topics_and_sites_tab(qtmodeltester, main_window, small_path):
@@ -170,11 +204,17 @@ def test_topics_and_sites_tab(qtmodeltester, main_window, small_path):
     qtmodeltester.check(tab.sites_model)
     assert tab.topics_model.rowCount() == len(scenario.topics)
     first = scenario.topics[0]
-    row = next(r for r in range(tab.topics_model.rowCount()) if tab.topics_model.index(r, 1).data() == first.id)
+    row = next(
+        r for r in range(tab.topics_model.rowCount()) if tab.topics_model.index(r, 1).data() == first.id
+    )
     interested = sum(1 for o in scenario.officials if first.id in o.interests)
     assert tab.topics_model.index(row, 2).data().startswith(f"{interested} (")
-    assert tab.topics_model.index(row, 3).data() == str(sum(1 for h in scenario.hosts if first.id in h.expertise))
-    phoenix = next(r for r in range(tab.sites_model.rowCount()) if tab.sites_model.index(r, 1).data() == "phoenix-az")
+    assert tab.topics_model.index(row, 3).data() == str(
+        sum(1 for h in scenario.hosts if first.id in h.expertise)
+    )
+    phoenix = next(
+        r for r in range(tab.sites_model.rowCount()) if tab.sites_model.index(r, 1).data() == "phoenix-az"
+    )
     assert tab.sites_model.index(phoenix, 3).data() == "UTC−07:00"
 
 
@@ -194,7 +234,9 @@ def test_export_scenario_runs_in_a_worker(main_window, small_workspace, tmp_path
     out.parent.mkdir()
     offered = []
     monkeypatch.setattr(export, "ask_target", lambda parent, kind, start_dir="": out)
-    monkeypatch.setattr(export, "offer_open_folder", lambda parent, summary, folder: offered.append((summary, folder)))
+    monkeypatch.setattr(
+        export, "offer_open_folder", lambda parent, summary, folder: offered.append((summary, folder))
+    )
     monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
     main_window.export_actions["scenario"].trigger()
     qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=20000)
@@ -230,7 +272,9 @@ def test_recent_databases_are_remembered_newest_first():
     assert recent_databases() == ["/a.db", "/b.db"]
 
 
-def test_empty_database_invites_import(qtbot, tmp_path, tiny_path, monkeypatch, captured_reports, message_boxes):
+def test_empty_database_invites_import(
+    qtbot, tmp_path, tiny_path, monkeypatch, captured_reports, message_boxes
+):
     ws = Workspace.open(tmp_path / "empty.db")
     window = MainWindow(ws, None)
     qtbot.addWidget(window)
@@ -238,7 +282,9 @@ def test_empty_database_invites_import(qtbot, tmp_path, tiny_path, monkeypatch, 
         assert window.pages.currentWidget() is window.empty_page
         assert window.program_label.text() == "No program"
         assert not window.export_actions["scenario"].isEnabled()
-        monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path)))
+        monkeypatch.setattr(
+            MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path))
+        )
         window.empty_import_button.click()
         assert captured_reports[0].ok
         assert window.program_id is not None and window.pages.currentWidget() is window.tabs
@@ -292,8 +338,19 @@ def _one_session_schedule(sc, n_guests: int = 2):
     slot = next(s for s in sc.slots if host.window_for(s))
     topic = host.expertise[0]
     guests = [o.id for o in sc.officials if topic in o.interests][:n_guests]
-    return Schedule(sessions=[Session(id="s-0001", host=host.id, slot=slot.id, topic=topic,
-                                      language=host.languages[0], officials=guests, location=host.location)])
+    return Schedule(
+        sessions=[
+            Session(
+                id="s-0001",
+                host=host.id,
+                slot=slot.id,
+                topic=topic,
+                language=host.languages[0],
+                officials=guests,
+                location=host.location,
+            )
+        ]
+    )
 
 
 def test_export_calendars_for_a_stored_schedule(main_window, small_workspace, tmp_path, monkeypatch, qtbot):
@@ -305,7 +362,9 @@ def test_export_calendars_for_a_stored_schedule(main_window, small_workspace, tm
     out.mkdir()
     offered = []
     monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
-    monkeypatch.setattr(export, "offer_open_folder", lambda parent, summary, folder: offered.append((summary, folder)))
+    monkeypatch.setattr(
+        export, "offer_open_folder", lambda parent, summary, folder: offered.append((summary, folder))
+    )
     main_window.export_actions["ics"].trigger()
     qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=30000)
     ok, summary = main_window.exporter.last_result
@@ -335,8 +394,9 @@ def test_schedule_tab_embeds_the_board_and_sees_profile_edits(main_window, qtbot
     assert board.document.scenario.officials_by_id()["o-0007"].name == "Renamed Official"
 
 
-def test_program_settings_changed_elsewhere_are_not_overwritten(main_window, small_workspace, monkeypatch,
-                                                                 message_boxes):
+def test_program_settings_changed_elsewhere_are_not_overwritten(
+    main_window, small_workspace, monkeypatch, message_boxes
+):
     import dataclasses
 
     ws, pid = small_workspace
@@ -352,7 +412,9 @@ def test_program_settings_changed_elsewhere_are_not_overwritten(main_window, sma
     assert main_window.scenario.program.max_guests == 4  # reloaded
 
 
-def test_closing_with_an_unsaved_profile_edit_offers_to_save(qtbot, small_workspace, monkeypatch, message_boxes):
+def test_closing_with_an_unsaved_profile_edit_offers_to_save(
+    qtbot, small_workspace, monkeypatch, message_boxes
+):
     from ui.profiles.tab import PeopleTab
 
     ws, pid = small_workspace
@@ -371,7 +433,9 @@ def test_closing_with_an_unsaved_profile_edit_offers_to_save(qtbot, small_worksp
         assert again.load_scenario(pid).hosts_by_id()[host.id].title == "Elections Director"
 
 
-def test_import_people_from_a_spreadsheet_reloads_the_profiles(main_window, small_workspace, tmp_path, monkeypatch):
+def test_import_people_from_a_spreadsheet_reloads_the_profiles(
+    main_window, small_workspace, tmp_path, monkeypatch
+):
     sheet_import = pytest.importorskip("ui.dialogs.sheet_import")
     import dataclasses
     from types import SimpleNamespace
@@ -388,7 +452,9 @@ def test_import_people_from_a_spreadsheet_reloads_the_profiles(main_window, smal
         workspace.upsert_person(program_id, dataclasses.replace(official, name="Andrei Kowalska-Imported"))
         return SimpleNamespace(added=0, updated=1, refused_rows=[], summary="1 official updated")
 
-    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(sheet)))
+    monkeypatch.setattr(
+        MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(sheet))
+    )
     monkeypatch.setattr(sheet_import.SheetImportDialog, "ask", classmethod(fake_dialog))
     assert main_window.import_sheet_action is not None and main_window.import_sheet_action.isEnabled()
     main_window.import_sheet_action.trigger()
@@ -416,11 +482,14 @@ def test_restoring_a_backup_reloads_the_window(main_window, small_workspace, mon
     assert main_window.backups_action is not None
     main_window.backups_action.trigger()
     assert main_window.undo_stack.count() == 0  # steps from before the restore no longer apply
-    assert main_window.people_tabs[PersonKind.INTERPRETER].model.rowCount() == len(ws.load_scenario(pid).interpreters)
+    assert main_window.people_tabs[PersonKind.INTERPRETER].model.rowCount() == len(
+        ws.load_scenario(pid).interpreters
+    )
 
 
-def test_export_invitations_only_for_changes_since_a_version(main_window, small_workspace, tmp_path, monkeypatch,
-                                                            qtbot):
+def test_export_invitations_only_for_changes_since_a_version(
+    main_window, small_workspace, tmp_path, monkeypatch, qtbot
+):
     import ui.dialogs.export as export
 
     ws, pid = small_workspace
@@ -471,12 +540,17 @@ def test_a_recent_database_that_is_gone_is_dropped_not_created(main_window, tmp_
 
 
 @pytest.mark.parametrize("again", [False, True])
-def test_importing_a_program_that_exists_asks_first(main_window, small_workspace, small_path, monkeypatch,
-                                                    captured_reports, again):
+def test_importing_a_program_that_exists_asks_first(
+    main_window, small_workspace, small_path, monkeypatch, captured_reports, again
+):
     ws, pid = small_workspace
     asked = []
-    monkeypatch.setattr(MainWindow, "ask_import_again", staticmethod(lambda parent, name: asked.append(name) or again))
-    monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(small_path)))
+    monkeypatch.setattr(
+        MainWindow, "ask_import_again", staticmethod(lambda parent, name: asked.append(name) or again)
+    )
+    monkeypatch.setattr(
+        MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(small_path))
+    )
     main_window.import_action.trigger()
     assert asked == [read_scenario(small_path).program.name]
     assert len(ws.programs()) == (2 if again else 1)

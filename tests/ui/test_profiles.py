@@ -1,7 +1,9 @@
 """Profile tables, filter, detail editor, validation and undoable add/duplicate/delete."""
+
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,7 +14,6 @@ from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services import Workspace
 from ui.profiles.models import ID_ROLE, PeopleFilterProxy, PeopleTableModel, person_rows
 from ui.profiles.tab import PeopleTab, next_id
-
 
 # ------------------------------------------------------------------ models
 
@@ -36,7 +37,7 @@ def test_filter_matches_name_country_language_topic_site_and_organization(small_
     model.set_rows(person_rows(scenario, PersonKind.OFFICIAL))
     proxy = PeopleFilterProxy()
     proxy.setSourceModel(model)
-    officials = scenario.officials_by_id()
+    scenario.officials_by_id()
     topics = scenario.topics_by_id()
     sites = scenario.locations_by_id()
 
@@ -48,22 +49,28 @@ def test_filter_matches_name_country_language_topic_site_and_organization(small_
     assert first.id in shown(first.name.split()[1].upper())
     by_country = shown(first.country)
     assert first.id in by_country
-    assert by_country == {o.id for o in scenario.officials if o.country == first.country
-                          or f" {first.country.lower()}" in model.search_text(model.row_of(o.id))}
+    assert by_country == {
+        o.id
+        for o in scenario.officials
+        if o.country == first.country or f" {first.country.lower()}" in model.search_text(model.row_of(o.id))
+    }
     assert len(by_country) < len(scenario.officials)  # "CI" is not found inside "official"
     # a topic by its name: exactly the officials interested in it
     topic = next(iter(first.interests))
     assert {o.id for o in scenario.officials if topic in o.interests} <= shown(topics[topic].name)
     # a site by its name: officials with a window there
     site = next(w.location for w in first.availability if w.location)
-    assert shown(sites[site].name) == {o.id for o in scenario.officials if any(w.location == site for w in o.availability)}
+    assert shown(sites[site].name) == {
+        o.id for o in scenario.officials if any(w.location == site for w in o.availability)
+    }
     # a language code, and two words that must both match
     language = first.languages[0]
     both = shown(f"{language} {first.country}")
     assert first.id in both
     assert all(f" {first.country.lower()}" in model.search_text(model.row_of(i)) for i in both)
-    assert shown(first.name.split()[0][:3].lower()) >= {o.id for o in scenario.officials
-                                                        if o.name.startswith(first.name.split()[0][:3])}
+    assert shown(first.name.split()[0][:3].lower()) >= {
+        o.id for o in scenario.officials if o.name.startswith(first.name.split()[0][:3])
+    }
     assert shown("no-such-text-anywhere") == set()
     assert len(shown("")) == len(scenario.officials)
 
@@ -79,8 +86,10 @@ def test_sorting_uses_natural_keys(small_path):
     assert names == sorted(names, key=str.casefold)
     # interests: the most interested first; sessions by (min, max); descending reverses
     proxy.sort(5, Qt.SortOrder.AscendingOrder)
-    totals = [sum(scenario.officials_by_id()[proxy.index(r, 0).data(ID_ROLE)].interests.values())
-              for r in range(proxy.rowCount())]
+    totals = [
+        sum(scenario.officials_by_id()[proxy.index(r, 0).data(ID_ROLE)].interests.values())
+        for r in range(proxy.rowCount())
+    ]
     assert totals == sorted(totals, reverse=True)
     proxy.set_search(scenario.officials[0].country)
     proxy.sort(1, Qt.SortOrder.DescendingOrder)
@@ -167,8 +176,11 @@ def test_interests_and_availability_edits_are_stored(main_window, small_workspac
     editor = tab.editor
     before = ws.load_scenario(pid).officials_by_id()["o-0002"]
     # check a topic the official has no interest in and give it weight 3
-    row = next(r for r in range(editor.interests.rowCount())
-               if editor.interests.item(r, 0).checkState() == Qt.CheckState.Unchecked)
+    row = next(
+        r
+        for r in range(editor.interests.rowCount())
+        if editor.interests.item(r, 0).checkState() == Qt.CheckState.Unchecked
+    )
     topic = editor.interests.item(row, 0).data(Qt.ItemDataRole.UserRole)
     editor.interests.item(row, 0).setCheckState(Qt.CheckState.Checked)
     editor.interests.item(row, 1).setData(Qt.ItemDataRole.EditRole, 3)
@@ -230,11 +242,18 @@ def test_window_that_ends_before_it_starts_is_refused(main_window, monkeypatch):
     host = next(h for h in main_window.scenario.hosts if h.availability)
     tab.select(host.id)
     start = host.availability[0].start
-    monkeypatch.setattr(WindowDialog, "ask", classmethod(
-        lambda cls, parent, window, person, scenario: Window(start=start, end=start, location=None)))
+    monkeypatch.setattr(
+        WindowDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent, window, person, scenario: Window(start=start, end=start, location=None)
+        ),
+    )
     tab.editor.add_window()
-    assert any(p.field and p.field.startswith("availability[") and "is not after the start" in p.message
-               for p in tab.editor.problems())
+    assert any(
+        p.field and p.field.startswith("availability[") and "is not after the start" in p.message
+        for p in tab.editor.problems()
+    )
     assert not tab.editor.save_button.isEnabled()
     assert tab.editor.windows_list.property("invalid") is True
 
@@ -256,8 +275,14 @@ def test_add_official_then_undo_and_redo(main_window, small_workspace, qtbot):
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
 
     added = ws.load_scenario(pid).officials_by_id()["o-0041"]
-    assert added == Official(id="o-0041", name="Amina Diallo", email="amina@example.org", country="SN",
-                             languages=["fr", "wo"], interests={before.topics[0].id: 1})
+    assert added == Official(
+        id="o-0041",
+        name="Amina Diallo",
+        email="amina@example.org",
+        country="SN",
+        languages=["fr", "wo"],
+        interests={before.topics[0].id: 1},
+    )
     assert tab.current_id() == "o-0041"
     assert main_window.counts_label.text().startswith("41 officials")
     main_window.undo_action.trigger()
@@ -286,17 +311,23 @@ def test_duplicate_then_undo(main_window, small_workspace):
 
 
 @pytest.mark.parametrize("official", ["o-0008", "o-0033"])  # one has a pin, one a forbidden pair
-def test_delete_then_undo_restores_person_pins_and_forbidden_pairs(main_window, small_workspace, monkeypatch, official):
+def test_delete_then_undo_restores_person_pins_and_forbidden_pairs(
+    main_window, small_workspace, monkeypatch, official
+):
     ws, pid = small_workspace
     monkeypatch.setattr(PeopleTab, "confirm_delete", staticmethod(lambda parent, person: True))
     tab = _tab(main_window)
     before = ws.load_scenario(pid)
-    assert any(official in (p.official,) for p in before.pins) or any(f.official == official for f in before.forbidden)
+    assert any(official in (p.official,) for p in before.pins) or any(
+        f.official == official for f in before.forbidden
+    )
     tab.select(official)
     tab.delete_button.click()
     after = ws.load_scenario(pid)
     assert official not in after.officials_by_id()
-    assert all(p.official != official for p in after.pins) and all(f.official != official for f in after.forbidden)
+    assert all(p.official != official for p in after.pins) and all(
+        f.official != official for f in after.forbidden
+    )
     assert tab.model.row_of(official) is None
     main_window.undo_action.trigger()
     restored = ws.load_scenario(pid)
@@ -318,7 +349,9 @@ def test_delete_asks_first(main_window, small_workspace, monkeypatch):
     assert main_window.undo_stack.count() == 0
 
 
-def test_change_made_elsewhere_gives_conflict_and_reload(qtbot, db_url, small_path, monkeypatch, message_boxes):
+def test_change_made_elsewhere_gives_conflict_and_reload(
+    qtbot, db_url, small_path, monkeypatch, message_boxes
+):
     """Two staff on one team database (SQLite file, and PostgreSQL when a server runs)."""
     from exchange_app.services import import_file
     from ui.main_window import MainWindow
@@ -328,7 +361,9 @@ def test_change_made_elsewhere_gives_conflict_and_reload(qtbot, db_url, small_pa
     window = MainWindow(ws, pid)
     qtbot.addWidget(window)
     asked = []
-    monkeypatch.setattr(PeopleTab, "ask_conflict", staticmethod(lambda parent, error: asked.append(str(error)) or True))
+    monkeypatch.setattr(
+        PeopleTab, "ask_conflict", staticmethod(lambda parent, error: asked.append(str(error)) or True)
+    )
     try:
         tab = _tab(window)
         tab.select("o-0005")
@@ -372,18 +407,30 @@ def _inside(widget, types) -> bool:
 
 
 def test_editor_controls_have_accessible_names(main_window):
-    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QHeaderView, QLineEdit, QWidget
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+        QWidget,
+    )
 
     controls = (QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView, QAbstractButton)
     for kind, tab in main_window.people_tabs.items():
         checked = 0
         for widget in tab.findChildren(QWidget):
-            if not isinstance(widget, controls) or isinstance(widget, QHeaderView) or \
-                    _inside(widget, (QAbstractItemView, QLineEdit, QAbstractSpinBox, QComboBox)):
+            if (
+                not isinstance(widget, controls)
+                or isinstance(widget, QHeaderView)
+                or _inside(widget, (QAbstractItemView, QLineEdit, QAbstractSpinBox, QComboBox))
+            ):
                 continue  # parts of other controls (headers, clear buttons, popups, inner editors)
             checked += 1
-            assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), \
+            assert widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text()), (
                 f"{kind}: {type(widget).__name__} {widget.objectName()} has no accessible name"
+            )
         assert checked >= 10
 
 
@@ -439,11 +486,11 @@ def test_window_edit_through_the_editor_is_stored(main_window, small_workspace, 
 
 
 def test_timeline_splits_windows_by_local_day():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ui.profiles.timeline import layout_bars
 
-    w = Window(start=datetime(2026, 11, 3, 3, 0, tzinfo=timezone.utc), end=datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc))
+    w = Window(start=datetime(2026, 11, 3, 3, 0, tzinfo=UTC), end=datetime(2026, 11, 3, 9, 0, tzinfo=UTC))
     bars = layout_bars([w], ["America/Denver"])  # 20:00 on 2 Nov to 02:00 on 3 Nov, MST
     assert [(b.day.day, b.start_h, b.end_h) for b in bars] == [(2, 20.0, 24.0), (3, 0.0, 2.0)]
     assert "MST" in bars[0].text
@@ -473,8 +520,11 @@ def test_tab_key_follows_the_editor_in_reading_order(main_window, qtbot, kind):
 def test_leaving_an_edited_person_offers_to_save(main_window, small_workspace, monkeypatch, save):
     ws, pid = small_workspace
     asked = []
-    monkeypatch.setattr(PeopleTab, "ask_unsaved",
-                        staticmethod(lambda parent, name, can_save: asked.append((name, can_save)) or save))
+    monkeypatch.setattr(
+        PeopleTab,
+        "ask_unsaved",
+        staticmethod(lambda parent, name, can_save: asked.append((name, can_save)) or save),
+    )
     tab = _tab(main_window)
     tab.select("o-0011")
     before = ws.load_scenario(pid).officials_by_id()["o-0011"]
@@ -519,8 +569,11 @@ def test_validate_person_gives_the_importers_messages(small_path):
     from exchange_app.io.scenario_json import parse_person, person_to_dict, validate_person
 
     scenario = read_scenario(small_path)
-    for kind, people in (("official", scenario.officials), ("host", scenario.hosts),
-                         ("interpreter", scenario.interpreters)):
+    for kind, people in (
+        ("official", scenario.officials),
+        ("host", scenario.hosts),
+        ("interpreter", scenario.interpreters),
+    ):
         for person in people[:3]:
             record = person_to_dict(person, scenario)
             assert validate_person(kind, record, scenario, person.id) == []
@@ -529,14 +582,19 @@ def test_validate_person_gives_the_importers_messages(small_path):
     record = person_to_dict(host, scenario) | {"location": "nowhere-xx", "id": scenario.hosts[0].id}
     texts = [str(p) for p in validate_person("host", record, scenario, host.id)]
     assert f"hosts[4] ({scenario.hosts[0].id}), field 'location': unknown location 'nowhere-xx'" in texts
-    assert f"hosts[4] ({scenario.hosts[0].id}), field 'id': duplicate id '{scenario.hosts[0].id}' (also hosts[0])" in texts
+    assert (
+        f"hosts[4] ({scenario.hosts[0].id}), field 'id': duplicate id '{scenario.hosts[0].id}' (also hosts[0])"
+        in texts
+    )
     official = scenario.officials[1]
     record = person_to_dict(official, scenario) | {"min_sessions": 5, "max_sessions": 2}
     assert [str(p) for p in validate_person("official", record, scenario, official.id)] == [
-        f"officials[1] ({official.id}), field 'min_sessions': min_sessions is above max_sessions"]
+        f"officials[1] ({official.id}), field 'min_sessions': min_sessions is above max_sessions"
+    ]
     new = {"id": "o-0999", "name": "New Person", "country": "SN", "languages": ["fr"], "interests": {}}
     assert [(p.record, p.field) for p in validate_person("official", new, scenario)] == [
-        (f"officials[{len(scenario.officials)}] (o-0999)", "interests")]
+        (f"officials[{len(scenario.officials)}] (o-0999)", "interests")
+    ]
 
 
 def test_editor_names_the_country_and_languages_typed(main_window):

@@ -1,4 +1,5 @@
 """The people-sheet import dialog: column choices, preview, check, import, refusals."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,9 +56,13 @@ def test_shows_sheets_columns_and_preview_then_checks_and_imports(qtbot, program
 
 def test_changed_column_choices_are_used_and_remembered(qtbot, program, tmp_path):
     ws, pid = program
-    path = write_csv(tmp_path / "officials.csv", [
-        ["Name", "Correo", "Country", "Languages", "Interests", "Notes"],
-        ["Ana", "ana@x.example.org", "Peru", "es", "tabulation:2", "private"]])
+    path = write_csv(
+        tmp_path / "officials.csv",
+        [
+            ["Name", "Correo", "Country", "Languages", "Interests", "Notes"],
+            ["Ana", "ana@x.example.org", "Peru", "es", "tabulation:2", "private"],
+        ],
+    )
     dlg = _dialog(qtbot, ws, pid, path)
     assert _combo(dlg, "Correo").currentText() == NOT_IMPORTED
     combo = _combo(dlg, "Correo")
@@ -74,14 +79,18 @@ def test_changed_column_choices_are_used_and_remembered(qtbot, program, tmp_path
 
 def test_problems_are_listed_and_valid_rows_can_be_imported(qtbot, program, tmp_path):
     ws, pid = program
-    path = write_csv(tmp_path / "officials.csv", [OFFICIAL_HEADER, official_row(1),
-                                                 official_row(2, **{"Languages spoken": "Klingon"})])
+    path = write_csv(
+        tmp_path / "officials.csv",
+        [OFFICIAL_HEADER, official_row(1), official_row(2, **{"Languages spoken": "Klingon"})],
+    )
     dlg = _dialog(qtbot, ws, pid, path)
     dlg.run_import()
     qtbot.waitUntil(lambda: dlg.problems.rowCount() == 1 and not dlg.is_busy(), timeout=60_000)
     assert dlg.result_value is None and "nothing was imported" in dlg.status.text()
-    assert dlg.problem_texts() == ["row 3 | Languages spoken | 'Klingon' is not a known language "
-                                   "(use a name like 'French' or an ISO 639 code like 'fr')"]
+    assert dlg.problem_texts() == [
+        "row 3 | Languages spoken | 'Klingon' is not a known language "
+        "(use a name like 'French' or an ISO 639 code like 'fr')"
+    ]
     assert ws.load_scenario(pid).officials == []
     assert dlg.preview.verticalHeaderItem(1).text() == "3"  # the row with the problem is marked
     assert "Klingon" in dlg.preview.item(1, 0).toolTip() and not dlg.preview.item(0, 0).toolTip()

@@ -1,5 +1,6 @@
 """The solve dialog with a real small solve, with cancel (the best so far is kept) and
 closed while solving (the worker thread is joined)."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog

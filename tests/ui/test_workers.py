@@ -1,4 +1,5 @@
 """The solve worker: runs off the UI thread on a snapshot, reports, can be cancelled."""
+
 from __future__ import annotations
 
 import threading

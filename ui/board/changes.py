@@ -1,4 +1,5 @@
 """Shows what a re-optimize would change, so staff accept or discard it."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout
@@ -9,6 +10,7 @@ from ui.board.edits import ScheduleDiff
 
 def describe_diff(doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict) -> dict[str, list[str]]:
     """Readable lines per group: sessions added/removed/moved and officials moved."""
+
     def title(s) -> str:
         return f"{doc.topic_name(s.topic)} with {doc.person_name(s.host)}, {doc.slot_label(s.slot)}"
 
@@ -33,14 +35,18 @@ def describe_diff(doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict) ->
 
 
 class ChangesDialog(QDialog):
-    def __init__(self, doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict, summary: str = "",
-                 parent=None):
+    def __init__(
+        self, doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict, summary: str = "", parent=None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Re-optimized schedule: what moved")
         groups = describe_diff(doc, diff, new_sessions)
         counts = " · ".join(f"{k}: {len(v)}" for k, v in groups.items())
-        head = QLabel((summary + "<br>" if summary else "") + (counts if not diff.empty else "Nothing changed.")
-                      + "<br>Accept to apply it as one step you can undo, or discard it.")
+        head = QLabel(
+            (summary + "<br>" if summary else "")
+            + (counts if not diff.empty else "Nothing changed.")
+            + "<br>Accept to apply it as one step you can undo, or discard it."
+        )
         head.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
@@ -66,7 +72,9 @@ class ChangesDialog(QDialog):
         self.resize(fh * 60, fh * 36)
 
     @classmethod
-    def ask(cls, parent, doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict, summary: str = "") -> bool:
+    def ask(
+        cls, parent, doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict, summary: str = ""
+    ) -> bool:
         """True when staff accept the changes."""
         dlg = cls(doc, diff, new_sessions, summary, parent)
         ok = dlg.exec() == QDialog.DialogCode.Accepted

@@ -2,11 +2,20 @@
 
 Recomputed after every edit, debounced so a burst of undo/redo costs one check.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHeaderView, QLabel, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exchange_app.rules import RULE_TITLES
 from ui.board.document import BoardDocument
@@ -37,7 +46,11 @@ class ViolationsModel(QAbstractTableModel):
         return 0 if parent.isValid() else 2
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 2:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < 2
+        ):
             return self.HEADERS[section]
         return None
 
@@ -70,11 +83,16 @@ class CheckPanel(QWidget):
         figures = QGroupBox("Quality")
         form = QFormLayout(figures)
         self._figure_labels: dict[str, QLabel] = {}
-        for key, label in (("sessions", "Sessions"), ("assignments", "Places filled"),
-                           ("at_min", "Officials at their minimum"), ("interest", "Total interest"),
-                           ("lowest", "Lowest interest total"), ("p10", "10th percentile of interest"),
-                           ("guests", "Officials per session"),
-                           ("interpreters", "Interpreters used (sessions)")):
+        for key, label in (
+            ("sessions", "Sessions"),
+            ("assignments", "Places filled"),
+            ("at_min", "Officials at their minimum"),
+            ("interest", "Total interest"),
+            ("lowest", "Lowest interest total"),
+            ("p10", "10th percentile of interest"),
+            ("guests", "Officials per session"),
+            ("interpreters", "Interpreters used (sessions)"),
+        ):
             value = QLabel()
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setAccessibleName(label)
@@ -116,9 +134,11 @@ class CheckPanel(QWidget):
             self.verdict.setText("✔ The schedule keeps every rule.")
         else:
             rules = sorted({v.rule for v in report.violations})
-            self.verdict.setText(f"⚠ {n} problem{'s' if n != 1 else ''} "
-                                 f"(rule{'s' if len(rules) != 1 else ''} {', '.join(map(str, rules))}). "
-                                 "Select one to show its session.")
+            self.verdict.setText(
+                f"⚠ {n} problem{'s' if n != 1 else ''} "
+                f"(rule{'s' if len(rules) != 1 else ''} {', '.join(map(str, rules))}). "
+                "Select one to show its session."
+            )
         lab = self._figure_labels
         lab["sessions"].setText(str(f.sessions))
         lab["assignments"].setText(str(f.assignments))

@@ -3,6 +3,7 @@
 Each command keeps the schedule before and after the edit; both are immutable (see
 :mod:`ui.board.edits`), so undo and redo restore them exactly.
 """
+
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
@@ -34,8 +35,9 @@ def _suffix(broken: str) -> str:
     return f" (kept against the rules: {broken})" if broken else ""
 
 
-def move_official(doc: BoardDocument, official: str, source: str | None, target: str | None,
-                  broken: str = "") -> ScheduleEdit:
+def move_official(
+    doc: BoardDocument, official: str, source: str | None, target: str | None, broken: str = ""
+) -> ScheduleEdit:
     """Join/move/unassign as one command, e.g. "Move Amina Diallo to Tabulation with Karen Hill, Mon 09:00"."""
     name = doc.person_name(official)
     if target is None:
@@ -50,9 +52,13 @@ def move_official(doc: BoardDocument, official: str, source: str | None, target:
 
 def move_session(doc: BoardDocument, session: str, slot: str, broken: str = "") -> ScheduleEdit:
     s = doc.sessions[session]
-    text = (f"Move session {doc.topic_name(s.topic)} with {doc.person_name(s.host)} "
-            f"from {doc.slot_label(s.slot)} to {doc.slot_label(slot)}")
-    return ScheduleEdit(doc, doc.schedule, edits.move_session(doc.schedule, session, slot), text + _suffix(broken))
+    text = (
+        f"Move session {doc.topic_name(s.topic)} with {doc.person_name(s.host)} "
+        f"from {doc.slot_label(s.slot)} to {doc.slot_label(slot)}"
+    )
+    return ScheduleEdit(
+        doc, doc.schedule, edits.move_session(doc.schedule, session, slot), text + _suffix(broken)
+    )
 
 
 def set_pinned(doc: BoardDocument, session: str, officials: list[str], pinned: bool) -> ScheduleEdit:

@@ -4,13 +4,23 @@ Colours come from the view's palette, so cards read well in light and dark palet
 only fixed colours are the green of a legal drop target and the red of a rule problem,
 drawn as borders/tints that show on either background.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ui.board.model import (AvailableRole, Card, CardRole, HighlightRole, HoverRole, ILLEGAL, LEGAL, SiteStartRole)
+from ui.board.model import (
+    ILLEGAL,
+    LEGAL,
+    AvailableRole,
+    Card,
+    CardRole,
+    HighlightRole,
+    HoverRole,
+    SiteStartRole,
+)
 
 LEGAL_GREEN = QColor(46, 160, 67)
 PROBLEM_RED = QColor(215, 58, 73)
@@ -21,8 +31,11 @@ CARD_WIDTH_EM = 15  # card width in font heights
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` blended towards ``b`` by ``t`` (0..1)."""
-    return QColor(round(a.red() + (b.red() - a.red()) * t), round(a.green() + (b.green() - a.green()) * t),
-                  round(a.blue() + (b.blue() - a.blue()) * t))
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * t),
+        round(a.green() + (b.green() - a.green()) * t),
+        round(a.blue() + (b.blue() - a.blue()) * t),
+    )
 
 
 class SessionCardDelegate(QStyledItemDelegate):
@@ -137,8 +150,12 @@ class SessionCardDelegate(QStyledItemDelegate):
         icon_w = lh
         painter.setFont(bold)
         painter.setPen(text)
-        title = QFontMetrics(bold).elidedText(card.topic, Qt.TextElideMode.ElideRight, width - icons * (icon_w + 2))
-        painter.drawText(QRect(x, y, width, lh), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        title = QFontMetrics(bold).elidedText(
+            card.topic, Qt.TextElideMode.ElideRight, width - icons * (icon_w + 2)
+        )
+        painter.drawText(
+            QRect(x, y, width, lh), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
+        )
         ix = inner.right() - icon_w + 1
         if card.virtual:
             self._video_icon(painter, QRectF(ix, y, icon_w, lh), text)
@@ -153,8 +170,11 @@ class SessionCardDelegate(QStyledItemDelegate):
         if card.virtual:
             second += " · video"
         painter.setPen(mix(text, base, 0.25))
-        painter.drawText(QRect(x, y, width, lh), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(second, Qt.TextElideMode.ElideRight, width))
+        painter.drawText(
+            QRect(x, y, width, lh),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(second, Qt.TextElideMode.ElideRight, width),
+        )
         y += lh
         painter.setPen(text)
         cc_w = fm.horizontalAdvance("MMM")
@@ -167,12 +187,17 @@ class SessionCardDelegate(QStyledItemDelegate):
                 self._pin_icon(painter, QRectF(x, y, lh, lh), text)
                 pin_w = lh
             painter.setPen(text)
-            painter.drawText(QRect(x + pin_w, y, width - pin_w - cc_w, lh),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             fm.elidedText(o.name, Qt.TextElideMode.ElideRight, width - pin_w - cc_w - 2))
+            painter.drawText(
+                QRect(x + pin_w, y, width - pin_w - cc_w, lh),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(o.name, Qt.TextElideMode.ElideRight, width - pin_w - cc_w - 2),
+            )
             painter.setPen(mix(text, base, 0.3))
-            painter.drawText(QRect(x + width - cc_w, y, cc_w, lh),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, o.country)
+            painter.drawText(
+                QRect(x + width - cc_w, y, cc_w, lh),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                o.country,
+            )
             y += lh
 
     @staticmethod
@@ -184,8 +209,15 @@ class SessionCardDelegate(QStyledItemDelegate):
         painter.setBrush(color)
         body = QRectF(r.left() + 1, top, r.width() * 0.6, h)
         painter.drawRoundedRect(body, 2, 2)
-        painter.drawPolygon(QPolygonF([QPointF(body.right(), r.center().y()), QPointF(r.right() - 1, top),
-                                       QPointF(r.right() - 1, top + h)]))
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(body.right(), r.center().y()),
+                    QPointF(r.right() - 1, top),
+                    QPointF(r.right() - 1, top + h),
+                ]
+            )
+        )
 
     @staticmethod
     def _pin_icon(painter: QPainter, r: QRectF, color: QColor) -> None:

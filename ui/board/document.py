@@ -4,6 +4,7 @@
 schedule object is never changed in place: edits replace it (see :mod:`ui.board.edits`),
 so undo commands restore exact earlier schedules and caches can key on its identity.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -45,7 +46,9 @@ class BoardDocument(QObject):
         self.topics = scenario.topics_by_id()
         self.slots = scenario.slots_by_id()
         self.locations = scenario.locations_by_id()
-        self.slot_order = {s.id: i for i, s in enumerate(sorted(scenario.slots, key=lambda s: (s.start, s.end, s.id)))}
+        self.slot_order = {
+            s.id: i for i, s in enumerate(sorted(scenario.slots, key=lambda s: (s.start, s.end, s.id)))
+        }
         self.day_of_slot = {s.id: scenario.day_of(s) for s in scenario.slots}
         self.days = sorted(set(self.day_of_slot.values()))
         self._set(schedule)
@@ -112,7 +115,11 @@ class BoardDocument(QObject):
         if found is None:
             after = move_official(self._schedule, official, session, None)
             before = {v.key for v in self.report.violations}
-            found = [v for v in rules.check_schedule(self.scenario, after, self.ctx).violations if v.key not in before]
+            found = [
+                v
+                for v in rules.check_schedule(self.scenario, after, self.ctx).violations
+                if v.key not in before
+            ]
             self._unassign_cache[key] = found
         return found
 
@@ -164,11 +171,15 @@ class BoardDocument(QObject):
         if s.interpreter:
             parts.append(f"interpreter {self.person_name(s.interpreter)}")
         parts.append("video" if s.mode is Mode.VIRTUAL else "in person")
-        names = ", ".join(self.official_label(o) + (" (pinned)" if o in s.pinned else "") for o in s.officials)
+        names = ", ".join(
+            self.official_label(o) + (" (pinned)" if o in s.pinned else "") for o in s.officials
+        )
         return "; ".join(parts) + (f": {names}" if names else "")
 
     def slots_of_day(self, day: date) -> list[str]:
-        return sorted((sid for sid, d in self.day_of_slot.items() if d == day), key=self.slot_order.__getitem__)
+        return sorted(
+            (sid for sid, d in self.day_of_slot.items() if d == day), key=self.slot_order.__getitem__
+        )
 
     def violations_of(self, session_id: str) -> list:
         return [v for v in self.report.violations if v.session == session_id]

@@ -6,6 +6,7 @@ after an edit and restore either exactly. Unchanged sessions are shared between 
 The functions only change the data; whether an edit keeps the rules is the rule checker's
 verdict (``exchange_app.rules``), not theirs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -14,8 +15,12 @@ from exchange_app.domain import Schedule, Session
 
 
 def _with_sessions(schedule: Schedule, sessions: list[Session]) -> Schedule:
-    return Schedule(sessions=sessions, unmatched=list(schedule.unmatched), solver=schedule.solver,
-                    program=schedule.program)
+    return Schedule(
+        sessions=sessions,
+        unmatched=list(schedule.unmatched),
+        solver=schedule.solver,
+        program=schedule.program,
+    )
 
 
 def _session(schedule: Schedule, session_id: str) -> Session:
@@ -37,8 +42,11 @@ def move_official(schedule: Schedule, official: str, source: str | None, target:
     sessions = []
     for s in schedule.sessions:
         if s.id == source:
-            s = replace(s, officials=[o for o in s.officials if o != official],
-                        pinned=[o for o in s.pinned if o != official])
+            s = replace(
+                s,
+                officials=[o for o in s.officials if o != official],
+                pinned=[o for o in s.pinned if o != official],
+            )
         elif s.id == target:
             s = replace(s, officials=[*s.officials, official], pinned=list(s.pinned))
         sessions.append(s)
@@ -50,10 +58,15 @@ def move_session(schedule: Schedule, session_id: str, slot_id: str) -> Schedule:
     old = _session(schedule, session_id)
     if old.slot == slot_id:
         return schedule
-    return _with_sessions(schedule, [
-        replace(s, slot=slot_id, officials=list(s.officials), pinned=list(s.pinned)) if s.id == session_id else s
-        for s in schedule.sessions
-    ])
+    return _with_sessions(
+        schedule,
+        [
+            replace(s, slot=slot_id, officials=list(s.officials), pinned=list(s.pinned))
+            if s.id == session_id
+            else s
+            for s in schedule.sessions
+        ],
+    )
 
 
 def set_pinned(schedule: Schedule, session_id: str, officials: list[str], pinned: bool) -> Schedule:
@@ -68,10 +81,13 @@ def set_pinned(schedule: Schedule, session_id: str, officials: list[str], pinned
         new_pins = [o for o in old.pinned if o not in officials]
     if new_pins == old.pinned:
         return schedule
-    return _with_sessions(schedule, [
-        replace(s, officials=list(s.officials), pinned=new_pins) if s.id == session_id else s
-        for s in schedule.sessions
-    ])
+    return _with_sessions(
+        schedule,
+        [
+            replace(s, officials=list(s.officials), pinned=new_pins) if s.id == session_id else s
+            for s in schedule.sessions
+        ],
+    )
 
 
 def carry_pins(previous: Schedule, new: Schedule) -> Schedule:
@@ -138,7 +154,9 @@ def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
             where_new.setdefault(o, set()).add((s.host, s.slot, s.topic))
         prev = old_by_id.get(s.id)
         if prev is None or prev.host != s.host:
-            same = [p for p in old_by_key.get(_key(s), []) if p.id not in new_by_id and p.id not in matched_old]
+            same = [
+                p for p in old_by_key.get(_key(s), []) if p.id not in new_by_id and p.id not in matched_old
+            ]
             prev = same[0] if same else None
         if prev is None:
             diff.added.append(s)
@@ -153,5 +171,7 @@ def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
         gone = where_old.get(o, set()) - where_new.get(o, set())
         came = where_new.get(o, set()) - where_old.get(o, set())
         if gone or came:
-            diff.officials.append(OfficialMove(o, sorted(old_sid[k] for k in gone), sorted(new_sid[k] for k in came)))
+            diff.officials.append(
+                OfficialMove(o, sorted(old_sid[k] for k in gone), sorted(new_sid[k] for k in came))
+            )
     return diff

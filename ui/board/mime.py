@@ -1,4 +1,5 @@
 """The board's own MIME type: a drag carries ids only, never objects."""
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ class DragPayload:
         return data
 
     @classmethod
-    def from_mime(cls, data: QMimeData | None) -> "DragPayload | None":
+    def from_mime(cls, data: QMimeData | None) -> DragPayload | None:
         """The payload in ``data``, or None when it is not a board drag (or is damaged)."""
         if data is None or not data.hasFormat(MIME_TYPE):
             return None
@@ -39,7 +40,9 @@ class DragPayload:
         if not isinstance(doc, dict):
             return None
         official, session = doc.get("official"), doc.get("session")
-        if not all(x is None or isinstance(x, str) for x in (official, session)) or (official is None and session is None):
+        if not all(x is None or isinstance(x, str) for x in (official, session)) or (
+            official is None and session is None
+        ):
             return None
         return cls(official=official, session=session)
 

@@ -5,6 +5,7 @@ ids and cached display rows (:class:`Card`), never live objects from storage. Dr
 drop goes through the model: :meth:`mimeData` / :meth:`canDropMimeData` /
 :meth:`dropMimeData`, the last pushing an undo command on the shared stack.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -189,8 +190,12 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
                 interpreter=doc.person_name(s.interpreter) if s.interpreter else "",
                 virtual=s.mode is Mode.VIRTUAL,
                 officials=tuple(
-                    OfficialLine(o, doc.person_name(o), doc.officials[o].country if o in doc.officials else "?",
-                                 o in s.pinned)
+                    OfficialLine(
+                        o,
+                        doc.person_name(o),
+                        doc.officials[o].country if o in doc.officials else "?",
+                        o in s.pinned,
+                    )
                     for o in s.officials
                 ),
                 flagged=flagged,
@@ -266,8 +271,15 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
             return self._hover == (row, col)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if sid is None:
-                return "" if role == Qt.ItemDataRole.DisplayRole else (
-                    "free slot" if self._available(self._rows[row], self._cols[col]) else "host not available")
+                return (
+                    ""
+                    if role == Qt.ItemDataRole.DisplayRole
+                    else (
+                        "free slot"
+                        if self._available(self._rows[row], self._cols[col])
+                        else "host not available"
+                    )
+                )
             c = self.card(sid)
             who = ", ".join(f"{o.name} ({o.country}){' pinned' if o.pinned else ''}" for o in c.officials)
             extra = f", interpreter {c.interpreter}" if c.interpreter else ""
@@ -356,8 +368,14 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         reasons = self.reasons(payload, index)
         why = reasons_text(reasons)
         if reasons and not self.canDropMimeData(data, action, row, column, parent):
-            self.message.emit(f"Refused: {why}" + ("" if any(isinstance(r, _Reason) for r in reasons)
-                                                   else " (hold Shift while dropping to keep it anyway)"))
+            self.message.emit(
+                f"Refused: {why}"
+                + (
+                    ""
+                    if any(isinstance(r, _Reason) for r in reasons)
+                    else " (hold Shift while dropping to keep it anyway)"
+                )
+            )
             return False
         self.push_drop(payload, index, why)
         return True
@@ -368,7 +386,9 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         if payload.is_session:
             cmd = commands.move_session(doc, payload.session, slot, broken)
         else:
-            cmd = commands.move_official(doc, payload.official, payload.session, doc.cell[(host, slot)], broken)
+            cmd = commands.move_official(
+                doc, payload.official, payload.session, doc.cell[(host, slot)], broken
+            )
         self.undo_stack.push(cmd)
         self.message.emit(cmd.text())
 
@@ -408,4 +428,6 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
 
     def _all_changed(self, roles: list[int]) -> None:
         if self._rows and self._cols:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._cols) - 1), roles)
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(self._cols) - 1), roles
+            )

@@ -1,9 +1,18 @@
 """Person view: pick an official, host or interpreter and see their itinerary."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QHeaderView, QLabel, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exchange_app.domain import Mode, zone
 from ui.board.document import BoardDocument
@@ -41,7 +50,11 @@ class ItineraryModel(QAbstractTableModel):
                 tz = zone(doc.site_zone(s))
                 start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
                 when = f"{start:%a %d %b}\n{start:%H:%M}–{end:%H:%M} {start.tzname()}"
-                loc = doc.locations.get(s.location or doc.hosts[s.host].location) if s.host in doc.hosts else None
+                loc = (
+                    doc.locations.get(s.location or doc.hosts[s.host].location)
+                    if s.host in doc.hosts
+                    else None
+                )
                 where = "video" if s.mode is Mode.VIRTUAL else (loc.name if loc else (s.location or ""))
                 others = [doc.official_label(o) for o in s.officials if o != self.person]
                 details = f"{doc.topic_name(s.topic)} with {doc.person_name(s.host)}\n{where} · {s.language.upper()}"
@@ -60,8 +73,11 @@ class ItineraryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
             return self.HEADERS[section]
         return None
 

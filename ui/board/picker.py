@@ -1,13 +1,22 @@
 """Keyboard equivalents of drags: a searchable picker of targets, legal ones first and
 illegal ones with the reason, and the confirmation for keeping an edit that breaks a rule."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMessageBox, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +55,9 @@ class TargetPicker(QDialog):
                 item = QListWidgetItem(f"✔ {c.label}")
             item.setData(Qt.ItemDataRole.UserRole, c)
             self.list.addItem(item)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.list.itemActivated.connect(lambda _item: self.accept())
@@ -104,9 +115,13 @@ class TargetPicker(QDialog):
 
 def confirm_rule_break(parent, what: str, reasons: str) -> bool:
     """Ask whether to keep an edit that breaks a rule (it is then flagged in the violations list)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "Break a rule?",
-                      f"{what}\n\nThis breaks a rule: {reasons}\n\n"
-                      "Keep it anyway? It will be listed under Problems until it is fixed.",
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Break a rule?",
+        f"{what}\n\nThis breaks a rule: {reasons}\n\n"
+        "Keep it anyway? It will be listed under Problems until it is fixed.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes

@@ -8,12 +8,25 @@ Embedded by the main window (it shares the window's undo stack) and usable on it
 Edits stay in memory until :meth:`ScheduleTab.save` stores a new schedule version (source
 ``edit``); :meth:`has_unsaved_changes` and ``dirty_changed`` tell the window.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, QMessageBox, QSplitter,
-                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exchange_app.domain import Schedule, Unmatched
 from exchange_app.errors import ExchangeError, NotFoundError
@@ -31,9 +44,11 @@ from ui.board.view import BoardView
 from ui.dialogs.solve import SolveDialog
 
 REOPTIMIZE_SECONDS = 20
-HINT = ("Drag an official's name to another session or to the Unassigned list, or a card's title to another "
-        "slot; hold Shift to keep a drop that breaks a rule. Keyboard: Alt+Up/Down picks an official in the "
-        "selected card; the Menu key or Shift+F10 lists the actions.")
+HINT = (
+    "Drag an official's name to another session or to the Unassigned list, or a card's title to another "
+    "slot; hold Shift to keep a drop that breaks a rule. Keyboard: Alt+Up/Down picks an official in the "
+    "selected card; the Menu key or Shift+F10 lists the actions."
+)
 
 
 class ScheduleTab(QWidget):
@@ -67,8 +82,12 @@ class ScheduleTab(QWidget):
 
         self.document.schedule_changed.connect(self._on_schedule_changed)
         self.document.scenario_changed.connect(self._fill_selectors)
-        for source in (self.board_model.message, self.unassigned_model.message, self.board.drag_message,
-                       self.unassigned.drag_message):
+        for source in (
+            self.board_model.message,
+            self.unassigned_model.message,
+            self.board.drag_message,
+            self.unassigned.drag_message,
+        ):
             source.connect(self._set_status)
         self.board.menu_requested.connect(self._show_menu)
         self.board.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
@@ -89,36 +108,78 @@ class ScheduleTab(QWidget):
             a.setShortcut(QKeySequence(shortcut))
             a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         a.setStatusTip(tip or text.rstrip("…"))
-        a.setToolTip(f"{text.replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                     if shortcut is not None else text.replace("&", ""))
+        a.setToolTip(
+            f"{text.replace('&', '')} ({a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            if shortcut is not None
+            else text.replace("&", "")
+        )
         a.triggered.connect(slot)
         self.addAction(a)
         return a
 
     def _build_actions(self) -> None:
-        self.solve_action = self._action("&Solve…", self.solve, "Ctrl+R", "Solve the whole program (a new schedule)")
-        self.reoptimize_action = self._action("Re-optimize around &pins…", self.reoptimize, "Ctrl+Shift+R",
-                                              "Solve again, keeping pinned officials and changing little else")
-        self.move_action = self._action("&Move to session…", self.move_official_dialog, "Ctrl+M",
-                                        "Move the selected official to another session")
-        self.move_session_action = self._action("Move session to &slot…", self.move_session_dialog, "Ctrl+Shift+M",
-                                                "Move the selected session to another slot of its host")
-        self.unassign_action = self._action("&Unassign", self.unassign_current, QKeySequence.StandardKey.Delete,
-                                            "Take the selected official out of the session")
-        self.pin_action = self._action("&Pin / unpin official", self.toggle_pin_official, "Ctrl+P",
-                                       "Fix (or free) the selected official's place in this session")
-        self.pin_session_action = self._action("Pin / unpin &whole session", self.toggle_pin_session, "Ctrl+Shift+P",
-                                               "Fix (or free) every official of the selected session")
-        self.save_action = self._action("Sa&ve schedule", self.save, QKeySequence.StandardKey.Save,
-                                        "Store the edited schedule as a new version")
-        self.itinerary_action = self._action("Show &itinerary", self.show_itinerary, "Ctrl+Shift+I",
-                                             "Show the selected person's sessions")
+        self.solve_action = self._action(
+            "&Solve…", self.solve, "Ctrl+R", "Solve the whole program (a new schedule)"
+        )
+        self.reoptimize_action = self._action(
+            "Re-optimize around &pins…",
+            self.reoptimize,
+            "Ctrl+Shift+R",
+            "Solve again, keeping pinned officials and changing little else",
+        )
+        self.move_action = self._action(
+            "&Move to session…",
+            self.move_official_dialog,
+            "Ctrl+M",
+            "Move the selected official to another session",
+        )
+        self.move_session_action = self._action(
+            "Move session to &slot…",
+            self.move_session_dialog,
+            "Ctrl+Shift+M",
+            "Move the selected session to another slot of its host",
+        )
+        self.unassign_action = self._action(
+            "&Unassign",
+            self.unassign_current,
+            QKeySequence.StandardKey.Delete,
+            "Take the selected official out of the session",
+        )
+        self.pin_action = self._action(
+            "&Pin / unpin official",
+            self.toggle_pin_official,
+            "Ctrl+P",
+            "Fix (or free) the selected official's place in this session",
+        )
+        self.pin_session_action = self._action(
+            "Pin / unpin &whole session",
+            self.toggle_pin_session,
+            "Ctrl+Shift+P",
+            "Fix (or free) every official of the selected session",
+        )
+        self.save_action = self._action(
+            "Sa&ve schedule",
+            self.save,
+            QKeySequence.StandardKey.Save,
+            "Store the edited schedule as a new version",
+        )
+        self.itinerary_action = self._action(
+            "Show &itinerary", self.show_itinerary, "Ctrl+Shift+I", "Show the selected person's sessions"
+        )
 
     def actions_for_menu(self) -> list[QAction]:
         """For the main window's Schedule menu (separators as ``None``-free list)."""
-        return [self.solve_action, self.reoptimize_action, self.move_action, self.move_session_action,
-                self.unassign_action, self.pin_action, self.pin_session_action, self.itinerary_action,
-                self.save_action]
+        return [
+            self.solve_action,
+            self.reoptimize_action,
+            self.move_action,
+            self.move_session_action,
+            self.unassign_action,
+            self.pin_action,
+            self.pin_session_action,
+            self.itinerary_action,
+            self.save_action,
+        ]
 
     def _build_layout(self) -> None:
         self.day_combo = QComboBox()
@@ -138,8 +199,16 @@ class ScheduleTab(QWidget):
         toolbar = QToolBar("Schedule")
         toolbar.setAccessibleName("Schedule tools")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.solve_action, self.reoptimize_action, None, self.move_action, self.unassign_action,
-                  self.pin_action, None, self.save_action):
+        for a in (
+            self.solve_action,
+            self.reoptimize_action,
+            None,
+            self.move_action,
+            self.unassign_action,
+            self.pin_action,
+            None,
+            self.save_action,
+        ):
             toolbar.addSeparator() if a is None else toolbar.addAction(a)
 
         top = QHBoxLayout()
@@ -321,11 +390,20 @@ class ScheduleTab(QWidget):
             n, low = doc.session_count(o.id), doc.min_sessions(o.id)
             if n < low:
                 prev = old.get(o.id)
-                unmatched.append(Unmatched(official=o.id, sessions=n, min_sessions=low,
-                                           reason=prev.reason if prev and prev.reason else
-                                           "below the minimum after staff edits"))
-        stored = Schedule(sessions=schedule.sessions, unmatched=unmatched, solver=schedule.solver,
-                          program=schedule.program or doc.scenario.program.name)
+                unmatched.append(
+                    Unmatched(
+                        official=o.id,
+                        sessions=n,
+                        min_sessions=low,
+                        reason=prev.reason if prev and prev.reason else "below the minimum after staff edits",
+                    )
+                )
+        stored = Schedule(
+            sessions=schedule.sessions,
+            unmatched=unmatched,
+            solver=schedule.solver,
+            program=schedule.program or doc.scenario.program.name,
+        )
         try:
             self.version = self.workspace.save_schedule(self.program_id, stored, "edit")
         except ExchangeError as e:  # the edits stay on the board, unsaved
@@ -335,8 +413,10 @@ class ScheduleTab(QWidget):
         self._saved = schedule
         self._on_schedule_changed()
         report = doc.report
-        self._set_status(f"Saved schedule version {self.version}"
-                         + ("" if report.ok else f" ({len(report.violations)} rule problems remain)"))
+        self._set_status(
+            f"Saved schedule version {self.version}"
+            + ("" if report.ok else f" ({len(report.violations)} rule problems remain)")
+        )
         return self.version
 
     # ------------------------------------------------------------------ selection
@@ -404,15 +484,26 @@ class ScheduleTab(QWidget):
         doc = self.document
         choices = []
         if source is not None:
-            choices.append(Choice(None, "Unassigned list (take out of this session)",
-                                  reasons_text(doc.why_not_unassign(official, source))))
-        ordered = sorted(doc.schedule.sessions, key=lambda s: (doc.slot_order.get(s.slot, 0), doc.person_name(s.host)))
+            choices.append(
+                Choice(
+                    None,
+                    "Unassigned list (take out of this session)",
+                    reasons_text(doc.why_not_unassign(official, source)),
+                )
+            )
+        ordered = sorted(
+            doc.schedule.sessions, key=lambda s: (doc.slot_order.get(s.slot, 0), doc.person_name(s.host))
+        )
         for s in ordered:
             if s.id == source or official in s.officials:
                 continue
-            label = (f"{doc.session_title(s.id)} · {s.language.upper()} · "
-                     f"{len(s.officials)} official{'s' if len(s.officials) != 1 else ''}")
-            choices.append(Choice(s.id, label, reasons_text(doc.why_not_join(official, s.id, leaving=source))))
+            label = (
+                f"{doc.session_title(s.id)} · {s.language.upper()} · "
+                f"{len(s.officials)} official{'s' if len(s.officials) != 1 else ''}"
+            )
+            choices.append(
+                Choice(s.id, label, reasons_text(doc.why_not_join(official, s.id, leaving=source)))
+            )
         c = TargetPicker.ask(self, "Move to session", f"Move {doc.official_label(official)} to:", choices)
         if c is None:
             return
@@ -428,8 +519,11 @@ class ScheduleTab(QWidget):
             return
         doc = self.document
         s = doc.sessions[sid]
-        choices = [Choice(slot, doc.slot_label(slot), reasons_text(doc.why_not_move(sid, slot)))
-                   for slot in sorted(doc.slots, key=doc.slot_order.__getitem__) if slot != s.slot]
+        choices = [
+            Choice(slot, doc.slot_label(slot), reasons_text(doc.why_not_move(sid, slot)))
+            for slot in sorted(doc.slots, key=doc.slot_order.__getitem__)
+            if slot != s.slot
+        ]
         c = TargetPicker.ask(self, "Move session to slot", f"Move {doc.session_title(sid)} to:", choices)
         if c is not None:
             self._push(commands.move_session(doc, sid, c.key, c.reasons))
@@ -511,7 +605,9 @@ class ScheduleTab(QWidget):
         except ExchangeError as e:
             self._on_schedule_changed()
             self._set_status(f"Solved, but not saved: {e}")
-            QMessageBox.warning(self, "Schedule not saved", f"The new schedule is on the board but was not saved:\n{e}")
+            QMessageBox.warning(
+                self, "Schedule not saved", f"The new schedule is on the board but was not saved:\n{e}"
+            )
             return
         self._saved = doc.schedule
         self._on_schedule_changed()
@@ -521,8 +617,14 @@ class ScheduleTab(QWidget):
         """Minimal-change solve around the pins; shows what moved; accept = one undoable step."""
         doc = self.document
         current = doc.schedule
-        outcome = SolveDialog.ask(self, doc.scenario, SolveOptions(time_limit=REOPTIMIZE_SECONDS, keep_previous=True),
-                                  current, "Re-optimize around pins", autostart=True)
+        outcome = SolveDialog.ask(
+            self,
+            doc.scenario,
+            SolveOptions(time_limit=REOPTIMIZE_SECONDS, keep_previous=True),
+            current,
+            "Re-optimize around pins",
+            autostart=True,
+        )
         if outcome is None:
             self._set_status("Re-optimize discarded")
             return
@@ -546,8 +648,12 @@ class ScheduleTab(QWidget):
         if not ChangesDialog.ask(self, doc, diff, new_sessions, summary):
             self._set_status("Re-optimize discarded")
             return False
-        self._push(commands.replace_schedule(
-            doc, schedule,
-            f"Re-optimize around pins ({len(diff.officials)} officials moved, "
-            f"{len(diff.added)} sessions added, {len(diff.removed)} removed)"))
+        self._push(
+            commands.replace_schedule(
+                doc,
+                schedule,
+                f"Re-optimize around pins ({len(diff.officials)} officials moved, "
+                f"{len(diff.added)} sessions added, {len(diff.removed)} removed)",
+            )
+        )
         return True

@@ -1,5 +1,6 @@
 """The "Unassigned / below minimum" list: officials short of their minimum, drag sources and
 a drop target (drop an official from a session here to unassign them)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -62,7 +63,11 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < 4
+        ):
             return self.HEADERS[section]
         return None
 
@@ -89,8 +94,12 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-                | Qt.ItemFlag.ItemIsDropEnabled)
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemIsDropEnabled
+        )
 
     # ------------------------------------------------------------------ drag and drop
     def mimeData(self, indexes):
@@ -123,8 +132,14 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
         reasons = self.reasons(payload)
         why = reasons_text(reasons)
         if not self.canDropMimeData(data, action, row, column, parent):
-            self.message.emit(f"Refused: {why}" + (" (hold Shift while dropping to keep it anyway)"
-                                                   if payload and not payload.is_session else ""))
+            self.message.emit(
+                f"Refused: {why}"
+                + (
+                    " (hold Shift while dropping to keep it anyway)"
+                    if payload and not payload.is_session
+                    else ""
+                )
+            )
             return False
         cmd = commands.move_official(self.document, payload.official, payload.session, None, why)
         self.undo_stack.push(cmd)

@@ -1,4 +1,5 @@
 """The board view: a table of session cards with drags of whole sessions or single officials."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -108,12 +109,16 @@ class BoardView(QTableView):
         return self._delegate.official_at(self.visualRect(index), card, pos, QFontMetrics(self.font()))
 
     def keyPressEvent(self, event) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in (
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+        ):
             self.step_official(-1 if event.key() == Qt.Key.Key_Up else 1)
             event.accept()
             return
-        if event.key() == Qt.Key.Key_Menu or (event.key() == Qt.Key.Key_F10
-                                              and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+        if event.key() == Qt.Key.Key_Menu or (
+            event.key() == Qt.Key.Key_F10 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
             self._keyboard_menu()
             event.accept()
             return
@@ -153,7 +158,9 @@ class BoardView(QTableView):
         return DragPayload(official=official, session=sid) if official else DragPayload(session=sid)
 
     def startDrag(self, supported) -> None:
-        pos = self._press_pos if self._press_pos is not None else self.visualRect(self.currentIndex()).center()
+        pos = (
+            self._press_pos if self._press_pos is not None else self.visualRect(self.currentIndex()).center()
+        )
         payload = self.payload_at(pos)
         if payload is None:
             return
@@ -168,7 +175,9 @@ class BoardView(QTableView):
 
     def _drag_pixmap(self, payload: DragPayload) -> QPixmap:
         doc = self.board.document
-        label = doc.official_label(payload.official) if payload.official else doc.session_title(payload.session)
+        label = (
+            doc.official_label(payload.official) if payload.official else doc.session_title(payload.session)
+        )
         fm = QFontMetrics(self.font())
         pm = QPixmap(fm.horizontalAdvance(label) + 16, fm.height() + 10)
         pm.fill(self.palette().color(QPalette.ColorRole.ToolTipBase))
@@ -200,7 +209,9 @@ class BoardView(QTableView):
         index = self.indexAt(pos)
         self.board.insist = bool(event.modifiers() & INSIST_MODIFIER)
         message = self.board.set_hover(index)
-        ok = index.isValid() and self.board.canDropMimeData(event.mimeData(), Qt.DropAction.MoveAction, -1, -1, index)
+        ok = index.isValid() and self.board.canDropMimeData(
+            event.mimeData(), Qt.DropAction.MoveAction, -1, -1, index
+        )
         if ok and message.startswith("Cannot"):
             message += " (Shift held: the drop will be kept and flagged)"
         if message != self._last_message:  # only on a change: a tooltip or status update costs a relayout
@@ -230,7 +241,9 @@ class BoardView(QTableView):
         index = self.indexAt(event.position().toPoint())
         self.board.insist = bool(event.modifiers() & INSIST_MODIFIER)
         try:
-            done = index.isValid() and self.board.dropMimeData(event.mimeData(), Qt.DropAction.MoveAction, -1, -1, index)
+            done = index.isValid() and self.board.dropMimeData(
+                event.mimeData(), Qt.DropAction.MoveAction, -1, -1, index
+            )
         finally:
             self.board.insist = False
             self.board.end_highlight()
@@ -246,8 +259,10 @@ class BoardView(QTableView):
     def _autoscroll(self, pos: QPoint) -> None:
         margin = 24
         r = self.viewport().rect()
-        for bar, value, low, high in ((self.verticalScrollBar(), pos.y(), r.top(), r.bottom()),
-                                      (self.horizontalScrollBar(), pos.x(), r.left(), r.right())):
+        for bar, value, low, high in (
+            (self.verticalScrollBar(), pos.y(), r.top(), r.bottom()),
+            (self.horizontalScrollBar(), pos.x(), r.left(), r.right()),
+        ):
             if value < low + margin:
                 bar.setValue(bar.value() - bar.singleStep() * 3)
             elif value > high - margin:

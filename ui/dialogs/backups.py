@@ -4,6 +4,7 @@
 reload everything). Restoring asks first, and backs up the current state before it, so a
 restore can itself be undone from this list.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -82,17 +83,25 @@ class BackupsDialog(QDialog):
     def reload(self) -> None:
         self.infos = backups.list_backups(self.ws)
         folder = backups.backup_folder(self.ws)
-        text = (f"Backups of this database are kept in {folder} (the newest "
-                f"{backups.backups_to_keep()}). One is made before every app update of the database, before "
-                f"every solve that stores a schedule, and before every restore.")
+        text = (
+            f"Backups of this database are kept in {folder} (the newest "
+            f"{backups.backups_to_keep()}). One is made before every app update of the database, before "
+            f"every solve that stores a schedule, and before every restore."
+        )
         if self.ws.path is None and not backups.pg_dump_available():
-            text = ("This is a PostgreSQL team database and pg_dump is not installed on this computer: the "
-                    "server's own backups protect it (ask whoever runs the server).")
+            text = (
+                "This is a PostgreSQL team database and pg_dump is not installed on this computer: the "
+                "server's own backups protect it (ask whoever runs the server)."
+            )
         self.where.setText(text)
         self.table.setRowCount(len(self.infos))
         for r, info in enumerate(self.infos):
-            values = (info.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                      REASONS.get(info.reason, info.reason), _size(info.size), info.name)
+            values = (
+                info.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                REASONS.get(info.reason, info.reason),
+                _size(info.size),
+                info.name,
+            )
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(str(info.path))
@@ -117,8 +126,11 @@ class BackupsDialog(QDialog):
             made = None
             self.status.setText(f"No backup was made: {e}")
         else:
-            self.status.setText(f"Made {made.name}." if made else
-                                "No backup made: pg_dump is not installed here (see the note above).")
+            self.status.setText(
+                f"Made {made.name}."
+                if made
+                else "No backup made: pg_dump is not installed here (see the note above)."
+            )
         finally:
             QApplication.restoreOverrideCursor()
         self.reload()
@@ -130,10 +142,13 @@ class BackupsDialog(QDialog):
             return False
         when = info.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         answer = QMessageBox.question(
-            self, "Restore backup",
+            self,
+            "Restore backup",
             f"Replace everything in this database with the backup made {when} ({REASONS.get(info.reason, info.reason)})?"
             "\n\nThe current state is backed up first, so you can come back to it from this list.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -1,6 +1,7 @@
 """Exports from the File menu: scenario, schedule, calendars, invitations, itineraries and
 the spreadsheet. Each runs in a worker thread (the window stays responsive, a busy
 indicator shows) and ends with the export's summary and an offer to open the folder."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
     ExportKind("ics", "&Calendars (.ics)…", "folder", since=True),
     ExportKind("invitations", "&Invitations…", "folder", since=True),
     ExportKind("itineraries", "I&tineraries (PDF)…", "folder", since=True),
-    ExportKind("spreadsheet", "Spread&sheet…", "file", "Excel workbook (*.xlsx);;CSV (*.csv)", "schedule.xlsx"),
+    ExportKind(
+        "spreadsheet", "Spread&sheet…", "file", "Excel workbook (*.xlsx);;CSV (*.csv)", "schedule.xlsx"
+    ),
 )
 KINDS = {k.key: k for k in EXPORT_KINDS}
 
@@ -60,7 +63,10 @@ def ask_since_version(parent: QWidget | None, kind: ExportKind, versions: list) 
     if not earlier:
         return None
     everyone = f"Everyone (schedule version {latest})"
-    items = [everyone] + [f"Only changes since version {v.number} ({v.source}, {v.created_at.astimezone():%d %b %H:%M})" for v in earlier]
+    items = [everyone] + [
+        f"Only changes since version {v.number} ({v.source}, {v.created_at.astimezone():%d %b %H:%M})"
+        for v in earlier
+    ]
     what = kind.label.replace("&", "").rstrip("…").lower()
     choice, ok = QInputDialog.getItem(parent, f"Export {what}", f"Write {what} for:", items, 0, False)
     if not ok:
@@ -71,16 +77,22 @@ def ask_since_version(parent: QWidget | None, kind: ExportKind, versions: list) 
 def ask_target(parent: QWidget | None, kind: ExportKind, start_dir: str = "") -> Path | None:
     """Where to write an export (a file or a folder); None when cancelled."""
     if kind.target == "folder":
-        folder = QFileDialog.getExistingDirectory(parent, f"Export {kind.label.replace('&', '').rstrip('…')} to folder", start_dir)
+        folder = QFileDialog.getExistingDirectory(
+            parent, f"Export {kind.label.replace('&', '').rstrip('…')} to folder", start_dir
+        )
         return Path(folder) if folder else None
     start = str(Path(start_dir) / kind.suggested) if start_dir else kind.suggested
-    path, _ = QFileDialog.getSaveFileName(parent, f"Export {kind.label.replace('&', '').rstrip('…')}", start, kind.filters)
+    path, _ = QFileDialog.getSaveFileName(
+        parent, f"Export {kind.label.replace('&', '').rstrip('…')}", start, kind.filters
+    )
     return Path(path) if path else None
 
 
 def offer_open_folder(parent: QWidget | None, summary: str, folder: Path) -> bool:
     """Show the export summary; True (and the folder opens) when staff choose Open folder."""
-    box = QMessageBox(QMessageBox.Icon.Information, "Export finished", summary, QMessageBox.StandardButton.Close, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Information, "Export finished", summary, QMessageBox.StandardButton.Close, parent
+    )
     open_button = box.addButton("&Open folder", QMessageBox.ButtonRole.ActionRole)
     box.exec()
     if box.clickedButton() is open_button:

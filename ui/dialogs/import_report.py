@@ -1,5 +1,6 @@
 """What an import read and what it refused: a summary line and a table of problems
 (record, field, message), so staff can fix the file and import again."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -3,6 +3,7 @@
 Checked as you type with the importer's own checks (schema, known IANA zone,
 min_guests <= max_guests), so the messages are the ones an import gives.
 """
+
 from __future__ import annotations
 
 import zoneinfo
@@ -28,7 +29,14 @@ from exchange_app.io.scenario_json import parse_scenario
 
 def program_problems(program_dict: dict) -> list[Problem]:
     """Problems with a ``program`` object, as the importer reports them."""
-    doc = {"format": SCENARIO_FORMAT, "program": program_dict, "topics": [], "slots": [], "officials": [], "hosts": []}
+    doc = {
+        "format": SCENARIO_FORMAT,
+        "program": program_dict,
+        "topics": [],
+        "slots": [],
+        "officials": [],
+        "hosts": [],
+    }
     try:
         parse_scenario(doc, source="program settings")
     except InputError as e:
@@ -68,10 +76,14 @@ class ProgramSettingsDialog(QDialog):
         self.timezone.setCompleter(completer)
         org = program.organizer
         self.organizer_name = line("Organizer name", (org.name or "") if org else "")
-        self.organizer_email = line("Organizer email", org.email if org else "", "sends the calendar invitations")
+        self.organizer_email = line(
+            "Organizer email", org.email if org else "", "sends the calendar invitations"
+        )
         self.min_guests = spin("Fewest officials in a session", program.min_guests, 1)
         self.max_guests = spin("Most officials in a session", program.max_guests, 1)
-        self.max_same_country = spin("Most officials from one country in a session", program.max_same_country, 1)
+        self.max_same_country = spin(
+            "Most officials from one country in a session", program.max_same_country, 1
+        )
         self.min_sessions = spin("Default minimum sessions per person", program.min_sessions, 0)
         self.max_sessions = spin("Default maximum sessions per person", program.max_sessions, 0)
         self.max_per_day = spin("Default maximum sessions per day", program.max_per_day, 0)
@@ -98,7 +110,9 @@ class ProgramSettingsDialog(QDialog):
         self.problems_label.setWordWrap(True)
         self.problems_label.setAccessibleName("Problems")
         self.problems_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -119,7 +133,14 @@ class ProgramSettingsDialog(QDialog):
             d["organizer"] = {"email": self.organizer_email.text().strip()}
             if self.organizer_name.text().strip():
                 d["organizer"]["name"] = self.organizer_name.text().strip()
-        for key in ("min_guests", "max_guests", "max_same_country", "min_sessions", "max_sessions", "max_per_day"):
+        for key in (
+            "min_guests",
+            "max_guests",
+            "max_same_country",
+            "min_sessions",
+            "max_sessions",
+            "max_per_day",
+        ):
             d[key] = getattr(self, key).value()
         return d
 
@@ -129,16 +150,34 @@ class ProgramSettingsDialog(QDialog):
     def _validate(self, *_args) -> None:
         self._problems = program_problems(self.program_dict())
         marks = {"name": self.name, "timezone": self.timezone, "organizer": self.organizer_email}
-        for w in (self.name, self.timezone, self.organizer_email, self.min_guests, self.max_guests,
-                  self.max_same_country, self.min_sessions, self.max_sessions, self.max_per_day):
+        for w in (
+            self.name,
+            self.timezone,
+            self.organizer_email,
+            self.min_guests,
+            self.max_guests,
+            self.max_same_country,
+            self.min_sessions,
+            self.max_sessions,
+            self.max_per_day,
+        ):
             w.setProperty("invalid", False)
         for p in self._problems:
             head = (p.field or "").split(".")[0]
             w = marks.get(head) or getattr(self, head, None)
             if isinstance(w, QWidget):
                 w.setProperty("invalid", True)
-        for w in (self.name, self.timezone, self.organizer_email, self.min_guests, self.max_guests,
-                  self.max_same_country, self.min_sessions, self.max_sessions, self.max_per_day):
+        for w in (
+            self.name,
+            self.timezone,
+            self.organizer_email,
+            self.min_guests,
+            self.max_guests,
+            self.max_same_country,
+            self.min_sessions,
+            self.max_sessions,
+            self.max_per_day,
+        ):
             w.style().unpolish(w)
             w.style().polish(w)
         self.problems_label.setText("\n".join(str(p) for p in self._problems))
@@ -149,9 +188,20 @@ class ProgramSettingsDialog(QDialog):
         d = self.program_dict()
         org = d.get("organizer")
         return Program(
-            name=d["name"], timezone=d["timezone"],
+            name=d["name"],
+            timezone=d["timezone"],
             organizer=Organizer(email=org["email"], name=org.get("name")) if org else None,
-            **{k: d[k] for k in ("min_guests", "max_guests", "max_same_country", "min_sessions", "max_sessions", "max_per_day")},
+            **{
+                k: d[k]
+                for k in (
+                    "min_guests",
+                    "max_guests",
+                    "max_same_country",
+                    "min_sessions",
+                    "max_sessions",
+                    "max_per_day",
+                )
+            },
         )
 
     @classmethod

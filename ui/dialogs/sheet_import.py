@@ -5,12 +5,14 @@
 The column choices are remembered for the database (``save_mapping``) when staff leave
 "Remember these column choices" on. Checking and importing run in a worker thread.
 """
+
 from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QColor
@@ -92,9 +94,11 @@ class SheetImportDialog(QDialog):
                     self.mapping.setdefault(h, f)
 
         layout = QVBoxLayout(self)
-        intro = QLabel("Each column of the sheet is imported as the field chosen on the left. Rows are matched "
-                       "to people by id, or by email; nobody is deleted. Nothing is written until you press "
-                       "Import, and a sheet with problems is refused whole unless you import only the valid rows.")
+        intro = QLabel(
+            "Each column of the sheet is imported as the field chosen on the left. Rows are matched "
+            "to people by id, or by email; nobody is deleted. Nothing is written until you press "
+            "Import, and a sheet with problems is refused whole unless you import only the valid rows."
+        )
         intro.setWordWrap(True)
         intro.setObjectName("hint")
         layout.addWidget(intro)
@@ -103,8 +107,11 @@ class SheetImportDialog(QDialog):
         self.sheet_box = QComboBox()
         self.sheet_box.setAccessibleName("Sheet")
         for t in self.tables:
-            self.sheet_box.addItem(f"{t.title or t.source}" + (" (availability)" if t.is_availability else "")
-                                   + f" — {len(t.rows)} rows")
+            self.sheet_box.addItem(
+                f"{t.title or t.source}"
+                + (" (availability)" if t.is_availability else "")
+                + f" — {len(t.rows)} rows"
+            )
         self.sheet_box.currentIndexChanged.connect(self._show_sheet)
         top.addRow("&Sheet:", self.sheet_box)
         layout.addLayout(top)
@@ -195,10 +202,18 @@ class SheetImportDialog(QDialog):
             current = auto.get(header) if availability else self.mapping.get(header)
             box.setCurrentIndex(max(0, box.findData(current or "")))
             box.setEnabled(bool(header) and not availability)
-            box.currentIndexChanged.connect(lambda _i, h=header, b=box: self._mapping_changed(h, b.currentData()))
+            box.currentIndexChanged.connect(
+                lambda _i, h=header, b=box: self._mapping_changed(h, b.currentData())
+            )
             self.columns.setCellWidget(r, 1, box)
-            first = next((sheets.cell_text(row.cells[r]) for row in t.rows if r < len(row.cells)
-                          and sheets.cell_text(row.cells[r])), "")
+            first = next(
+                (
+                    sheets.cell_text(row.cells[r])
+                    for row in t.rows
+                    if r < len(row.cells) and sheets.cell_text(row.cells[r])
+                ),
+                "",
+            )
             self.columns.setItem(r, 2, QTableWidgetItem(first))
         self.columns.resizeColumnsToContents()
         self._fill_preview(t)
@@ -279,8 +294,11 @@ class SheetImportDialog(QDialog):
 
     def check(self) -> None:
         mapping = self.mapping_for_service()
-        self._start(lambda: service.plan_import(self.ws, self.program_id, self.path, mapping),
-                    self._checked, "Checking every row…")
+        self._start(
+            lambda: service.plan_import(self.ws, self.program_id, self.path, mapping),
+            self._checked,
+            "Checking every row…",
+        )
 
     def _checked(self, plan: service.SheetPlan) -> None:
         self.plan = plan
@@ -297,9 +315,13 @@ class SheetImportDialog(QDialog):
                 service.save_mapping(self.ws, mapping)
             except (OSError, ValueError) as e:
                 self.status.setText(f"The column choices could not be remembered: {e}")
-        self._start(lambda: service.import_people(self.ws, self.program_id, self.path, mapping,
-                                                  valid_rows_only=valid_only),
-                    self._imported, "Importing…")
+        self._start(
+            lambda: service.import_people(
+                self.ws, self.program_id, self.path, mapping, valid_rows_only=valid_only
+            ),
+            self._imported,
+            "Importing…",
+        )
 
     def _imported(self, result: service.SheetImportResult) -> None:
         self.result_value = result
@@ -307,8 +329,11 @@ class SheetImportDialog(QDialog):
             self.accept()
             return
         # Only the valid rows went in: keep the refused ones on screen until staff close.
-        self._show_problems(result.refused_rows, result.summary.splitlines()[0]
-                            + " These rows were not imported; fix them and import the sheet again:")
+        self._show_problems(
+            result.refused_rows,
+            result.summary.splitlines()[0]
+            + " These rows were not imported; fix them and import the sheet again:",
+        )
         self.check_button.setEnabled(False)
         self.import_button.setText("&Done")
         self.import_button.clicked.disconnect()
@@ -324,9 +349,12 @@ class SheetImportDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, InputError):
-            self._show_problems(exc.problems, f"{exc.source}: refused, {len(exc.problems)} problem(s); "
-                                              "nothing was imported. Fix the sheet, change the columns, or "
-                                              "import only the valid rows.")
+            self._show_problems(
+                exc.problems,
+                f"{exc.source}: refused, {len(exc.problems)} problem(s); "
+                "nothing was imported. Fix the sheet, change the columns, or "
+                "import only the valid rows.",
+            )
         else:
             self._show_problems([], f"Not imported: {exc}")
 
@@ -350,7 +378,10 @@ class SheetImportDialog(QDialog):
         self.problems.resizeColumnToContents(1)
 
     def problem_texts(self) -> list[str]:
-        return [" | ".join(self.problems.item(r, c).text() for c in range(3)) for r in range(self.problems.rowCount())]
+        return [
+            " | ".join(self.problems.item(r, c).text() for c in range(3))
+            for r in range(self.problems.rowCount())
+        ]
 
     def done(self, code: int) -> None:  # noqa: D401 - Qt override
         self.wait()

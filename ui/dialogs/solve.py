@@ -3,14 +3,29 @@
 The solve runs in a :class:`ui.workers.SolveRunner` thread on a snapshot, so the window
 stays responsive. :meth:`SolveDialog.ask` returns the outcome staff chose to use, or None.
 """
+
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QElapsedTimer, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette, QPen, QPolygonF, QTextCursor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exchange_app.domain import Scenario, Schedule
 from exchange_app.services.solving import SolveOptions
@@ -52,19 +67,26 @@ class ImprovementChart(QWidget):
             right = max(self.limit, self.points[-1][0])
 
             def at(sec: float, obj: float) -> QPointF:
-                return QPointF(plot.left() + 4 + (plot.width() - 8) * sec / right,
-                               plot.bottom() - 4 - (plot.height() - 8) * (obj - lo) / span)
+                return QPointF(
+                    plot.left() + 4 + (plot.width() - 8) * sec / right,
+                    plot.bottom() - 4 - (plot.height() - 8) * (obj - lo) / span,
+                )
 
             path = QPolygonF()
-            for (s0, o0), (s1, _o1) in zip(self.points, self.points[1:] + [(self.points[-1][0], None)]):
+            for (s0, o0), (s1, _o1) in zip(
+                self.points, self.points[1:] + [(self.points[-1][0], None)], strict=False
+            ):
                 path.append(at(s0, o0))
                 path.append(at(s1, o0))
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
             p.drawPolyline(path)
             p.setPen(pal.color(QPalette.ColorRole.Text))
-            p.drawText(r.adjusted(6, 2, -6, -2), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
-                       f"best {_num(hi)}")
+            p.drawText(
+                r.adjusted(6, 2, -6, -2),
+                Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
+                f"best {_num(hi)}",
+            )
         else:
             p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, "Improvements appear here")
@@ -80,8 +102,14 @@ def _num(x) -> str:
 class SolveDialog(QDialog):
     """Solve ``scenario`` (around ``previous`` when ``options.keep_previous``)."""
 
-    def __init__(self, scenario: Scenario, options: SolveOptions | None = None, previous: Schedule | None = None,
-                 title: str = "Solve", parent: QWidget | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        options: SolveOptions | None = None,
+        previous: Schedule | None = None,
+        title: str = "Solve",
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.scenario = scenario
@@ -112,11 +140,16 @@ class SolveDialog(QDialog):
         form.addRow("&Time limit:", self.time_limit)
         form.addRow("&Workers:", self.workers)
         form.addRow("&Seed:", self.seed)
-        intro = QLabel(f"<b>{scenario.program.name}</b><br>{len(scenario.officials)} officials, "
-                       f"{len(scenario.hosts)} hosts, {len(scenario.interpreters)} interpreters, "
-                       f"{len(scenario.slots)} slots"
-                       + ("<br>Keeps pinned officials in place and changes as little as possible."
-                          if self.base_options.keep_previous else ""))
+        intro = QLabel(
+            f"<b>{scenario.program.name}</b><br>{len(scenario.officials)} officials, "
+            f"{len(scenario.hosts)} hosts, {len(scenario.interpreters)} interpreters, "
+            f"{len(scenario.slots)} slots"
+            + (
+                "<br>Keeps pinned officials in place and changes as little as possible."
+                if self.base_options.keep_previous
+                else ""
+            )
+        )
         intro.setWordWrap(True)
 
         # progress
@@ -130,8 +163,13 @@ class SolveDialog(QDialog):
         self.elapsed = QLabel("—")
         self.at_min = QLabel("—")
         self.phase = QLabel("—")
-        for w, name in ((self.objective, "Objective"), (self.bound, "Bound"), (self.elapsed, "Elapsed"),
-                        (self.at_min, "Officials at minimum"), (self.phase, "Phase")):
+        for w, name in (
+            (self.objective, "Objective"),
+            (self.bound, "Bound"),
+            (self.elapsed, "Elapsed"),
+            (self.at_min, "Officials at minimum"),
+            (self.phase, "Phase"),
+        ):
             w.setAccessibleName(name)
             w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         progress = QGroupBox("Progress")
@@ -219,9 +257,11 @@ class SolveDialog(QDialog):
         st = QSettings()
         d = SolveOptions()
         try:
-            return SolveOptions(time_limit=float(st.value("solve/time_limit", d.time_limit)),
-                                workers=int(st.value("solve/workers", d.workers)),
-                                seed=int(st.value("solve/seed", d.seed)))
+            return SolveOptions(
+                time_limit=float(st.value("solve/time_limit", d.time_limit)),
+                workers=int(st.value("solve/workers", d.workers)),
+                seed=int(st.value("solve/seed", d.seed)),
+            )
         except (TypeError, ValueError):
             return d
 
@@ -234,8 +274,12 @@ class SolveDialog(QDialog):
     # ------------------------------------------------------------------ running
     def options(self) -> SolveOptions:
         o = self.base_options
-        return SolveOptions(time_limit=float(self.time_limit.value()), workers=self.workers.value(),
-                            seed=self.seed.value(), keep_previous=o.keep_previous)
+        return SolveOptions(
+            time_limit=float(self.time_limit.value()),
+            workers=self.workers.value(),
+            seed=self.seed.value(),
+            keep_previous=o.keep_previous,
+        )
 
     def is_running(self) -> bool:
         return self.runner is not None and self.runner.is_running()
@@ -336,22 +380,31 @@ class SolveDialog(QDialog):
         lines = []
         if info is not None:
             bound = _num(info.bound) if info.bound is not None else "not proven"
-            lines.append(f"Status: <b>{info.status}</b>{' (stopped early)' if stopped else ''}; "
-                         f"objective {_num(info.objective)}, bound {bound}, {info.seconds or 0:.1f} s")
+            lines.append(
+                f"Status: <b>{info.status}</b>{' (stopped early)' if stopped else ''}; "
+                f"objective {_num(info.objective)}, bound {bound}, {info.seconds or 0:.1f} s"
+            )
         if report is not None:
             f = report.figures
-            lines.append(f"{f.sessions} sessions, {f.assignments} places; "
-                         f"<b>{f.officials_at_min} of {f.officials_total}</b> officials reach their minimum; "
-                         f"total interest {f.total_interest}; lowest {f.lowest_interest}; "
-                         f"{f.interpreters_used} interpreters in {f.sessions_with_interpreter} sessions")
-            lines.append("Rule check: keeps every rule." if report.ok
-                         else f"Rule check: <b>{len(report.violations)} problem(s)</b>: "
-                         + "; ".join(v.message for v in report.violations[:3]))
+            lines.append(
+                f"{f.sessions} sessions, {f.assignments} places; "
+                f"<b>{f.officials_at_min} of {f.officials_total}</b> officials reach their minimum; "
+                f"total interest {f.total_interest}; lowest {f.lowest_interest}; "
+                f"{f.interpreters_used} interpreters in {f.sessions_with_interpreter} sessions"
+            )
+            lines.append(
+                "Rule check: keeps every rule."
+                if report.ok
+                else f"Rule check: <b>{len(report.violations)} problem(s)</b>: "
+                + "; ".join(v.message for v in report.violations[:3])
+            )
         changes = getattr(outcome, "changes", None)
         if changes is not None:
-            lines.append(f"Changes: {len(changes.sessions_added)} session(s) added, "
-                         f"{len(changes.sessions_removed)} removed, "
-                         f"{len(changes.officials_moved)} official(s) moved")
+            lines.append(
+                f"Changes: {len(changes.sessions_added)} session(s) added, "
+                f"{len(changes.sessions_removed)} removed, "
+                f"{len(changes.officials_moved)} official(s) moved"
+            )
         n = len(schedule.unmatched)
         lines.append("Everyone reaches their minimum." if n == 0 else f"{n} official(s) below their minimum:")
         self.summary.setText("<br>".join(lines))
@@ -384,8 +437,15 @@ class SolveDialog(QDialog):
         super().closeEvent(event)
 
     @classmethod
-    def ask(cls, parent, scenario: Scenario, options: SolveOptions | None = None, previous: Schedule | None = None,
-            title: str = "Solve", autostart: bool = False):
+    def ask(
+        cls,
+        parent,
+        scenario: Scenario,
+        options: SolveOptions | None = None,
+        previous: Schedule | None = None,
+        title: str = "Solve",
+        autostart: bool = False,
+    ):
         """Show the dialog; the ``SolveOutcome`` staff chose to use, or None."""
         dlg = cls(scenario, options, previous, title, parent)
         if autostart:

@@ -5,6 +5,7 @@ The first ``redo`` that ``QUndoStack.push`` runs does the work unless the caller
 applied the command with :meth:`apply` (so a refused edit - a conflict, bad data - never
 reaches the stack).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,7 +27,9 @@ def describe(person: Person) -> str:
 class WorkspaceCommand(QUndoCommand):
     """Base: remembers the workspace, program and hooks; runs ``_do``/``_undo``."""
 
-    def __init__(self, ws, program_id: int, text: str, on_change: ChangeHook, on_error: ErrorHook | None = None):
+    def __init__(
+        self, ws, program_id: int, text: str, on_change: ChangeHook, on_error: ErrorHook | None = None
+    ):
         super().__init__(text)
         self.ws, self.program_id = ws, program_id
         self._on_change, self._on_error = on_change, on_error
@@ -74,15 +77,26 @@ class WorkspaceCommand(QUndoCommand):
 class SavePersonCommand(WorkspaceCommand):
     """Add a person (``before`` None) or store a changed one."""
 
-    def __init__(self, ws, program_id: int, before: Person | None, after: Person, on_change: ChangeHook,
-                 on_error: ErrorHook | None = None, expected_revision: int | None = None, verb: str | None = None):
+    def __init__(
+        self,
+        ws,
+        program_id: int,
+        before: Person | None,
+        after: Person,
+        on_change: ChangeHook,
+        on_error: ErrorHook | None = None,
+        expected_revision: int | None = None,
+        verb: str | None = None,
+    ):
         verb = verb or ("Add" if before is None else "Edit")
         super().__init__(ws, program_id, f"{verb} {describe(after)}", on_change, on_error)
         self.before, self.after = before, after
         self.expected_revision = expected_revision
 
     def _do(self, first: bool) -> None:
-        self.ws.upsert_person(self.program_id, self.after, expected_revision=self.expected_revision if first else None)
+        self.ws.upsert_person(
+            self.program_id, self.after, expected_revision=self.expected_revision if first else None
+        )
 
     def _undo(self) -> None:
         if self.before is None:
@@ -97,8 +111,16 @@ class SavePersonCommand(WorkspaceCommand):
 class DeletePersonCommand(WorkspaceCommand):
     """Delete a person; undo stores them again with the pins and forbidden pairs they had."""
 
-    def __init__(self, ws, program_id: int, person: Person, scenario: Scenario, on_change: ChangeHook,
-                 on_error: ErrorHook | None = None, expected_revision: int | None = None):
+    def __init__(
+        self,
+        ws,
+        program_id: int,
+        person: Person,
+        scenario: Scenario,
+        on_change: ChangeHook,
+        on_error: ErrorHook | None = None,
+        expected_revision: int | None = None,
+    ):
         super().__init__(ws, program_id, f"Delete {describe(person)}", on_change, on_error)
         self.person = person
         self.pins = list(scenario.pins)
@@ -109,8 +131,12 @@ class DeletePersonCommand(WorkspaceCommand):
         self._touches_forbidden = any(pid in (f.official, f.host) for f in self.forbidden)
 
     def _do(self, first: bool) -> None:
-        self.ws.delete_person(self.program_id, self.person.kind, self.person.id,
-                              expected_revision=self.expected_revision if first else None)
+        self.ws.delete_person(
+            self.program_id,
+            self.person.kind,
+            self.person.id,
+            expected_revision=self.expected_revision if first else None,
+        )
 
     def _undo(self) -> None:
         self.ws.upsert_person(self.program_id, self.person)
@@ -126,15 +152,24 @@ class DeletePersonCommand(WorkspaceCommand):
 class ProgramSettingsCommand(WorkspaceCommand):
     """Change the program's name, zone, organizer and session rules."""
 
-    def __init__(self, ws, program_id: int, before: Program, after: Program, on_change: ChangeHook,
-                 on_error: ErrorHook | None = None, expected_revision: int | None = None):
+    def __init__(
+        self,
+        ws,
+        program_id: int,
+        before: Program,
+        after: Program,
+        on_change: ChangeHook,
+        on_error: ErrorHook | None = None,
+        expected_revision: int | None = None,
+    ):
         super().__init__(ws, program_id, "Change program settings", on_change, on_error)
         self.before, self.after = before, after
         self.expected_revision = expected_revision
 
     def _do(self, first: bool) -> None:
-        self.ws.save_program_settings(self.program_id, self.after,
-                                      expected_revision=self.expected_revision if first else None)
+        self.ws.save_program_settings(
+            self.program_id, self.after, expected_revision=self.expected_revision if first else None
+        )
 
     def _undo(self) -> None:
         self.ws.save_program_settings(self.program_id, self.before)

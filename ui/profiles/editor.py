@@ -4,6 +4,7 @@ Every change rebuilds the person's ``exchange-scenario/1`` record and runs it th
 importer's own checks (:func:`exchange_app.io.scenario_json.validate_person`), so staff see
 the same messages an import would give; Save stays disabled while anything is wrong.
 """
+
 from __future__ import annotations
 
 import re
@@ -107,7 +108,9 @@ class PersonEditor(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("editorHeading")
         self.heading.setAccessibleName("Editing")
-        self.id_edit = self._line("Id", f"unique id of the {word}, e.g. o-0151" if kind == PersonKind.OFFICIAL else "unique id")
+        self.id_edit = self._line(
+            "Id", f"unique id of the {word}, e.g. o-0151" if kind == PersonKind.OFFICIAL else "unique id"
+        )
         self.name_edit = self._line("Name", "full name")
         self.email_edit = self._line("Email", "name@example.org")
         self.languages_edit = self._line("Languages", "ISO 639 codes separated by commas, e.g. en, es, fr")
@@ -144,7 +147,9 @@ class PersonEditor(QWidget):
         # interests (officials): topic (checkable) and weight 1..3
         self.interests = QTableWidget(0, 2)
         self.interests.setAccessibleName("Interests")
-        self.interests.setAccessibleDescription("Check a topic to add it; weight 1 = some interest, 2 = strong, 3 = top priority")
+        self.interests.setAccessibleDescription(
+            "Check a topic to add it; weight 1 = some interest, 2 = strong, 3 = top priority"
+        )
         self.interests.setHorizontalHeaderLabels(["Topic", "Weight (1–3)"])
         self.interests.verticalHeader().setVisible(False)
         self.interests.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -172,9 +177,11 @@ class PersonEditor(QWidget):
         self.add_window_button = QPushButton("Add window…")
         self.edit_window_button = QPushButton("Edit window…")
         self.remove_window_button = QPushButton("Remove window")
-        for b, name in ((self.add_window_button, "Add availability window"),
-                        (self.edit_window_button, "Edit availability window"),
-                        (self.remove_window_button, "Remove availability window")):
+        for b, name in (
+            (self.add_window_button, "Add availability window"),
+            (self.edit_window_button, "Edit availability window"),
+            (self.remove_window_button, "Remove availability window"),
+        ):
             b.setAccessibleName(name)
         self.add_window_button.clicked.connect(self.add_window)
         self.edit_window_button.clicked.connect(self.edit_window)
@@ -305,13 +312,19 @@ class PersonEditor(QWidget):
             order.append(self.interests)
         if self.kind == PersonKind.HOST:
             order.append(self.expertise)
-        order += [self.windows_list, self.add_window_button, self.edit_window_button, self.remove_window_button,
-                  self.revert_button, self.save_button]
+        order += [
+            self.windows_list,
+            self.add_window_button,
+            self.edit_window_button,
+            self.remove_window_button,
+            self.revert_button,
+            self.save_button,
+        ]
         return order
 
     def _set_tab_order(self) -> None:
         order = self.focus_order()
-        for a, b in zip(order, order[1:]):
+        for a, b in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
     # --------------------------------------------------------------- helpers
@@ -346,18 +359,32 @@ class PersonEditor(QWidget):
             for x in scenario.locations:
                 self.site_combo.addItem(f"{x.name} ({x.id})", x.id)
             if person is None:
-                self.heading.setText(f"Select an {word} to edit" if word[0] in "aeiou" else f"Select a {word} to edit")
-                for e in (self.id_edit, self.name_edit, self.email_edit, self.languages_edit,
-                          self.organization_edit, self.title_edit, self.country_edit, self.delegation_edit):
+                self.heading.setText(
+                    f"Select an {word} to edit" if word[0] in "aeiou" else f"Select a {word} to edit"
+                )
+                for e in (
+                    self.id_edit,
+                    self.name_edit,
+                    self.email_edit,
+                    self.languages_edit,
+                    self.organization_edit,
+                    self.title_edit,
+                    self.country_edit,
+                    self.delegation_edit,
+                ):
                     e.clear()
                 self._windows = []
                 self._fill_topics(scenario, {}, [])
                 self._baseline = None
             else:
-                self.heading.setText(f"New {word}" if new else f"{word.capitalize()} {person.id}: {person.name}")
+                self.heading.setText(
+                    f"New {word}" if new else f"{word.capitalize()} {person.id}: {person.name}"
+                )
                 self.id_edit.setText(person.id)
                 self.id_edit.setReadOnly(not new)
-                self.id_edit.setToolTip("" if new else "The id of a stored person cannot change; duplicate to make a new one.")
+                self.id_edit.setToolTip(
+                    "" if new else "The id of a stored person cannot change; duplicate to make a new one."
+                )
                 self.name_edit.setText(person.name)
                 self.email_edit.setText(person.email or "")
                 self.languages_edit.setText(", ".join(person.languages))
@@ -381,8 +408,16 @@ class PersonEditor(QWidget):
                 self._fill_topics(scenario, interests, expertise)
                 self._windows = list(person.availability)
             self._refresh_windows()
-            for edit in (self.id_edit, self.name_edit, self.email_edit, self.organization_edit, self.title_edit,
-                         self.country_edit, self.delegation_edit, self.languages_edit):
+            for edit in (
+                self.id_edit,
+                self.name_edit,
+                self.email_edit,
+                self.organization_edit,
+                self.title_edit,
+                self.country_edit,
+                self.delegation_edit,
+                self.languages_edit,
+            ):
                 edit.setCursorPosition(0)  # long texts show their beginning
         finally:
             self._loading = False
@@ -398,12 +433,16 @@ class PersonEditor(QWidget):
         for r, (tid, name) in enumerate([(t.id, t.name) for t in topics] + [(t, t) for t in unknown]):
             item = QTableWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, tid)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+            )
             item.setCheckState(Qt.CheckState.Checked if tid in interests else Qt.CheckState.Unchecked)
             weight = QTableWidgetItem()
             if tid in interests:
                 weight.setData(Qt.ItemDataRole.EditRole, interests[tid])
-                weight.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsSelectable)
+                weight.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsSelectable
+                )
             else:
                 weight.setFlags(Qt.ItemFlag.ItemIsSelectable)
             self.interests.setItem(r, 0, item)
@@ -411,10 +450,14 @@ class PersonEditor(QWidget):
         self.interests.blockSignals(False)
         self.expertise.blockSignals(True)
         self.expertise.clear()
-        for tid, name in [(t.id, t.name) for t in topics] + [(t, t) for t in expertise if t not in {x.id for x in topics}]:
+        for tid, name in [(t.id, t.name) for t in topics] + [
+            (t, t) for t in expertise if t not in {x.id for x in topics}
+        ]:
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, tid)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+            )
             item.setCheckState(Qt.CheckState.Checked if tid in expertise else Qt.CheckState.Unchecked)
             self.expertise.addItem(item)
         self.expertise.blockSignals(False)
@@ -426,7 +469,9 @@ class PersonEditor(QWidget):
             if item.checkState() == Qt.CheckState.Checked:
                 if weight.data(Qt.ItemDataRole.EditRole) in (None, ""):
                     weight.setData(Qt.ItemDataRole.EditRole, 1)
-                weight.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsSelectable)
+                weight.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsSelectable
+                )
             else:
                 weight.setData(Qt.ItemDataRole.EditRole, None)
                 weight.setFlags(Qt.ItemFlag.ItemIsSelectable)
@@ -443,11 +488,18 @@ class PersonEditor(QWidget):
         from exchange_app.rules import country_name, language_name
 
         code = self.country_edit.text().strip()
-        self.country_hint.setText(country_name(code).rsplit(" (", 1)[0] if len(code) == 2 and code.isupper()
-                                  and country_name(code) != code else "")
+        self.country_hint.setText(
+            country_name(code).rsplit(" (", 1)[0]
+            if len(code) == 2 and code.isupper() and country_name(code) != code
+            else ""
+        )
         codes = [x for x in re.split(r"[,;\s]+", self.languages_edit.text().strip()) if x]
-        names = [language_name(c).rsplit(" (", 1)[0].replace(" (macrolanguage)", "")
-                 if not language_name(c).startswith("'") else "?" for c in codes]
+        names = [
+            language_name(c).rsplit(" (", 1)[0].replace(" (macrolanguage)", "")
+            if not language_name(c).startswith("'")
+            else "?"
+            for c in codes
+        ]
         self.languages_hint.setText(", ".join(names))
         self.languages_hint.setVisible(bool(names))
 
@@ -489,8 +541,13 @@ class PersonEditor(QWidget):
             self.timeline.set_data(self._person_for_zone(), self._windows, self._scenario)
             self.zone_note.setText(
                 "Each window is shown in the local time of its site"
-                + (" (this host's site when none is given)." if self.kind == PersonKind.HOST else " (the program's zone when none is given).")
-                + " Shaded bands are the program's slots.")
+                + (
+                    " (this host's site when none is given)."
+                    if self.kind == PersonKind.HOST
+                    else " (the program's zone when none is given)."
+                )
+                + " Shaded bands are the program's slots."
+            )
         self.windows_list.blockSignals(False)
         if 0 <= row < self.windows_list.count():
             self.windows_list.setCurrentRow(row)
@@ -630,11 +687,21 @@ class PersonEditor(QWidget):
             return None
         head = re.split(r"[.\[]", field, maxsplit=1)[0]
         return {
-            "id": self.id_edit, "name": self.name_edit, "email": self.email_edit, "country": self.country_edit,
-            "organization": self.organization_edit, "title": self.title_edit, "delegation": self.delegation_edit,
-            "languages": self.languages_edit, "interests": self.interests, "expertise": self.expertise,
-            "location": self.site_combo, "availability": self.windows_list, "min_sessions": self.min_spin,
-            "max_sessions": self.max_spin, "max_per_day": self.per_day_spin,
+            "id": self.id_edit,
+            "name": self.name_edit,
+            "email": self.email_edit,
+            "country": self.country_edit,
+            "organization": self.organization_edit,
+            "title": self.title_edit,
+            "delegation": self.delegation_edit,
+            "languages": self.languages_edit,
+            "interests": self.interests,
+            "expertise": self.expertise,
+            "location": self.site_combo,
+            "availability": self.windows_list,
+            "min_sessions": self.min_spin,
+            "max_sessions": self.max_spin,
+            "max_per_day": self.per_day_spin,
         }.get(head)
 
     def _show_problems(self) -> None:
@@ -643,9 +710,23 @@ class PersonEditor(QWidget):
             w = self._field_widget(p.field)
             if w is not None:
                 marked.setdefault(w, str(p))
-        for w in (self.id_edit, self.name_edit, self.email_edit, self.country_edit, self.organization_edit,
-                  self.title_edit, self.delegation_edit, self.languages_edit, self.interests, self.expertise,
-                  self.site_combo, self.windows_list, self.min_spin, self.max_spin, self.per_day_spin):
+        for w in (
+            self.id_edit,
+            self.name_edit,
+            self.email_edit,
+            self.country_edit,
+            self.organization_edit,
+            self.title_edit,
+            self.delegation_edit,
+            self.languages_edit,
+            self.interests,
+            self.expertise,
+            self.site_combo,
+            self.windows_list,
+            self.min_spin,
+            self.max_spin,
+            self.per_day_spin,
+        ):
             _set_invalid(w, marked.get(w))
         if self._problems:
             lines = [str(p) for p in self._problems[:8]]
@@ -661,7 +742,9 @@ class PersonEditor(QWidget):
         ok = self._person is not None and not self._problems
         self.save_button.setEnabled(ok and self._dirty)
         self.revert_button.setEnabled(self._person is not None and self._dirty)
-        self.save_button.setToolTip("Fix the problems listed first" if self._problems else "Save (Ctrl+Enter)")
+        self.save_button.setToolTip(
+            "Fix the problems listed first" if self._problems else "Save (Ctrl+Enter)"
+        )
 
     # --------------------------------------------------------------- actions
     def edited_person(self) -> Person | None:

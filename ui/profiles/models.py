@@ -4,6 +4,7 @@
 shows them and ``PeopleFilterProxy`` filters by a search text that matches name, id,
 country, language, topic (id or name), site (id or name) and organization.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,16 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS: dict[PersonKind, tuple[str, ...]] = {
-    PersonKind.OFFICIAL: ("Name", "Country", "Languages", "Organization", "Delegation", "Interests", "Sessions", "Id"),
+    PersonKind.OFFICIAL: (
+        "Name",
+        "Country",
+        "Languages",
+        "Organization",
+        "Delegation",
+        "Interests",
+        "Sessions",
+        "Id",
+    ),
     PersonKind.HOST: ("Name", "Site", "Languages", "Expertise", "Organization", "Virtual", "Sessions", "Id"),
     PersonKind.INTERPRETER: ("Name", "Languages", "Sites", "Sessions", "Id"),
 }
@@ -79,26 +89,79 @@ def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
     for p in people_of(scenario, kind):
         langs = ", ".join(p.languages)
         window_sites = sorted({w.location for w in p.availability if w.location})
-        words = [p.id, p.name, p.email or "", *p.languages, *window_sites, *(site_name(s) for s in window_sites)]
+        words = [
+            p.id,
+            p.name,
+            p.email or "",
+            *p.languages,
+            *window_sites,
+            *(site_name(s) for s in window_sites),
+        ]
         if isinstance(p, Official):
             ranked = sorted(p.interests.items(), key=lambda kv: (-kv[1], topic_name(kv[0])))
             interests = ", ".join(f"{topic_name(t)} ({w})" for t, w in ranked)
             sessions, skey = limits(p, scenario.min_sessions(p))
-            cells = (p.name, p.country, langs, p.organization or "", p.delegation or "", interests, sessions, p.id)
-            keys = (p.name.casefold(), p.country, langs, (p.organization or "").casefold(), p.delegation or "",
-                    -sum(p.interests.values()), skey, p.id)
-            words += [p.country, p.organization or "", p.title or "", p.delegation or "",
-                      *p.interests, *(topic_name(t) for t in p.interests)]
+            cells = (
+                p.name,
+                p.country,
+                langs,
+                p.organization or "",
+                p.delegation or "",
+                interests,
+                sessions,
+                p.id,
+            )
+            keys = (
+                p.name.casefold(),
+                p.country,
+                langs,
+                (p.organization or "").casefold(),
+                p.delegation or "",
+                -sum(p.interests.values()),
+                skey,
+                p.id,
+            )
+            words += [
+                p.country,
+                p.organization or "",
+                p.title or "",
+                p.delegation or "",
+                *p.interests,
+                *(topic_name(t) for t in p.interests),
+            ]
             tip = f"{p.name} ({p.id}) — {p.title or ''} {p.organization or ''}".strip()
         elif isinstance(p, Host):
             expertise = ", ".join(topic_name(t) for t in p.expertise)
             sessions, skey = limits(p, None)
-            cells = (p.name, site_name(p.location), langs, expertise, p.organization or "",
-                     "yes" if p.virtual else "no", sessions, p.id)
-            keys = (p.name.casefold(), site_name(p.location).casefold(), langs, expertise.casefold(),
-                    (p.organization or "").casefold(), p.virtual, skey, p.id)
-            words += [p.location, site_name(p.location), p.organization or "", p.title or "",
-                      *p.expertise, *(topic_name(t) for t in p.expertise), "virtual" if p.virtual else ""]
+            cells = (
+                p.name,
+                site_name(p.location),
+                langs,
+                expertise,
+                p.organization or "",
+                "yes" if p.virtual else "no",
+                sessions,
+                p.id,
+            )
+            keys = (
+                p.name.casefold(),
+                site_name(p.location).casefold(),
+                langs,
+                expertise.casefold(),
+                (p.organization or "").casefold(),
+                p.virtual,
+                skey,
+                p.id,
+            )
+            words += [
+                p.location,
+                site_name(p.location),
+                p.organization or "",
+                p.title or "",
+                *p.expertise,
+                *(topic_name(t) for t in p.expertise),
+                "virtual" if p.virtual else "",
+            ]
             tip = f"{p.name} ({p.id}) — {p.title or ''} {p.organization or ''}".strip()
         else:
             sessions, skey = limits(p, None)
@@ -197,11 +260,14 @@ class PeopleTableModel(QAbstractTableModel):
             return row.id
         if role == SORT_ROLE:
             key = row.sort_keys[col]
-            return key if isinstance(key, (str, int, bool)) else "%08d %08d" % key
+            return key if isinstance(key, (str, int, bool)) else f"{key[0]:08d} {key[1]:08d}"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole) and orientation == Qt.Orientation.Horizontal:
+        if (
+            role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+            and orientation == Qt.Orientation.Horizontal
+        ):
             if 0 <= section < len(self._columns):
                 return self._columns[section]
         return None

@@ -1,5 +1,6 @@
 """One profile tab (Officials, Hosts or Interpreters): search box, table, detail editor,
 and Add / Duplicate / Delete as undoable commands on the shared undo stack."""
+
 from __future__ import annotations
 
 import copy
@@ -29,8 +30,20 @@ from ui.profiles.editor import TITLES, PersonEditor
 from ui.profiles.models import ID_ROLE, PLURAL, PeopleFilterProxy, PeopleTableModel, people_of, person_rows
 
 # starting column widths in "M" widths (staff can drag them)
-COLUMN_EMS = {"Name": 12, "Country": 5, "Languages": 6.5, "Organization": 13, "Delegation": 6, "Interests": 22,
-              "Sessions": 6, "Id": 5, "Site": 14, "Expertise": 22, "Virtual": 4.5, "Sites": 22}
+COLUMN_EMS = {
+    "Name": 12,
+    "Country": 5,
+    "Languages": 6.5,
+    "Organization": 13,
+    "Delegation": 6,
+    "Interests": 22,
+    "Sessions": 6,
+    "Id": 5,
+    "Site": 14,
+    "Expertise": 22,
+    "Virtual": 4.5,
+    "Sites": 22,
+}
 
 ID_PREFIX = {PersonKind.OFFICIAL: "o-", PersonKind.HOST: "h-", PersonKind.INTERPRETER: "i-"}
 
@@ -67,8 +80,15 @@ class PeopleTab(QWidget):
 
     status_message = Signal(str)
 
-    def __init__(self, kind: PersonKind, workspace, program_id: int, undo_stack: QUndoStack,
-                 on_change: Callable[[PersonKind | None, str | None], None], parent: QWidget | None = None):
+    def __init__(
+        self,
+        kind: PersonKind,
+        workspace,
+        program_id: int,
+        undo_stack: QUndoStack,
+        on_change: Callable[[PersonKind | None, str | None], None],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.kind = kind
         self.ws, self.program_id, self.undo_stack = workspace, program_id, undo_stack
@@ -108,10 +128,16 @@ class PeopleTab(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         em = self.fontMetrics().horizontalAdvance("M")
-        for column, name in enumerate(self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(self.model.columnCount())):
-            header.resizeSection(column, max(int(em * COLUMN_EMS.get(name, 8)), header.sectionSizeHint(column)))
+        for column, name in enumerate(
+            self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(self.model.columnCount())
+        ):
+            header.resizeSection(
+                column, max(int(em * COLUMN_EMS.get(name, 8)), header.sectionSizeHint(column))
+            )
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.activated.connect(lambda _index: self.editor.name_edit.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.table.activated.connect(
+            lambda _index: self.editor.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        )
         self.search.textChanged.connect(self._search_changed)
 
         self.add_button = QPushButton(f"&Add {word}")
@@ -204,7 +230,8 @@ class PeopleTab(QWidget):
             self.search.clear()
             index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.table.scrollTo(index)
         self._load_editor(person_id)
         return True
@@ -265,8 +292,12 @@ class PeopleTab(QWidget):
         twin = copy.deepcopy(source)
         twin.id = next_id(self.kind, list(self._people))
         twin.name = f"{source.name} (copy)"
-        self._run(SavePersonCommand(self.ws, self.program_id, None, twin, self._on_change, self._command_failed,
-                                    verb="Duplicate"), twin.id)
+        self._run(
+            SavePersonCommand(
+                self.ws, self.program_id, None, twin, self._on_change, self._command_failed, verb="Duplicate"
+            ),
+            twin.id,
+        )
 
     def delete_person(self) -> None:
         person_id = self.current_id()
@@ -276,23 +307,42 @@ class PeopleTab(QWidget):
         if not self.confirm_delete(self, person):
             return
         revision = self._revision_of(person_id)
-        self._run(DeletePersonCommand(self.ws, self.program_id, person, self._scenario, self._on_change,
-                                      self._command_failed, expected_revision=revision), None)
+        self._run(
+            DeletePersonCommand(
+                self.ws,
+                self.program_id,
+                person,
+                self._scenario,
+                self._on_change,
+                self._command_failed,
+                expected_revision=revision,
+            ),
+            None,
+        )
 
     @staticmethod
     def confirm_delete(parent: QWidget, person: Person) -> bool:
         """Ask before deleting (tests monkeypatch this)."""
         answer = QMessageBox.question(
-            parent, "Delete", f"Delete {person.kind.value} {person.name} ({person.id})?\n"
+            parent,
+            "Delete",
+            f"Delete {person.kind.value} {person.name} ({person.id})?\n"
             "Their pins and forbidden pairs go too. You can undo this.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     @staticmethod
     def ask_conflict(parent: QWidget, error: ConflictError) -> bool:
         """Show a conflict; True when staff choose Reload (tests monkeypatch this)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "Changed meanwhile", str(error),
-                          QMessageBox.StandardButton.Cancel, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Changed meanwhile",
+            str(error),
+            QMessageBox.StandardButton.Cancel,
+            parent,
+        )
         reload = box.addButton("&Reload", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(reload)
         box.exec()
@@ -302,11 +352,17 @@ class PeopleTab(QWidget):
     def ask_unsaved(parent: QWidget, name: str, can_save: bool) -> bool:
         """Unsaved edits when leaving a person: True = save them (tests monkeypatch this)."""
         if not can_save:
-            QMessageBox.information(parent, "Unsaved changes", f"The changes to {name} have problems and were not saved.")
+            QMessageBox.information(
+                parent, "Unsaved changes", f"The changes to {name} have problems and were not saved."
+            )
             return False
-        answer = QMessageBox.question(parent, "Unsaved changes", f"Save the changes to {name}?",
-                                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard,
-                                      QMessageBox.StandardButton.Save)
+        answer = QMessageBox.question(
+            parent,
+            "Unsaved changes",
+            f"Save the changes to {name}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Save,
+        )
         return answer == QMessageBox.StandardButton.Save
 
     def _take_unsaved_edit(self) -> tuple[Person, str | None] | None:
@@ -314,7 +370,9 @@ class PeopleTab(QWidget):
         when staff choose Save, else None. The editor is cleared either way."""
         person = self.editor.person()
         name = self.editor.name_edit.text() or (person.id if person else "")
-        edited = self.editor.edited_person() if self.ask_unsaved(self, name, not self.editor.problems()) else None
+        edited = (
+            self.editor.edited_person() if self.ask_unsaved(self, name, not self.editor.problems()) else None
+        )
         result = (edited, self.editor.original_id()) if edited is not None else None
         self.editor.load(None, self._scenario)
         return result
@@ -332,8 +390,18 @@ class PeopleTab(QWidget):
     def _save_requested(self, person: Person, original_id: str | None, select: bool = True) -> None:
         before = self._people.get(original_id) if original_id else None
         revision = self._revision_of(original_id) if original_id else None
-        self._run(SavePersonCommand(self.ws, self.program_id, before, person, self._on_change, self._command_failed,
-                                    expected_revision=revision), person.id if select else None)
+        self._run(
+            SavePersonCommand(
+                self.ws,
+                self.program_id,
+                before,
+                person,
+                self._on_change,
+                self._command_failed,
+                expected_revision=revision,
+            ),
+            person.id if select else None,
+        )
 
     def _run(self, command, select_id: str | None) -> None:
         """Apply a command (refusals are shown, nothing is pushed) and put it on the stack."""

@@ -4,6 +4,7 @@ Each window is drawn in the zone of its site (the window's location, else the ho
 else the program's zone); program slots are drawn as faint bands in the person's home zone
 so staff see which slots a window covers. Clicking a bar selects that window.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ def home_zone(person: Person | None, scenario: Scenario, windows: list[Window]) 
 
 def zone_abbrev(dt: datetime) -> str:
     name = dt.tzname() or ""
-    return name if name and not name[0] in "+-" else f"UTC{name}"
+    return name if name and name[0] not in "+-" else f"UTC{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class Bar:
 def layout_bars(windows: list[Window], zones: list[str]) -> list[Bar]:
     """Split each window into per-day pieces in its own local time."""
     bars: list[Bar] = []
-    for i, (w, zname) in enumerate(zip(windows, zones)):
+    for i, (w, zname) in enumerate(zip(windows, zones, strict=False)):
         z = zone(zname)
         start, end = w.start.astimezone(z), w.end.astimezone(z)
         text = f"{start:%a %d %b %H:%M}–{end:%H:%M} {zone_abbrev(start)}"
@@ -73,7 +74,16 @@ def layout_bars(windows: list[Window], zones: list[str]) -> list[Bar]:
             a = max(start, day_start)
             b = min(end, day_end)
             if b > a:
-                bars.append(Bar(i, day, (a - day_start).total_seconds() / 3600, (b - day_start).total_seconds() / 3600, w.location, text))
+                bars.append(
+                    Bar(
+                        i,
+                        day,
+                        (a - day_start).total_seconds() / 3600,
+                        (b - day_start).total_seconds() / 3600,
+                        w.location,
+                        text,
+                    )
+                )
             if end <= day_end:
                 break
             day += timedelta(days=1)
@@ -106,7 +116,10 @@ class AvailabilityTimeline(QWidget):
         zones = [window_zone(w, person, scenario) for w in windows]
         self._bars = layout_bars(windows, zones)
         if isinstance(person, Host):  # a host's window without a site is at their site
-            self._bars = [Bar(b.window, b.day, b.start_h, b.end_h, b.site or person.location, b.text) for b in self._bars]
+            self._bars = [
+                Bar(b.window, b.day, b.start_h, b.end_h, b.site or person.location, b.text)
+                for b in self._bars
+            ]
         hz = home_zone(person, scenario, windows)
         self._slot_zone = hz
         bands: dict[date, list[tuple[float, float]]] = {}
@@ -185,7 +198,9 @@ class AvailabilityTimeline(QWidget):
         pal = self.palette()
         row_h, label_w, header_h = self._metrics()
         if self._days:  # fill the height we were given, so no day is ever cut off
-            row_h = max(QFontMetrics(self.font()).height() + 2, (self.height() - header_h - 2) / len(self._days))
+            row_h = max(
+                QFontMetrics(self.font()).height() + 2, (self.height() - header_h - 2) / len(self._days)
+            )
         lo, hi = self._hours
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         text_pen = QPen(pal.color(QPalette.ColorRole.Text))
@@ -208,7 +223,11 @@ class AvailabilityTimeline(QWidget):
         for r, day in enumerate(self._days):
             y = header_h + r * row_h
             p.setPen(text_pen)
-            p.drawText(QRectF(2, y, label_w - 6, row_h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f"{day:%a %d %b}")
+            p.drawText(
+                QRectF(2, y, label_w - 6, row_h),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                f"{day:%a %d %b}",
+            )
             for a, b in self._slot_bands.get(day, []):
                 x0, x1 = self._x(max(a, lo), label_w), self._x(min(b, hi), label_w)
                 if x1 > x0:
@@ -253,7 +272,11 @@ class AvailabilityTimeline(QWidget):
     def mouseMoveEvent(self, event) -> None:
         bar = self._bar_at(event.position())
         if bar is not None:
-            QToolTip.showText(event.globalPosition().toPoint(), f"{bar.text} · {self._site_name.get(bar.site, bar.site)}", self)
+            QToolTip.showText(
+                event.globalPosition().toPoint(),
+                f"{bar.text} · {self._site_name.get(bar.site, bar.site)}",
+                self,
+            )
         else:
             QToolTip.hideText()
         super().mouseMoveEvent(event)

@@ -1,4 +1,5 @@
 """Add or edit one availability window, in the local time of its site."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -44,7 +45,9 @@ def _from_qt(q: QDateTime, zone_name: str) -> datetime:
 class WindowDialog(QDialog):
     """Site, start and end of an availability window (wall-clock time at the site)."""
 
-    def __init__(self, window: Window | None, person: Person | None, scenario: Scenario, parent: QWidget | None = None):
+    def __init__(
+        self, window: Window | None, person: Person | None, scenario: Scenario, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Edit availability window" if window else "Add availability window")
         self.setAccessibleName(self.windowTitle())
@@ -81,7 +84,9 @@ class WindowDialog(QDialog):
         form.addRow("S&tart:", self.start)
         form.addRow("&End:", self.end)
         form.addRow("", self.zone_note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -96,11 +101,16 @@ class WindowDialog(QDialog):
 
     def window(self) -> Window:
         z = self.zone_name()
-        return Window(start=_from_qt(self.start.dateTime(), z), end=_from_qt(self.end.dateTime(), z),
-                      location=self.site.currentData() or None)
+        return Window(
+            start=_from_qt(self.start.dateTime(), z),
+            end=_from_qt(self.end.dateTime(), z),
+            location=self.site.currentData() or None,
+        )
 
     @classmethod
-    def ask(cls, parent: QWidget | None, window: Window | None, person: Person | None, scenario: Scenario) -> Window | None:
+    def ask(
+        cls, parent: QWidget | None, window: Window | None, person: Person | None, scenario: Scenario
+    ) -> Window | None:
         """The edited window, or None when cancelled."""
         dlg = cls(window, person, scenario, parent)
         try:

@@ -1,5 +1,6 @@
 """Alembic environment: migrations run on the connection the app hands over
 (``config.attributes["connection"]``), or on ``sqlalchemy.url`` when run by hand."""
+
 from __future__ import annotations
 
 from alembic import context
