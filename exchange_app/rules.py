@@ -75,6 +75,7 @@ __all__ = [
     "why_not_move",
     "why_not_move_all",
     "why_not_leave",
+    "why_not_replace",
 ]
 
 RULE_TITLES: dict[int, str] = {
@@ -1200,3 +1201,79 @@ def why_not_move_all(ctx: RuleContext, schedule: Schedule, session_id: str) -> d
     """:func:`why_not_move` for every slot of the program at once: ``{slot id: violations}``."""
     view = _scan_for_session(ctx, schedule, session_id)
     return {sid: _move(ctx, view, sid) for sid in ctx._slot_order}
+
+
+def why_not_replace(
+    ctx: RuleContext, schedule: Schedule, old_id: str | None, new: Session | None
+) -> list[Violation]:
+    """What would break if session ``old_id`` (None: none) were replaced by ``new`` (None:
+    deleted): open a session (``old_id`` None), delete one (``new`` None), or change its
+    topic, language, interpreter, mode or officials. Gives exactly the violations the
+    edited schedule has and the current one has not; ``new`` takes the old session's place
+    in the schedule order (the end when it is added).
+
+    Raises :class:`NotFoundError` if ``old_id`` is not in the schedule.
+    """
+    old = None
+    if old_id is not None:
+        old = next((s for s in schedule.sessions if s.id == old_id), None)
+        if old is None:
+            raise NotFoundError(f"session {old_id!r} is not in the schedule")
+    members: dict[tuple[PersonKind, str], None] = {}
+    for s in (old, new):
+        if s is not None:
+            members.update(dict.fromkeys(_members(s)))
+    others: dict[tuple[PersonKind, str], list[Session]] = {m: [] for m in members}
+    places = {(s.host, s.slot) for s in (old, new) if s is not None}
+    at_place: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    order: dict[int, int] = {}
+    for i, s in enumerate(schedule.sessions):
+        order[id(s)] = i
+        if s is old:
+            continue
+        for m in _members(s):
+            if m in others:
+                others[m].append(s)
+        if (s.host, s.slot) in places:
+            at_place[(s.host, s.slot)].append(s)
+    pos = order[id(old)] if old is not None else len(schedule.sessions)
+    if new is not None:
+        order[id(new)] = pos
+    before: list[Violation] = []
+    after: list[Violation] = []
+    for state, s in ((before, old), (after, new)):
+        if s is None:
+            continue
+        state += _session_fixed(ctx, s)
+        state += _session_counts(ctx, s)
+        for oid in dict.fromkeys(s.officials):
+            state += _official_in_session(ctx, s, oid)
+        if any(x.id == s.id for x in schedule.sessions if x is not old):
+            state.append(
+                Violation(
+                    2,
+                    "duplicate-session-id",
+                    f"Session id {s.id!r} is used by 2 sessions; each session needs its own id.",
+                    s.id,
+                    None,
+                )
+            )
+    in_old = set(_members(old)) if old is not None else set()
+    in_new = set(_members(new)) if new is not None else set()
+    for (kind, pid), rest in others.items():
+        for state, s, inside in ((before, old, in_old), (after, new, in_new)):
+            mine = [*rest, s] if s is not None and (kind, pid) in inside else rest
+            state += _person_across(ctx, kind, pid, mine)
+    for place in places:
+        pins = ctx.pins_by_host_slot.get(place)
+        if not pins:
+            continue
+        rest = at_place.get(place, [])
+        for state, s in ((before, old), (after, new)):
+            here = [*rest, s] if s is not None and (s.host, s.slot) == place else list(rest)
+            here.sort(key=lambda x: order.get(id(x), pos))
+            first = here[0] if here else None
+            for pin in pins:
+                kept = any(pin.official in x.officials for x in here)
+                state += _pin_violation(ctx, pin, kept, first)
+    return _new(before, after)

@@ -418,7 +418,9 @@ def test_drag_highlights_cover_the_visible_day(qtbot, board, doc):
         for c in range(model.columnCount())
         if model.session_at(model.index(r, c)) is None
     )
-    assert "no session here" in empty.data(ReasonRole)
+    # a free cell is a place to open a session: legal, or refused with a reason in names
+    assert (empty.data(HighlightRole) == LEGAL) == (empty.data(ReasonRole) == "")
+    assert "no session here" not in empty.data(ReasonRole)
 
 
 def test_diff_names_added_removed_and_moved_sessions(doc):

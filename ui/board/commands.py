@@ -76,3 +76,44 @@ def set_pinned(doc: BoardDocument, session: str, officials: list[str], pinned: b
 def replace_schedule(doc: BoardDocument, schedule: Schedule, text: str) -> ScheduleEdit:
     """Accept a whole new schedule (a solve or a re-optimize) as one undoable step."""
     return ScheduleEdit(doc, doc.schedule, schedule, text)
+
+
+def open_session(doc: BoardDocument, session, source: str | None = None, broken: str = "") -> ScheduleEdit:
+    """Open ``session`` (made by staff, with its first official); when that official came
+    from session ``source`` they leave it in the same step."""
+    official = session.officials[0] if session.officials else None
+    base = doc.schedule
+    if source is not None and official is not None:
+        base = edits.move_official(base, official, source, None)
+    after = edits.add_session(base, session)
+    when = doc.slot_label(session.slot)
+    text = f"Open session {doc.topic_name(session.topic)} with {doc.person_name(session.host)}, {when}"
+    if official is not None:
+        text += f" for {doc.person_name(official)}"
+    return ScheduleEdit(doc, doc.schedule, after, text + _suffix(broken))
+
+
+def delete_session(doc: BoardDocument, session: str, broken: str = "") -> ScheduleEdit:
+    s = doc.sessions[session]
+    n = len(s.officials)
+    text = f"Delete session {doc.session_title(session)}" + (
+        f" ({n} official{'s' if n != 1 else ''} back to the unassigned list)" if n else ""
+    )
+    return ScheduleEdit(
+        doc, doc.schedule, edits.delete_session(doc.schedule, session), text + _suffix(broken)
+    )
+
+
+def change_session(doc: BoardDocument, new, what: str, broken: str = "") -> ScheduleEdit:
+    """Session ``new.id`` becomes ``new``; ``what`` names the change ("topic to Voter services")."""
+    text = f"Change {doc.session_title(new.id)}: {what}"
+    return ScheduleEdit(doc, doc.schedule, edits.change_session(doc.schedule, new), text + _suffix(broken))
+
+
+def swap_officials(doc: BoardDocument, a: str, session_a: str, b: str, session_b: str, broken: str = ""):
+    text = (
+        f"Swap {doc.person_name(a)} ({doc.session_title(session_a)}) with "
+        f"{doc.person_name(b)} ({doc.session_title(session_b)})"
+    )
+    after = edits.swap_officials(doc.schedule, a, session_a, b, session_b)
+    return ScheduleEdit(doc, doc.schedule, after, text + _suffix(broken))

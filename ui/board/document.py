@@ -75,6 +75,8 @@ class BoardDocument(QObject):
         self._join_cache: dict[tuple, list] = {}
         self._move_cache: dict[tuple, list] = {}
         self._unassign_cache: dict[tuple, list] = {}
+        self._open_cache: dict[tuple, list] = {}
+        self._base_cache: dict[tuple, Schedule] = {}
 
     # ------------------------------------------------------------------ verdicts
     @property
@@ -122,6 +124,76 @@ class BoardDocument(QObject):
             ]
             self._unassign_cache[key] = found
         return found
+
+    def open_base(self, official: str, leaving: str | None) -> Schedule:
+        """The schedule a new session for ``official`` is opened in: the current one, or
+        the one after they left session ``leaving`` (a drag from a card)."""
+        from ui.board.edits import move_official
+
+        if (
+            leaving is None
+            or leaving not in self.sessions
+            or official not in self.sessions[leaving].officials
+        ):
+            return self._schedule
+        key = (official, leaving)
+        found = self._base_cache.get(key)
+        if found is None:
+            found = self._base_cache[key] = move_official(self._schedule, official, leaving, None)
+        return found
+
+    def open_options(
+        self, official: str, host: str, slot: str, leaving: str | None = None, first_legal=False
+    ):
+        """Ways to open a session for ``official`` at ``host``/``slot`` (legal first)."""
+        from ui.board.edits import new_session_id
+        from ui.board.opening import open_options
+
+        base = self.open_base(official, leaving)
+        return open_options(
+            self.ctx, base, official, host, slot, new_session_id(base, host, slot), first_legal=first_legal
+        )
+
+    def why_not_open(self, official: str, host: str, slot: str, leaving: str | None = None) -> list:
+        """Violations that opening a session for ``official`` at ``host``/``slot`` would add
+        with its best option; [] = some legal option exists (cached per schedule)."""
+        from ui.board.opening import no_option_reason
+
+        key = (official, host, slot, leaving)
+        found = self._open_cache.get(key)
+        if found is None:
+            h = self.hosts.get(host)
+            if h is None or official not in self.officials:
+                found = [_Reason("unknown host or official")]
+            elif h.window_for(self.slots[slot]) is None:
+                found = [_Reason(f"{h.name} is not available then")]
+            else:
+                opts = self.open_options(official, host, slot, leaving, first_legal=True)
+                if not opts:
+                    found = [_Reason(no_option_reason(self.ctx, official, host))]
+                else:
+                    found = list(opts[0].reasons)
+                    if leaving is not None and not found:
+                        found = list(self.why_not_unassign(official, leaving))
+            self._open_cache[key] = found
+        return found
+
+    def new_violations(self, after: Schedule) -> list:
+        """Violations ``after`` has that the current schedule has not (a full check)."""
+        before = {v.key for v in self.report.violations}
+        return [
+            v for v in rules.check_schedule(self.scenario, after, self.ctx).violations if v.key not in before
+        ]
+
+    def why_not_delete(self, session: str) -> list:
+        return (
+            rules.why_not_replace(self.ctx, self._schedule, session, None) if session in self.sessions else []
+        )
+
+    def why_not_swap(self, a: str, session_a: str, b: str, session_b: str) -> list:
+        from ui.board.edits import swap_officials
+
+        return self.new_violations(swap_officials(self._schedule, a, session_a, b, session_b))
 
     # ------------------------------------------------------------------ lookups
     def session_count(self, official: str) -> int:

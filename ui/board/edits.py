@@ -175,3 +175,65 @@ def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
                 OfficialMove(o, sorted(old_sid[k] for k in gone), sorted(new_sid[k] for k in came))
             )
     return diff
+
+
+# --------------------------------------------------------------------------- whole sessions
+
+
+def new_session_id(schedule: Schedule, host: str, slot: str) -> str:
+    """A session id not used in ``schedule``: ``hand-<host>-<slot>`` (with a number if taken)."""
+    used = {s.id for s in schedule.sessions}
+    base = f"hand-{host}-{slot}"
+    if base not in used:
+        return base
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    return f"{base}-{n}"
+
+
+def add_session(schedule: Schedule, session: Session) -> Schedule:
+    """``session`` opened by staff, added at the end."""
+    if any(s.id == session.id for s in schedule.sessions):
+        raise KeyError(f"session id {session.id!r} is already used")
+    return _with_sessions(schedule, [*schedule.sessions, session])
+
+
+def delete_session(schedule: Schedule, session_id: str) -> Schedule:
+    """The schedule without session ``session_id`` (its officials go back to the unassigned list)."""
+    _session(schedule, session_id)
+    return _with_sessions(schedule, [s for s in schedule.sessions if s.id != session_id])
+
+
+def change_session(schedule: Schedule, session: Session) -> Schedule:
+    """Session ``session.id`` replaced by ``session`` (other topic, language, interpreter, mode)."""
+    _session(schedule, session.id)
+    return _with_sessions(schedule, [session if s.id == session.id else s for s in schedule.sessions])
+
+
+def swap_officials(schedule: Schedule, a: str, session_a: str, b: str, session_b: str) -> Schedule:
+    """Official ``a`` (in ``session_a``) and ``b`` (in ``session_b``) trade places in one step;
+    pins on the old places are dropped."""
+    if session_a == session_b:
+        raise KeyError("both officials are in the same session")
+    sa, sb = _session(schedule, session_a), _session(schedule, session_b)
+    if a not in sa.officials or b not in sb.officials:
+        raise KeyError(f"{a!r} is not in {session_a!r} or {b!r} is not in {session_b!r}")
+    if a in sb.officials or b in sa.officials:
+        raise KeyError("one of them is already in the other session")
+
+    def swapped(s: Session, out: str, into: str) -> Session:
+        return replace(
+            s,
+            officials=[into if o == out else o for o in s.officials],
+            pinned=[o for o in s.pinned if o != out],
+        )
+
+    sessions = []
+    for s in schedule.sessions:
+        if s.id == session_a:
+            s = swapped(s, a, b)
+        elif s.id == session_b:
+            s = swapped(s, b, a)
+        sessions.append(s)
+    return _with_sessions(schedule, sessions)

@@ -13,8 +13,9 @@ from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
 
-from exchange_app.domain import Mode, zone
+from exchange_app.domain import Mode, Session, zone
 from ui.board import commands
 from ui.board.document import BoardDocument, _Reason, reasons_text
 from ui.board.mime import BoardDragMixin, DragPayload
@@ -70,6 +71,7 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         self._cols: list[str] = []
         self._cards: dict[str, Card] = {}
         self._payload: DragPayload | None = None
+        self.preview: DragPayload | None = None  # "show possible places" for this official
         self._hover: tuple[int, int] | None = None
         self._available_cache: dict[tuple[str, str], bool] = {}
         self._layout()
@@ -341,7 +343,9 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         if payload.session is not None and payload.session not in doc.sessions:
             return [_Reason("that session is gone")]
         if target is None:
-            return [_Reason("no session here; drop the official on a session card")]
+            if not self._available(host, slot):
+                return [_Reason(f"{doc.person_name(host)} is not available then")]
+            return doc.why_not_open(payload.official, host, slot, leaving=payload.session)
         return doc.why_not_join(payload.official, target, leaving=payload.session)
 
     def canDropMimeData(self, data, action, row, column, parent) -> bool:
@@ -385,12 +389,48 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         host, slot = self._rows[index.row()], self._cols[index.column()]
         if payload.is_session:
             cmd = commands.move_session(doc, payload.session, slot, broken)
+        elif (host, slot) not in doc.cell:
+            cmd = self._open_command(payload, host, slot)
+            if cmd is None:
+                self.message.emit("No session opened")
+                return
         else:
             cmd = commands.move_official(
                 doc, payload.official, payload.session, doc.cell[(host, slot)], broken
             )
         self.undo_stack.push(cmd)
         self.message.emit(cmd.text())
+
+    def _open_command(self, payload: DragPayload, host: str, slot: str):
+        """Ask staff how to open a session for the dropped official (None: cancelled)."""
+        from ui.board.edits import new_session_id
+        from ui.board.session_dialog import OpenSessionDialog
+
+        doc = self.document
+        official = payload.official
+        options = doc.open_options(official, host, slot, leaving=payload.session)
+        parent = self.parent() if isinstance(self.parent(), QWidget) else None
+        chosen = OpenSessionDialog.ask(parent, doc, official, host, slot, options)
+        if chosen is None:
+            return None
+        base = doc.open_base(official, payload.session)
+        h = doc.hosts[host]
+        session = Session(
+            id=new_session_id(base, host, slot),
+            host=host,
+            slot=slot,
+            topic=chosen.topic,
+            language=chosen.language,
+            officials=[official],
+            interpreter=chosen.interpreter,
+            mode=chosen.mode,
+            location=h.location if chosen.mode is Mode.IN_PERSON else None,
+        )
+        broken = reasons_text(chosen.reasons)
+        source = doc.sessions.get(payload.session) if payload.session else None
+        if source is not None and official in source.officials:
+            broken = reasons_text([*chosen.reasons, *doc.why_not_unassign(official, payload.session)])
+        return commands.open_session(doc, session, payload.session, broken)
 
     # ------------------------------------------------------------------ highlights while dragging
     @property
@@ -405,7 +445,22 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         self._payload = payload
         self._all_changed([HighlightRole, ReasonRole, Qt.ItemDataRole.ToolTipRole])
 
+    def set_preview(self, payload: DragPayload | None) -> None:
+        """ "Show possible places": keep ``payload``'s legal cells highlighted while nothing
+        is dragged (None: no preview)."""
+        self.preview = payload
+        if payload is None:
+            self.end_highlight()
+        else:
+            self.begin_highlight(payload)
+
     def end_highlight(self) -> None:
+        if self.preview is not None:
+            self._hover = None
+            if self._payload != self.preview:
+                self._payload = self.preview
+                self._all_changed([HighlightRole, ReasonRole, HoverRole, Qt.ItemDataRole.ToolTipRole])
+            return
         if self._payload is None and self._hover is None:
             return
         self._payload = None

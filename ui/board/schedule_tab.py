@@ -36,6 +36,7 @@ from ui.board.changes import ChangesDialog
 from ui.board.check_panel import CheckPanel
 from ui.board.document import BoardDocument, day_label, reasons_text
 from ui.board.edits import carry_pins, diff_schedules
+from ui.board.hand_editing import HandEditing
 from ui.board.model import BoardModel
 from ui.board.person_view import PersonPanel
 from ui.board.picker import Choice, TargetPicker
@@ -45,8 +46,8 @@ from ui.dialogs.solve import SolveDialog
 
 REOPTIMIZE_SECONDS = 20
 HINT = (
-    "Drag an official's name to another session or to the Unassigned list, or a card's title to another "
-    "slot; hold Shift to keep a drop that breaks a rule. Keyboard: Alt+Up/Down picks an official in the "
+    "Drag an official's name to another session, to a free cell (opens a session) or to the Unassigned "
+    "list, or a card's title to another slot; right-click a card to change or delete it; hold Shift to keep a drop that breaks a rule. Keyboard: Alt+Up/Down picks an official in the "
     "selected card; the Menu key or Shift+F10 lists the actions."
 )
 
@@ -78,6 +79,7 @@ class ScheduleTab(QWidget):
         self.person_panel = PersonPanel(self.document)
 
         self._build_actions()
+        self.hand = HandEditing(self)
         self._build_layout()
 
         self.document.schedule_changed.connect(self._on_schedule_changed)
@@ -93,6 +95,9 @@ class ScheduleTab(QWidget):
         self.board.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         self.board.official_changed.connect(lambda *_: self._update_actions())
         self.unassigned.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
+        for changed in (self.board.selectionModel().currentChanged, self.board.official_changed):
+            changed.connect(lambda *_: self.hand.refresh())
+        self.unassigned.selectionModel().currentChanged.connect(lambda *_: self.hand.refresh())
         self.unassigned.selectionModel().currentChanged.connect(self._show_unassigned_detail)
         self.unassigned_model.modelReset.connect(lambda: self.unassigned_detail.clear())
         self.check_panel.session_activated.connect(self.select_session)
@@ -177,6 +182,9 @@ class ScheduleTab(QWidget):
             self.unassign_action,
             self.pin_action,
             self.pin_session_action,
+            self.hand.open_action,
+            self.hand.swap_action,
+            self.hand.delete_action,
             self.itinerary_action,
             self.save_action,
         ]
@@ -219,6 +227,8 @@ class ScheduleTab(QWidget):
         top.addWidget(self.zone_combo)
         top.addSpacing(12)
         top.addWidget(self.busy_only)
+        top.addSpacing(12)
+        top.addWidget(self.hand.places)
         top.addStretch(1)
         top.addWidget(toolbar)
 
@@ -243,6 +253,7 @@ class ScheduleTab(QWidget):
         self.side.addTab(unassigned_page, "Unassigned")
         self.side.addTab(self.check_panel, "Check")
         self.side.addTab(self.person_panel, "Person")
+        self.side.addTab(self.hand.page, "Suggestions")
         self._update_side_titles()
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -343,7 +354,7 @@ class ScheduleTab(QWidget):
         schedule commands left on the shared undo stack, so undoing them later does nothing."""
         self.document.closed = True
         self.check_panel._timer.stop()
-        self.board_model.end_highlight()
+        self.board_model.set_preview(None)
 
     def has_unsaved_changes(self) -> bool:
         return self.document.schedule is not self._saved
@@ -571,7 +582,11 @@ class ScheduleTab(QWidget):
         self._update_actions()
         sid = self.board_model.session_at(index)
         if sid is None:
-            return None
+            if not index.isValid():
+                return None
+            menu = QMenu(self)
+            self.hand.add_to_menu(menu, None, None)
+            return menu
         doc = self.document
         menu = QMenu(self)
         if official is not None:
@@ -584,6 +599,8 @@ class ScheduleTab(QWidget):
         head.setEnabled(False)
         for a in (self.move_session_action, self.pin_session_action):
             menu.addAction(a)
+        menu.addSeparator()
+        self.hand.add_to_menu(menu, sid, official)
         return menu
 
     def _show_menu(self, index, official, global_pos) -> None:
