@@ -356,3 +356,54 @@ def test_swap_by_keyboard_lists_legal_partners_first(tab, monkeypatch):
     assert a in doc.sessions[sb].officials and b in doc.sessions[sa].officials
     tab.undo_stack.undo()
     assert a in doc.sessions[sa].officials
+
+
+# --------------------------------------------------------------------------- pins stay pins
+
+
+def test_a_reoptimize_that_breaks_a_pin_asks_in_names_before_anything_changes(tab, monkeypatch):
+    """The app side of "pins stay pins": whatever the solver returns, a pinned official who
+    would not be at their pinned host and time is named, and staff are asked first."""
+    from types import SimpleNamespace
+
+    from exchange_app.naming import Names
+    from ui.board.changes import ChangesDialog
+
+    doc = tab.document
+    s = max(doc.schedule.sessions, key=lambda x: len(x.officials))
+    official = s.officials[0]
+    tab.undo_stack.push(commands.set_pinned(doc, s.id, [official], True))
+    current = doc.schedule
+    # a "re-optimized" schedule in which the pinned official has left that session
+    moved = edits.move_official(current, official, s.id, None)
+    asked, shown = [], []
+    monkeypatch.setattr(
+        "ui.board.schedule_tab.ask_broken_pins", lambda parent, lines, conflicts: asked.append(lines) or False
+    )
+    monkeypatch.setattr(ChangesDialog, "ask", staticmethod(lambda *a, **k: shown.append(a) or True))
+    count = tab.undo_stack.count()
+    outcome = SimpleNamespace(schedule=moved, pin_conflicts=())
+    assert not tab.offer_reoptimized(current, outcome)
+    assert asked == [[Names(doc.scenario).meeting(official, s.host, s.slot)]]
+    assert doc.person_name(official) in asked[0][0] and doc.person_name(s.host) in asked[0][0]
+    assert not shown and tab.undo_stack.count() == count and doc.schedule is current
+
+
+def test_a_pinned_official_kept_in_place_is_never_listed_as_moved(doc):
+    from ui.board.changes import describe_diff
+
+    s = max(doc.schedule.sessions, key=lambda x: len(x.officials))
+    official = s.officials[0]
+    doc.set_schedule(edits.set_pinned(doc.schedule, s.id, [official], True))
+    other = next(t for t in doc.topics if t != s.topic)
+    # same host and time, other topic: the solver kept the pin but renumbered the session
+    new = edits._with_sessions(
+        doc.schedule,
+        [replace(x, id="renumbered", topic=other) if x.id == s.id else x for x in doc.schedule.sessions],
+    )
+    diff = edits.diff_schedules(doc.schedule, new)
+    assert official in {m.official for m in diff.officials}
+    lines = describe_diff(doc, diff, new.sessions_by_id())["Officials moved"]
+    assert not any(doc.person_name(official) in line for line in lines)
+    assert any(doc.person_name(o) in line for o in s.officials[1:] for line in lines)
+    assert edits.broken_pins(doc.schedule, new) == []

@@ -2,36 +2,77 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
 
+from exchange_app.domain import Schedule
+from exchange_app.naming import Names
 from ui.board.document import BoardDocument
-from ui.board.edits import ScheduleDiff
+from ui.board.edits import ScheduleDiff, kept_pins
 
 
 def describe_diff(doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict) -> dict[str, list[str]]:
-    """Readable lines per group: sessions added/removed/moved and officials moved."""
-
-    def title(s) -> str:
-        return f"{doc.topic_name(s.topic)} with {doc.person_name(s.host)}, {doc.slot_label(s.slot)}"
+    """Readable lines per group: sessions added/removed/moved and officials moved, naming
+    people, hosts, sites and times. An official pinned on the board and still at every
+    pinned host and time in the new schedule is never listed as moved."""
+    names = Names(doc.scenario)
+    new = Schedule(sessions=list(new_sessions.values()))
+    keep = kept_pins(doc.schedule, new)
 
     def where(sid: str, sessions: dict) -> str:
         s = sessions.get(sid)
-        return title(s) if s is not None else sid
+        return names.session(s) if s is not None else sid
 
     out = {
-        "Sessions added": [f"{title(s)} ({len(s.officials)} officials)" for s in diff.added],
-        "Sessions removed": [f"{title(s)} ({len(s.officials)} officials)" for s in diff.removed],
-        "Sessions moved": [f"{title(a)} → {doc.slot_label(b.slot)}" for a, b in diff.moved_sessions],
+        "Sessions added": [names.session(s, officials=True) for s in diff.added],
+        "Sessions removed": [names.session(s, officials=True) for s in diff.removed],
+        "Sessions moved": [
+            f"{names.session(a)} → {names.when(b.slot, names.zone_of_host(b.host))}"
+            for a, b in diff.moved_sessions
+        ],
         "Officials moved": [],
     }
     for m in diff.officials:
+        if m.official in keep:
+            continue
         parts = []
         if m.before:
             parts.append("left " + "; ".join(where(x, doc.sessions) for x in m.before))
         if m.after:
             parts.append("joined " + "; ".join(where(x, new_sessions) for x in m.after))
-        out["Officials moved"].append(f"{doc.official_label(m.official)}: {', '.join(parts)}")
+        out["Officials moved"].append(f"{names.official(m.official)}: {', '.join(parts)}")
     return out
+
+
+def ask_broken_pins(parent, lines: list[str], conflicts: list[str]) -> bool:
+    """Ask before a re-optimize that would not keep every pin: True = show the changes anyway."""
+    text = "The re-optimized schedule does not keep these pinned places:\n\n" + "\n".join(
+        f"• {line}" for line in lines
+    )
+    if conflicts:
+        text += "\n\nWhy: " + "; ".join(conflicts)
+    text += (
+        "\n\nLook at the changes anyway (nothing changes until you accept them), or discard the "
+        "re-optimized schedule and keep the board as it is?"
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Pins cannot all be kept",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText("Show the changes")
+    box.button(QMessageBox.StandardButton.No).setText("Discard")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 class ChangesDialog(QDialog):

@@ -237,3 +237,23 @@ def swap_officials(schedule: Schedule, a: str, session_a: str, b: str, session_b
             s = swapped(s, b, a)
         sessions.append(s)
     return _with_sessions(schedule, sessions)
+
+
+def broken_pins(previous: Schedule, new: Schedule) -> list[tuple[str, str, str]]:
+    """(official, host, slot) of every official pinned in ``previous`` who is not in the
+    session of that host at that slot in ``new``."""
+    at: dict[tuple[str, str], set[str]] = {}
+    for s in new.sessions:
+        at.setdefault((s.host, s.slot), set()).update(s.officials)
+    return [
+        (o, s.host, s.slot)
+        for s in previous.sessions
+        for o in s.pinned
+        if o not in at.get((s.host, s.slot), set())
+    ]
+
+
+def kept_pins(previous: Schedule, new: Schedule) -> set[str]:
+    """Officials pinned in ``previous`` who are still at every pinned host and slot in ``new``."""
+    broken = {o for o, _h, _s in broken_pins(previous, new)}
+    return {o for s in previous.sessions for o in s.pinned if o not in broken}

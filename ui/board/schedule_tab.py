@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import Schedule, Unmatched
 from exchange_app.errors import ExchangeError, NotFoundError
+from exchange_app.naming import Names, number, plural
 from exchange_app.services.solving import SolveOptions
 from ui.board import commands
-from ui.board.changes import ChangesDialog
+from ui.board.changes import ChangesDialog, ask_broken_pins
 from ui.board.check_panel import CheckPanel
 from ui.board.document import BoardDocument, day_label, reasons_text
-from ui.board.edits import carry_pins, diff_schedules
+from ui.board.edits import broken_pins, carry_pins, diff_schedules, kept_pins
 from ui.board.hand_editing import HandEditing
 from ui.board.model import BoardModel
 from ui.board.person_view import PersonPanel
@@ -658,19 +659,29 @@ class ScheduleTab(QWidget):
         at = {(s.host, s.slot): s.officials for s in schedule.sessions}
         pins = [(s.host, s.slot, o) for s in current.sessions for o in s.pinned]
         kept = sum(1 for h, sl, o in pins if o in at.get((h, sl), ()))
-        summary = f"{kept} of {len(pins)} pinned place(s) kept."
+        summary = f"{kept} of {plural(len(pins), 'pinned place')} kept."
         conflicts = list(getattr(outcome, "pin_conflicts", ()) or ())
-        if conflicts:
+        broken = broken_pins(current, schedule)
+        if broken:  # staff decide, with the reason in names, before anything changes
+            names = Names(doc.scenario)
+            lines = [names.meeting(o, h, sl) for o, h, sl in broken]
+            if not ask_broken_pins(self, lines, conflicts):
+                self._set_status("Re-optimize discarded: it did not keep every pin")
+                return False
+            summary += " Pins not kept: " + "; ".join(lines)
+        elif conflicts:
             summary += " Pins that could not be kept: " + "; ".join(conflicts)
         if not ChangesDialog.ask(self, doc, diff, new_sessions, summary):
             self._set_status("Re-optimize discarded")
             return False
+        keep = kept_pins(current, schedule)
+        moved = sum(1 for m in diff.officials if m.official not in keep)
         self._push(
             commands.replace_schedule(
                 doc,
                 schedule,
-                f"Re-optimize around pins ({len(diff.officials)} officials moved, "
-                f"{len(diff.added)} sessions added, {len(diff.removed)} removed)",
+                f"Re-optimize around pins ({plural(moved, 'official')} moved, "
+                f"{plural(len(diff.added), 'session')} added, {number(len(diff.removed))} removed)",
             )
         )
         return True

@@ -1,0 +1,35 @@
+"""Names for people, hosts, sites and times, and plain numbers (exchange_app.naming)."""
+
+from __future__ import annotations
+
+from exchange_app.domain import Mode, Session
+from exchange_app.io.scenario_json import read_scenario
+from exchange_app.naming import Names, number, plural
+
+
+def test_numbers_and_plurals_are_plain():
+    assert plural(1, "official") == "1 official"
+    assert plural(2, "official") == "2 officials"
+    assert plural(0, "session") == "0 sessions"
+    assert number(1444520.0) == "1,444,520"
+    assert number(5.44) == "5.4"
+    assert "e+" not in number(1.44452e06)
+
+
+def test_a_meeting_reads_like_the_window(small_path):
+    sc = read_scenario(small_path)
+    names = Names(sc)
+    o, h = sc.officials[0], sc.hosts[0]
+    slot = sc.slots[0]
+    text = names.meeting(o.id, h.id, slot.id)
+    site = sc.locations_by_id()[h.location]
+    assert text.startswith(f"{o.name} ({o.id}) with {h.name}, ")
+    assert text.endswith(", " + site.name.split(",")[0])
+    local = slot.start.astimezone(__import__("zoneinfo").ZoneInfo(site.timezone))
+    assert f"{local:%H:%M} {local.tzname()}" in text
+    s = Session(id="s1", host=h.id, slot=slot.id, topic=sc.topics[0].id, language="en", officials=[o.id])
+    assert names.session(s, officials=True).endswith("(1 official)")
+    assert "by video" in names.session(
+        Session(id="s2", host=h.id, slot=slot.id, topic="x", language="en", mode=Mode.VIRTUAL)
+    )
+    assert names.official("nobody") == "unknown official nobody"
