@@ -74,6 +74,7 @@ class Location:
     id: str
     name: str
     timezone: str
+    address: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)
