@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
         title = QLabel("This database holds no program yet")
         title.setObjectName("emptyTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel("Import a scenario file (exchange-scenario/1 JSON) to start a program.")
+        text = QLabel("Create a new program, or import a scenario file (exchange-scenario/1 JSON).")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setWordWrap(True)
         self.empty_import_button = QPushButton("&Import scenario…")
@@ -231,6 +231,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(title)
         layout.addWidget(text)
         layout.addWidget(self.empty_import_button, 0, Qt.AlignmentFlag.AlignCenter)
+        self.empty_new_button = QPushButton("&New program…")
+        self.empty_new_button.setAccessibleName("New program")
+        self.empty_new_button.clicked.connect(self.new_program)
+        layout.addWidget(self.empty_new_button, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(2)
         return page
 
@@ -265,6 +269,8 @@ class MainWindow(QMainWindow):
         file_menu = menubar.addMenu("&File")
         self.new_db_action = self._action("&New database…", self.new_database, K.New)
         self.open_db_action = self._action("&Open database…", self.open_database_dialog, K.Open)
+        self.new_program_action = self._action("New &program…", self.new_program, name="new_program")
+        file_menu.addAction(self.new_program_action)
         file_menu.addAction(self.new_db_action)
         file_menu.addAction(self.open_db_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
@@ -386,6 +392,7 @@ class MainWindow(QMainWindow):
             self.people_tabs[kind] = tab
             self.tabs.addTab(tab, TAB_TITLES[kind])
         self.topics_tab = TopicsSitesTab()
+        self.topics_tab.bind(self.ws, program_id, self.undo_stack, self._data_changed, self._command_failed)
         self.tabs.addTab(self.topics_tab, "Topics && Sites")
         # the board is built right after the window shows (or when its tab is opened first)
         self.schedule_page = QWidget()
@@ -658,6 +665,24 @@ class MainWindow(QMainWindow):
             return
         QSettings().setValue("last_export_dir", str(out if what.target == "folder" else out.parent))
         self.exporter.start(self.ws, self.program_id, kind, out, since)
+
+    def new_program(self) -> None:
+        """File > New program…: the wizard, then the new program is shown."""
+        from exchange_app.services.new_program import create_program
+        from ui.dialogs.new_program import ProgramWizard
+
+        if not self._may_leave():
+            return
+        spec = ProgramWizard.ask(self)
+        if spec is None:
+            return
+        try:
+            pid = create_program(self.ws, spec)
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Program not created", str(e))
+            return
+        self._show_program(pid)
+        self.statusBar().showMessage(f"Created program {spec.name!r}; add people next.", 8000)
 
     def new_database(self) -> None:
         path = self.ask_save_file(self, "New program database", "Program database (*.db)")

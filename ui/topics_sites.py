@@ -1,14 +1,36 @@
-"""Topics & Sites tab: read-only tables of the program's topics (who is interested, who
-can lead them) and sites (time zone, UTC offset on the program days, hosts there)."""
+"""Topics & Sites tab: the program's topics (who is interested, who can lead them) and
+sites (time zone, UTC offset on the program days, hosts there), with add, rename and
+remove (refused, naming who uses it, while anything does). Every edit is one undo
+command on the window's stack (:class:`ScenarioEditCommand`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from exchange_app.domain import Scenario, zone
+from exchange_app.domain import Scenario, Schedule, zone
+from exchange_app.errors import ExchangeError, NotFoundError
+from exchange_app.services import program_edits
+from exchange_app.services.new_program import zone_names
+from ui.profiles.commands import WorkspaceCommand
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -66,8 +88,9 @@ def site_rows(scenario: Scenario) -> list[tuple[tuple, tuple]]:
         hosts = [h for h in scenario.hosts if h.location == x.id]
         virtual = sum(1 for h in hosts if h.virtual)
         offsets = offsets_on_days(x.timezone, days)
-        cells = (x.name, x.id, x.timezone, offsets, f"{len(hosts)} ({virtual} also virtual)")
-        keys = (x.name.casefold(), x.id, x.timezone, offsets, len(hosts))
+        address = getattr(x, "address", None) or ""
+        cells = (x.name, x.id, x.timezone, offsets, f"{len(hosts)} ({virtual} also virtual)", address)
+        keys = (x.name.casefold(), x.id, x.timezone, offsets, len(hosts), address.casefold())
         rows.append((cells, keys))
     return rows
 
@@ -145,7 +168,9 @@ class TopicsSitesTab(QWidget):
         self.topics_model = RowsModel(
             ("Topic", "Id", "Officials interested", "Hosts with expertise", "Description"), self
         )
-        self.sites_model = RowsModel(("Site", "Id", "Time zone", "UTC offset on program days", "Hosts"), self)
+        self.sites_model = RowsModel(
+            ("Site", "Id", "Time zone", "UTC offset on program days", "Hosts", "Address"), self
+        )
         self.topics_view = _table(self.topics_model, "Topics table")
         self.sites_view = _table(self.sites_model, "Sites table")
         topics_label = QLabel("Topi&cs")
@@ -154,14 +179,20 @@ class TopicsSitesTab(QWidget):
         sites_label.setBuddy(self.sites_view)
         for label in (topics_label, sites_label):
             label.setObjectName("editorHeading")
+        self.scenario: Scenario | None = None
+        self.ws = None
+        self.program_id: int | None = None
+        self.undo_stack = None
+        self._on_change = self._on_error = None
+        self.buttons: dict[str, QPushButton] = {}
         top, bottom = QWidget(), QWidget()
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 0)
-        tv.addWidget(topics_label)
+        tv.addLayout(self._row(topics_label, "topic"))
         tv.addWidget(self.topics_view)
         bv = QVBoxLayout(bottom)
         bv.setContentsMargins(0, 0, 0, 0)
-        bv.addWidget(sites_label)
+        bv.addLayout(self._row(sites_label, "site"))
         bv.addWidget(self.sites_view)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
@@ -171,7 +202,115 @@ class TopicsSitesTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
+    def _row(self, label: QLabel, what: str) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addStretch(1)
+        for verb, slot in (("Add", self.add), ("Rename", self.rename), ("Remove", self.remove)):
+            b = QPushButton(f"{verb} {what}…" if verb != "Remove" else f"{verb} {what}")
+            b.setAccessibleName(f"{verb} {what}")
+            b.clicked.connect(lambda _=False, s=slot, w=what: s(w))
+            b.setEnabled(False)
+            self.buttons[f"{verb.lower()} {what}"] = b
+            row.addWidget(b)
+        return row
+
+    def bind(self, ws, program_id: int, undo_stack, on_change, on_error) -> None:
+        """Make the tables editable: edits go to ``ws`` as commands on ``undo_stack``."""
+        self.ws, self.program_id, self.undo_stack = ws, program_id, undo_stack
+        self._on_change, self._on_error = on_change, on_error
+        for b in self.buttons.values():
+            b.setEnabled(True)
+
+    # ------------------------------------------------------------------ editing
+    def _current_id(self, what: str) -> str | None:
+        view = self.topics_view if what == "topic" else self.sites_view
+        index = view.currentIndex()
+        if not index.isValid():
+            return None
+        return index.sibling(index.row(), 1).data()
+
+    def _latest_schedule(self) -> Schedule | None:
+        try:
+            return self.ws.load_schedule(self.program_id)
+        except NotFoundError:
+            return None
+
+    def add(self, what: str) -> None:
+        sc = self.scenario
+        if sc is None or self.ws is None:
+            return
+        try:
+            if what == "topic":
+                name, ok = QInputDialog.getText(self, "Add topic", "Topic name:")
+                if not ok or not name.strip():
+                    return
+                after, _ = program_edits.add_topic(sc, name)
+                text = f"Add topic {name.strip()}"
+            else:
+                got = SiteDialog.ask(self)
+                if got is None:
+                    return
+                after, _ = program_edits.add_site(sc, *got)
+                text = f"Add site {got[0].strip()}"
+        except ExchangeError as e:
+            QMessageBox.warning(self, f"{what.capitalize()} not added", str(e))
+            return
+        self.push(after, text)
+
+    def rename(self, what: str) -> None:
+        sc, key = self.scenario, self._current_id(what)
+        if sc is None or self.ws is None or key is None:
+            return
+        old = next((x.name for x in (sc.topics if what == "topic" else sc.locations) if x.id == key), key)
+        name, ok = QInputDialog.getText(self, f"Rename {what}", f"New name for {old}:", text=old)
+        if not ok or name.strip() == old:
+            return
+        try:
+            after = (
+                program_edits.rename_topic(sc, key, name)
+                if what == "topic"
+                else program_edits.rename_site(sc, key, name)
+            )
+        except ExchangeError as e:
+            QMessageBox.warning(self, f"{what.capitalize()} not renamed", str(e))
+            return
+        self.push(after, f"Rename {what} {old} to {name.strip()}")
+
+    def remove(self, what: str) -> None:
+        sc, key = self.scenario, self._current_id(what)
+        if sc is None or self.ws is None or key is None:
+            return
+        schedule = self._latest_schedule()
+        name = next((x.name for x in (sc.topics if what == "topic" else sc.locations) if x.id == key), key)
+        try:
+            after = (
+                program_edits.remove_topic(sc, key, schedule)
+                if what == "topic"
+                else program_edits.remove_site(sc, key, schedule)
+            )
+        except ExchangeError as e:
+            problems = getattr(e, "problems", None)
+            QMessageBox.warning(
+                self, f"{what.capitalize()} not removed", problems[0].message if problems else str(e)
+            )
+            return
+        self.push(after, f"Remove {what} {name}")
+
+    def push(self, after: Scenario, text: str) -> None:
+        """Store ``after`` as one undoable step (refused edits never reach the stack)."""
+        command = ScenarioEditCommand(
+            self.ws, self.program_id, self.scenario, after, text, self._on_change, self._on_error
+        )
+        try:
+            command.apply()
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Not saved", str(e))
+            return
+        self.undo_stack.push(command)
+
     def set_data(self, scenario: Scenario) -> None:
+        self.scenario = scenario
         self.topics_model.set_rows(topic_rows(scenario))
         self.sites_model.set_rows(site_rows(scenario))
         for view in (self.topics_view, self.sites_view):
@@ -179,3 +318,66 @@ class TopicsSitesTab(QWidget):
             header = view.horizontalHeader()
             for c in range(header.count() - 1):
                 header.resizeSection(c, min(header.sectionSize(c) + 16, 360))
+
+
+class ScenarioEditCommand(WorkspaceCommand):
+    """Replace the stored program ``before`` -> ``after`` (topics and sites edits)."""
+
+    def __init__(
+        self, ws, program_id: int, before: Scenario, after: Scenario, text: str, on_change, on_error=None
+    ):
+        super().__init__(ws, program_id, text, on_change or (lambda *_: None), on_error)
+        self.before, self.after = before, after
+
+    def _do(self, first: bool) -> None:
+        self.ws.replace_scenario(self.program_id, self.after)
+
+    def _undo(self) -> None:
+        self.ws.replace_scenario(self.program_id, self.before)
+
+
+class SiteDialog(QDialog):
+    """Name, IANA time zone (picked from the list) and address of a new site."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Add site")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Honolulu, Hawaii (City and County of Honolulu)")
+        self.zone = zone_combo()
+        self.address = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow("&Name:", self.name)
+        form.addRow("Time &zone:", self.zone)
+        form.addRow("&Address:", self.address)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, str, str | None]:
+        return self.name.text(), self.zone.currentText().strip(), self.address.text().strip() or None
+
+    @classmethod
+    def ask(cls, parent) -> tuple[str, str, str | None] | None:
+        dlg = cls(parent)
+        ok = dlg.exec() == QDialog.DialogCode.Accepted
+        got = dlg.values() if ok else None
+        dlg.deleteLater()
+        return got
+
+
+def zone_combo(current: str = "America/New_York") -> QComboBox:
+    """An editable list of IANA zones (type to search), U.S. zones first."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems(zone_names())
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.setCurrentText(current)
+    combo.setAccessibleName("Time zone")
+    completer = combo.completer()
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return combo
