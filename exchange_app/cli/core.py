@@ -186,25 +186,41 @@ def cmd_check(args: argparse.Namespace) -> int:
             what = f"schedule version {number} of {scenario.program.name!r}"
     report = check_schedule(scenario, schedule)
     out = sys.stdout
+    print_check(scenario, schedule, report, what, out)
+    return 0 if report.ok else 1
+
+
+def print_check(scenario, schedule, report, what: str, out) -> None:
+    """The checker's verdict for people: problems grouped by rule, each naming the session
+    as the window does ("Voter registration with Denise Harris, Thu 29 Oct 11:00 EDT,
+    Atlanta (s-9)"), then the quality figures in plain numbers."""
+    from exchange_app.naming import Names, number, plural
+    from exchange_app.rules import RULE_TITLES
+
+    names = Names(scenario)
+    sessions = schedule.sessions_by_id()
     if report.ok:
         print(f"{what}: every rule is kept.", file=out)
     else:
-        print(f"{what}: {report.summary()}", file=out)
-        rows = [(str(v.rule), v.session or "-", v.person or "-", v.message) for v in report.violations]
-        _table(["rule", "session", "person", "problem"], rows, out)
+        print(f"{what}: {plural(len(report.violations), 'problem')}.", file=out)
+        for rule, vs in report.by_rule().items():
+            print(f"\nRule {rule}, {RULE_TITLES.get(rule, '')}: {plural(len(vs), 'problem')}", file=out)
+            for v in vs:
+                s = sessions.get(v.session) if v.session else None
+                where = f"{names.session(s)} ({s.id}): " if s is not None else ""
+                print(f"  {rule}  {where}{v.message}", file=out)
     f = report.figures
     print("", file=out)
     figures = [
-        ("sessions", f.sessions),
-        ("assignments", f.assignments),
-        ("total interest", f.total_interest),
-        ("officials at their minimum", f"{f.officials_at_min} of {f.officials_total}"),
-        ("lowest interest of an official", f.lowest_interest),
-        ("10th percentile of interest", f"{f.p10_interest:g}"),
-        ("interpreters used", f.interpreters_used),
+        ("sessions", number(f.sessions)),
+        ("assignments", number(f.assignments)),
+        ("total interest", number(f.total_interest)),
+        ("officials at their minimum", f"{number(f.officials_at_min)} of {number(f.officials_total)}"),
+        ("lowest interest of an official", number(f.lowest_interest)),
+        ("10th percentile of interest", number(f.p10_interest)),
+        ("interpreters used", number(f.interpreters_used)),
     ]
-    _table(["quality", "value"], [(k, str(v)) for k, v in figures], out)
-    return 0 if report.ok else 1
+    _table(["quality", "value"], figures, out)
 
 
 def cmd_programs(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ import pytest
 from exchange_app.cli import build_parser, main, package_version
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.io.schedule_json import read_schedule, write_schedule
+from exchange_app.naming import Names
 from exchange_app.services import Workspace
 from tests.conftest import GENERATOR
 from tests.io.test_scenario_json import instants
@@ -209,7 +210,11 @@ def test_check_exit_status_follows_the_rules(tmp_path, tiny_path, capsys):
     assert main(["--db", str(db), "check", "--schedule", str(path)]) == 1
     out = capsys.readouterr().out
     assert "lonely.json" in out
-    assert any(line.split()[:2] == ["3", "s-9"] for line in out.splitlines())
+    # named as the window names it: topic, host, local time and site, the id in parentheses
+    names = Names(sc)
+    line = next(x for x in out.splitlines() if "(s-9)" in x)
+    assert line.split()[0] == "3" and names.name(h.id) in line and names.site(h.location) in line
+    assert "1 officials" not in out and "violation(s)" not in out
     assert (
         main(["--db", str(db), "versions"]) == 0 and "1 " in capsys.readouterr().out
     )  # the file was not stored
