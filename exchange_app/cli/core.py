@@ -14,7 +14,7 @@ import sqlalchemy.exc
 from exchange_app.errors import ExchangeError
 from exchange_app.services import Workspace, export_scenario, export_schedule, import_file
 
-EXPORT_KINDS = ("scenario", "schedule", "ics", "invitations", "itineraries", "spreadsheet")
+EXPORT_KINDS = ("scenario", "schedule", "ics", "invitations", "itineraries", "spreadsheet", "overview")
 
 
 class DatabaseError(ExchangeError):
@@ -80,7 +80,8 @@ def register(subparsers) -> None:
         "export",
         help="export the scenario, a schedule, calendars, invitations, itineraries or a spreadsheet",
         description="Export KIND to --out. scenario and schedule are JSON files; ics, invitations and "
-        "itineraries write into a folder; spreadsheet writes a .csv or .xlsx file.",
+        "itineraries write into a folder; spreadsheet writes a .csv or .xlsx file; overview writes a "
+        "printable day grid per site and an agenda per topic as a .pdf or .xlsx file.",
     )
     p.add_argument("kind", choices=EXPORT_KINDS, metavar="KIND", help=", ".join(EXPORT_KINDS))
     p.add_argument("--out", type=Path, required=True, metavar="PATH", help="file or folder to write")
@@ -137,7 +138,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.version is not None and args.kind != "schedule":
+    if args.version is not None and args.kind not in ("schedule", "overview"):
         raise ExchangeError(f"--version applies to 'export schedule' only, not to 'export {args.kind}'")
     if args.since_version is not None and args.kind in ("scenario", "schedule"):
         raise ExchangeError(
@@ -156,6 +157,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif args.kind == "scenario":
             path = export_scenario(ws, pid, args.out)
             print(f"Wrote scenario of program {pid} to {path}")
+        elif args.kind == "overview":
+            from exchange_app.io.overview import write_overview
+
+            path = write_overview(ws.load_scenario(pid), ws.load_schedule(pid, args.version), args.out)
+            print(f"Wrote the overview (a day grid per site, an agenda per topic) to {path}")
         elif args.kind == "schedule":
             path = export_schedule(ws, pid, args.out, args.version)  # NotFoundError when there is none
             number = args.version or ws.schedule_versions(pid)[-1].number

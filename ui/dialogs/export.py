@@ -31,6 +31,13 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
     ExportKind(
         "spreadsheet", "Spread&sheet…", "file", "Excel workbook (*.xlsx);;CSV (*.csv)", "schedule.xlsx"
     ),
+    ExportKind(
+        "overview",
+        "&Overview to print (PDF or XLSX)…",
+        "file",
+        "PDF (*.pdf);;Excel workbook (*.xlsx)",
+        "overview.pdf",
+    ),
 )
 KINDS = {k.key: k for k in EXPORT_KINDS}
 
@@ -49,6 +56,11 @@ def run_export(ws, program_id: int, kind: str, out: Path, since_version: int | N
 
         export_schedule(ws, program_id, out)
         return f"Latest schedule written to {out}."
+    if kind == "overview":
+        from exchange_app.io.overview import write_overview
+
+        path = write_overview(ws.load_scenario(program_id), ws.load_schedule(program_id), out)
+        return f"Overview (a day grid per site, an agenda per topic) written to {path}."
     from exchange_app.services import exports
 
     report = getattr(exports, f"export_{kind}")(ws, program_id, out, since_version=since_version)
