@@ -88,3 +88,30 @@ class Names:
         where = "by video" if s.mode == Mode.VIRTUAL else self.site(s.location or self.site_of_host(s.host))
         text = f"{self.topic(s.topic)} with {self.name(s.host)}, {self.when(s.slot, self.zone_of_host(s.host))}, {where}"
         return text + (f" ({plural(len(s.officials), 'official')})" if officials else "")
+
+
+def quality_words(
+    at_min: int, total: int, objective: float | None, bound: float | None, reach_weight: int | None = None
+) -> str:
+    """The solve's quality for staff: ``132 of 150 reach their minimum; at most 138
+    possible; within 4% of the best possible``.
+
+    "At most" comes from the solver's proven bound on its score, where reaching a minimum
+    is worth ``reach_weight`` and outweighs the other goals together: no schedule reaches
+    more than the officials reached now plus the score still open divided by that weight.
+    The percentage is the gap between the score found and that bound (interest, fairness
+    and fewer interpreters make up the score once the minimums are settled). Without a
+    proven bound the sentence says so."""
+    if reach_weight is None:
+        from solver.model import W_REACH
+
+        reach_weight = W_REACH
+    text = f"{number(at_min)} of {number(total)} reach their minimum"
+    if objective is None or bound is None:
+        return text + "; the best possible is not proven (let it run longer)"
+    open_score = max(0.0, bound - objective)
+    most = min(total, at_min + int(open_score // reach_weight))
+    text += "; no more are possible" if most == at_min else f"; at most {number(most)} possible"
+    pct = 100.0 * open_score / max(1.0, abs(bound))
+    within = "at the best possible" if pct < 0.05 else f"within {pct:.1f}% of the best possible"
+    return f"{text}; interest and balance {within}"

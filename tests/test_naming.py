@@ -33,3 +33,14 @@ def test_a_meeting_reads_like_the_window(small_path):
         Session(id="s2", host=h.id, slot=slot.id, topic="x", language="en", mode=Mode.VIRTUAL)
     )
     assert names.official("nobody") == "unknown official nobody"
+
+
+def test_quality_in_staff_words():
+    from exchange_app.naming import quality_words
+
+    assert quality_words(132, 150, 140_000, 146_500, 1000) == (
+        "132 of 150 reach their minimum; at most 138 possible; interest and balance within 4.4% of the best possible"
+    )
+    assert "no more are possible" in quality_words(150, 150, 150_000, 150_100, 1000)
+    assert "not proven" in quality_words(3, 4, 10, None, 1000)
+    assert "at the best possible" in quality_words(4, 4, 100, 100, 1000)

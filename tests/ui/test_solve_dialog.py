@@ -28,6 +28,8 @@ def test_a_real_small_solve_shows_progress_and_a_summary(qtbot, tiny_path):
     assert dlg.unmatched.rowCount() == len(outcome.schedule.unmatched)
     text = dlg.summary.text()
     assert "officials reach their minimum" in text
+    f = outcome.report.figures
+    assert f"{f.officials_at_min} of {f.officials_total} reach their minimum;" in text  # staff words
     for row, u in enumerate(outcome.schedule.unmatched):
         assert dlg.unmatched.item(row, 2).text() == u.reason
     dlg.use_button.click()

@@ -384,6 +384,15 @@ class SolveDialog(QDialog):
                 f"Status: <b>{info.status}</b>{' (stopped early)' if stopped else ''}; "
                 f"objective {_num(info.objective)}, bound {bound}, {info.seconds or 0:.1f} s"
             )
+        if report is not None and info is not None:
+            from exchange_app.naming import quality_words
+
+            f = report.figures
+            lines.append(
+                "<b>"
+                + quality_words(f.officials_at_min, f.officials_total, info.objective, info.bound)
+                + "</b>"
+            )
         if report is not None:
             f = report.figures
             lines.append(
