@@ -351,6 +351,10 @@ class MainWindow(QMainWindow):
         self.schedule_menu.menuAction().setVisible(False)
         # Help
         help_menu = menubar.addMenu("&Help")
+        self.guide_action = self._action(
+            "&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents, name="guide"
+        )
+        help_menu.addAction(self.guide_action)
         self.about_action = self._action("&About Exchange Scheduler", self.about, name="about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
@@ -683,6 +687,11 @@ class MainWindow(QMainWindow):
             return
         self._show_program(pid)
         self.statusBar().showMessage(f"Created program {spec.name!r}; add people next.", 8000)
+
+    def show_guide(self) -> None:
+        from ui.dialogs.guide import GuideDialog
+
+        self._guide = GuideDialog.show_guide(self)
 
     def new_database(self) -> None:
         path = self.ask_save_file(self, "New program database", "Program database (*.db)")

@@ -152,3 +152,15 @@ def test_site_dialog_lists_iana_zones(qtbot):
     items = [d.zone.itemText(i) for i in range(d.zone.count())]
     assert "Pacific/Honolulu" in items and "America/New_York" in items and "UTC" not in items[:1]
     assert QMessageBox  # used by the tab for refusals
+
+
+def test_help_opens_the_user_guide_with_its_pictures(main_window, qtbot):
+    main_window.guide_action.trigger()
+    dlg = main_window._guide
+    qtbot.addWidget(dlg)
+    text = dlg.browser.toPlainText()
+    assert "Set up the program" in text and "Show possible places" in text
+    html = dlg.browser.toHtml()
+    assert "screenshots/guide-open-session.png" in html
+    for name in ("guide-open-session.png", "guide-board-possible-places.png", "guide-overview.png"):
+        assert (Path(__file__).resolve().parents[2] / "docs" / "screenshots" / name).exists()

@@ -70,9 +70,19 @@ class HandEditing:
         lay.addWidget(hint)
         self.doc.schedule_changed.connect(self.refresh)
         self._shown_for: object = ()
+        self._from_list = False
 
     # ------------------------------------------------------------------ selection
+    def picked_in_list(self, picked: bool) -> None:
+        """Staff last picked an official in the unassigned list (True) or on the board."""
+        self._from_list = picked
+
     def selected(self) -> tuple[str | None, str | None]:
+        """The official "show possible places" and the suggestions are for: the one last
+        picked, in the unassigned list or on the board."""
+        listed = self.tab.unassigned.current_official()
+        if self._from_list and listed:
+            return listed, None
         official, session = self.tab.current_official()
         if official is None and self.tab.unassigned.current_official():
             return self.tab.unassigned.current_official(), None

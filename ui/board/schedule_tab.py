@@ -97,8 +97,10 @@ class ScheduleTab(QWidget):
         self.board.official_changed.connect(lambda *_: self._update_actions())
         self.unassigned.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         for changed in (self.board.selectionModel().currentChanged, self.board.official_changed):
-            changed.connect(lambda *_: self.hand.refresh())
-        self.unassigned.selectionModel().currentChanged.connect(lambda *_: self.hand.refresh())
+            changed.connect(lambda *_: (self.hand.picked_in_list(False), self.hand.refresh()))
+        self.unassigned.selectionModel().currentChanged.connect(
+            lambda *_: (self.hand.picked_in_list(True), self.hand.refresh())
+        )
         self.unassigned.selectionModel().currentChanged.connect(self._show_unassigned_detail)
         self.unassigned_model.modelReset.connect(lambda: self.unassigned_detail.clear())
         self.check_panel.session_activated.connect(self.select_session)
