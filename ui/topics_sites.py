@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import Scenario, Schedule, zone
 from exchange_app.errors import ExchangeError, NotFoundError
-from exchange_app.services import program_edits
+from exchange_app.services import Workspace, program_edits
 from exchange_app.services.new_program import zone_names
 from ui.profiles.commands import WorkspaceCommand
 
@@ -54,7 +55,7 @@ def offsets_on_days(zone_name: str, days: list[date]) -> str:
     parts: list[str] = []
     last = None
     for d in days:
-        off = datetime.combine(d, time(12), z).utcoffset()
+        off = datetime.combine(d, time(12), z).utcoffset() or timedelta(0)  # aware: never None
         if off != last:
             parts.append(_offset_text(off) if last is None else f"{_offset_text(off)} from {d:%a %d %b}")
             last = off
@@ -180,9 +181,9 @@ class TopicsSitesTab(QWidget):
         for label in (topics_label, sites_label):
             label.setObjectName("editorHeading")
         self.scenario: Scenario | None = None
-        self.ws = None
+        self.ws: Workspace | None = None
         self.program_id: int | None = None
-        self.undo_stack = None
+        self.undo_stack: QUndoStack | None = None
         self._on_change = self._on_error = None
         self.buttons: dict[str, QPushButton] = {}
         top, bottom = QWidget(), QWidget()
@@ -231,8 +232,11 @@ class TopicsSitesTab(QWidget):
         return index.sibling(index.row(), 1).data()
 
     def _latest_schedule(self) -> Schedule | None:
+        if self.ws is None or self.program_id is None:
+            return None
         try:
-            return self.ws.load_schedule(self.program_id)
+            schedule: Schedule = self.ws.load_schedule(self.program_id)
+            return schedule
         except NotFoundError:
             return None
 
@@ -299,6 +303,8 @@ class TopicsSitesTab(QWidget):
 
     def push(self, after: Scenario, text: str) -> None:
         """Store ``after`` as one undoable step (refused edits never reach the stack)."""
+        if self.scenario is None or self.program_id is None or self.undo_stack is None:
+            return
         command = ScenarioEditCommand(
             self.ws, self.program_id, self.scenario, after, text, self._on_change, self._on_error
         )
@@ -378,6 +384,7 @@ def zone_combo(current: str = "America/New_York") -> QComboBox:
     combo.setCurrentText(current)
     combo.setAccessibleName("Time zone")
     completer = combo.completer()
+    assert completer is not None  # an editable combo box has one
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     return combo

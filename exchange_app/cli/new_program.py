@@ -47,7 +47,7 @@ example file (all times are each site's local time):
 """
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "new-program",
         help="create a program: dates, sites, topics, session rules and the slot grid",

@@ -297,7 +297,7 @@ def overview_xlsx(scenario: Scenario, schedule: Schedule) -> bytes:
     return buf.getvalue()
 
 
-def write_overview(scenario: Scenario, schedule: Schedule, path: str | os.PathLike) -> Path:
+def write_overview(scenario: Scenario, schedule: Schedule, path: str | os.PathLike[str]) -> Path:
     """Write the overview as PDF or XLSX (by the file's extension), atomically."""
     p = Path(path)
     suffix = p.suffix.lower()

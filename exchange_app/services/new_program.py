@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfoNotFoundError, available_timezones
 
 from exchange_app.domain import Location, Organizer, Program, Scenario, Slot, Topic, zone
 from exchange_app.errors import InputError, Problem
 from exchange_app.naming import plural
+
+if TYPE_CHECKING:
+    from exchange_app.services.workspace import Workspace
 
 
 @dataclass(kw_only=True)
@@ -145,7 +149,11 @@ def check_spec(spec: ProgramSpec, source: str = "new program") -> None:
         )
     if spec.max_per_day < 1:
         bad("rules", "max_per_day", "must be at least 1")
-    for what, items in (("sites", spec.sites), ("topics", spec.topics)):
+    named: list[tuple[str, Sequence[SiteSpec | TopicSpec]]] = [
+        ("sites", spec.sites),
+        ("topics", spec.topics),
+    ]
+    for what, items in named:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if not item.name.strip():
@@ -268,7 +276,7 @@ def spec_from_toml(path: str | Path) -> ProgramSpec:
 def spec_from_dict(doc: dict[str, Any], source: str = "new program") -> ProgramSpec:
     problems: list[Problem] = []
 
-    def need(d: dict, key: str, record: str) -> Any:
+    def need(d: dict[str, Any], key: str, record: str) -> Any:
         if key not in d:
             problems.append(Problem(record, key, "is missing"))
             return None
@@ -338,6 +346,6 @@ def spec_from_dict(doc: dict[str, Any], source: str = "new program") -> ProgramS
     return spec
 
 
-def create_program(ws, spec: ProgramSpec, source: str = "new program") -> int:
+def create_program(ws: Workspace, spec: ProgramSpec, source: str = "new program") -> int:
     """Store the new program (one transaction); returns its id."""
     return ws.import_scenario(build_scenario(spec, source), source=source)

@@ -9,14 +9,15 @@ the latest schedule).
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 
-from exchange_app.domain import Location, Scenario, Schedule, Topic, zone
+from exchange_app.domain import Location, Person, Scenario, Schedule, Topic, zone
 from exchange_app.errors import InputError, Problem
 from exchange_app.naming import plural
 from exchange_app.services.new_program import slug
 
 
-def _names(people, limit: int = 3) -> str:
+def _names(people: Sequence[Person], limit: int = 3) -> str:
     names = [p.name for p in people]
     return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
 

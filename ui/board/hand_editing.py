@@ -6,6 +6,7 @@ confirm, and then it is flagged by the live check)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
@@ -210,7 +211,7 @@ class HandEditing:
         )
         if c is None:
             return
-        cmd = model._open_command(DragPayload(official=c.key), host, slot)
+        cmd = model._open_command(DragPayload(official=str(c.key)), host, slot)
         if cmd is not None:
             tab._push(cmd)
 
@@ -277,7 +278,7 @@ class HandEditing:
             return
         c = TargetPicker.ask(tab, "Swap officials", f"Swap {doc.official_label(a)} with:", choices)
         if c is not None:
-            b, sb = c.key
+            b, sb = cast(tuple[str, str], c.key)
             tab._push(commands.swap_officials(doc, a, sa, b, sb, c.reasons))
 
     # ------------------------------------------------------------------ menus

@@ -5,7 +5,7 @@ slot grid is made from the daily hours in each site's own time zone
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
@@ -40,6 +40,11 @@ RULES = (
     ("max_sessions", "Most sessions for a person", 1, 50, 6),
     ("max_per_day", "Most sessions for a person in a day", 1, 10, 3),
 )
+
+
+def _time(edit: QTimeEdit) -> time:
+    t = edit.time()
+    return time(t.hour(), t.minute())
 
 
 class ProgramWizard(QWizard):
@@ -112,8 +117,8 @@ class ProgramWizard(QWizard):
         self.lunch_end = QTimeEdit(QTime(13, 0))
         self.lunch.toggled.connect(self.lunch_start.setEnabled)
         self.lunch.toggled.connect(self.lunch_end.setEnabled)
-        for w in (self.day_start, self.day_end, self.lunch_start, self.lunch_end):
-            w.setDisplayFormat("HH:mm")
+        for t in (self.day_start, self.day_end, self.lunch_start, self.lunch_end):
+            t.setDisplayFormat("HH:mm")
         form = QFormLayout(page)
         form.addRow("&First day:", self.first_day)
         form.addRow("&Last day:", self.last_day)
@@ -208,7 +213,8 @@ class ProgramWizard(QWizard):
 
     # ------------------------------------------------------------------ result
     def days(self) -> list[date]:
-        a, b = self.first_day.date().toPython(), self.last_day.date().toPython()
+        d0, d1 = self.first_day.date(), self.last_day.date()
+        a, b = date(d0.year(), d0.month(), d0.day()), date(d1.year(), d1.month(), d1.day())
         out = [a + timedelta(days=i) for i in range((b - a).days + 1)]
         return out if self.weekends.isChecked() else [d for d in out if d.weekday() < 5]
 
@@ -241,12 +247,10 @@ class ProgramWizard(QWizard):
             dates=self.days(),
             sites=sites,
             topics=topics,
-            day_start=self.day_start.time().toPython(),
-            day_end=self.day_end.time().toPython(),
+            day_start=_time(self.day_start),
+            day_end=_time(self.day_end),
             block_minutes=int(self.block.currentData()),
-            lunch=(self.lunch_start.time().toPython(), self.lunch_end.time().toPython())
-            if self.lunch.isChecked()
-            else None,
+            lunch=(_time(self.lunch_start), _time(self.lunch_end)) if self.lunch.isChecked() else None,
             **{k: box.value() for k, box in self.rules.items()},
         )
 
