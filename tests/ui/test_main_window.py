@@ -67,6 +67,7 @@ def test_window_shows_tabs_status_and_menus(main_window, small_path):
         "invitations",
         "itineraries",
         "spreadsheet",
+        "overview",
     }
 
 
