@@ -20,7 +20,7 @@ import sqlalchemy.exc
 
 from exchange_app.errors import ExchangeError
 
-COMMAND_MODULES = ["core", "solve", "backups"]
+COMMAND_MODULES = ["core", "solve", "backups", "registration"]
 
 
 def package_version() -> str:

@@ -767,6 +767,7 @@ class Returned:
     forms: list[Form]
     findings: list[Finding]
     bad_people: set[str] = field(default_factory=set)  # ids whose answers have errors
+    mtime: datetime | None = None  # the file's own time (breaks ties of ``modified``)
 
     @property
     def ok(self) -> bool:
@@ -813,7 +814,9 @@ def read_workbook(path: str | os.PathLike[str], topics: dict[str, Topic] | None 
         grids = {ws.title: _grid_of(ws) for ws in book.worksheets}
     finally:
         book.close()
-    return _read(name, path, modified, grids)
+    out = _read(name, path, modified, grids)
+    out.mtime = mtime
+    return out
 
 
 def _grid_of(ws: Any) -> dict[tuple[int, int], Any]:
