@@ -17,6 +17,7 @@ file, sheet and cell. ``exchange_app.services.registration`` decides what change
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -473,6 +474,19 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
     center = Alignment(horizontal="center", vertical="center")
 
     book = openpyxl.Workbook()
+    styles: dict[str, Any] = {}
+
+    def styled(cell: Any, key: str, **attrs: Any) -> None:
+        """Give ``cell`` the style ``attrs`` (computed once per workbook: assigning styles
+        one attribute at a time is most of openpyxl's writing time)."""
+        known = styles.get(key)
+        if known is not None:
+            cell._style = copy.copy(known)
+            return
+        for k, v in attrs.items():
+            setattr(cell, k, v)
+        styles[key] = copy.copy(cell._style)
+
     start = book.active
     assert start is not None
     start.title = START_SHEET
@@ -633,7 +647,7 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
                     form.interests.get(tid, 0) if official else ("yes" if tid in form.expertise else "no")
                 )
                 cell = sheet.cell(r, 3 + j, answer_value)
-                cell.fill, cell.protection, cell.border, cell.alignment = fill_in, open_cell, box, center
+                styled(cell, "answer", fill=fill_in, protection=open_cell, border=box, alignment=center)
                 dv.add(cell.coordinate)
         sheet.freeze_panes = f"C{HEADER_ROW + 1}"
         sheet.protection.sheet = True
@@ -673,26 +687,32 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
             cell.font, cell.fill, cell.border = bold, head_fill, box
         for i in range(grid.count):
             cell = av.cell(top + 1, 3 + i, grid.label(i))
-            cell.font, cell.fill, cell.border, cell.alignment = bold, head_fill, box, center
+            styled(cell, "time-head", font=bold, fill=head_fill, border=box, alignment=center)
         for k, answer in enumerate(form.days):
             r = top + 2 + k
-            av.cell(r, 1, day_label(answer.day)).border = box
+            styled(av.cell(r, 1, day_label(answer.day)), "boxed", border=box)
             site_cell = av.cell(r, 2, _site_text(form.site if host else answer.site, locations))
-            site_cell.border = box
-            if not host:
-                site_cell.fill, site_cell.protection = fill_in, open_cell
+            if host:
+                styled(site_cell, "boxed", border=box)
+            else:
+                styled(site_cell, "answer-left", border=box, fill=fill_in, protection=open_cell)
                 site_dv.add(site_cell.coordinate)
             ticks = set(answer.ticks)
             day_site = form.site if host else answer.site
             for i in range(grid.count):
                 cell = av.cell(r, 3 + i, TICK if i in ticks else None)
-                cell.border, cell.alignment = box, center
                 possible = (day_site, answer.day, i) in busy
                 if possible or not host:
-                    cell.protection = open_cell
-                    cell.fill = fill_in if possible else no_session
+                    styled(
+                        cell,
+                        "tick" if possible else "tick-grey",
+                        border=box,
+                        alignment=center,
+                        protection=open_cell,
+                        fill=fill_in if possible else no_session,
+                    )
                 else:
-                    cell.fill = no_session
+                    styled(cell, "locked-grey", border=box, alignment=center, fill=no_session)
             tick_dv.add(f"C{r}:{_col(2 + grid.count)}{r}")
     av.freeze_panes = "C4"
     av.protection.sheet = True
@@ -734,9 +754,22 @@ def _site_text(site: str | None, locations: dict[str, Location]) -> str:
     return loc.name if loc else site
 
 
+_BLOCKS_CACHE: dict[tuple[int, Grid], set[tuple[str | None, date, int]]] = {}
+
+
 def _session_blocks(meta: Meta, choices: Choices) -> set[tuple[str | None, date, int]]:
-    """(site, day, block) where some slot of the program overlaps the block (the others are grey)."""
-    grid = meta.grid
+    """(site, day, block) where some slot of the program overlaps the block (the others are
+    grey); computed once per grid while ``choices`` lives."""
+    key = (id(choices), meta.grid)
+    cached = _BLOCKS_CACHE.get(key)
+    if cached is None or len(_BLOCKS_CACHE) > 64:
+        if len(_BLOCKS_CACHE) > 64:
+            _BLOCKS_CACHE.clear()
+        cached = _BLOCKS_CACHE[key] = _compute_session_blocks(meta.grid, choices)
+    return cached
+
+
+def _compute_session_blocks(grid: Grid, choices: Choices) -> set[tuple[str | None, date, int]]:
     zones: dict[str | None, str] = {x.id: x.timezone for x in choices.locations}
     zones[None] = choices.program_zone
     out: set[tuple[str | None, date, int]] = set()

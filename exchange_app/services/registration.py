@@ -171,9 +171,11 @@ def make_workbooks(
     kinds: Sequence[PersonKind] | None = None,
     by_delegation: bool = False,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> MakeResult:
     """Write registration workbooks into folder ``out`` (each file atomically) and record who
-    was sent which. A person in several workbooks gets a file each; any returned one is read."""
+    was sent which. A person in several workbooks gets a file each; any returned one is read.
+    ``workers`` > 1 writes in that many processes (openpyxl is the bottleneck)."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     scenario = ws.load_scenario(program_id)
@@ -185,17 +187,21 @@ def make_workbooks(
     choices = reg.Choices.of(scenario)
     made: list[MadeWorkbook] = []
     used: set[str] = set()
-    for n, (group, meta) in enumerate(zip(groups, metas, strict=True), start=1):
+    for group in groups:
         name = _file_name(group)
         stem, k = name[: -len(".xlsx")], 2
         while name.casefold() in used:
             name, k = f"{stem} {k}.xlsx", k + 1
         used.add(name.casefold())
-        path = folder / name
-        reg.write_workbook(path, meta, choices)
-        made.append(MadeWorkbook(path, [(p.kind, p.id) for p in group]))
-        if progress:
-            progress(n, len(groups))
+        made.append(MadeWorkbook(folder / name, [(p.kind, p.id) for p in group]))
+    jobs = [(book.path, meta) for book, meta in zip(made, metas, strict=True)]
+    if workers > 1 and len(jobs) >= 4 * workers:
+        _write_in_processes(jobs, choices, workers, progress)
+    else:
+        for n, (path, meta) in enumerate(jobs, start=1):
+            reg.write_workbook(path, meta, choices)
+            if progress:
+                progress(n, len(jobs))
     with _sessions(ws).begin() as s:
         for meta, book in zip(metas, made, strict=True):
             row = RegistrationWorkbookRow(
@@ -212,6 +218,29 @@ def make_workbooks(
                 RegistrationPersonRow(workbook_id=row.id, kind=k.value, person=pid) for k, pid in book.people
             )
     return MakeResult(folder, made)
+
+
+def _write_chunk(jobs: list[tuple[Path, reg.Meta]], choices: reg.Choices) -> int:
+    for path, meta in jobs:
+        reg.write_workbook(path, meta, choices)
+    return len(jobs)
+
+
+def _write_in_processes(
+    jobs: list[tuple[Path, reg.Meta]], choices: reg.Choices, workers: int, progress: Progress | None
+) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    size = max(1, min(50, len(jobs) // (workers * 4)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    done = 0
+    # "spawn": a fresh interpreter (no copy of the caller's threads, Qt or database connections)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for future in as_completed([pool.submit(_write_chunk, c, choices) for c in chunks]):
+            done += future.result()
+            if progress:
+                progress(done, len(jobs))
 
 
 # --------------------------------------------------------------------------- reading
@@ -296,8 +325,9 @@ def workbook_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
-def _interests_text(d: dict[str, int]) -> str:
-    return "; ".join(f"{t}:{w}" for t, w in d.items()) or "(none)"
+def _interests_text(d: dict[str, int], names: dict[str, str] | None = None) -> str:
+    names = names or {}
+    return "; ".join(f"{names.get(t, t)}: {w}" for t, w in d.items()) or "(none)"
 
 
 def _windows_text(windows: Sequence[Window], locations: dict[str, Location], program_zone: str) -> str:
@@ -326,6 +356,7 @@ class _Reader:
         self.scenario = ws.load_scenario(program_id)
         self.locations = self.scenario.locations_by_id()
         self.topics = self.scenario.topics_by_id()
+        self.topic_names = {t.id: t.name for t in self.scenario.topics}
         self.people: dict[Key, Person] = {(p.kind, p.id): p for p in self.scenario.people()}
         with _sessions(ws).begin() as s:
             self.created = _program_created(s, program_id)
@@ -349,14 +380,11 @@ class _Reader:
             m = modified if modified.tzinfo else modified.replace(tzinfo=UTC)
             self.already[key] = max(self.already.get(key, m), m)
 
-    def run(self, paths: Sequence[Path], progress: Progress | None) -> ReadPlan:
+    def run(self, paths: Sequence[Path], progress: Progress | None, workers: int = 1) -> ReadPlan:
         plan = ReadPlan([p.name for p in paths], [], [], [], [], dict(self.revisions))
         candidates: dict[Key, list[tuple[reg.Returned, int, Form]]] = {}
-        for n, path in enumerate(paths, start=1):
-            back = reg.read_workbook(path)
+        for back in _read_all(paths, progress, workers):
             plan.findings.extend(back.findings)
-            if progress:
-                progress(n, len(paths))
             meta = back.meta
             if meta is None:
                 plan.bad_files.add(back.file)
@@ -376,7 +404,8 @@ class _Reader:
                 if form.id in back.bad_people:
                     plan.findings.append(
                         Finding(
-                            back.file, f"{form.name}'s answers were not read: correct the cells named above"
+                            back.file,
+                            f"{form.name}'s answers were not read: correct the cells listed for this file",
                         )
                     )
                     continue
@@ -473,8 +502,8 @@ class _Reader:
                 after.interests = ordered
                 note(
                     "Interests",
-                    _interests_text(stored.interests),
-                    _interests_text(ordered),
+                    _interests_text(stored.interests, self.topic_names),
+                    _interests_text(ordered, self.topic_names),
                     stored.interests != sent.interests,
                 )
         if isinstance(stored, Host) and isinstance(after, Host):
@@ -493,8 +522,8 @@ class _Reader:
                 after.expertise = ordered_e
                 note(
                     "Expertise",
-                    "; ".join(stored.expertise) or "(none)",
-                    "; ".join(ordered_e) or "(none)",
+                    "; ".join(self.topic_names.get(t, t) for t in stored.expertise) or "(none)",
+                    "; ".join(self.topic_names.get(t, t) for t in ordered_e) or "(none)",
                     set(stored.expertise) != set(sent.expertise),
                 )
             if form.virtual != sent.virtual and form.virtual != stored.virtual:
@@ -578,14 +607,45 @@ def _person_problems(person: Person, scenario: Scenario) -> list[str]:
     return []
 
 
+def _read_chunk(paths: list[Path]) -> list[reg.Returned]:
+    return [reg.read_workbook(p) for p in paths]
+
+
+def _read_all(paths: Sequence[Path], progress: Progress | None, workers: int) -> list[reg.Returned]:
+    """Every workbook read (in ``workers`` processes for many files), in the order given."""
+    out: list[reg.Returned] = []
+    if workers <= 1 or len(paths) < 4 * workers:
+        for n, p in enumerate(paths, start=1):
+            out.append(reg.read_workbook(p))
+            if progress:
+                progress(n, len(paths))
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, min(50, len(paths) // (workers * 4)))
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for part in pool.map(_read_chunk, chunks):
+            out.extend(part)
+            if progress:
+                progress(len(out), len(paths))
+    return out
+
+
 def plan_read(
-    ws: Workspace, program_id: int, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None
+    ws: Workspace,
+    program_id: int,
+    paths: Iterable[str | os.PathLike[str]],
+    progress: Progress | None = None,
+    workers: int = 1,
 ) -> ReadPlan:
-    """Read returned workbooks (files or folders) and work out every change; writes nothing."""
+    """Read returned workbooks (files or folders) and work out every change; writes nothing.
+    ``workers`` > 1 reads the files in that many processes."""
     files = workbook_paths(paths)
     if not files:
         raise InputError("registration workbooks", [Problem("files", None, "no .xlsx workbook was given")])
-    return _Reader(ws, program_id).run(files, progress)
+    return _Reader(ws, program_id).run(files, progress, workers)
 
 
 # --------------------------------------------------------------------------- applying
