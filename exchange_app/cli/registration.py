@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,13 @@ def register(subparsers: Any) -> None:
         choices=[k.value for k in PersonKind],
         help="only officials, hosts or interpreters (repeatable; default: all)",
     )
+    m.add_argument(
+        "--workers",
+        type=int,
+        default=_cores(),
+        metavar="N",
+        help="processes writing workbooks (default: %(default)s)",
+    )
     m.set_defaults(run=cmd_make)
 
     r = sub.add_parser(
@@ -58,6 +66,13 @@ def register(subparsers: Any) -> None:
     r.add_argument("paths", nargs="+", type=Path, metavar="DIR|FILE")
     r.add_argument("--all-or-nothing", action="store_true", help="apply nothing when any file has a problem")
     r.add_argument("--dry-run", action="store_true", help="only show what would change")
+    r.add_argument(
+        "--workers",
+        type=int,
+        default=_cores(),
+        metavar="N",
+        help="processes reading workbooks (default: %(default)s)",
+    )
     r.set_defaults(run=cmd_read)
 
     st = sub.add_parser(
@@ -71,6 +86,10 @@ def register(subparsers: Any) -> None:
     st.set_defaults(run=cmd_status)
 
 
+def _cores() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def cmd_make(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         pid = program_id(ws, args)
@@ -82,6 +101,7 @@ def cmd_make(args: argparse.Namespace) -> int:
             delegations=args.delegation,
             kinds=[PersonKind(k) for k in args.kind] if args.kind else None,
             by_delegation=args.by_delegation,
+            workers=args.workers,
         )
     print(result.summary)
     return 0
@@ -90,7 +110,7 @@ def cmd_make(args: argparse.Namespace) -> int:
 def cmd_read(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         pid = program_id(ws, args)
-        plan = service.plan_read(ws, pid, args.paths)
+        plan = service.plan_read(ws, pid, args.paths, workers=args.workers)
         for change in plan.changes:
             print(f"{change.kind.value} {change.id} {change.name} ({change.file}):")
             for f in change.fields:

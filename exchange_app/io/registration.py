@@ -563,12 +563,15 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
         "",
         f"Questions: {choices.organizer}",
     ]
-    start.column_dimensions["A"].width = 110
+    start.column_dimensions["A"].width = 100
     for i, text in enumerate(steps, start=1):
         c = start.cell(i, 1, text)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         if i == 1:
             c.font = title_font
+            start.row_dimensions[i].height = 24
+        elif len(text) > 95:  # spreadsheet programs do not grow wrapped rows written by a script
+            start.row_dimensions[i].height = 15 * math.ceil(len(text) / 95)
     start.protection.sheet = True
 
     # -- About you
