@@ -581,7 +581,7 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
     heads = about_columns(kind)
     for c, h in enumerate(heads, start=1):
         cell = about.cell(HEADER_ROW, c, h)
-        cell.font, cell.fill, cell.border, cell.alignment = bold, head_fill, box, wrap
+        styled(cell, "head-wrap", font=bold, fill=head_fill, border=box, alignment=wrap)
         about.column_dimensions[_col(c)].width = 30 if c <= 2 else 22
     lang_first = len(heads) - LANGUAGE_CELLS + 1
     lang_dv = validation(
@@ -606,9 +606,10 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
         values += langs + [None] * (LANGUAGE_CELLS - len(langs))
         for c, v in enumerate(values, start=1):
             cell = about.cell(r, c, v)
-            cell.border = box
             if heads[c - 1] in ("Title", "Organization", "Video sessions (yes/no)") or c >= lang_first:
-                cell.fill, cell.protection = fill_in, open_cell
+                styled(cell, "answer-left", border=box, fill=fill_in, protection=open_cell)
+            else:
+                styled(cell, "boxed", border=box)
         for c in range(lang_first, lang_first + LANGUAGE_CELLS):
             lang_dv.add(f"{_col(c)}{r}")
         if kind == PersonKind.HOST:
@@ -630,7 +631,7 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
         )
         for c, h in enumerate(["Topic", "What it covers"], start=1):
             cell = sheet.cell(HEADER_ROW, c, h)
-            cell.font, cell.fill, cell.border = bold, head_fill, box
+            styled(cell, "head", font=bold, fill=head_fill, border=box)
         sheet.column_dimensions["A"].width = 32
         sheet.column_dimensions["B"].width = 60
         dv = validation('"0,1,2,3"', "0 to 3") if official else validation('"yes,no"', "yes or no")
@@ -638,13 +639,13 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
         for j, form in enumerate(forms):
             c = 3 + j
             cell = sheet.cell(HEADER_ROW, c, form.name)
-            cell.font, cell.fill, cell.border, cell.alignment = bold, head_fill, box, wrap
+            styled(cell, "head-wrap", font=bold, fill=head_fill, border=box, alignment=wrap)
             sheet.column_dimensions[_col(c)].width = 16
         for r, tid in enumerate(meta.topics, start=HEADER_ROW + 1):
             t = topics[tid]
-            sheet.cell(r, 1, t.name).border = box
+            styled(sheet.cell(r, 1, t.name), "boxed", border=box)
             d = sheet.cell(r, 2, t.description or "")
-            d.border, d.alignment = box, Alignment(wrap_text=True, vertical="top")
+            styled(d, "boxed-wrap", border=box, alignment=wrap)
             for j, form in enumerate(forms):
                 answer_value: Any = (
                     form.interests.get(tid, 0) if official else ("yes" if tid in form.expertise else "no")
@@ -687,7 +688,7 @@ def workbook_bytes(meta: Meta, choices: Choices) -> bytes:
         av.cell(top, 1, f"{form.name}: {where}").font = bold
         for c, h in enumerate(["Day", "Site"], start=1):
             cell = av.cell(top + 1, c, h)
-            cell.font, cell.fill, cell.border = bold, head_fill, box
+            styled(cell, "head", font=bold, fill=head_fill, border=box)
         for i in range(grid.count):
             cell = av.cell(top + 1, 3 + i, grid.label(i))
             styled(cell, "time-head", font=bold, fill=head_fill, border=box, alignment=center)
