@@ -19,7 +19,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -36,6 +36,9 @@ from exchange_app.storage import programs as db_programs
 from exchange_app.storage.models import ProgramRow, RegistrationPersonRow, RegistrationWorkbookRow
 
 Key = tuple[PersonKind, str]
+#: A workbook saved this soon after it was made, with every answer as sent, is the one that
+#: was sent (not filled in): it is not counted as returned. Saved later, it is a confirmation.
+UNTOUCHED_WITHIN = timedelta(minutes=15)
 Progress = Callable[[int, int], None]
 LISTS = {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}
 
@@ -570,6 +573,20 @@ class _Reader:
                     _windows_text(new_windows, self.locations, pz),
                     staff,
                 )
+        made = _parse_instant(meta.made_at)
+        untouched = form.to_json() == sent.to_json() and (
+            made is not None and back.modified - made < UNTOUCHED_WITHIN
+        )
+        if untouched:
+            plan.findings.append(
+                Finding(
+                    back.file,
+                    f"{form.name}'s part has not been filled in (the file was not saved since it was made); "
+                    "not counted as returned",
+                    severity="notice",
+                )
+            )
+            return
         plan.marks.append(
             ReturnMark(meta.token, key[0], key[1], back.file, back.modified, meta.made_at, meta.kind)
         )
