@@ -214,3 +214,21 @@ def test_undo_puts_back_people_and_status_exactly(made):
     service.put_back(ws, pid, applied, undo=False)
     assert ws.load_scenario(pid).hosts == after.hosts
     assert {r.id: r.state for r in service.status(ws, pid)}["h-1"] == "returned"
+
+
+def test_make_read_status_on_sqlite_and_postgresql(db_url, tmp_path):
+    with Workspace.open(db_url) as ws:
+        pid = ws.import_scenario(far_program())
+        made = service.make_workbooks(ws, pid, tmp_path / "out", people=["o-3", "i-1"])
+        fill(
+            made.workbooks[0].path,
+            "Marie Dubois",
+            Answers(languages=["French", "German"], interests={"Ballot access": 1}),
+        )
+        plan, _ = service.read_workbooks(ws, pid, [tmp_path / "out"])
+        assert [c.id for c in plan.changes] == ["o-3"]
+        assert _person(ws, pid, "o-3").languages == ["fr", "de"]
+        assert {r.id: r.state for r in service.status(ws, pid) if r.sent_at} == {
+            "o-3": "returned",
+            "i-1": "missing",
+        }
