@@ -477,8 +477,8 @@ class _Reader:
             after.languages = list(form.languages)
             note(
                 "Languages",
-                ", ".join(stored.languages),
-                ", ".join(form.languages),
+                ", ".join(map(reg.language_name, stored.languages)),
+                ", ".join(map(reg.language_name, form.languages)),
                 stored.languages != sent.languages,
             )
         topic_sheet = reg.INTERESTS_SHEET if key[0] == PersonKind.OFFICIAL else reg.EXPERTISE_SHEET

@@ -34,7 +34,7 @@ def test_make_fill_read_status(tmp_path, capsys):
     book.save(bad)
 
     assert main(["--db", str(db), "registration", "read", "--dry-run", str(ana)]) == 0
-    assert "Languages: pt, en  ->  pt, es" in capsys.readouterr().out
+    assert "Languages: Portuguese, English  ->  Portuguese, Spanish" in capsys.readouterr().out
     assert main(["--db", str(db), "registration", "read", "--all-or-nothing", str(out)]) == 2
     captured = capsys.readouterr()
     assert "sheet Availability, cell B6: 'Mars' is not a site of this program" in captured.err

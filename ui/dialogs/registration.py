@@ -310,6 +310,7 @@ class ReadWorkbooksDialog(QDialog):
 
     def _planned(self, plan: service.ReadPlan) -> None:
         self.plan = plan
+        self.bar.hide()
         rows: list[list[str]] = []
         for c in plan.changes:
             for f in c.fields:
