@@ -286,6 +286,11 @@ class MainWindow(QMainWindow):
                 "Import &people from spreadsheet…", self.import_sheet_dialog, name="import_people"
             )
             file_menu.addAction(self.import_sheet_action)
+        self.registration_menu = None
+        if _has_module("ui.dialogs.registration"):
+            from ui.dialogs import registration as registration_dialogs
+
+            self.registration_menu = registration_dialogs.add_menu(self, file_menu)
         self.export_menu = file_menu.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
         for kind in EXPORT_KINDS:

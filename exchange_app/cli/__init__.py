@@ -20,7 +20,7 @@ import sqlalchemy.exc
 
 from exchange_app.errors import ExchangeError
 
-COMMAND_MODULES = ["core", "solve", "backups", "new_program"]
+COMMAND_MODULES = ["core", "solve", "backups", "new_program", "registration"]
 
 
 def package_version() -> str:

@@ -314,3 +314,36 @@ class SessionMemberRow(Base):
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     official: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RegistrationWorkbookRow(Base):
+    """A registration workbook made for one person or a delegation (``token`` is written into
+    the workbook's hidden sheet, so a returned file is matched even when renamed)."""
+
+    __tablename__ = "registration_workbooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = _program_fk()
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    made_by: Mapped[str] = mapped_column(Text)
+
+
+class RegistrationPersonRow(Base):
+    """A person a workbook was made for, and when their answers were read back."""
+
+    __tablename__ = "registration_people"
+    __table_args__ = (UniqueConstraint("workbook_id", "kind", "person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workbook_id: Mapped[int] = mapped_column(
+        ForeignKey("registration_workbooks.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    person: Mapped[str] = mapped_column(String(ID_LENGTH))  # the staff's id (people may be deleted later)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_file: Mapped[str | None] = mapped_column(Text)
+    returned_modified: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the person saved it
+    returned_by: Mapped[str | None] = mapped_column(Text)  # the staff member who read it

@@ -58,7 +58,9 @@ def save_formula_value(path: Path, cell: str, value: str) -> None:
     name = "xl/worksheets/sheet1.xml"
     xml = files[name].decode()
     xml, n = re.subn(
-        rf'<c r="{cell}"><f>(.*?)</f><v\s*/>', rf'<c r="{cell}" t="str"><f>\1</f><v>{value}</v>', xml
+        rf'<c r="{cell}"><f>(.*?)</f><v\s*(?:/>|></v>)',
+        rf'<c r="{cell}" t="str"><f>\1</f><v>{value}</v>',
+        xml,
     )
     assert n == 1, "formula cell not found"
     files[name] = xml.encode()
