@@ -6,39 +6,49 @@ Also the helpers every command module uses: :func:`open_workspace` and :func:`pr
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
-import sqlalchemy.exc
-
-from exchange_app.errors import ExchangeError
+from exchange_app.errors import ExchangeError, StorageError
+from exchange_app.io.atomic import is_stdout
 from exchange_app.services import Workspace, export_scenario, export_schedule, import_file
+from exchange_app.storage.engine import mask_url_text
 
 EXPORT_KINDS = ("scenario", "schedule", "ics", "invitations", "itineraries", "spreadsheet")
 
 
-class DatabaseError(ExchangeError):
-    """The database could not be opened or used (server down, not a database file, ...)."""
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def ask_password(prompt: str) -> str | None:
+    """A password typed at the terminal (None without one: nobody to ask)."""
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    """The workspace for ``--db`` (the default database when not given)."""
+    """The workspace for ``--db`` (the default database when not given). Storage errors
+    come translated (``exchange_app.errors.StorageError``); notices go to stderr."""
     try:
-        return Workspace.open(args.db)
-    except sqlalchemy.exc.SQLAlchemyError as e:
-        raise DatabaseError(f"Cannot open the database {args.db or '(default)'}: {_first_line(e)}") from e
+        ws = Workspace.open(args.db, ask_password=ask_password)
     except OSError as e:  # the folder cannot be created, ...
-        raise DatabaseError(f"Cannot open the database {args.db or '(default)'}: {e.strerror or e}") from e
+        where = mask_url_text(str(args.db)) if args.db else "(default)"
+        raise StorageError(f"Cannot open the database {where}: {e.strerror or e}", where) from e
+    for text in ws.notices:
+        _say(text)
+    ws.on_notice = _say
+    return ws
 
 
 def program_id(ws: Workspace, args: argparse.Namespace) -> int:
     """The program named by ``--program`` (or the only one)."""
     return ws.resolve_program(args.program)
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(getattr(e, "orig", None) or e)
-    return text.strip().splitlines()[0] if text.strip() else type(e).__name__
 
 
 def _write_guard(path: Path):
@@ -96,7 +106,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--redacted",
         action="store_true",
-        help="scenario only: people's names, emails and organizations replaced, for bug reports",
+        help="scenario only: every id, name, email and free text replaced by neutral tokens, for bug reports",
     )
     p.set_defaults(run=cmd_export)
 
@@ -144,29 +154,32 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"--since-version applies to calendars, invitations, itineraries and spreadsheets, "
             f"not to 'export {args.kind}'"
         )
+    tell = _say if is_stdout(args.out) else print  # the data goes to stdout: the report to stderr
     with open_workspace(args) as ws, _write_guard(args.out):
         pid = program_id(ws, args)
         if args.kind == "scenario" and args.redacted:
             from exchange_app.io.redact import write_redacted_scenario
 
             path = write_redacted_scenario(ws.load_scenario(pid), args.out)
-            print(f"Wrote redacted scenario of program {pid} to {path} (no names, emails or organizations)")
+            tell(
+                f"Wrote redacted scenario of program {pid} to {path} (every id and free text replaced by neutral tokens)"
+            )
         elif args.redacted:
             raise ExchangeError(f"--redacted applies to 'export scenario' only, not to 'export {args.kind}'")
         elif args.kind == "scenario":
             path = export_scenario(ws, pid, args.out)
-            print(f"Wrote scenario of program {pid} to {path}")
+            tell(f"Wrote scenario of program {pid} to {path}")
         elif args.kind == "schedule":
             path = export_schedule(ws, pid, args.out, args.version)  # NotFoundError when there is none
             number = args.version or ws.schedule_versions(pid)[-1].number
-            print(f"Wrote schedule version {number} of program {pid} to {path}")
+            tell(f"Wrote schedule version {number} of program {pid} to {path}")
         else:
             from exchange_app.services import exports
 
             report = getattr(exports, f"export_{args.kind}")(
                 ws, pid, args.out, since_version=args.since_version
             )
-            print(report.summary)
+            tell(report.summary)
     return 0
 
 

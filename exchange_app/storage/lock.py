@@ -134,7 +134,7 @@ class DatabaseLock:
             return cls(None, None, None)
         db_file.parent.mkdir(parents=True, exist_ok=True)
         info, os_file = lock_paths(db_file)
-        os_lock = FileLock(os_file, timeout=0, is_singleton=False, thread_local=False)
+        os_lock = FileLock(os_file, timeout=0, is_singleton=False, thread_local=False, mode=0o600)
         previous = read_holder(db_file)
         try:
             try:

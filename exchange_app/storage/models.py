@@ -240,6 +240,9 @@ class PinRow(Base):
     official_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"), index=True)
+    # Who added the pin and when (team databases name them in a conflict); None before 0002.
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ForbiddenRow(Base):

@@ -281,8 +281,13 @@ def _insert_pins(
     forbidden: list[Forbidden],
     people: dict[tuple[str, str], int],
     slot_ids: dict[str, int],
+    stamps: dict[Pin, tuple[datetime | None, str | None]] | None = None,
+    default: tuple[datetime | None, str | None] = (None, None),
 ) -> None:
+    """Insert pins and forbidden pairs; a pin's (created_at, created_by) comes from
+    ``stamps`` (kept from before) or ``default`` (a new pin)."""
     o, h = PersonKind.OFFICIAL.value, PersonKind.HOST.value
+    stamps = stamps or {}
     _insert(
         s,
         PinRow,
@@ -293,6 +298,8 @@ def _insert_pins(
                 "official_id": people[(o, x.official)],
                 "host_id": people[(h, x.host)],
                 "slot_id": slot_ids[x.slot],
+                "created_at": stamps.get(x, default)[0],
+                "created_by": stamps.get(x, default)[1],
             }
             for j, x in enumerate(pins)
         ],
@@ -386,7 +393,7 @@ def insert_scenario(s: DbSession, sc: Scenario, *, source: str, user: str, now: 
     )
     pk = person_ids(s, pid)
     _insert_children(s, ((pk[(p.kind.value, p.id)], p) for p in people), topic_ids, location_ids)
-    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids)
+    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids, default=(now, user))
     return pid
 
 
@@ -593,6 +600,7 @@ def replace_scenario(
     if expected_revisions is not None:
         check_revisions(s, pid, expected_revisions)
     old = load_scenario(s, pid)
+    stamps = {p: (at, by) for p, at, by in pin_records(s, pid)}
     save_program_settings(s, pid, sc.program, user=user, now=now)
     # Children and pins go first; they are written again from ``sc`` below.
     person_pks = select(PersonRow.id).where(PersonRow.program_id == pid).scalar_subquery()
@@ -668,7 +676,7 @@ def replace_scenario(
             s.execute(delete(table).where(table.program_id == pid, table.ext_id.in_(gone)))
     pk = person_ids(s, pid)
     _insert_children(s, ((pk[(p.kind.value, p.id)], p) for p in people), topic_ids, location_ids)
-    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids)
+    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids, stamps, default=(now, user))
 
 
 def delete_program(s: DbSession, program_id: int) -> None:
@@ -770,10 +778,67 @@ def person_revisions(s: DbSession, program_id: int) -> dict[tuple[PersonKind, st
     return {(PersonKind(k), e): Revision(r, at, by) for k, e, r, at, by in rows}
 
 
-def set_pins(s: DbSession, program_id: int, pins: list[Pin]) -> None:
+def pin_records(s: DbSession, program_id: int) -> list[tuple[Pin, datetime | None, str | None]]:
+    """The program's pins in order, each with when and by whom it was added."""
+    people = {pk: ext for (_, ext), pk in person_ids(s, program_id).items()}
+    slots = {pk: ext for ext, pk in _ids(s, SlotRow, program_id).items()}
+    rows = s.execute(
+        select(PinRow.official_id, PinRow.host_id, PinRow.slot_id, PinRow.created_at, PinRow.created_by)
+        .where(PinRow.program_id == program_id)
+        .order_by(PinRow.position)
+    )
+    return [(Pin(official=people[o], host=people[h], slot=slots[sl]), at, by) for o, h, sl, at, by in rows]
+
+
+def set_pins(
+    s: DbSession,
+    program_id: int,
+    pins: list[Pin],
+    base: list[Pin] | None = None,
+    *,
+    user: str | None = None,
+    now: datetime | None = None,
+) -> list[Pin]:
+    """Store the program's pins; returns them as stored.
+
+    Without ``base``, ``pins`` replace the list. With ``base`` (the list as the caller
+    loaded it), only the caller's changes are applied to the stored list: pins added and
+    pins removed since ``base``; a colleague's pins saved meanwhile stay. An added pin that
+    puts an official at a slot where a colleague meanwhile pinned them with another host
+    is refused (:class:`ConflictError` naming who and when) and nothing is written.
+    """
     program_row(s, program_id)
+    lock_program(s, program_id)
+    stored = pin_records(s, program_id)
+    stamps = {p: (at, by) for p, at, by in stored}
+    if base is None:
+        result = list(dict.fromkeys(pins))
+    else:
+        before, mine = set(base), set(pins)
+        removed = before - mine
+        added = [p for p in dict.fromkeys(pins) if p not in before and p not in stamps]
+        for p in added:
+            for q, at, by in stored:
+                if q not in before and q.official == p.official and q.slot == p.slot:
+                    when = at.astimezone().strftime("%Y-%m-%d %H:%M") if at else "an unknown time"
+                    raise ConflictError(
+                        f"Pin {p.official} with {p.host} at {p.slot}: {by or 'someone else'} pinned "
+                        f"{q.official} with {q.host} at that slot at {when} since you loaded the pins; "
+                        "reload to see their change"
+                    )
+        result = [q for q, _, _ in stored if q not in removed] + added
     s.execute(delete(PinRow).where(PinRow.program_id == program_id))
-    _insert_pins(s, program_id, pins, [], person_ids(s, program_id), _ids(s, SlotRow, program_id))
+    _insert_pins(
+        s,
+        program_id,
+        result,
+        [],
+        person_ids(s, program_id),
+        _ids(s, SlotRow, program_id),
+        stamps,
+        default=(now, user),
+    )
+    return result
 
 
 def set_forbidden(s: DbSession, program_id: int, forbidden: list[Forbidden]) -> None:

@@ -219,3 +219,53 @@ def load_schedule(s: DbSession, program_id: int, number: int | None = None) -> S
         ),
         program=prog.name,
     )
+
+
+# --------------------------------------------------------------------------- team edits
+
+
+def _placements(schedule: Schedule) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for x in schedule.sessions:
+        for o in x.officials:
+            out[o].add(x.id)
+    return out
+
+
+def merge_edit(base: Schedule, theirs: Schedule, mine: Schedule) -> tuple[Schedule | None, list[str]]:
+    """Apply the changes ``mine`` made to ``base`` on top of ``theirs`` (a later version
+    saved by someone else from the same base).
+
+    Returns (merged schedule, []) when the two touch different things, else (None, what
+    both changed): a session both changed differently, or an official both placed
+    differently. A session is the unit: one changed by one side only is taken as that
+    side has it (added, removed or changed)."""
+    b = {x.id: x for x in base.sessions}
+    t = {x.id: x for x in theirs.sessions}
+    m = {x.id: x for x in mine.sessions}
+    mine_touched = {sid for sid in b.keys() | m.keys() if b.get(sid) != m.get(sid)}
+    theirs_touched = {sid for sid in b.keys() | t.keys() if b.get(sid) != t.get(sid)}
+    clashes = [f"session {sid}" for sid in sorted(mine_touched & theirs_touched) if m.get(sid) != t.get(sid)]
+    pb, pt, pm = _placements(base), _placements(theirs), _placements(mine)
+    for o in sorted(pb.keys() | pt.keys() | pm.keys()):
+        was, their, my = pb.get(o, set()), pt.get(o, set()), pm.get(o, set())
+        if my != was and their != was and my != their:
+            clashes.append(f"official {o}")
+    if clashes:
+        return None, clashes
+    sessions = [
+        m[x.id] if x.id in mine_touched else x
+        for x in theirs.sessions
+        if x.id in m or x.id not in mine_touched
+    ]
+    known = {x.id for x in sessions}
+    sessions += [x for x in mine.sessions if x.id in mine_touched and x.id not in known]
+    mine_unmatched = {u.official for u in mine.unmatched} ^ {u.official for u in base.unmatched}
+    unmatched = [u for u in theirs.unmatched if u.official not in mine_unmatched] + [
+        u for u in mine.unmatched if u.official in mine_unmatched
+    ]
+    return Schedule(sessions=sessions, unmatched=unmatched, solver=None, program=theirs.program), []
+
+
+def versions_since(s: DbSession, program_id: int, number: int) -> list[VersionInfo]:
+    return [v for v in list_versions(s, program_id) if v.number > number]
