@@ -132,6 +132,15 @@ def register(subparsers) -> None:
     p.set_defaults(run=cmd_programs)
 
     p = subparsers.add_parser(
+        "password",
+        help="keep the PostgreSQL password of --db in the system keyring (asked, never on the command line)",
+        description="Ask for the password of the PostgreSQL database --db (a URL without password) and keep "
+        "it in the system keyring, so that neither the URL nor the shell history holds it. libpq's "
+        "~/.pgpass and PGPASSWORD work too.",
+    )
+    p.set_defaults(run=cmd_password)
+
+    p = subparsers.add_parser(
         "versions",
         help="list the program's schedule versions",
         description="List the stored schedule versions of --program (or the only program).",
@@ -233,6 +242,25 @@ def cmd_programs(args: argparse.Namespace) -> int:
             for p in infos
         ],
     )
+    return 0
+
+
+def cmd_password(args: argparse.Namespace) -> int:
+    from exchange_app.storage.engine import database_url, keyring_user, save_keyring_password
+
+    url = database_url(args.db)
+    if url.get_backend_name() != "postgresql":
+        raise ExchangeError("'password' is for a PostgreSQL --db URL; an SQLite file has no password")
+    if url.password:
+        raise ExchangeError("Give --db without the password; it will be asked for")
+    given = ask_password(f"Password for {url.username or ''}@{url.host or 'localhost'}: ")
+    if not given:
+        raise ExchangeError("No password given (it is asked for at a terminal); nothing was kept")
+    try:
+        save_keyring_password(url, given)
+    except Exception as e:  # keyring.errors.KeyringError: no keyring on this computer
+        raise ExchangeError(f"The system keyring cannot keep it ({e}); use ~/.pgpass instead") from e
+    print(f"Kept the password for {keyring_user(url)} in the system keyring.")
     return 0
 
 

@@ -48,11 +48,8 @@ def quick_check(path: Path, engine: Engine | None = None) -> str | None:
         return f"cannot be read: {e.strerror or e}"
     if header != SQLITE_HEADER:
         return "file is not a database"
-    uri = f"file:{path}" + (
-        "" if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK) else "?mode=ro"
-    )
     try:
-        con = sqlite3.connect(uri, uri=True)
+        con = sqlite3.connect(_uri(path), uri=True)
         try:
             con.execute("PRAGMA busy_timeout=10000")
             rows = con.execute("PRAGMA quick_check").fetchall()
@@ -61,6 +58,26 @@ def quick_check(path: Path, engine: Engine | None = None) -> str | None:
     except sqlite3.DatabaseError as e:
         return str(e)
     return _result([str(r[0]) for r in rows])
+
+
+def _uri(path: Path) -> str:
+    """A plain connection where the file can be written (a read-only one would leave the
+    write-ahead log behind), read-only otherwise (immutable on a read-only folder)."""
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return f"file:{path}"
+    return f"file:{path}?mode=ro" + ("" if os.access(path.parent, os.W_OK) else "&immutable=1")
+
+
+def _sqlite_tables(path: Path) -> set[str]:
+    """The tables of an SQLite file, read before the engine's first connection (which
+    would switch the file to write-ahead logging: a foreign file must stay as it is)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return set()
+    con = sqlite3.connect(_uri(path), uri=True)
+    try:
+        return {str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        con.close()
 
 
 def _result(rows: list[str]) -> str | None:
@@ -82,12 +99,16 @@ def check_sound(path: Path, engine: Engine | None = None) -> None:
 
 
 def check_database(engine: Engine) -> None:
-    """Refuse a damaged SQLite file, and any database that has tables but not ours."""
+    """Refuse a damaged SQLite file, and any database that has tables but not ours.
+    Call it before anything else uses a new ``engine``: an SQLite file is read without it."""
     path = sqlite_path(engine.url)
     if path is not None:
-        check_sound(path, engine)
-    with translated(engine.url), engine.connect() as conn:
-        tables = set(inspect(conn).get_table_names())
+        check_sound(path)
+        with translated(engine.url):
+            tables = _sqlite_tables(path)
+    else:
+        with translated(engine.url), engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
     if tables and not OUR_TABLES <= tables:
         if "alembic_version" not in tables:
             what = f"it holds other tables: {', '.join(sorted(tables)[:5])}"
