@@ -3,11 +3,8 @@ never a traceback; a damaged file is never backed up and never rotates a good ba
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -171,26 +168,6 @@ def test_new_database_and_backups_are_private(tmp_path, tiny_path, monkeypatch):
     with Workspace.open(elsewhere):
         pass
     assert file_mode(elsewhere) == 0o600
-
-
-def _can_mount() -> bool:
-    return sys.platform.startswith("linux") and os.geteuid() == 0 and shutil.which("mount") is not None
-
-
-@pytest.fixture
-def small_mount(tmp_path):
-    """An 8 MB tmpfs (we are root in CI); skipped with a notice elsewhere."""
-    if not _can_mount():
-        pytest.skip("NOTICE: needs root and mount(8) for a small tmpfs; read-only/full-disk test skipped")
-    point = tmp_path / "mnt"
-    point.mkdir()
-    run = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(point)], capture_output=True)
-    if run.returncode != 0:
-        pytest.skip(f"NOTICE: cannot mount a tmpfs here ({run.stderr.decode().strip()}); test skipped")
-    try:
-        yield point
-    finally:
-        subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 def test_a_database_on_a_read_only_mount_opens_read_only(small_mount, tiny_path, tmp_path, capsys):

@@ -19,7 +19,6 @@ from exchange_app.io import atomic
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services import Workspace
 from exchange_app.storage import engine as storage_engine
-from tests.safety.test_damage import small_mount  # noqa: F401 - a fixture
 from tests.storage.helpers import hand_schedule
 
 ROOT = Path(__file__).resolve().parents[2]
