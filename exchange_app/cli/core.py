@@ -6,11 +6,15 @@ Also the helpers every command module uses: :func:`open_workspace` and :func:`pr
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import getpass
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
-from exchange_app.errors import ExchangeError, StorageError
+from exchange_app.errors import DiskFullError, ExchangeError, StorageError
 from exchange_app.io.atomic import is_stdout
 from exchange_app.services import Workspace, export_scenario, export_schedule, import_file
 from exchange_app.storage.engine import mask_url_text
@@ -51,25 +55,26 @@ def program_id(ws: Workspace, args: argparse.Namespace) -> int:
     return ws.resolve_program(args.program)
 
 
-def _write_guard(path: Path):
+@contextlib.contextmanager
+def _write_guard(path: Path) -> Iterator[None]:
     """Turn OS errors of writing ``path`` into a message (no traceback)."""
-
-    class Guard:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, exc_type, exc, tb):
-            if exc_type is not None and issubclass(exc_type, OSError):
-                raise ExchangeError(f"Cannot write {exc.filename or path}: {exc.strerror or exc}") from exc
-            return False
-
-    return Guard()
+    try:
+        yield
+    except OSError as e:
+        where = e.filename or path
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(
+                f"The disk is full: {where} could not be written. Free some space and export again; "
+                "no file was left half-written.",
+                str(where),
+            ) from e
+        raise ExchangeError(f"Cannot write {where}: {e.strerror or e}") from e
 
 
 # --------------------------------------------------------------------------- commands
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "import",
         help="import a scenario (new program), a schedule (new version) or a people sheet",
@@ -294,7 +299,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table(header: list[str], rows: list[tuple], out=None) -> None:
+def _table(header: list[str], rows: Sequence[Sequence[object]], out: TextIO | None = None) -> None:
     out = out or sys.stdout
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     for line in [header, *rows]:

@@ -34,10 +34,10 @@ def redact_scenario(sc: Scenario) -> Scenario:
     delegations: dict[str, str] = {}
     for n, t in enumerate(out.topics, start=1):
         t.id, t.name, t.description = topics[t.id], f"Topic {n}", None
-    for n, x in enumerate(out.locations, start=1):
-        x.id, x.name = sites[x.id], f"Site {n}"
-    for x in out.slots:
-        x.id = slots[x.id]
+    for n, loc in enumerate(out.locations, start=1):
+        loc.id, loc.name = sites[loc.id], f"Site {n}"
+    for slot in out.slots:
+        slot.id = slots[slot.id]
     people: dict[str, dict[str, str]] = {}
     for word, persons in (
         ("official", out.officials),

@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL
 from exchange_app.errors import BackupError, ExchangeError
 from exchange_app.storage import backup as store
 from exchange_app.storage.backup import BackupInfo, backups_to_keep
-from exchange_app.storage.engine import database_url, make_engine
+from exchange_app.storage.engine import database_url, make_engine, sqlite_path
 from exchange_app.storage.errors import translated
 from exchange_app.storage.migrate import upgrade
 
@@ -108,7 +108,7 @@ def restore_database(
     engine = make_engine(_url(db))  # a PostgreSQL password from the keyring is in its URL
     url = engine.url
     info = store.find_backup(url, backup)
-    path = store.sqlite_path(url)
+    path = sqlite_path(url)
     lock = None
     if path is not None and not lock_held:
         lock = DatabaseLock.acquire(path)  # LockedError when an app has it open

@@ -114,11 +114,11 @@ def _aware_problems(sc: Scenario) -> list[Problem]:
             problems.append(Problem(record, fld, f"{value!r} is not a time with a UTC offset"))
 
     known("program", sc.program.timezone)
-    for i, x in enumerate(sc.locations):
-        known(f"locations[{i}] ({x.id})", x.timezone)
-    for i, x in enumerate(sc.slots):
-        aware(f"slots[{i}] ({x.id})", "start", x.start)
-        aware(f"slots[{i}] ({x.id})", "end", x.end)
+    for i, loc in enumerate(sc.locations):
+        known(f"locations[{i}] ({loc.id})", loc.timezone)
+    for i, slot in enumerate(sc.slots):
+        aware(f"slots[{i}] ({slot.id})", "start", slot.start)
+        aware(f"slots[{i}] ({slot.id})", "end", slot.end)
     for key in ("officials", "hosts", "interpreters"):
         for i, p in enumerate(getattr(sc, key)):
             for j, w in enumerate(p.availability):
@@ -149,8 +149,8 @@ def _check_person(person: Person, program: Program, refs: Scenario) -> None:
         program=Program(name=program.name, timezone=program.timezone),
         topics=refs.topics,
         locations=refs.locations,
-        **{key: [person]},
     )
+    getattr(probe, key).append(person)
     record = f"{person.kind.value} {person.id}" if person.id else person.kind.value
     try:
         check_scenario(probe, source=f"{person.kind.value} {person.id}".strip())
@@ -297,7 +297,7 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -618,7 +618,11 @@ def _plural(n: int, word: str) -> str:
 
 
 def import_file(
-    ws: Workspace, path: str | os.PathLike, program: str | int | None = None, *, valid_rows_only: bool = False
+    ws: Workspace,
+    path: str | os.PathLike[str],
+    program: str | int | None = None,
+    *,
+    valid_rows_only: bool = False,
 ) -> ImportResult:
     """Import a file: a scenario becomes a new program; a schedule becomes a new version of
     ``program`` (or of the only program); a ``.csv``/``.xlsx`` people sheet goes to the
@@ -697,14 +701,14 @@ def _import_sheet(
     return ImportResult("people", pid, name, None, counts, result.summary)
 
 
-def export_scenario(ws: Workspace, program_id: int, path: str | os.PathLike) -> Path:
+def export_scenario(ws: Workspace, program_id: int, path: str | os.PathLike[str]) -> Path:
     """Write the program as an ``exchange-scenario/1`` file (atomically); returns the path."""
     write_scenario(ws.load_scenario(program_id), path)
     return Path(path)
 
 
 def export_schedule(
-    ws: Workspace, program_id: int, path: str | os.PathLike, version: int | None = None
+    ws: Workspace, program_id: int, path: str | os.PathLike[str], version: int | None = None
 ) -> Path:
     """Write schedule ``version`` (None: latest) as ``exchange-schedule/1`` (atomically)."""
     schedule = ws.load_schedule(program_id, version)

@@ -119,7 +119,7 @@ def list_backups(db: str | os.PathLike[str] | URL) -> list[BackupInfo]:
     return sorted(infos, key=_order, reverse=True)
 
 
-def _order(info: BackupInfo) -> tuple:
+def _order(info: BackupInfo) -> tuple[datetime, int, str]:
     """Oldest first: by time, then by the counter of backups made within one second."""
     m = _NAME.match(info.path.name)
     seq = int(m["stamp"][16:] or 1) if m else 0
@@ -374,10 +374,12 @@ def pg_tool(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(
-        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-        key=lambda p: int(re.search(r"/(\d+)/bin/", p).group(1)) if re.search(r"/(\d+)/bin/", p) else 0,
-    )
+
+    def major(p: str) -> int:
+        m = re.search(r"/(\d+)/bin/", p)
+        return int(m.group(1)) if m else 0
+
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=major)
     return candidates[-1] if candidates else None
 
 
@@ -398,6 +400,8 @@ def _pg_dump(url: URL, target: Path) -> bool:
     """Dump into ``target``; False when this computer's pg_dump is older than the server
     (it cannot dump it: the server's own backups are then what protects the data)."""
     tool = pg_tool("pg_dump")
+    if tool is None:
+        return False
     run = subprocess.run(
         [tool, "--format=custom", "--no-owner", "--file", str(target), "--dbname", libpq_url(url)],
         capture_output=True,

@@ -21,7 +21,7 @@ Person rows and the program row carry ``revision`` (SQLAlchemy ``version_id_col`
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -33,6 +33,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -51,7 +52,7 @@ ID_LENGTH = 100  # staff ids ("o-0004", "phoenix-az"); the scenario format allow
 # Free text (names, titles, e-mail addresses) is Text: no length limit on either database.
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime stored in UTC; read back as an aware UTC datetime.
 
     PostgreSQL keeps it in ``timestamptz``; SQLite gets the UTC wall time (no offset).
@@ -279,7 +280,7 @@ class ScheduleVersionRow(Base):
     solver_bound: Mapped[float | None] = mapped_column(Float)
     solver_seconds: Mapped[float | None] = mapped_column(Float)
     # [{"official", "sessions", "min_sessions", "reason"}, ...] as in exchange-schedule/1
-    unmatched: Mapped[list[dict]] = mapped_column(JSON)
+    unmatched: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
 class SessionRow(Base):
@@ -317,3 +318,8 @@ class SessionMemberRow(Base):
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     official: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core table of a mapped class (typed, for insert/update/select)."""
+    return cast(Table, row.__table__)

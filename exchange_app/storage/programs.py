@@ -46,6 +46,7 @@ from exchange_app.storage.models import (
     SlotRow,
     TopicRow,
     WindowRow,
+    table_of,
 )
 
 KIND_LABEL = {PersonKind.OFFICIAL: "Official", PersonKind.HOST: "Host", PersonKind.INTERPRETER: "Interpreter"}
@@ -211,7 +212,7 @@ def person_columns(p: Person, location_ids: dict[str, int]) -> dict[str, Any]:
 
 def child_rows(
     person_pk: int, p: Person, topic_ids: dict[str, int], location_ids: dict[str, int]
-) -> tuple[list[dict], list[dict], list[dict]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(windows, interests, expertise) rows of one person."""
     windows = [
         {
@@ -238,7 +239,7 @@ def child_rows(
     return windows, interests, expertise
 
 
-def _ids(s: DbSession, table, program_id: int) -> dict[str, int]:
+def _ids(s: DbSession, table: Any, program_id: int) -> dict[str, int]:
     return dict(s.execute(select(table.ext_id, table.id).where(table.program_id == program_id)).all())
 
 
@@ -250,7 +251,7 @@ def person_ids(s: DbSession, program_id: int) -> dict[tuple[str, str], int]:
     return {(k, e): i for k, e, i in rows}
 
 
-def _insert(s: DbSession, table, rows: list[dict]) -> None:
+def _insert(s: DbSession, table: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         s.execute(insert(table.__table__), rows)
 
@@ -261,9 +262,9 @@ def _insert_children(
     topic_ids: dict[str, int],
     location_ids: dict[str, int],
 ) -> None:
-    windows: list[dict] = []
-    interests: list[dict] = []
-    expertise: list[dict] = []
+    windows: list[dict[str, Any]] = []
+    interests: list[dict[str, Any]] = []
+    expertise: list[dict[str, Any]] = []
     for pk, p in people:
         w, i, e = child_rows(pk, p, topic_ids, location_ids)
         windows += w
@@ -451,9 +452,9 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     hosts: list[Host] = []
     interpreters: list[Interpreter] = []
     person_ext: dict[int, str] = {}
-    cols = PersonRow.__table__.c
+    cols = table_of(PersonRow).c
     for r in s.execute(
-        select(PersonRow.__table__).where(cols.program_id == pid).order_by(cols.kind, cols.position)
+        select(table_of(PersonRow)).where(cols.program_id == pid).order_by(cols.kind, cols.position)
     ).mappings():
         person_ext[r["id"]] = r["ext_id"]
         common = dict(
@@ -521,7 +522,7 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     )
 
 
-def _sync_simple(s: DbSession, table, program_id: int, rows: list[dict]) -> set[str]:
+def _sync_simple(s: DbSession, table: Any, program_id: int, rows: list[dict[str, Any]]) -> set[str]:
     """Update rows by ext id, insert new ones; returns the ext ids that are no longer wanted."""
     existing = _ids(s, table, program_id)
     wanted = {r["ext_id"] for r in rows}
@@ -576,7 +577,7 @@ def check_revisions(
 def lock_program(s: DbSession, program_id: int) -> None:
     """Take the write lock for the program: a no-op UPDATE locks its row on PostgreSQL and
     starts the write transaction on SQLite (where SELECT ... FOR UPDATE locks nothing)."""
-    t = ProgramRow.__table__
+    t = table_of(ProgramRow)
     s.execute(update(t).where(t.c.id == program_id).values(id=t.c.id))
 
 
@@ -662,7 +663,7 @@ def replace_scenario(
             )
         else:
             moved.append({"pk": existing[key], "position": pos})
-    t = PersonRow.__table__
+    t = table_of(PersonRow)
     if changed:  # the keys of each dict become the SET clause
         s.execute(update(t).where(t.c.id == bindparam("pk")).values(revision=t.c.revision + 1), changed)
     if moved:
@@ -671,9 +672,10 @@ def replace_scenario(
     if gone_people:
         s.execute(delete(PersonRow).where(PersonRow.id.in_(gone_people)))
     _insert(s, PersonRow, new)
-    for table, gone in ((TopicRow, gone_topics), (LocationRow, gone_locations), (SlotRow, gone_slots)):
+    simple: Any
+    for simple, gone in ((TopicRow, gone_topics), (LocationRow, gone_locations), (SlotRow, gone_slots)):
         if gone:
-            s.execute(delete(table).where(table.program_id == pid, table.ext_id.in_(gone)))
+            s.execute(delete(simple).where(simple.program_id == pid, simple.ext_id.in_(gone)))
     pk = person_ids(s, pid)
     _insert_children(s, ((pk[(p.kind.value, p.id)], p) for p in people), topic_ids, location_ids)
     _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids, stamps, default=(now, user))

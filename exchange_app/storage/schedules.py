@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from exchange_app.domain import Mode, Schedule, Session, SolverInfo, Unmatched
 from exchange_app.errors import InputError, NotFoundError, Problem
-from exchange_app.storage.models import ScheduleVersionRow, SessionMemberRow, SessionRow
+from exchange_app.storage.models import ScheduleVersionRow, SessionMemberRow, SessionRow, table_of
 from exchange_app.storage.programs import lock_program, program_row
 
 SOURCES = ("solve", "edit", "import", "re-solve")
@@ -33,7 +33,9 @@ class VersionInfo:
     solver: SolverInfo | None
 
 
-def _solver(status, objective, bound, seconds) -> SolverInfo | None:
+def _solver(
+    status: str | None, objective: float | None, bound: float | None, seconds: float | None
+) -> SolverInfo | None:
     if status is None:
         return None
     return SolverInfo(status=status, objective=objective, bound=bound, seconds=seconds)
@@ -106,7 +108,7 @@ def save_schedule(
     s.flush()
     if schedule.sessions:
         s.execute(
-            insert(SessionRow.__table__),
+            insert(table_of(SessionRow)),
             [
                 {
                     "version_id": version.id,
@@ -135,8 +137,9 @@ def save_schedule(
             for k, o in enumerate(x.officials)
         ]
         if members:
-            s.execute(insert(SessionMemberRow.__table__), members)
-    return number
+            s.execute(insert(table_of(SessionMemberRow)), members)
+    assert number is not None  # max() + 1 is never NULL
+    return int(number)
 
 
 def _check_sessions(schedule: Schedule) -> None:
@@ -184,9 +187,9 @@ def load_schedule(s: DbSession, program_id: int, number: int | None = None) -> S
     ):
         members[pk].append((official, bool(pinned)))
     sessions = []
-    c = SessionRow.__table__.c
+    c = table_of(SessionRow).c
     for r in s.execute(
-        select(SessionRow.__table__).where(c.version_id == version.id).order_by(c.position)
+        select(table_of(SessionRow)).where(c.version_id == version.id).order_by(c.position)
     ).mappings():
         people = members.get(r["id"], [])
         sessions.append(
