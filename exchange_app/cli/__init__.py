@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
 import sqlalchemy.exc
 
 from exchange_app.errors import ExchangeError
+from exchange_app.storage.engine import mask_url_text
 
 COMMAND_MODULES = ["core", "solve", "backups", "new_program", "registration"]
 
@@ -68,7 +70,8 @@ def _desktop(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 failed or rules broken,
-    2 input refused, 3 conflict, 4 database locked)."""
+    2 input refused, 3 conflict, 4 database locked, 5 the database cannot be used:
+    damaged, not ours, newer, read-only, server down, disk full)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -76,15 +79,35 @@ def main(argv: list[str] | None = None) -> int:
             return _desktop(args)
         if args.demo:
             parser.error("--demo opens the desktop app; it takes no command")
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
     except SystemExit as e:  # argparse: --help, --version, usage errors (2)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BrokenPipeError:
+        return _pipe_closed()
     except ExchangeError as e:
-        print(str(e), file=sys.stderr)
+        print(mask_url_text(str(e)), file=sys.stderr)
         return e.exit_code
-    except sqlalchemy.exc.OperationalError as e:  # server gone, database locked too long, disk full
-        print(f"Database error: {str(e.orig or e).strip().splitlines()[0]}", file=sys.stderr)
-        return 1
+    except sqlalchemy.exc.SQLAlchemyError as e:  # a storage error outside the services (a bug)
+        print(
+            f"Database error: {mask_url_text(str(getattr(e, 'orig', None) or e)).strip().splitlines()[0]}",
+            file=sys.stderr,
+        )
+        return 5
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _pipe_closed() -> int:
+    """The reader of stdout went away (``exchange-app solve | head``): stop quietly. What
+    was to be stored is stored already; stdout is pointed at /dev/null so that Python's
+    final flush does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (tests)
+        pass
+    return 141  # 128 + SIGPIPE, as a shell reports a command ended by a closed pipe

@@ -8,7 +8,7 @@ from exchange_app.cli.core import _table, open_workspace
 from exchange_app.services import backups
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "backups",
         help="list the database's backups (or make one now)",
@@ -32,8 +32,8 @@ def register(subparsers) -> None:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    with open_workspace(args) as ws:
-        if args.now:
+    if args.now:
+        with open_workspace(args) as ws:
             made = backups.back_up(ws, "manual", args.keep)
             if made is None:
                 print(
@@ -42,8 +42,9 @@ def cmd_backups(args: argparse.Namespace) -> int:
                 )
             else:
                 print(f"Made {made.path}")
-        infos = backups.list_backups(ws)
-        folder = backups.backup_folder(ws)
+    # Listing needs no open database, so it works on a damaged file too.
+    infos = backups.list_backups(args.db)
+    folder = backups.backup_folder(args.db)
     if not infos:
         print(f"No backups yet (they go to {folder}).")
         return 0
@@ -57,13 +58,13 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    with open_workspace(args) as ws:
-        result = backups.restore(ws, args.backup)
+    # Not through open_workspace: a damaged file must be restorable without opening it.
+    result = backups.restore_database(args.db, args.backup)
     print(result.summary)
     return 0
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -6,29 +6,48 @@ Also the helpers every command module uses: :func:`open_workspace` and :func:`pr
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import getpass
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
-import sqlalchemy.exc
-
-from exchange_app.errors import ExchangeError
+from exchange_app.errors import DiskFullError, ExchangeError, StorageError
+from exchange_app.io.atomic import is_stdout
 from exchange_app.services import Workspace, export_scenario, export_schedule, import_file
+from exchange_app.storage.engine import mask_url_text
 
 EXPORT_KINDS = ("scenario", "schedule", "ics", "invitations", "itineraries", "spreadsheet", "overview")
 
 
-class DatabaseError(ExchangeError):
-    """The database could not be opened or used (server down, not a database file, ...)."""
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def ask_password(prompt: str) -> str | None:
+    """A password typed at the terminal (None without one: nobody to ask)."""
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    """The workspace for ``--db`` (the default database when not given)."""
+    """The workspace for ``--db`` (the default database when not given). Storage errors
+    come translated (``exchange_app.errors.StorageError``); notices go to stderr."""
     try:
-        return Workspace.open(args.db)
-    except sqlalchemy.exc.SQLAlchemyError as e:
-        raise DatabaseError(f"Cannot open the database {args.db or '(default)'}: {_first_line(e)}") from e
+        ws = Workspace.open(args.db, ask_password=ask_password)
     except OSError as e:  # the folder cannot be created, ...
-        raise DatabaseError(f"Cannot open the database {args.db or '(default)'}: {e.strerror or e}") from e
+        where = mask_url_text(str(args.db)) if args.db else "(default)"
+        raise StorageError(f"Cannot open the database {where}: {e.strerror or e}", where) from e
+    for text in ws.notices:
+        _say(text)
+    ws.on_notice = _say
+    return ws
 
 
 def program_id(ws: Workspace, args: argparse.Namespace) -> int:
@@ -36,30 +55,26 @@ def program_id(ws: Workspace, args: argparse.Namespace) -> int:
     return ws.resolve_program(args.program)
 
 
-def _first_line(e: BaseException) -> str:
-    text = str(getattr(e, "orig", None) or e)
-    return text.strip().splitlines()[0] if text.strip() else type(e).__name__
-
-
-def _write_guard(path: Path):
+@contextlib.contextmanager
+def _write_guard(path: Path) -> Iterator[None]:
     """Turn OS errors of writing ``path`` into a message (no traceback)."""
-
-    class Guard:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, exc_type, exc, tb):
-            if exc_type is not None and issubclass(exc_type, OSError):
-                raise ExchangeError(f"Cannot write {exc.filename or path}: {exc.strerror or exc}") from exc
-            return False
-
-    return Guard()
+    try:
+        yield
+    except OSError as e:
+        where = e.filename or path
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(
+                f"The disk is full: {where} could not be written. Free some space and export again; "
+                "no file was left half-written.",
+                str(where),
+            ) from e
+        raise ExchangeError(f"Cannot write {where}: {e.strerror or e}") from e
 
 
 # --------------------------------------------------------------------------- commands
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "import",
         help="import a scenario (new program), a schedule (new version) or a people sheet",
@@ -97,7 +112,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "--redacted",
         action="store_true",
-        help="scenario only: people's names, emails and organizations replaced, for bug reports",
+        help="scenario only: every id, name, email and free text replaced by neutral tokens, for bug reports",
     )
     p.set_defaults(run=cmd_export)
 
@@ -123,6 +138,15 @@ def register(subparsers) -> None:
     p.set_defaults(run=cmd_programs)
 
     p = subparsers.add_parser(
+        "password",
+        help="keep the PostgreSQL password of --db in the system keyring (asked, never on the command line)",
+        description="Ask for the password of the PostgreSQL database --db (a URL without password) and keep "
+        "it in the system keyring, so that neither the URL nor the shell history holds it. libpq's "
+        "~/.pgpass and PGPASSWORD work too.",
+    )
+    p.set_defaults(run=cmd_password)
+
+    p = subparsers.add_parser(
         "versions",
         help="list the program's schedule versions",
         description="List the stored schedule versions of --program (or the only program).",
@@ -145,34 +169,37 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"--since-version applies to calendars, invitations, itineraries and spreadsheets, "
             f"not to 'export {args.kind}'"
         )
+    tell = _say if is_stdout(args.out) else print  # the data goes to stdout: the report to stderr
     with open_workspace(args) as ws, _write_guard(args.out):
         pid = program_id(ws, args)
         if args.kind == "scenario" and args.redacted:
             from exchange_app.io.redact import write_redacted_scenario
 
             path = write_redacted_scenario(ws.load_scenario(pid), args.out)
-            print(f"Wrote redacted scenario of program {pid} to {path} (no names, emails or organizations)")
+            tell(
+                f"Wrote redacted scenario of program {pid} to {path} (every id and free text replaced by neutral tokens)"
+            )
         elif args.redacted:
             raise ExchangeError(f"--redacted applies to 'export scenario' only, not to 'export {args.kind}'")
         elif args.kind == "scenario":
             path = export_scenario(ws, pid, args.out)
-            print(f"Wrote scenario of program {pid} to {path}")
+            tell(f"Wrote scenario of program {pid} to {path}")
         elif args.kind == "overview":
             from exchange_app.io.overview import write_overview
 
             path = write_overview(ws.load_scenario(pid), ws.load_schedule(pid, args.version), args.out)
-            print(f"Wrote the overview (a day grid per site, an agenda per topic) to {path}")
+            tell(f"Wrote the overview (a day grid per site, an agenda per topic) to {path}")
         elif args.kind == "schedule":
             path = export_schedule(ws, pid, args.out, args.version)  # NotFoundError when there is none
             number = args.version or ws.schedule_versions(pid)[-1].number
-            print(f"Wrote schedule version {number} of program {pid} to {path}")
+            tell(f"Wrote schedule version {number} of program {pid} to {path}")
         else:
             from exchange_app.services import exports
 
             report = getattr(exports, f"export_{args.kind}")(
                 ws, pid, args.out, since_version=args.since_version
             )
-            print(report.summary)
+            tell(report.summary)
     return 0
 
 
@@ -245,6 +272,25 @@ def cmd_programs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_password(args: argparse.Namespace) -> int:
+    from exchange_app.storage.engine import database_url, keyring_user, save_keyring_password
+
+    url = database_url(args.db)
+    if url.get_backend_name() != "postgresql":
+        raise ExchangeError("'password' is for a PostgreSQL --db URL; an SQLite file has no password")
+    if url.password:
+        raise ExchangeError("Give --db without the password; it will be asked for")
+    given = ask_password(f"Password for {url.username or ''}@{url.host or 'localhost'}: ")
+    if not given:
+        raise ExchangeError("No password given (it is asked for at a terminal); nothing was kept")
+    try:
+        save_keyring_password(url, given)
+    except Exception as e:  # keyring.errors.KeyringError: no keyring on this computer
+        raise ExchangeError(f"The system keyring cannot keep it ({e}); use ~/.pgpass instead") from e
+    print(f"Kept the password for {keyring_user(url)} in the system keyring.")
+    return 0
+
+
 def cmd_versions(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         pid = program_id(ws, args)
@@ -275,7 +321,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table(header: list[str], rows: list[tuple], out=None) -> None:
+def _table(header: list[str], rows: Sequence[Sequence[object]], out: TextIO | None = None) -> None:
     out = out or sys.stdout
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     for line in [header, *rows]:

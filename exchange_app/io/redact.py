@@ -1,12 +1,16 @@
-"""A scenario with the people made anonymous, for sharing in bug reports.
+"""A scenario with nothing that names a person, for sharing in bug reports.
 
-``exchange-app export scenario --redacted --out FILE`` writes it. What a scheduling problem
-needs stays: ids, countries, languages, interests, expertise, sites, availability, limits,
-delegations, pins and forbidden pairs. What names a person goes: names become "Official
-12", "Host 3", "Interpreter 1"; emails become ``official-12@example.invalid``;
-organizations and titles are dropped; the organizer becomes "Program staff"; reasons of
-forbidden pairs are dropped. An id that is an email address (some sheets use them) is
-replaced by ``official-12`` everywhere it is used.
+``exchange-app export scenario --redacted --out FILE`` writes it. What the scheduling
+problem needs stays: countries, languages, interest weights, availability, time zones,
+limits, and the structure (who shares a delegation, which host sits at which site, pins,
+forbidden pairs). Everything else that staff typed becomes a neutral token:
+
+- every id: officials ``official-12``, hosts ``host-3``, interpreters ``interpreter-1``,
+  topics ``topic-2``, sites ``site-1``, slots ``slot-7`` (ids may be names or emails);
+- names: "Official 12", "Host 3", "Topic 2", "Site 1", the program "Program";
+- delegations: ``delegation-1`` (the same delegation keeps the same token);
+- emails ``official-12@example.invalid``; organizations, titles, topic descriptions,
+  reasons of forbidden pairs are dropped; the organizer becomes "Program staff".
 """
 
 from __future__ import annotations
@@ -22,25 +26,50 @@ DOMAIN = "example.invalid"
 
 
 def redact_scenario(sc: Scenario) -> Scenario:
-    """A copy of ``sc`` with nothing that names a person (see the module docstring)."""
+    """A copy of ``sc`` with every id and free text replaced (see the module docstring)."""
     out = copy.deepcopy(sc)
-    renamed: dict[str, dict[str, str]] = {"official": {}, "host": {}, "interpreter": {}}
-    for word, people in (("official", out.officials), ("host", out.hosts), ("interpreter", out.interpreters)):
-        for n, p in enumerate(people, start=1):
-            if "@" in p.id:
-                renamed[word][p.id] = f"{word}-{n}"
-                p.id = f"{word}-{n}"
+    topics = {t.id: f"topic-{n}" for n, t in enumerate(out.topics, start=1)}
+    sites = {x.id: f"site-{n}" for n, x in enumerate(out.locations, start=1)}
+    slots = {x.id: f"slot-{n}" for n, x in enumerate(out.slots, start=1)}
+    delegations: dict[str, str] = {}
+    for n, t in enumerate(out.topics, start=1):
+        t.id, t.name, t.description = topics[t.id], f"Topic {n}", None
+    for n, loc in enumerate(out.locations, start=1):
+        loc.id, loc.name = sites[loc.id], f"Site {n}"
+    for slot in out.slots:
+        slot.id = slots[slot.id]
+    people: dict[str, dict[str, str]] = {}
+    for word, persons in (
+        ("official", out.officials),
+        ("host", out.hosts),
+        ("interpreter", out.interpreters),
+    ):
+        ids = people.setdefault(word, {})
+        for n, p in enumerate(persons, start=1):
+            ids[p.id] = p.id = f"{word}-{n}"
             p.name = f"{word.capitalize()} {n}"
             p.email = f"{word}-{n}@{DOMAIN}" if p.email else None
-            if hasattr(p, "organization"):
-                p.organization = None
-            if hasattr(p, "title"):
-                p.title = None
+            for w in p.availability:
+                w.location = sites.get(w.location, w.location) if w.location is not None else None
+    for o in out.officials:
+        o.organization = o.title = None
+        o.interests = {topics.get(t, t): w for t, w in o.interests.items()}
+        if o.delegation is not None:
+            o.delegation = delegations.setdefault(o.delegation, f"delegation-{len(delegations) + 1}")
+    for h in out.hosts:
+        h.organization = h.title = None
+        h.location = sites.get(h.location, h.location)
+        h.expertise = [topics.get(t, t) for t in h.expertise]
+    out.program.name = "Program"
     if out.program.organizer is not None:
         out.program.organizer = Organizer(email=f"organizer@{DOMAIN}", name="Program staff")
-    officials, hosts = renamed["official"], renamed["host"]
+    officials, hosts = people["official"], people["host"]
     out.pins = [
-        Pin(official=officials.get(x.official, x.official), host=hosts.get(x.host, x.host), slot=x.slot)
+        Pin(
+            official=officials.get(x.official, x.official),
+            host=hosts.get(x.host, x.host),
+            slot=slots.get(x.slot, x.slot),
+        )
         for x in out.pins
     ]
     out.forbidden = [
@@ -50,7 +79,7 @@ def redact_scenario(sc: Scenario) -> Scenario:
     return out
 
 
-def write_redacted_scenario(sc: Scenario, path: str | os.PathLike) -> Path:
+def write_redacted_scenario(sc: Scenario, path: str | os.PathLike[str]) -> Path:
     """Write the redacted scenario atomically; returns the path."""
     write_scenario(redact_scenario(sc), path)
     return Path(path)

@@ -237,6 +237,7 @@ def solve_program(
     schedule)."""
     from exchange_app.errors import NotFoundError
 
+    ws.ensure_room("a solve")  # refused before the work starts, not after (DiskFullError)
     scenario = ws.load_scenario(program_id)
     try:
         previous = ws.load_schedule(program_id)

@@ -10,16 +10,20 @@ Module functions :func:`import_file`, :func:`export_scenario`, :func:`export_sch
 
 from __future__ import annotations
 
+import functools
 import getpass
+import inspect
 import json
 import os
 import shutil
+import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
@@ -42,12 +46,24 @@ from exchange_app.domain import (
     Schedule,
     zone,
 )
-from exchange_app.errors import ConflictError, InputError, NotFoundError, Problem
+from exchange_app.errors import (
+    ConflictError,
+    ExchangeError,
+    InputError,
+    NotFoundError,
+    Problem,
+    ResultNotStoredError,
+    ServerUnavailableError,
+    StorageError,
+)
 from exchange_app.io.scenario_json import load_json, parse_scenario, scenario_to_dict, write_scenario
 from exchange_app.io.schedule_json import parse_schedule, write_schedule
 from exchange_app.storage import programs as db_programs
 from exchange_app.storage import schedules as db_schedules
-from exchange_app.storage.engine import data_dir, make_engine, sqlite_path
+from exchange_app.storage.backup import need_room
+from exchange_app.storage.engine import data_dir, database_url, is_read_only, make_engine, sqlite_path
+from exchange_app.storage.errors import label, translated
+from exchange_app.storage.health import check_database, check_sound
 from exchange_app.storage.migrate import upgrade
 from exchange_app.storage.programs import ProgramInfo, Revision
 from exchange_app.storage.schedules import VersionInfo
@@ -98,11 +114,11 @@ def _aware_problems(sc: Scenario) -> list[Problem]:
             problems.append(Problem(record, fld, f"{value!r} is not a time with a UTC offset"))
 
     known("program", sc.program.timezone)
-    for i, x in enumerate(sc.locations):
-        known(f"locations[{i}] ({x.id})", x.timezone)
-    for i, x in enumerate(sc.slots):
-        aware(f"slots[{i}] ({x.id})", "start", x.start)
-        aware(f"slots[{i}] ({x.id})", "end", x.end)
+    for i, loc in enumerate(sc.locations):
+        known(f"locations[{i}] ({loc.id})", loc.timezone)
+    for i, slot in enumerate(sc.slots):
+        aware(f"slots[{i}] ({slot.id})", "start", slot.start)
+        aware(f"slots[{i}] ({slot.id})", "end", slot.end)
     for key in ("officials", "hosts", "interpreters"):
         for i, p in enumerate(getattr(sc, key)):
             for j, w in enumerate(p.availability):
@@ -133,8 +149,8 @@ def _check_person(person: Person, program: Program, refs: Scenario) -> None:
         program=Program(name=program.name, timezone=program.timezone),
         topics=refs.topics,
         locations=refs.locations,
-        **{key: [person]},
     )
+    getattr(probe, key).append(person)
     record = f"{person.kind.value} {person.id}" if person.id else person.kind.value
     try:
         check_scenario(probe, source=f"{person.kind.value} {person.id}".strip())
@@ -163,7 +179,30 @@ def _check_pins(pins: list[Pin], forbidden: list[Forbidden], refs: dict[str, set
 
 # --------------------------------------------------------------------------- the workspace
 
+_C = TypeVar("_C", bound=type)
+#: Room a long action (solve, import) needs beyond twice the database's size.
+ROOM_MARGIN = 2 << 20
 
+
+def _translating(cls: _C) -> _C:
+    """Every public method of ``cls`` turns driver and disk errors into the project's
+    (:mod:`exchange_app.storage.errors`): the one place where that happens."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def call(self: Workspace, *args: Any, **kwargs: Any) -> Any:
+            with translated(self.engine.url):
+                return fn(self, *args, **kwargs)
+
+        return call
+
+    for name, fn in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(fn):
+            setattr(cls, name, wrap(fn))
+    return cls
+
+
+@_translating
 class Workspace:
     """A database of programs (an SQLite file or a PostgreSQL database).
 
@@ -180,18 +219,77 @@ class Workspace:
         self.url: str = engine.url.render_as_string(hide_password=True)
         #: The SQLite file, or None for PostgreSQL.
         self.path: Path | None = sqlite_path(engine.url)
+        #: The file could not be written (read-only file, folder or mount): opened read-only.
+        self.read_only: bool = is_read_only(engine.url)
+        #: What a person should know that is not an error (a backup that failed, ...); a
+        #: front end shows them (set ``on_notice``, or read and clear ``notices``).
+        self.notices: list[str] = []
+        self.on_notice: Callable[[str], None] | None = None
+        if self.read_only:
+            self._notice(
+                f"{self.path} is read-only (file, folder or disk): opened read-only, changes cannot be saved."
+            )
 
     @classmethod
-    def open(cls, db: str | os.PathLike | None = None, *, user: str | None = None) -> Workspace:
+    def open(
+        cls,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        ask_password: Callable[[str], str | None] | None = None,
+    ) -> Workspace:
         """Open (and create or migrate) ``db``: a file path, ``sqlite:///`` or ``postgresql://``
-        URL; None opens the default database in the user data folder."""
-        engine = make_engine(db)
+        URL; None opens the default database in the user data folder.
+
+        Refused with a :class:`~exchange_app.errors.StorageError` subclass, in words: a
+        damaged file (naming the newest good backup), a file or database that is not an
+        Exchange Scheduler one (left unchanged), one from a newer app version, a server that
+        does not answer. A PostgreSQL password comes from the URL, ``password``, the
+        keyring, ``~/.pgpass`` / ``PGPASSWORD`` or, when the server asks for one,
+        ``ask_password(prompt)`` (e.g. a terminal prompt or a dialog).
+        """
+        url = database_url(db)
+        engine = make_engine(url, password)
         try:
-            upgrade(engine)
+            try:
+                check_database(engine)
+            except ServerUnavailableError as e:
+                if ask_password is None or engine.url.password or "password" not in str(e):
+                    raise
+                given = ask_password(
+                    f"Password for {engine.url.username or ''}@{engine.url.host or 'localhost'}: "
+                )
+                if not given:
+                    raise
+                engine.dispose()
+                engine = make_engine(url, given)
+                check_database(engine)
+            with translated(engine.url):
+                upgrade(engine)
         except BaseException:
             engine.dispose()
             raise
         return cls(engine, user)
+
+    def _notice(self, text: str) -> None:
+        self.notices.append(text)
+        if self.on_notice is not None:
+            self.on_notice(text)
+
+    def check_sound(self) -> None:
+        """Refuse to write into a damaged SQLite file (``PRAGMA quick_check``; the error
+        names the newest good backup). Run before every large write."""
+        if self.path is not None:
+            check_sound(self.path, self.engine)
+
+    def ensure_room(self, what: str) -> None:
+        """Refuse a long action (a solve, an import) before it starts when the disk holding
+        the SQLite file has too little room for a backup and the result."""
+        if self.path is None or not self.path.exists():
+            return
+        size = self.path.stat().st_size
+        need_room(self.path.parent, 2 * size + ROOM_MARGIN, what)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -199,7 +297,7 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -252,6 +350,7 @@ class Workspace:
         """
         if not checked:
             check_scenario(scenario, source or "<scenario>")
+        self.check_sound()
         with self._sessions.begin() as s:
             return db_programs.insert_scenario(s, scenario, source=source, user=self.user, now=_now())
 
@@ -273,6 +372,7 @@ class Workspace:
         :class:`ConflictError` naming who and when, and nothing is written.
         """
         check_scenario(scenario, f"program {program_id}")
+        self.check_sound()
         try:
             with self._sessions.begin() as s:
                 db_programs.replace_scenario(
@@ -351,11 +451,21 @@ class Workspace:
         with self._sessions.begin() as s:
             return db_programs.person_revisions(s, program_id)
 
-    def set_pins(self, program_id: int, pins: list[Pin]) -> None:
-        """Replace the program's pins; every official, host and slot must exist (InputError)."""
+    def pins(self, program_id: int) -> list[Pin]:
+        """The program's pins as stored now (pass them back as ``base`` to :meth:`set_pins`)."""
+        with self._sessions.begin() as s:
+            return [p for p, _, _ in db_programs.pin_records(s, program_id)]
+
+    def set_pins(self, program_id: int, pins: list[Pin], base: list[Pin] | None = None) -> list[Pin]:
+        """Store the program's pins; every official, host and slot must exist (InputError).
+
+        With ``base`` (the pins as loaded), the change is merged: the pins added and removed
+        since ``base`` are applied to the stored list, so a colleague's pins saved meanwhile
+        stay; a clash (the same official pinned at the same slot with another host) raises
+        :class:`ConflictError` naming who and when. Returns the pins as stored."""
         with self._sessions.begin() as s:
             _check_pins(pins, [], db_programs.reference_ids(s, program_id), "pins")
-            db_programs.set_pins(s, program_id, pins)
+            return db_programs.set_pins(s, program_id, pins, base, user=self.user, now=_now())
 
     def set_forbidden(self, program_id: int, forbidden: list[Forbidden]) -> None:
         """Replace the program's forbidden pairs (official and host must exist)."""
@@ -374,17 +484,103 @@ class Workspace:
         with self._sessions.begin() as s:
             return db_schedules.load_schedule(s, program_id, version)
 
-    def save_schedule(self, program_id: int, schedule: Schedule, source: str, note: str = "") -> int:
+    def save_schedule(
+        self,
+        program_id: int,
+        schedule: Schedule,
+        source: str,
+        note: str = "",
+        *,
+        base_version: int | None = None,
+    ) -> int:
         """Store ``schedule`` as a new version (source ``solve``, ``edit``, ``import`` or
-        ``re-solve``); returns its number. Earlier versions stay as they were."""
-        if source in ("solve", "re-solve"):  # the app and the CLI: a backup before a solve is stored
-            from exchange_app.services.backups import back_up
+        ``re-solve``); returns its number. Earlier versions stay as they were.
 
-            back_up(self, "before-solve")
-        with self._sessions.begin() as s:
-            return db_schedules.save_schedule(
-                s, program_id, schedule, source=source, note=note, user=self.user, now=_now()
+        A solve is never thrown away: the backup made before storing it may fail (a notice
+        says so, the schedule is stored anyway); when the schedule itself cannot be stored
+        it is written to a schedule file (beside the database, else in the user data or
+        temp folder) and :class:`~exchange_app.errors.ResultNotStoredError` names that file.
+
+        ``base_version`` (board edits on a team database): the version ``schedule`` was
+        edited from. When someone saved a newer version meanwhile, the edits are merged into
+        it if the two touch different sessions and officials; otherwise
+        :class:`ConflictError` names who saved what and when, and nothing is written.
+        """
+        solved = source in ("solve", "re-solve")
+        try:
+            self.check_sound()
+            if solved:  # the app and the CLI: a backup before a solve is stored
+                self._back_up_before_solve()
+            with translated(self.engine.url), self._sessions.begin() as s:
+                if base_version is not None:
+                    schedule, note = self._merge_edit(s, program_id, schedule, base_version, note)
+                return db_schedules.save_schedule(
+                    s, program_id, schedule, source=source, note=note, user=self.user, now=_now()
+                )
+        except StorageError as e:
+            if not solved:
+                raise
+            raise self._keep_unstored(program_id, schedule, e) from e
+
+    def _merge_edit(
+        self, s: Any, program_id: int, mine: Schedule, base_version: int, note: str
+    ) -> tuple[Schedule, str]:
+        db_programs.lock_program(s, program_id)  # no one saves between the merge and the insert
+        later = db_schedules.versions_since(s, program_id, base_version)
+        if not later:
+            return mine, note
+        base = db_schedules.load_schedule(s, program_id, base_version)
+        theirs = db_schedules.load_schedule(s, program_id, later[-1].number)
+        merged, clashes = db_schedules.merge_edit(base, theirs, mine)
+        who = "; ".join(
+            f"version {v.number} by {v.created_by} at {v.created_at.astimezone().strftime('%Y-%m-%d %H:%M')}"
+            for v in later
+        )
+        if merged is None:
+            shown = ", ".join(clashes[:5]) + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
+            raise ConflictError(
+                f"The schedule was changed since you loaded version {base_version} ({who}), and both of you "
+                f"changed {shown}; nothing was saved. Reload to see their change, then make yours again."
             )
+        merged.solver = mine.solver
+        merged.program = mine.program or theirs.program
+        return merged, (note + "; " if note else "") + f"merged with {who}"
+
+    def _back_up_before_solve(self) -> None:
+        from exchange_app.services.backups import back_up
+
+        try:
+            back_up(self, "before-solve")
+        except StorageError as e:
+            self._notice(f"No backup was made before storing the solve ({e}). The schedule is stored anyway.")
+
+    def _keep_unstored(self, program_id: int, schedule: Schedule, why: ExchangeError) -> ResultNotStoredError:
+        """Write a schedule that could not be stored to a file; the error to raise."""
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        stem = self.path.stem if self.path is not None else "schedule"
+        name = f"{stem}.program-{program_id}.unsaved-schedule.{stamp}.json"
+        folders = [self.path.parent] if self.path is not None else []
+        folders += [data_dir(), Path(tempfile.gettempdir()), Path.home()]
+        where = label(self.engine.url)
+        for folder in folders:
+            target = folder / name
+            try:
+                write_schedule(schedule, target, schedule.program)
+            except (OSError, ExchangeError):
+                continue
+            return ResultNotStoredError(
+                f"The solve finished but could not be stored in {where}: {why} The schedule was written to "
+                f"{target}; once the database can be written again, import it with: "
+                f"exchange-app --db {where} import {target}",
+                where,
+                str(target),
+            )
+        return ResultNotStoredError(
+            f"The solve finished but could not be stored in {where}, nor written to a file in "
+            f"{', '.join(map(str, folders))}: {why}",
+            where,
+            None,
+        )
 
     # ------------------------------------------------------------------ helpers
 
@@ -422,13 +618,19 @@ def _plural(n: int, word: str) -> str:
 
 
 def import_file(
-    ws: Workspace, path: str | os.PathLike, program: str | int | None = None, *, valid_rows_only: bool = False
+    ws: Workspace,
+    path: str | os.PathLike[str],
+    program: str | int | None = None,
+    *,
+    valid_rows_only: bool = False,
 ) -> ImportResult:
     """Import a file: a scenario becomes a new program; a schedule becomes a new version of
     ``program`` (or of the only program); a ``.csv``/``.xlsx`` people sheet goes to the
     spreadsheet importer (``valid_rows_only``: import the good rows, report the rest).
     Tells scenario from schedule by the document's ``format``."""
     path = Path(path)
+    ws.ensure_room(f"importing {path.name}")
+    ws.check_sound()
     if path.suffix.lower() in SHEET_SUFFIXES:
         return _import_sheet(ws, path, program, valid_rows_only)
     doc = load_json(path)
@@ -499,14 +701,14 @@ def _import_sheet(
     return ImportResult("people", pid, name, None, counts, result.summary)
 
 
-def export_scenario(ws: Workspace, program_id: int, path: str | os.PathLike) -> Path:
+def export_scenario(ws: Workspace, program_id: int, path: str | os.PathLike[str]) -> Path:
     """Write the program as an ``exchange-scenario/1`` file (atomically); returns the path."""
     write_scenario(ws.load_scenario(program_id), path)
     return Path(path)
 
 
 def export_schedule(
-    ws: Workspace, program_id: int, path: str | os.PathLike, version: int | None = None
+    ws: Workspace, program_id: int, path: str | os.PathLike[str], version: int | None = None
 ) -> Path:
     """Write schedule ``version`` (None: latest) as ``exchange-schedule/1`` (atomically)."""
     schedule = ws.load_schedule(program_id, version)

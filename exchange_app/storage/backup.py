@@ -28,10 +28,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from exchange_app.errors import ExchangeError, NotFoundError
-from exchange_app.storage.engine import data_dir, database_url, sqlite_path
+from exchange_app.errors import BackupError, DiskFullError, NotFoundError
+from exchange_app.storage.engine import data_dir, database_url, private_folder, sqlite_path
+from exchange_app.storage.errors import free_bytes, size_text, translated
 
 DEFAULT_KEEP = 10
 KEEP_ENV = "EXCHANGE_BACKUPS_KEEP"
@@ -39,8 +41,10 @@ REASONS = ("manual", "before-migration", "before-solve", "before-restore", "befo
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6}(?:-\d+)?)\.(?P<reason>[a-z-]+)\.(?P<ext>db|dump)$")
 
 
-class BackupError(ExchangeError):
-    """A backup could not be made or restored (nothing was changed)."""
+__all__ = ["BackupError", "BackupInfo", "create_backup", "good_backups", "list_backups", "restore_backup"]
+# Room a backup needs beyond the database's own size (SQLite pages, the journal).
+BACKUP_MARGIN = 1 << 20
+DAMAGED_FOLDER = "damaged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +74,11 @@ def backups_to_keep(keep: int | None = None) -> int:
 # --------------------------------------------------------------------------- where
 
 
-def _url(db: str | os.PathLike | URL) -> URL:
+def _url(db: str | os.PathLike[str] | URL) -> URL:
     return db if isinstance(db, URL) else database_url(db)
 
 
-def backup_folder(db: str | os.PathLike | URL) -> Path:
+def backup_folder(db: str | os.PathLike[str] | URL) -> Path:
     """The folder holding ``db``'s backups."""
     url = _url(db)
     path = sqlite_path(url)
@@ -102,7 +106,7 @@ def parse_name(path: Path) -> BackupInfo | None:
     return BackupInfo(path=path, created_at=created, reason=m["reason"], size=size)
 
 
-def list_backups(db: str | os.PathLike | URL) -> list[BackupInfo]:
+def list_backups(db: str | os.PathLike[str] | URL) -> list[BackupInfo]:
     """``db``'s backups, newest first."""
     url = _url(db)
     folder = backup_folder(url)
@@ -115,14 +119,14 @@ def list_backups(db: str | os.PathLike | URL) -> list[BackupInfo]:
     return sorted(infos, key=_order, reverse=True)
 
 
-def _order(info: BackupInfo) -> tuple:
+def _order(info: BackupInfo) -> tuple[datetime, int, str]:
     """Oldest first: by time, then by the counter of backups made within one second."""
     m = _NAME.match(info.path.name)
     seq = int(m["stamp"][16:] or 1) if m else 0
     return info.created_at, seq, info.path.name
 
 
-def find_backup(db: str | os.PathLike | URL, name: str | os.PathLike) -> BackupInfo:
+def find_backup(db: str | os.PathLike[str] | URL, name: str | os.PathLike[str]) -> BackupInfo:
     """A backup given by file name (in the backup folder), by path, or ``latest``."""
     infos = list_backups(db)
     text = os.fspath(name)
@@ -150,7 +154,10 @@ def find_backup(db: str | os.PathLike | URL, name: str | os.PathLike) -> BackupI
 
 
 def create_backup(
-    db: str | os.PathLike | URL, reason: str = "manual", keep: int | None = None
+    db: str | os.PathLike[str] | URL,
+    reason: str = "manual",
+    keep: int | None = None,
+    engine: Engine | None = None,
 ) -> BackupInfo | None:
     """Back up ``db`` now; returns the backup, or None for a PostgreSQL database when
     ``pg_dump`` is not installed or older than the server (and for an SQLite file that
@@ -163,23 +170,55 @@ def create_backup(
         return None
     if path is None and pg_tool("pg_dump") is None:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
+    if path is not None:
+        from exchange_app.storage.health import check_sound
+
+        check_sound(path, engine)  # a damaged file is never backed up (and never rotates a good one out)
+        need_room(folder, path.stat().st_size + BACKUP_MARGIN, f"a backup of {path.name}")
+    private_folder(folder)
     target = _new_name(folder, _stem(url), reason, "db" if path is not None else "dump")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     try:
-        if path is not None:
-            _sqlite_copy(path, Path(tmp))
-        elif not _pg_dump(url, Path(tmp)):
-            os.unlink(tmp)
-            return None
-        os.replace(tmp, target)
+        with translated(url):
+            if path is not None:
+                _sqlite_copy(path, Path(tmp))
+            elif not _pg_dump(url, Path(tmp)):
+                os.unlink(tmp)
+                return None
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     prune(url, keep)
     return parse_name(target)
+
+
+def need_room(folder: Path, needed: int, what: str) -> None:
+    """Refuse (:class:`DiskFullError`) before starting when ``folder``'s disk has less than
+    ``needed`` bytes free."""
+    free = free_bytes(folder)
+    if free is not None and free < needed:
+        raise DiskFullError(
+            f"Not enough free space for {what}: {size_text(free)} free in {folder}, about "
+            f"{size_text(needed)} needed. Free some space and try again; nothing was changed.",
+            str(folder),
+        )
+
+
+def good_backups(db: str | os.PathLike[str] | URL, limit: int = 4) -> list[BackupInfo]:
+    """Up to ``limit`` sound backups of an SQLite database, newest first (each passes
+    ``PRAGMA quick_check``)."""
+    from exchange_app.storage.health import quick_check
+
+    found = []
+    for info in list_backups(db):
+        if info.path.suffix == ".db" and quick_check(info.path) is None:
+            found.append(info)
+            if len(found) >= limit:
+                break
+    return found
 
 
 def _new_name(folder: Path, stem: str, reason: str, ext: str) -> Path:
@@ -192,7 +231,7 @@ def _new_name(folder: Path, stem: str, reason: str, ext: str) -> Path:
     return folder / (f"{stem}.{stamp}.{reason}.{ext}" if n == 1 else f"{stem}.{stamp}-{n}.{reason}.{ext}")
 
 
-def prune(db: str | os.PathLike | URL, keep: int | None = None) -> list[Path]:
+def prune(db: str | os.PathLike[str] | URL, keep: int | None = None) -> list[Path]:
     """Remove all but the newest ``keep`` backups; returns what was removed."""
     removed = []
     for info in list_backups(db)[backups_to_keep(keep) :]:
@@ -236,7 +275,7 @@ def integrity_problem(path: Path) -> str | None:
 
 
 def restore_backup(
-    db: str | os.PathLike | URL, backup: str | os.PathLike, keep: int | None = None
+    db: str | os.PathLike[str] | URL, backup: str | os.PathLike[str], keep: int | None = None
 ) -> BackupInfo | None:
     """Make ``db`` equal to ``backup`` (a name in the backup folder, a path, or ``latest``).
 
@@ -252,18 +291,26 @@ def restore_backup(
         problem = integrity_problem(info.path)
         if problem:
             raise BackupError(f"{info.path.name} is not a sound database ({problem}); nothing was restored.")
+        from exchange_app.storage.health import quick_check
+
+        if path.exists() and quick_check(path) is not None:
+            # A damaged file is not backed up (it would count as a backup): it is moved
+            # aside to backups/damaged/ and the backup copied into its place.
+            _replace_damaged(path, info.path, backup_folder(url) / DAMAGED_FOLDER)
+            return None
         # Keep the backup to restore even if pruning would remove it.
         safety = create_backup(
             url, "before-restore", keep=max(backups_to_keep(keep), len(list_backups(url)) + 1)
         )
-        src = sqlite3.connect(f"file:{info.path}?mode=ro", uri=True)
-        dst = sqlite3.connect(path)
-        try:
-            dst.execute("PRAGMA busy_timeout=10000")
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        with translated(url):
+            src = sqlite3.connect(f"file:{info.path}?mode=ro", uri=True)
+            dst = sqlite3.connect(path)
+            try:
+                dst.execute("PRAGMA busy_timeout=10000")
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
         prune(url, keep)
         return safety
     tool = pg_tool("pg_restore")
@@ -295,6 +342,30 @@ def restore_backup(
     return safety
 
 
+def _replace_damaged(path: Path, backup: Path, aside: Path) -> Path:
+    """Move the damaged ``path`` (with its -wal and -shm) into ``aside`` and put a copy of
+    ``backup`` in its place; returns where the damaged file went."""
+    private_folder(aside)
+    need_room(path.parent, backup.stat().st_size + BACKUP_MARGIN, f"restoring {backup.name}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".restoring", dir=path.parent)
+    os.close(fd)
+    try:
+        _sqlite_copy(backup, Path(tmp))
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        moved = aside / f"{path.stem}.{stamp}.damaged{path.suffix}"
+        for extra in ("-wal", "-shm"):
+            side = path.with_name(path.name + extra)
+            if side.exists():
+                os.replace(side, moved.with_name(moved.name + extra))
+        shutil.copy2(path, moved)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return moved
+
+
 # --------------------------------------------------------------------------- PostgreSQL tools
 
 
@@ -303,10 +374,12 @@ def pg_tool(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(
-        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-        key=lambda p: int(re.search(r"/(\d+)/bin/", p).group(1)) if re.search(r"/(\d+)/bin/", p) else 0,
-    )
+
+    def major(p: str) -> int:
+        m = re.search(r"/(\d+)/bin/", p)
+        return int(m.group(1)) if m else 0
+
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=major)
     return candidates[-1] if candidates else None
 
 
@@ -327,6 +400,8 @@ def _pg_dump(url: URL, target: Path) -> bool:
     """Dump into ``target``; False when this computer's pg_dump is older than the server
     (it cannot dump it: the server's own backups are then what protects the data)."""
     tool = pg_tool("pg_dump")
+    if tool is None:
+        return False
     run = subprocess.run(
         [tool, "--format=custom", "--no-owner", "--file", str(target), "--dbname", libpq_url(url)],
         capture_output=True,

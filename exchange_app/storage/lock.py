@@ -58,7 +58,7 @@ class LockHolder:
         )
 
 
-def _sqlite_file(db: str | os.PathLike) -> Path | None:
+def _sqlite_file(db: str | os.PathLike[str]) -> Path | None:
     """The SQLite file behind ``db`` (a path or ``sqlite:///`` URL); None for server URLs."""
     text = os.fspath(db)
     if "://" in text:
@@ -73,7 +73,7 @@ def lock_paths(db_file: Path) -> tuple[Path, Path]:
     return db_file.with_name(db_file.name + ".lock"), db_file.with_name(db_file.name + ".lock.os")
 
 
-def read_holder(db: str | os.PathLike) -> LockHolder | None:
+def read_holder(db: str | os.PathLike[str]) -> LockHolder | None:
     """Who the lock file beside ``db`` names (None: no lock file, or unreadable)."""
     path = _sqlite_file(db)
     if path is None:
@@ -128,13 +128,13 @@ class DatabaseLock:
         self.took_over = took_over
 
     @classmethod
-    def acquire(cls, db: str | os.PathLike) -> DatabaseLock:
+    def acquire(cls, db: str | os.PathLike[str]) -> DatabaseLock:
         db_file = _sqlite_file(db)
         if db_file is None:  # PostgreSQL: shared by design
             return cls(None, None, None)
         db_file.parent.mkdir(parents=True, exist_ok=True)
         info, os_file = lock_paths(db_file)
-        os_lock = FileLock(os_file, timeout=0, is_singleton=False, thread_local=False)
+        os_lock = FileLock(os_file, timeout=0, is_singleton=False, thread_local=False, mode=0o600)
         previous = read_holder(db_file)
         try:
             try:
@@ -168,7 +168,7 @@ class DatabaseLock:
 
     def release(self) -> None:
         """Give the database up (idempotent)."""
-        if self._os_lock is None or not self._os_lock.is_locked:
+        if self._os_lock is None or not self._os_lock.is_locked or self.path is None:
             return
         info, _ = lock_paths(self.path)
         if read_holder(self.path) == self.holder:
@@ -181,7 +181,7 @@ class DatabaseLock:
     def __enter__(self) -> DatabaseLock:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
     def __repr__(self) -> str:

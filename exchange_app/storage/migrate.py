@@ -24,7 +24,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
-from exchange_app.errors import ExchangeError
+from exchange_app.errors import NewerDatabaseError, ReadOnlyDatabaseError
+from exchange_app.storage.engine import is_read_only
+from exchange_app.storage.errors import label
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: serialises concurrent upgrades of one PostgreSQL database.
@@ -63,7 +65,7 @@ def back_up_before_migrating(engine: Engine, current: str, head: str) -> None:
     """
     from exchange_app.storage.backup import create_backup
 
-    create_backup(engine.url, "before-migration")
+    create_backup(engine.url, "before-migration", engine=engine)
 
 
 def known_revisions() -> set[str]:
@@ -82,9 +84,17 @@ def upgrade(engine: Engine) -> None:
     if current == head:
         return
     if current is not None and current not in known_revisions():
-        raise ExchangeError(
-            f"This database was written by a newer version of Exchange Scheduler (schema {current}; "
-            f"this version knows up to {head}). Update the app to open it."
+        raise NewerDatabaseError(
+            f"{label(engine.url)} was written by a newer version of Exchange Scheduler (schema {current}; "
+            f"this version knows up to {head}). Update the app to open it; it was left unchanged.",
+            label(engine.url),
+        )
+    if is_read_only(engine.url):
+        raise ReadOnlyDatabaseError(
+            f"{label(engine.url)} is read-only and "
+            + ("empty" if current is None else "from an older version of the app (it needs updating)")
+            + ": copy it to a writable folder to open it.",
+            label(engine.url),
         )
     if current is not None:
         back_up_before_migrating(engine, current, head)

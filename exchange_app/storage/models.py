@@ -21,7 +21,7 @@ Person rows and the program row carry ``revision`` (SQLAlchemy ``version_id_col`
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -33,6 +33,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -51,7 +52,7 @@ ID_LENGTH = 100  # staff ids ("o-0004", "phoenix-az"); the scenario format allow
 # Free text (names, titles, e-mail addresses) is Text: no length limit on either database.
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime stored in UTC; read back as an aware UTC datetime.
 
     PostgreSQL keeps it in ``timestamptz``; SQLite gets the UTC wall time (no offset).
@@ -240,6 +241,9 @@ class PinRow(Base):
     official_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"), index=True)
+    # Who added the pin and when (team databases name them in a conflict); None before 0002.
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ForbiddenRow(Base):
@@ -276,7 +280,7 @@ class ScheduleVersionRow(Base):
     solver_bound: Mapped[float | None] = mapped_column(Float)
     solver_seconds: Mapped[float | None] = mapped_column(Float)
     # [{"official", "sessions", "min_sessions", "reason"}, ...] as in exchange-schedule/1
-    unmatched: Mapped[list[dict]] = mapped_column(JSON)
+    unmatched: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
 
 class SessionRow(Base):
@@ -347,3 +351,8 @@ class RegistrationPersonRow(Base):
     returned_file: Mapped[str | None] = mapped_column(Text)
     returned_modified: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the person saved it
     returned_by: Mapped[str | None] = mapped_column(Text)  # the staff member who read it
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core table of a mapped class (typed, for insert/update/select)."""
+    return cast(Table, row.__table__)

@@ -46,6 +46,7 @@ from exchange_app.storage.models import (
     SlotRow,
     TopicRow,
     WindowRow,
+    table_of,
 )
 
 KIND_LABEL = {PersonKind.OFFICIAL: "Official", PersonKind.HOST: "Host", PersonKind.INTERPRETER: "Interpreter"}
@@ -211,7 +212,7 @@ def person_columns(p: Person, location_ids: dict[str, int]) -> dict[str, Any]:
 
 def child_rows(
     person_pk: int, p: Person, topic_ids: dict[str, int], location_ids: dict[str, int]
-) -> tuple[list[dict], list[dict], list[dict]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(windows, interests, expertise) rows of one person."""
     windows = [
         {
@@ -238,7 +239,7 @@ def child_rows(
     return windows, interests, expertise
 
 
-def _ids(s: DbSession, table, program_id: int) -> dict[str, int]:
+def _ids(s: DbSession, table: Any, program_id: int) -> dict[str, int]:
     return dict(s.execute(select(table.ext_id, table.id).where(table.program_id == program_id)).all())
 
 
@@ -250,7 +251,7 @@ def person_ids(s: DbSession, program_id: int) -> dict[tuple[str, str], int]:
     return {(k, e): i for k, e, i in rows}
 
 
-def _insert(s: DbSession, table, rows: list[dict]) -> None:
+def _insert(s: DbSession, table: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         s.execute(insert(table.__table__), rows)
 
@@ -261,9 +262,9 @@ def _insert_children(
     topic_ids: dict[str, int],
     location_ids: dict[str, int],
 ) -> None:
-    windows: list[dict] = []
-    interests: list[dict] = []
-    expertise: list[dict] = []
+    windows: list[dict[str, Any]] = []
+    interests: list[dict[str, Any]] = []
+    expertise: list[dict[str, Any]] = []
     for pk, p in people:
         w, i, e = child_rows(pk, p, topic_ids, location_ids)
         windows += w
@@ -281,8 +282,13 @@ def _insert_pins(
     forbidden: list[Forbidden],
     people: dict[tuple[str, str], int],
     slot_ids: dict[str, int],
+    stamps: dict[Pin, tuple[datetime | None, str | None]] | None = None,
+    default: tuple[datetime | None, str | None] = (None, None),
 ) -> None:
+    """Insert pins and forbidden pairs; a pin's (created_at, created_by) comes from
+    ``stamps`` (kept from before) or ``default`` (a new pin)."""
     o, h = PersonKind.OFFICIAL.value, PersonKind.HOST.value
+    stamps = stamps or {}
     _insert(
         s,
         PinRow,
@@ -293,6 +299,8 @@ def _insert_pins(
                 "official_id": people[(o, x.official)],
                 "host_id": people[(h, x.host)],
                 "slot_id": slot_ids[x.slot],
+                "created_at": stamps.get(x, default)[0],
+                "created_by": stamps.get(x, default)[1],
             }
             for j, x in enumerate(pins)
         ],
@@ -386,7 +394,7 @@ def insert_scenario(s: DbSession, sc: Scenario, *, source: str, user: str, now: 
     )
     pk = person_ids(s, pid)
     _insert_children(s, ((pk[(p.kind.value, p.id)], p) for p in people), topic_ids, location_ids)
-    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids)
+    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids, default=(now, user))
     return pid
 
 
@@ -444,9 +452,9 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     hosts: list[Host] = []
     interpreters: list[Interpreter] = []
     person_ext: dict[int, str] = {}
-    cols = PersonRow.__table__.c
+    cols = table_of(PersonRow).c
     for r in s.execute(
-        select(PersonRow.__table__).where(cols.program_id == pid).order_by(cols.kind, cols.position)
+        select(table_of(PersonRow)).where(cols.program_id == pid).order_by(cols.kind, cols.position)
     ).mappings():
         person_ext[r["id"]] = r["ext_id"]
         common = dict(
@@ -514,7 +522,7 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     )
 
 
-def _sync_simple(s: DbSession, table, program_id: int, rows: list[dict]) -> set[str]:
+def _sync_simple(s: DbSession, table: Any, program_id: int, rows: list[dict[str, Any]]) -> set[str]:
     """Update rows by ext id, insert new ones; returns the ext ids that are no longer wanted."""
     existing = _ids(s, table, program_id)
     wanted = {r["ext_id"] for r in rows}
@@ -569,7 +577,7 @@ def check_revisions(
 def lock_program(s: DbSession, program_id: int) -> None:
     """Take the write lock for the program: a no-op UPDATE locks its row on PostgreSQL and
     starts the write transaction on SQLite (where SELECT ... FOR UPDATE locks nothing)."""
-    t = ProgramRow.__table__
+    t = table_of(ProgramRow)
     s.execute(update(t).where(t.c.id == program_id).values(id=t.c.id))
 
 
@@ -593,6 +601,7 @@ def replace_scenario(
     if expected_revisions is not None:
         check_revisions(s, pid, expected_revisions)
     old = load_scenario(s, pid)
+    stamps = {p: (at, by) for p, at, by in pin_records(s, pid)}
     save_program_settings(s, pid, sc.program, user=user, now=now)
     # Children and pins go first; they are written again from ``sc`` below.
     person_pks = select(PersonRow.id).where(PersonRow.program_id == pid).scalar_subquery()
@@ -654,7 +663,7 @@ def replace_scenario(
             )
         else:
             moved.append({"pk": existing[key], "position": pos})
-    t = PersonRow.__table__
+    t = table_of(PersonRow)
     if changed:  # the keys of each dict become the SET clause
         s.execute(update(t).where(t.c.id == bindparam("pk")).values(revision=t.c.revision + 1), changed)
     if moved:
@@ -663,12 +672,13 @@ def replace_scenario(
     if gone_people:
         s.execute(delete(PersonRow).where(PersonRow.id.in_(gone_people)))
     _insert(s, PersonRow, new)
-    for table, gone in ((TopicRow, gone_topics), (LocationRow, gone_locations), (SlotRow, gone_slots)):
+    simple: Any
+    for simple, gone in ((TopicRow, gone_topics), (LocationRow, gone_locations), (SlotRow, gone_slots)):
         if gone:
-            s.execute(delete(table).where(table.program_id == pid, table.ext_id.in_(gone)))
+            s.execute(delete(simple).where(simple.program_id == pid, simple.ext_id.in_(gone)))
     pk = person_ids(s, pid)
     _insert_children(s, ((pk[(p.kind.value, p.id)], p) for p in people), topic_ids, location_ids)
-    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids)
+    _insert_pins(s, pid, sc.pins, sc.forbidden, pk, slot_ids, stamps, default=(now, user))
 
 
 def delete_program(s: DbSession, program_id: int) -> None:
@@ -770,10 +780,67 @@ def person_revisions(s: DbSession, program_id: int) -> dict[tuple[PersonKind, st
     return {(PersonKind(k), e): Revision(r, at, by) for k, e, r, at, by in rows}
 
 
-def set_pins(s: DbSession, program_id: int, pins: list[Pin]) -> None:
+def pin_records(s: DbSession, program_id: int) -> list[tuple[Pin, datetime | None, str | None]]:
+    """The program's pins in order, each with when and by whom it was added."""
+    people = {pk: ext for (_, ext), pk in person_ids(s, program_id).items()}
+    slots = {pk: ext for ext, pk in _ids(s, SlotRow, program_id).items()}
+    rows = s.execute(
+        select(PinRow.official_id, PinRow.host_id, PinRow.slot_id, PinRow.created_at, PinRow.created_by)
+        .where(PinRow.program_id == program_id)
+        .order_by(PinRow.position)
+    )
+    return [(Pin(official=people[o], host=people[h], slot=slots[sl]), at, by) for o, h, sl, at, by in rows]
+
+
+def set_pins(
+    s: DbSession,
+    program_id: int,
+    pins: list[Pin],
+    base: list[Pin] | None = None,
+    *,
+    user: str | None = None,
+    now: datetime | None = None,
+) -> list[Pin]:
+    """Store the program's pins; returns them as stored.
+
+    Without ``base``, ``pins`` replace the list. With ``base`` (the list as the caller
+    loaded it), only the caller's changes are applied to the stored list: pins added and
+    pins removed since ``base``; a colleague's pins saved meanwhile stay. An added pin that
+    puts an official at a slot where a colleague meanwhile pinned them with another host
+    is refused (:class:`ConflictError` naming who and when) and nothing is written.
+    """
     program_row(s, program_id)
+    lock_program(s, program_id)
+    stored = pin_records(s, program_id)
+    stamps = {p: (at, by) for p, at, by in stored}
+    if base is None:
+        result = list(dict.fromkeys(pins))
+    else:
+        before, mine = set(base), set(pins)
+        removed = before - mine
+        added = [p for p in dict.fromkeys(pins) if p not in before and p not in stamps]
+        for p in added:
+            for q, at, by in stored:
+                if q not in before and q.official == p.official and q.slot == p.slot:
+                    when = at.astimezone().strftime("%Y-%m-%d %H:%M") if at else "an unknown time"
+                    raise ConflictError(
+                        f"Pin {p.official} with {p.host} at {p.slot}: {by or 'someone else'} pinned "
+                        f"{q.official} with {q.host} at that slot at {when} since you loaded the pins; "
+                        "reload to see their change"
+                    )
+        result = [q for q, _, _ in stored if q not in removed] + added
     s.execute(delete(PinRow).where(PinRow.program_id == program_id))
-    _insert_pins(s, program_id, pins, [], person_ids(s, program_id), _ids(s, SlotRow, program_id))
+    _insert_pins(
+        s,
+        program_id,
+        result,
+        [],
+        person_ids(s, program_id),
+        _ids(s, SlotRow, program_id),
+        stamps,
+        default=(now, user),
+    )
+    return result
 
 
 def set_forbidden(s: DbSession, program_id: int, forbidden: list[Forbidden]) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from exchange_app.domain import Mode, Schedule, Session, SolverInfo, Unmatched
 from exchange_app.errors import InputError, NotFoundError, Problem
-from exchange_app.storage.models import ScheduleVersionRow, SessionMemberRow, SessionRow
+from exchange_app.storage.models import ScheduleVersionRow, SessionMemberRow, SessionRow, table_of
 from exchange_app.storage.programs import lock_program, program_row
 
 SOURCES = ("solve", "edit", "import", "re-solve")
@@ -33,7 +33,9 @@ class VersionInfo:
     solver: SolverInfo | None
 
 
-def _solver(status, objective, bound, seconds) -> SolverInfo | None:
+def _solver(
+    status: str | None, objective: float | None, bound: float | None, seconds: float | None
+) -> SolverInfo | None:
     if status is None:
         return None
     return SolverInfo(status=status, objective=objective, bound=bound, seconds=seconds)
@@ -106,7 +108,7 @@ def save_schedule(
     s.flush()
     if schedule.sessions:
         s.execute(
-            insert(SessionRow.__table__),
+            insert(table_of(SessionRow)),
             [
                 {
                     "version_id": version.id,
@@ -135,8 +137,9 @@ def save_schedule(
             for k, o in enumerate(x.officials)
         ]
         if members:
-            s.execute(insert(SessionMemberRow.__table__), members)
-    return number
+            s.execute(insert(table_of(SessionMemberRow)), members)
+    assert number is not None  # max() + 1 is never NULL
+    return int(number)
 
 
 def _check_sessions(schedule: Schedule) -> None:
@@ -184,9 +187,9 @@ def load_schedule(s: DbSession, program_id: int, number: int | None = None) -> S
     ):
         members[pk].append((official, bool(pinned)))
     sessions = []
-    c = SessionRow.__table__.c
+    c = table_of(SessionRow).c
     for r in s.execute(
-        select(SessionRow.__table__).where(c.version_id == version.id).order_by(c.position)
+        select(table_of(SessionRow)).where(c.version_id == version.id).order_by(c.position)
     ).mappings():
         people = members.get(r["id"], [])
         sessions.append(
@@ -219,3 +222,53 @@ def load_schedule(s: DbSession, program_id: int, number: int | None = None) -> S
         ),
         program=prog.name,
     )
+
+
+# --------------------------------------------------------------------------- team edits
+
+
+def _placements(schedule: Schedule) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for x in schedule.sessions:
+        for o in x.officials:
+            out[o].add(x.id)
+    return out
+
+
+def merge_edit(base: Schedule, theirs: Schedule, mine: Schedule) -> tuple[Schedule | None, list[str]]:
+    """Apply the changes ``mine`` made to ``base`` on top of ``theirs`` (a later version
+    saved by someone else from the same base).
+
+    Returns (merged schedule, []) when the two touch different things, else (None, what
+    both changed): a session both changed differently, or an official both placed
+    differently. A session is the unit: one changed by one side only is taken as that
+    side has it (added, removed or changed)."""
+    b = {x.id: x for x in base.sessions}
+    t = {x.id: x for x in theirs.sessions}
+    m = {x.id: x for x in mine.sessions}
+    mine_touched = {sid for sid in b.keys() | m.keys() if b.get(sid) != m.get(sid)}
+    theirs_touched = {sid for sid in b.keys() | t.keys() if b.get(sid) != t.get(sid)}
+    clashes = [f"session {sid}" for sid in sorted(mine_touched & theirs_touched) if m.get(sid) != t.get(sid)]
+    pb, pt, pm = _placements(base), _placements(theirs), _placements(mine)
+    for o in sorted(pb.keys() | pt.keys() | pm.keys()):
+        was, their, my = pb.get(o, set()), pt.get(o, set()), pm.get(o, set())
+        if my != was and their != was and my != their:
+            clashes.append(f"official {o}")
+    if clashes:
+        return None, clashes
+    sessions = [
+        m[x.id] if x.id in mine_touched else x
+        for x in theirs.sessions
+        if x.id in m or x.id not in mine_touched
+    ]
+    known = {x.id for x in sessions}
+    sessions += [x for x in mine.sessions if x.id in mine_touched and x.id not in known]
+    mine_unmatched = {u.official for u in mine.unmatched} ^ {u.official for u in base.unmatched}
+    unmatched = [u for u in theirs.unmatched if u.official not in mine_unmatched] + [
+        u for u in mine.unmatched if u.official in mine_unmatched
+    ]
+    return Schedule(sessions=sessions, unmatched=unmatched, solver=None, program=theirs.program), []
+
+
+def versions_since(s: DbSession, program_id: int, number: int) -> list[VersionInfo]:
+    return [v for v in list_versions(s, program_id) if v.number > number]

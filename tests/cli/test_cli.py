@@ -262,12 +262,9 @@ def test_export_to_an_unwritable_place(db, tmp_path, capsys):
 
 
 def test_unreachable_database_is_a_message(capsys):
-    assert main(["--db", "postgresql://nobody@127.0.0.1:1/none", "programs"]) == 1
+    assert main(["--db", "postgresql://nobody@127.0.0.1:1/none", "programs"]) == 5
     err = capsys.readouterr().err
-    assert (
-        err.startswith("Cannot open the database postgresql://nobody@127.0.0.1:1/none")
-        and "Traceback" not in err
-    )
+    assert err.startswith("The server at 127.0.0.1:1 does not answer") and "Traceback" not in err
 
 
 def test_several_programs_need_program(db, small_path, capsys):
@@ -343,7 +340,7 @@ def test_no_qt_for_commands(db):
 def test_database_in_a_folder_that_cannot_be_made(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert main(["--db", str(blocker / "sub" / "p.db"), "programs"]) == 1
+    assert main(["--db", str(blocker / "sub" / "p.db"), "programs"]) == 5
     err = capsys.readouterr().err
     assert err.startswith("Cannot open the database") and "Traceback" not in err
 
@@ -351,8 +348,9 @@ def test_database_in_a_folder_that_cannot_be_made(tmp_path, capsys):
 def test_a_file_that_is_not_a_database(tmp_path, capsys):
     junk = tmp_path / "notes.db"
     junk.write_text("these are my notes, not a database\n" * 100)
-    assert main(["--db", str(junk), "programs"]) == 1
-    assert "Cannot open the database" in capsys.readouterr().err
+    assert main(["--db", str(junk), "programs"]) == 5
+    assert f"{junk} is not an Exchange Scheduler database" in capsys.readouterr().err
+    assert junk.read_text() == "these are my notes, not a database\n" * 100
 
 
 def test_schedule_goes_to_the_program_it_names(db, small_path, tiny_path, tmp_path, capsys):
@@ -391,9 +389,9 @@ def test_a_database_busy_for_too_long_is_a_message(db, tiny_path, capsys, monkey
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program is writing
     try:
-        assert main(["--db", str(db), "import", str(tiny_path)]) == 1
+        assert main(["--db", str(db), "import", str(tiny_path)]) == 5
     finally:
         other.execute("ROLLBACK")
         other.close()
     err = capsys.readouterr().err
-    assert err.startswith("Database error: database is locked") and "Traceback" not in err
+    assert f"{db} is busy" in err and "Traceback" not in err

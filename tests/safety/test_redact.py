@@ -24,38 +24,74 @@ def _personal(sc) -> set[str]:
     return {x for x in out if len(x) > 3 and x not in public}
 
 
+def _free_text(sc) -> set[str]:
+    """Every id and free text staff typed (what --redacted must not keep)."""
+    out = _personal(sc)
+    for p in sc.people():
+        out.add(p.id)
+    out |= {o.delegation or "" for o in sc.officials}
+    out |= {t.id for t in sc.topics} | {t.name for t in sc.topics} | {t.description or "" for t in sc.topics}
+    out |= {x.id for x in sc.locations} | {x.name for x in sc.locations} | {x.id for x in sc.slots}
+    out.add(sc.program.name)
+    return {x for x in out if len(x) > 3}
+
+
 def test_redacted_scenario_names_nobody_and_keeps_the_problem(small_path):
     sc = read_scenario(small_path)
+    sc.officials[0].id = "andrei-kowalska"  # ids may be names
+    sc.officials[0].delegation = "Ministry of the Interior of Freedonia"
+    sc.pins = [
+        dataclasses.replace(p, official="andrei-kowalska") if p.official == "o-0001" else p for p in sc.pins
+    ]
+    sc.forbidden = [
+        dataclasses.replace(f, official="andrei-kowalska") if f.official == "o-0001" else f
+        for f in sc.forbidden
+    ]
     red = redact_scenario(sc)
     text = dumps_scenario(red)
-    leaked = [x for x in _personal(sc) if x in text]
+    # JSON keys and codes are not free text; look only for whole quoted values
+    leaked = sorted(x for x in _free_text(sc) if f'"{x}"' in text)
     assert leaked == []
+    assert "andrei" not in text and "Freedonia" not in text
     assert red.officials[11].name == "Official 12" and red.hosts[0].name == "Host 1"
+    assert red.officials[0].id == "official-1" and red.program.name == "Program"
     assert all(p.email is None or p.email.endswith("@example.invalid") for p in red.people())
     assert all(o.organization is None and o.title is None for o in red.officials)
-    for a, b in zip(sc.officials, red.officials, strict=False):
-        assert (a.id, a.country, a.languages, a.interests, a.availability, a.delegation, a.min_sessions) == (
-            b.id,
-            b.country,
-            b.languages,
-            b.interests,
-            b.availability,
-            b.delegation,
-            b.min_sessions,
-        )
-    for a, b in zip(sc.hosts, red.hosts, strict=False):
-        assert (a.id, a.location, a.languages, a.expertise, a.availability, a.virtual) == (
-            b.id,
+    topic = {a.id: b.id for a, b in zip(sc.topics, red.topics, strict=True)}
+    site = {a.id: b.id for a, b in zip(sc.locations, red.locations, strict=True)}
+    slot = {a.id: b.id for a, b in zip(sc.slots, red.slots, strict=True)}
+    official = {a.id: b.id for a, b in zip(sc.officials, red.officials, strict=True)}
+    host = {a.id: b.id for a, b in zip(sc.hosts, red.hosts, strict=True)}
+    # the problem is the same under the new names: every relation maps one to one
+    for a, b in zip(sc.officials, red.officials, strict=True):
+        assert (a.country, a.languages, a.min_sessions) == (b.country, b.languages, b.min_sessions)
+        assert {topic[t]: w for t, w in a.interests.items()} == b.interests
+        assert [(w.start, w.end, site.get(w.location)) for w in a.availability] == [
+            (w.start, w.end, w.location) for w in b.availability
+        ]
+    delegations = {}
+    for a, b in zip(sc.officials, red.officials, strict=True):
+        assert (a.delegation is None) == (b.delegation is None)
+        if a.delegation is not None:
+            assert (
+                delegations.setdefault(a.delegation, b.delegation) == b.delegation
+            )  # same group, same token
+    assert len(set(delegations.values())) == len(delegations)
+    for a, b in zip(sc.hosts, red.hosts, strict=True):
+        assert (site[a.location], a.languages, [topic[t] for t in a.expertise], a.virtual) == (
             b.location,
             b.languages,
             b.expertise,
-            b.availability,
             b.virtual,
         )
-    assert red.pins == sc.pins and [(f.official, f.host) for f in red.forbidden] == [
-        (f.official, f.host) for f in sc.forbidden
+    assert red.pins == [
+        Pin(official=official[p.official], host=host[p.host], slot=slot[p.slot]) for p in sc.pins
     ]
-    assert (red.topics, red.locations, red.slots) == (sc.topics, sc.locations, sc.slots)
+    assert [(f.official, f.host, f.reason) for f in red.forbidden] == [
+        (official[f.official], host[f.host], None) for f in sc.forbidden
+    ]
+    assert [(x.start, x.end) for x in red.slots] == [(x.start, x.end) for x in sc.slots]
+    assert [x.timezone for x in red.locations] == [x.timezone for x in sc.locations]
 
 
 def test_ids_that_are_emails_are_replaced_everywhere(tiny_path):
@@ -78,7 +114,7 @@ def test_cli_export_scenario_redacted(tmp_path, small_path, capsys):
     assert main(["--db", db, "export", "scenario", "--redacted", "--out", str(out)]) == 0
     assert "redacted" in capsys.readouterr().out
     red = read_scenario(out)  # a valid scenario file
-    assert [o.id for o in red.officials] == [o.id for o in read_scenario(small_path).officials]
+    assert [o.id for o in red.officials] == [f"official-{n}" for n in range(1, len(red.officials) + 1)]
     text = out.read_text()
     assert "@example.invalid" in text and not [x for x in _personal(read_scenario(small_path)) if x in text]
     assert json.loads(text)["officials"][0]["name"] == "Official 1"

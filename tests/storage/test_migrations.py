@@ -39,6 +39,7 @@ def test_backup_hook_runs_before_an_existing_database_is_migrated(tmp_path, tiny
         ws.import_scenario(read_scenario(tiny_path))
     current = migrate.head_revision()  # the database is at today's head
     events = []
+    current = migrate.head_revision()
     monkeypatch.setattr(migrate, "head_revision", lambda: "9999_future")
     monkeypatch.setattr(
         migrate,
