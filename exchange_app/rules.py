@@ -17,14 +17,16 @@ scenario itself (people, slots, pins...) has changed. Schedules may be edited fr
 between calls: nothing about a schedule is cached.
 
 Dangling references (a schedule naming a person, slot, topic or host deleted since) are
-reported as violations, never raised.
+reported as violations, never raised. The same violation (same key) is reported once,
+with :attr:`Violation.count` and "(N times)" in its message.
 
 Codes by rule (``session``/``person`` they name; "-" = None):
 
 1. ``topic-not-in-expertise``, ``language-not-spoken-by-host`` (session, host);
    ``unknown-host`` (session, host id), ``unknown-topic`` (session, -)
-2. ``unavailable`` (session, host/official/interpreter); ``double-booked`` (the later of
-   the two sessions, person; ``detail`` = the earlier session); ``unknown-slot``,
+2. ``unavailable`` (session, host/official/interpreter); ``double-booked`` (each later
+   session, person; ``detail`` = the first earlier session it overlaps, the message counts
+   the others: linear, never one per pair); ``unknown-slot``,
    ``duplicate-session-id`` (session, -); ``unknown-official`` (session, official id)
 3. ``too-few-guests``, ``too-many-guests`` (session, -); ``country-limit`` (session, -;
    ``detail`` = country); ``listed-twice`` (session, official)
@@ -46,7 +48,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -110,9 +112,10 @@ class Violation:
     session: str | None
     person: str | None
     detail: str | None = None
+    count: int = field(default=1, compare=False)  # how many times the same problem occurs
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[int, str, str | None, str | None, str | None]:
         """Identity of the violation (everything but the message)."""
         return (self.rule, self.code, self.session, self.person, self.detail)
 
@@ -561,8 +564,9 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
             )
         )
     if n != len(listed):
+        times = Counter(listed)
         for oid in members:
-            if listed.count(oid) > 1:
+            if times[oid] > 1:
                 out.append(
                     Violation(
                         3,
@@ -721,19 +725,43 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
     ordered = _chronological(ctx, sessions) if len(sessions) > 1 else sessions
     span = ctx.slot_span
     timed = [s for s in ordered if s.slot in span]
-    # 2: nobody in two sessions whose times overlap
-    overlapping = ctx.overlapping
-    for j in range(1, len(timed)):
-        b = timed[j]
-        near = overlapping[b.slot]
-        for a in timed[:j]:
-            if a.slot in near:
+    # 2: nobody in two sessions whose times overlap. One violation per later session,
+    # naming the first earlier one it overlaps and how many others: linear in the
+    # person's sessions (times the slots that overlap one slot), never pairwise.
+    if len(timed) > 1:
+        overlapping = ctx.overlapping
+        rank = ctx.slot_rank
+        at_slot: dict[str, list[int]] = defaultdict(list)  # slot -> positions in ``timed``
+        for j, s in enumerate(timed):
+            at_slot[s.slot].append(j)
+        for j, b in enumerate(timed):
+            near = overlapping[b.slot]
+            candidates = at_slot.keys() if len(at_slot) < len(near) else near
+            first: int | None = None
+            count = 0
+            for t in candidates:
+                pos = at_slot.get(t)
+                if not pos or t not in near:
+                    continue
+                if rank[t] < rank[b.slot]:
+                    n = len(pos)
+                elif t == b.slot:
+                    n = j - pos[0]  # sessions at one slot are next to each other in ``timed``
+                else:
+                    continue
+                if n:
+                    count += n
+                    if first is None or pos[0] < first:
+                        first = pos[0]
+            if first is not None:
+                a = timed[first]
+                more = f" (and {count - 1} more at overlapping times)" if count > 1 else ""
                 out.append(
                     Violation(
                         2,
                         "double-booked",
                         f"{_who(ctx, kind, pid)} is in two sessions at once: {a.id} ({ctx.when(a)}) "
-                        f"and {b.id} ({ctx.when(b)}).",
+                        f"and {b.id} ({ctx.when(b)}){more}.",
                         b.id,
                         pid,
                         a.id,
@@ -764,7 +792,8 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                         7,
                         "max-per-day",
                         f"{_who(ctx, kind, pid)} is in {len(ss)} sessions on {day:%a %d %b %Y} "
-                        f"({', '.join(s.id for s in ss)}); their limit is {per_day} a day.",
+                        f"({', '.join(s.id for s in ss[:10])}{', …' if len(ss) > 10 else ''}); "
+                        f"their limit is {per_day} a day.",
                         None,
                         pid,
                         day.isoformat(),
@@ -881,7 +910,24 @@ def check_schedule(scenario: Scenario, schedule: Schedule, ctx: RuleContext | No
             here = at.get((pin.host, pin.slot), [])
             kept = any(pin.official in s.officials for s in here)
             vs += _pin_violation(ctx, pin, kept, here[0] if here else None)
-    return CheckReport(violations=_sort(vs), figures=figures(scenario, schedule, ctx))
+    return CheckReport(violations=_sort(_grouped(vs)), figures=figures(scenario, schedule, ctx))
+
+
+def _grouped(vs: list[Violation]) -> list[Violation]:
+    """The same problem (same key) once, with a count: a schedule that repeats one session
+    3,000 times gets one line per kind of problem, not millions."""
+    first: dict[tuple[int, str, str | None, str | None, str | None], Violation] = {}
+    times: Counter[tuple[int, str, str | None, str | None, str | None]] = Counter()
+    for v in vs:
+        first.setdefault(v.key, v)
+        times[v.key] += 1
+    if len(first) == len(vs):
+        return vs
+    out = []
+    for key, v in first.items():
+        n = times[key]
+        out.append(v if n == 1 else replace(v, count=n, message=f"{v.message} ({n:,} times)"))
+    return out
 
 
 def _percentile(values: list[int], q: float) -> float:
