@@ -132,6 +132,8 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
             .replace("Additional properties are not allowed", "unknown field(s)")
         )
     if v == "type":
+        if err.validator_value == "integer":
+            return f"{shown(err.instance)} is not a whole number"
         return f"{shown(err.instance)} is not of type {err.validator_value!r}"
     if v in ("minLength", "maxLength", "minItems", "uniqueItems", "minProperties", "enum", "const"):
         return err.message if len(err.message) <= 200 else f"{shown(err.instance)} breaks the rule {v!r}"

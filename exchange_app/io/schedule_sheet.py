@@ -8,8 +8,8 @@ UTC. With an earlier version to compare with, a "Change" column says what change
 person ("new", "changed", "cancelled"; cancelled rows show the session as it was).
 
 CSV is UTF-8 with a byte-order mark (so Excel reads non-Latin names) and CRLF rows; a
-text cell that starts with ``= + - @`` or a tab gets a leading ``'`` so that Excel does
-not run it as a formula. In XLSX every text is stored as text (never a formula) and times
+text cell that starts with ``= + - @`` (also after spaces or no-break spaces) or a tab
+gets a leading ``'`` so that Excel does not run it as a formula. In XLSX every text is stored as text (never a formula) and times
 as real date-times. Both are written to a temporary file and moved into place.
 """
 
@@ -24,6 +24,7 @@ from exchange_app.domain import Mode, Official, Schedule, Session
 from exchange_app.errors import InputError, Problem
 from exchange_app.io.atomic import atomic_open
 from exchange_app.io.calendar_ics import CalendarContext, changes_for_people
+from exchange_app.io.spreadsheets import csv_safe
 
 COLUMNS = [
     "Session",
@@ -176,8 +177,6 @@ def columns_for(rows: list[Row], since: Schedule | None) -> list[str]:
 
 # --------------------------------------------------------------------------- writers
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _csv_value(value) -> str:
     if value is None:
@@ -186,8 +185,7 @@ def _csv_value(value) -> str:
         if value.tzinfo is UTC:
             return value.strftime("%Y-%m-%dT%H:%MZ")
         return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(csv_safe(str(value)))
 
 
 def write_csv(path: Path, rows: list[Row], columns: list[str]) -> None:

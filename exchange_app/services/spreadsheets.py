@@ -185,12 +185,24 @@ class _Merge:
                 max((w for _, w in nums), default=4),
             )
         n, width = self.next_number[kind]
-        while (
-            f"{prefix}{n:0{width}d}" in self.people[kind] or (kind, f"{prefix}{n:0{width}d}") in self.changes
-        ):
+        while self.taken(f"{prefix}{n:0{width}d}"):
             n += 1
         self.next_number[kind] = (n + 1, width)
         return f"{prefix}{n:0{width}d}"
+
+    def taken(self, pid: str) -> bool:
+        """Whether any person (of any kind, stored or from this sheet) has id ``pid``."""
+        return any(pid in self.people[k] or (k, pid) in self.changes for k in PersonKind)
+
+    def owner(self, pid: str, kind: PersonKind) -> tuple[PersonKind, Person] | None:
+        """The person of another kind than ``kind`` who has id ``pid``."""
+        for other in PersonKind:
+            if other == kind:
+                continue
+            person = self.changes.get((other, pid)) or self.people[other].get(pid)
+            if person is not None:
+                return other, person
+        return None
 
     def run(self) -> SheetPlan:
         refused: set[tuple[PersonKind, str]] = set()
@@ -253,6 +265,17 @@ class _Merge:
                     else f"id {value!r} is also in {first.where}",
                 )
         if row.problems:
+            return
+        clash = self.owner(given_id, kind) if given_id else None
+        if clash is not None:
+            other, person = clash
+            where = self.row_of.get((other, person.id))
+            row.problem(
+                "id",
+                f"id {given_id!r} is already {other.value} {person.name} ({person.id})"
+                + (f" in {where.where}" if where is not None else "")
+                + "; ids are unique across officials, hosts and interpreters",
+            )
             return
         existing_id = None
         if given_id and given_id in self.people[kind]:
