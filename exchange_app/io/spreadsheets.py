@@ -396,6 +396,12 @@ def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
         raise
     except Exception as e:  # openpyxl and the XML parser raise many kinds; all mean "cannot read"
         name = type(e).__name__
+        chain: BaseException | None = e
+        while chain is not None:  # openpyxl wraps the XML parser's error in a ValueError
+            if type(chain).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+                name = type(chain).__name__
+                break
+            chain = chain.__cause__ or chain.__context__
         if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
             why = "its XML declares entities or a DTD, which a workbook never needs (refused for safety)"
         else:
