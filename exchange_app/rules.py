@@ -57,6 +57,7 @@ from exchange_app.domain import (
     Mode,
     Person,
     PersonKind,
+    Pin,
     Scenario,
     Schedule,
     Session,
@@ -196,7 +197,11 @@ class RuleContext:
         self.topics = scenario.topics_by_id()
         self.locations = scenario.locations_by_id()
         self.slots = scenario.slots_by_id()
-        self._people = {_OFFICIAL: self.officials, _HOST: self.hosts, _INTERPRETER: self.interpreters}
+        self._people: dict[PersonKind, dict[str, Person]] = {
+            _OFFICIAL: dict(self.officials),
+            _HOST: dict(self.hosts),
+            _INTERPRETER: dict(self.interpreters),
+        }
         self.country_of: dict[str, str] = {o.id: o.country for o in scenario.officials}
         self._zone_of_host: dict[str, str] = {}
         for h in scenario.hosts:
@@ -221,15 +226,15 @@ class RuleContext:
                     overlapping[b].add(a)
         self.overlapping: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in overlapping.items()}
 
-        self.pins_by_official: dict[str, list] = defaultdict(list)
-        self.pins_by_host_slot: dict[tuple[str, str], list] = defaultdict(list)
+        self.pins_by_official: dict[str, list[Pin]] = defaultdict(list)
+        self.pins_by_host_slot: dict[tuple[str, str], list[Pin]] = defaultdict(list)
         for p in scenario.pins:
             self.pins_by_official[p.official].append(p)
             self.pins_by_host_slot[(p.host, p.slot)].append(p)
         self.forbidden: dict[tuple[str, str], str | None] = {
             (f.official, f.host): f.reason for f in scenario.forbidden
         }
-        self._where: dict[tuple[PersonKind, str], dict[str, frozenset]] = {}
+        self._where: dict[tuple[PersonKind, str], dict[str, frozenset[str | None]]] = {}
         self._labels: dict[tuple[str, str], str] = {}
 
     # -- people
@@ -241,7 +246,7 @@ class RuleContext:
         p = self._people[kind].get(pid)
         return f"{p.name} ({pid})" if p is not None else f"unknown {kind.value} {pid!r}"
 
-    def where(self, kind: PersonKind, pid: str) -> dict[str, frozenset]:
+    def where(self, kind: PersonKind, pid: str) -> dict[str, frozenset[str | None]]:
         """For each slot the person is available for (one window holds the whole slot):
         the locations of the windows that hold it (``None`` = anywhere)."""
         key = (kind, pid)
@@ -249,7 +254,7 @@ class RuleContext:
         if got is not None:
             return got
         p = self._people[kind].get(pid)
-        found: dict[str, set] = {}
+        found: dict[str, set[str | None]] = {}
         if p is not None:
             for w in p.availability:
                 w0, w1 = w.start.timestamp(), w.end.timestamp()
@@ -525,7 +530,7 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                         Violation(
                             6,
                             "wrong-site",
-                            f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                            f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(x for x in locs if x is not None))} during {lbl}, "
                             f"not at the host's site {ctx.site_name(host.location)}.",
                             s.id,
                             s.interpreter,
@@ -652,7 +657,7 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
                 Violation(
                     6,
                     "wrong-site",
-                    f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                    f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(x for x in locs if x is not None))} during {lbl}, "
                     f"not at the host's site {ctx.site_name(host.location)}.",
                     s.id,
                     oid,
@@ -679,7 +684,7 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
             why = (
                 "and the session has no interpreter"
                 if interp is None
-                else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter)} cannot interpret between "
+                else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter or '')} cannot interpret between "
                 f"{language_name(s.language)} and {' or '.join(map(language_name, o.languages)) or 'their languages'}"
             )
             add(
@@ -801,11 +806,11 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                 )
     # 8: an official meets the same host at most once
     if kind is _OFFICIAL and len(ordered) > 1:
-        first: dict[str, Session] = {}
+        met: dict[str, Session] = {}
         for s in ordered:
-            earlier = first.get(s.host)
+            earlier = met.get(s.host)
             if earlier is None:
-                first[s.host] = s
+                met[s.host] = s
             else:
                 out.append(
                     Violation(
@@ -826,7 +831,7 @@ def _who(ctx: RuleContext, kind: PersonKind, pid: str) -> str:
     return who if kind is _OFFICIAL else f"{kind.value.capitalize()} {who}"
 
 
-def _pin_violation(ctx: RuleContext, pin, kept: bool, at: Session | None) -> list[Violation]:
+def _pin_violation(ctx: RuleContext, pin: Pin, kept: bool, at: Session | None) -> list[Violation]:
     if kept:
         return []
     who = ctx.who(_OFFICIAL, pin.official)
@@ -1033,7 +1038,9 @@ def _scan_for_official(ctx: RuleContext, schedule: Schedule, oid: str) -> _Offic
     return view
 
 
-def _pins_of(ctx: RuleContext, oid: str, mine: list[Session], at: dict) -> list[Violation]:
+def _pins_of(
+    ctx: RuleContext, oid: str, mine: list[Session], at: dict[tuple[str, str], Session]
+) -> list[Violation]:
     out = []
     for pin in ctx.pins_by_official.get(oid, ()):
         kept = any(s.host == pin.host and s.slot == pin.slot for s in mine)

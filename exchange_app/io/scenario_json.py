@@ -137,7 +137,8 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
         return f"{shown(err.instance)} is not of type {err.validator_value!r}"
     if v in ("minLength", "maxLength", "minItems", "uniqueItems", "minProperties", "enum", "const"):
         return err.message if len(err.message) <= 200 else f"{shown(err.instance)} breaks the rule {v!r}"
-    return err.message if len(err.message) <= 300 else err.message[:295] + "…"
+    message = str(err.message)
+    return message if len(message) <= 300 else message[:295] + "…"
 
 
 def _schema_problems(doc: Any) -> list[Problem]:
@@ -401,8 +402,9 @@ def pin_contradictions(scenario: Scenario, pins: Sequence[PinRef]) -> list[Probl
             continue  # the same decision written twice (a program pin the file keeps)
         first.setdefault(key, p)
         unique.append(p)
-        j = forbidden.get((p.official, p.host))
-        if j is not None:
+        fb = forbidden.get((p.official, p.host))
+        if fb is not None:
+            j = fb
             reason = scenario.forbidden[j].reason
             add(
                 p,
@@ -516,14 +518,14 @@ def pin_contradictions(scenario: Scenario, pins: Sequence[PinRef]) -> list[Probl
     return problems
 
 
-def _windows(items: list[dict]) -> list[Window]:
+def _windows(items: list[dict[str, Any]]) -> list[Window]:
     return [
         Window(start=parse_instant(w["start"]), end=parse_instant(w["end"]), location=w.get("location"))
         for w in items
     ]
 
 
-def _build(doc: dict) -> Scenario:
+def _build(doc: dict[str, Any]) -> Scenario:
     p = doc["program"]
     org = p.get("organizer")
     program = Program(
@@ -545,7 +547,7 @@ def _build(doc: dict) -> Scenario:
     )
     common = ("id", "name", "email", "languages", "max_sessions", "max_per_day")
 
-    def person_kwargs(rec: dict) -> dict:
+    def person_kwargs(rec: dict[str, Any]) -> dict[str, Any]:
         kw = {k: rec[k] for k in common if k in rec}
         kw["languages"] = list(rec["languages"])
         kw["availability"] = _windows(rec.get("availability", []))
@@ -602,18 +604,19 @@ def format_instant(dt: datetime, zone_name: str | None = None) -> str:
     """ISO 8601 with offset; in ``zone_name`` when given (local wall time), else as held."""
     if zone_name:
         dt = dt.astimezone(zone(zone_name))
-    if dt.utcoffset() is not None and dt.utcoffset().total_seconds() == 0 and zone_name is None:
+    offset = dt.utcoffset()
+    if offset is not None and offset.total_seconds() == 0 and zone_name is None:
         dt = dt.astimezone(UTC)
     text = dt.isoformat(timespec="seconds" if dt.second else "minutes")
     return text
 
 
-def scenario_to_dict(sc: Scenario) -> dict:
+def scenario_to_dict(sc: Scenario) -> dict[str, Any]:
     """The ``exchange-scenario/1`` document for ``sc`` (optional fields only when set)."""
     loc_zone = {x.id: x.timezone for x in sc.locations}
     prog_zone = sc.program.timezone
 
-    def windows(ws: list[Window], default_location: str | None = None) -> list[dict]:
+    def windows(ws: list[Window], default_location: str | None = None) -> list[dict[str, Any]]:
         out = []
         for w in ws:
             z = loc_zone.get(w.location or default_location or "", prog_zone)
@@ -623,7 +626,7 @@ def scenario_to_dict(sc: Scenario) -> dict:
             out.append(d)
         return out
 
-    def opt(d: dict, key: str, value: Any) -> None:
+    def opt(d: dict[str, Any], key: str, value: Any) -> None:
         if value is not None:
             d[key] = value
 
@@ -636,12 +639,12 @@ def scenario_to_dict(sc: Scenario) -> dict:
     for k in ("min_guests", "max_guests", "max_same_country", "min_sessions", "max_sessions", "max_per_day"):
         program[k] = getattr(p, k)
 
-    def person(x, default_location: str | None = None) -> dict:
+    def person(x: Person, default_location: str | None = None) -> dict[str, Any]:
         d: dict[str, Any] = {"id": x.id, "name": x.name}
         opt(d, "email", x.email)
         return d
 
-    def limits(d: dict, x) -> dict:
+    def limits(d: dict[str, Any], x: Person) -> dict[str, Any]:
         opt(d, "max_sessions", x.max_sessions)
         opt(d, "max_per_day", x.max_per_day)
         return d
@@ -704,7 +707,7 @@ def dumps_scenario(sc: Scenario) -> str:
     return json.dumps(scenario_to_dict(sc), indent=1, ensure_ascii=False) + "\n"
 
 
-def write_scenario(sc: Scenario, path: str | os.PathLike) -> None:
+def write_scenario(sc: Scenario, path: str | os.PathLike[str]) -> None:
     """Write atomically (temp file, then moved into place)."""
     write_text(path, dumps_scenario(sc))
 
@@ -716,7 +719,7 @@ _KIND_LIST = {"official": "officials", "host": "hosts", "interpreter": "interpre
 
 
 def validate_person(
-    kind: str, record: dict, scenario: Scenario, original_id: str | None = None
+    kind: str, record: dict[str, Any], scenario: Scenario, original_id: str | None = None
 ) -> list[Problem]:
     """Problems with one person ``record`` (an ``exchange-scenario/1`` person dict) of
     ``kind`` (``"official"``, ``"host"``, ``"interpreter"``) against ``scenario``.
@@ -768,7 +771,9 @@ def validate_person(
     return [renamed(p) for p in problems]
 
 
-def parse_person(kind: str, record: dict, scenario: Scenario, original_id: str | None = None):
+def parse_person(
+    kind: str, record: dict[str, Any], scenario: Scenario, original_id: str | None = None
+) -> Person:
     """The :class:`Official`, :class:`Host` or :class:`Interpreter` for ``record``;
     raises :class:`InputError` with :func:`validate_person`'s problems."""
     problems = validate_person(kind, record, scenario, original_id)
@@ -778,13 +783,14 @@ def parse_person(kind: str, record: dict, scenario: Scenario, original_id: str |
     frame = scenario_to_dict(
         Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations)
     )
-    return getattr(_build(frame | {key: [record]}), key)[0]
+    person: Person = getattr(_build(frame | {key: [record]}), key)[0]
+    return person
 
 
-def person_to_dict(person, scenario: Scenario) -> dict:
+def person_to_dict(person: Person, scenario: Scenario) -> dict[str, Any]:
     """The ``exchange-scenario/1`` record of one person (times in their local zones)."""
     key = _KIND_LIST[str(person.kind)]
-    mini = Scenario(
-        program=scenario.program, topics=scenario.topics, locations=scenario.locations, **{key: [person]}
-    )
-    return scenario_to_dict(mini)[key][0]
+    mini = Scenario(program=scenario.program, topics=scenario.topics, locations=scenario.locations)
+    setattr(mini, key, [person])
+    record: dict[str, Any] = scenario_to_dict(mini)[key][0]
+    return record

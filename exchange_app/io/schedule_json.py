@@ -209,11 +209,11 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
             pins.append(PinRef(record, f"pinned[{j}]", oid, host, slot, f"session {i}"))
         sessions.append(
             Session(
-                id=sid,
+                id=str(sid),
                 host=host,
                 slot=slot,
                 topic=topic,
-                language=language,
+                language=str(language),
                 interpreter=interpreter,
                 mode=mode,
                 location=location,
@@ -303,7 +303,7 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
     return Schedule(sessions=sessions, unmatched=unmatched, solver=info, program=program_name)
 
 
-def schedule_to_dict(schedule: Schedule, program_name: str | None = None) -> dict:
+def schedule_to_dict(schedule: Schedule, program_name: str | None = None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "format": SCHEDULE_FORMAT,
         "program": program_name or schedule.program,
@@ -346,5 +346,5 @@ def dumps_schedule(schedule: Schedule, program_name: str | None = None) -> str:
     return json.dumps(schedule_to_dict(schedule, program_name), indent=1, ensure_ascii=False) + "\n"
 
 
-def write_schedule(schedule: Schedule, path: str | os.PathLike, program_name: str | None = None) -> None:
+def write_schedule(schedule: Schedule, path: str | os.PathLike[str], program_name: str | None = None) -> None:
     write_text(path, dumps_schedule(schedule, program_name))

@@ -19,6 +19,7 @@ import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from exchange_app.domain import Mode, Official, Schedule, Session
 from exchange_app.errors import InputError, Problem
@@ -83,7 +84,7 @@ class Row:
     site: str
     session_id: str
     role: str
-    values: dict  # column -> value (datetimes aware; the writers format them)
+    values: dict[str, Any]  # column -> value (datetimes aware; the writers format them)
 
 
 def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | None = None) -> list[Row]:
@@ -119,7 +120,11 @@ def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | No
 
 
 def _session_rows(
-    ctx: CalendarContext, s: Session, changes: dict, with_change: bool, only: set[str] | None
+    ctx: CalendarContext,
+    s: Session,
+    changes: dict[tuple[str, str], str],
+    with_change: bool,
+    only: set[str] | None,
 ) -> list[Row]:
     slot = ctx.slot(s)
     start, end = ctx.local_times(s)
@@ -178,7 +183,7 @@ def columns_for(rows: list[Row], since: Schedule | None) -> list[str]:
 # --------------------------------------------------------------------------- writers
 
 
-def _csv_value(value) -> str:
+def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from exchange_app.domain import Location, PersonKind, Topic, Window, zone
+from exchange_app.domain import Location, PersonKind, Scenario, Topic, Window, zone
 from exchange_app.errors import InputError, Problem
 from exchange_app.io import validation
 
@@ -223,7 +223,7 @@ class SheetTable:
         return bool({"start", "end"} <= fields and not {"name", "languages", "country", "location"} & people)
 
 
-def read_workbook(path: str | os.PathLike) -> list[SheetTable]:
+def read_workbook(path: str | os.PathLike[str]) -> list[SheetTable]:
     """The sheets of a CSV or XLSX file (empty sheets left out). Raises :class:`InputError`
     when the file cannot be read at all."""
     path = Path(path)
@@ -237,11 +237,8 @@ def read_workbook(path: str | os.PathLike) -> list[SheetTable]:
         )
         raise InputError(source, [Problem("file", None, f"is not a .csv or .xlsx file{hint}")])
     raw = validation.read_document(path, source)
-    if suffix == ".csv":
-        tables = [_csv_table(raw, source)]
-    else:
-        tables = _xlsx_tables(raw, source)
-    tables = [t for t in tables if t is not None]
+    read = [_csv_table(raw, source)] if suffix == ".csv" else _xlsx_tables(raw, source)
+    tables = [t for t in read if t is not None]
     if not tables:
         raise InputError(source, [Problem("file", None, "holds no rows (is it empty?)")])
     return tables
@@ -1263,7 +1260,7 @@ def window_text(w: Window, zone_name: str) -> str:
     return f"{start:%Y-%m-%d %H:%M}-{end_text}{site}"
 
 
-def people_rows(scenario, kind: PersonKind, names: bool = True) -> list[list[Any]]:
+def people_rows(scenario: Scenario, kind: PersonKind, names: bool = True) -> list[list[Any]]:
     """Rows (under :data:`PEOPLE_COLUMNS`) for the people of ``kind``; language and country
     names instead of codes when ``names``, topics by name."""
     # Topics by name where the name reads back as that topic, else by id.
@@ -1325,7 +1322,9 @@ def _blank_none(v: Any) -> Any:
     return "" if v is None else v
 
 
-def write_people_workbook(scenario, path: str | os.PathLike, availability: str = "sheet") -> None:
+def write_people_workbook(
+    scenario: Scenario, path: str | os.PathLike[str], availability: str = "sheet"
+) -> None:
     """Write the scenario's people as an XLSX workbook (sheets Officials, Hosts, Interpreters
     and, with ``availability="sheet"``, Availability; ``"column"`` puts windows as text in
     an Availability column). Written atomically. Importing it gives the same people."""
@@ -1382,7 +1381,7 @@ def write_people_workbook(scenario, path: str | os.PathLike, availability: str =
         book.save(f)
 
 
-def write_people_csv(scenario, kind: PersonKind, path: str | os.PathLike) -> None:
+def write_people_csv(scenario: Scenario, kind: PersonKind, path: str | os.PathLike[str]) -> None:
     """One kind of people as CSV (UTF-8 with BOM, so Excel reads it), availability as text."""
     from exchange_app.io.atomic import atomic_open
 
