@@ -52,6 +52,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from exchange_app.domain import (
     Mode,
@@ -236,6 +237,7 @@ class RuleContext:
         }
         self._where: dict[tuple[PersonKind, str], dict[str, frozenset[str | None]]] = {}
         self._labels: dict[tuple[str, str], str] = {}
+        self._days: dict[tuple[PersonKind, str, str, str], str] = {}
 
     # -- people
     def person(self, kind: PersonKind, pid: str) -> Person | None:
@@ -303,6 +305,14 @@ class RuleContext:
         slot = self.slots.get(session.slot)
         if slot is None:
             return "the slot is unknown"
+        cache_key = (person.kind, person.id, session.slot, self.site_zone(session))
+        got = self._days.get(cache_key)
+        if got is None:
+            got = self._days[cache_key] = self._availability_that_day(person, session)
+        return got
+
+    def _availability_that_day(self, person: Person, session: Session) -> str:
+        slot = self.slots[session.slot]
         z = zone(self.site_zone(session))
         day = self.slot_day[session.slot]
         program_zone = zone(self.program.timezone)
@@ -921,16 +931,18 @@ def check_schedule(scenario: Scenario, schedule: Schedule, ctx: RuleContext | No
 def _grouped(vs: list[Violation]) -> list[Violation]:
     """The same problem (same key) once, with a count: a schedule that repeats one session
     3,000 times gets one line per kind of problem, not millions."""
-    first: dict[tuple[int, str, str | None, str | None, str | None], Violation] = {}
-    times: Counter[tuple[int, str, str | None, str | None, str | None]] = Counter()
+    first: dict[tuple[int, str, str | None, str | None, str | None], list[Any]] = {}
     for v in vs:
-        first.setdefault(v.key, v)
-        times[v.key] += 1
+        key = (v.rule, v.code, v.session, v.person, v.detail)
+        got = first.get(key)
+        if got is None:
+            first[key] = [v, 1]
+        else:
+            got[1] += 1
     if len(first) == len(vs):
         return vs
     out = []
-    for key, v in first.items():
-        n = times[key]
+    for v, n in first.values():
         out.append(v if n == 1 else replace(v, count=n, message=f"{v.message} ({n:,} times)"))
     return out
 
