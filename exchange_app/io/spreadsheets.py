@@ -773,6 +773,9 @@ def parse_int(v: Any, low: int = 0) -> int:
         n = int(t)
     if n < low:
         raise CellError(f"{n} is below {low}")
+    why = validation.number_problem(n, low)
+    if why is not None:
+        raise CellError(why)
     return n
 
 
@@ -820,12 +823,19 @@ def _clock(text: str) -> tuple[int, int]:
 def _day(text: str) -> date:
     try:
         y, mo, d = map(int, text.split("-"))
-        return date(y, mo, d)
-    except ValueError:
-        raise CellError(f"{text!r} is not a date (write YYYY-MM-DD)") from None
+        day = date(y, mo, d)
+    except ValueError as e:
+        raise CellError(f"{text!r} is not a date (write YYYY-MM-DD; {e})") from None
+    low, high = validation.YEARS
+    if not low <= day.year <= high:
+        raise CellError(f"{text!r} is in the year {day.year}; dates must fall in {low}..{high}")
+    return day
 
 
 def local_instant(day: date, hm: tuple[int, int], zone_name: str) -> datetime:
+    low, high = validation.YEARS
+    if not low <= day.year <= high:
+        raise CellError(f"{day.isoformat()} is in the year {day.year}; dates must fall in {low}..{high}")
     h, m = hm
     extra = timedelta(days=1) if h == 24 else timedelta(0)
     # in UTC: an aware time in a zone compares unequal to every other zone around a DST change
@@ -1169,7 +1179,11 @@ def _window_from_cells(get: dict[str, Any], site: str | None, places: Places) ->
     def when(v: Any, name: str) -> datetime:
         day = get.get("date")
         if isinstance(v, datetime):
-            return (v.replace(tzinfo=zone(zone_name)) if v.tzinfo is None else v).astimezone(UTC)
+            return (
+                local_instant(v.date(), (v.hour, v.minute), zone_name)
+                if v.tzinfo is None
+                else (v.astimezone(UTC))
+            )
         if _blank(v):
             raise CellError(f"{name} is empty")
         if isinstance(v, time):

@@ -192,3 +192,22 @@ def test_the_staff_spreadsheet_neutralises_formulas_after_spaces(tmp_path, tiny_
     cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
     assert not any(re.match(r"^[\s\u00a0]*[=+@]", c) for c in cells)
     assert "' =1+1" in cells or not any("=1+1" in c for c in cells)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [
+        ("Availability", "2026-13-02 08:00-12:00 @ phoenix-az", "month must be in 1..12"),
+        ("Availability", "9999-12-31 22:00-23:00 @ phoenix-az", "dates must fall in 1900..2200"),
+        ("Availability", "2026-10-29 25:00-26:00 @ phoenix-az", "'25:00' is not a time of day"),
+        ("Max sessions", "99999999999999999999", "is above 10,000"),
+        ("Max sessions", 1e308, "is above 10,000"),
+    ],
+)
+def test_bad_dates_and_numbers_in_cells_are_named(program, tmp_path, column, value, words):
+    header = [*OFFICIAL_HEADER, "Max sessions"]
+    row = official_row(1) + [2]
+    row[header.index(column)] = value
+    path = write_book(tmp_path / "people.xlsx", {"Officials": [header, row]})
+    message = refused(program, path)
+    assert f"sheet Officials, row 2, column '{column}'" in message and words in message
