@@ -8,7 +8,7 @@ Hostile or broken input must end in a named refusal, never a traceback or a hang
 - :func:`text_problem` refuses control characters (line breaks, tabs, NUL), lone
   surrogates and text longer than its cap (names 200 characters, descriptions 5,000);
 - :func:`number_problem` refuses numbers that are not whole or beyond :data:`MAX_COUNT`;
-- :func:`parse_instant_checked` reads an ISO 8601 instant and says what is wrong with a
+- :func:`parse_instant` reads an ISO 8601 instant and says what is wrong with a
   bad one (month 13, offset ``+24:00``, a year outside :data:`YEARS`).
 """
 
@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import stat
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -54,9 +55,12 @@ def read_document(path: str | os.PathLike[str], source: str | None = None) -> by
     source = source if source is not None else str(path)
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
+        info = p.stat()
+        size = info.st_size
+        if stat.S_ISDIR(info.st_mode):
             raise InputError(source, [Problem("file", None, "is a folder, not a file")])
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(source, [Problem("file", None, "is not a regular file (a device or a pipe?)")])
         if size > MAX_DOCUMENT_BYTES:
             raise InputError(
                 source,

@@ -332,3 +332,16 @@ def test_a_refusal_lists_each_problem_once():
     with pytest.raises(InputError) as e:
         parse_scenario(doc)
     assert len(e.value.problems) == 1
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "folder", "missing.json"])
+def test_devices_folders_and_missing_files(db, tmp_path, capsys, target):
+    path = Path(target) if target.startswith("/") else tmp_path / target
+    if target == "folder":
+        path.mkdir()
+    before = dump_of(db)
+    assert main(["--db", str(db), "import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: refused" in err and "Traceback" not in err
+    assert any(w in err for w in ("not a regular file", "is a folder", "cannot be read"))
+    assert dump_of(db) == before
