@@ -159,16 +159,37 @@ def _schema_problems(doc: Any) -> list[Problem]:
 
 
 def _text_problems(doc: Any) -> list[Problem]:
-    """Control characters, lone surrogates and over-long text anywhere in ``doc``."""
+    """Control characters, lone surrogates and over-long text anywhere in ``doc`` (one pass;
+    a record's path is built only for the strings that are refused)."""
     problems: list[Problem] = []
-    for path, value, is_key in validation.walk_strings(doc):
-        field = path[-1] if path else None
-        why = validation.text_problem(value, "id" if is_key else str(field) if field is not None else None)
-        if why is not None:
+    fine = validation.looks_fine
+
+    def check(path: tuple[Any, ...], value: str, is_key: bool) -> None:
+        field = "id" if is_key else str(path[-1]) if path else None
+        why = validation.text_problem(value, field)
+        if why is not None and len(problems) < MAX_PROBLEMS:
             record, fld = record_name(doc, path)
             problems.append(Problem(record, fld, ("the key " if is_key else "") + why))
-            if len(problems) >= MAX_PROBLEMS:
-                break
+
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(doc, ())]
+    while stack and len(problems) < MAX_PROBLEMS:
+        value, path = stack.pop()
+        items: Iterable[tuple[Any, Any]]
+        if isinstance(value, dict):
+            items = value.items()
+            for k in value:
+                if isinstance(k, str) and not fine(k):
+                    check((*path, k), k, True)
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        for k, v in items:
+            if isinstance(v, str):
+                if not fine(v):
+                    check((*path, k), v, False)
+            elif isinstance(v, dict | list):
+                stack.append((v, (*path, k)))
     return problems
 
 

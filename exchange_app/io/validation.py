@@ -147,6 +147,11 @@ def text_cap(field: str | None) -> int:
     return TEXT_CAP
 
 
+def looks_fine(value: str) -> bool:
+    """Quick test: short text without control characters (then :func:`text_problem` is None)."""
+    return len(value) <= NAME_CAP and _BAD_CHAR.search(value) is None
+
+
 def text_problem(value: str, field: str | None = None) -> str | None:
     """Why ``value`` cannot be a text field (``None``: it can). Control characters (line
     breaks, tabs, NUL...) and lone surrogates are refused, and so is text above the
@@ -213,23 +218,3 @@ def instant_problem(value: Any) -> str | None:
     except ValueError as e:
         return str(e)
     return None
-
-
-def walk_strings(doc: Any) -> list[tuple[list[str | int], str, bool]]:
-    """Every string in ``doc`` as (path, value, is_key), without recursion."""
-    out: list[tuple[list[str | int], str, bool]] = []
-    stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, str):
-            out.append((path, value, False))
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if isinstance(k, str):
-                    out.append(([*path, k], k, True))
-                stack.append((v, [*path, k]))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                stack.append((v, [*path, i]))
-    out.reverse()
-    return out
