@@ -11,7 +11,12 @@ with the plain greedy of the checker's tests (``tests/rules/greedy.py``), then t
 - ``why_not_move_all`` for one session against every slot.
 
 Board target: well under 50 ms for one official against all sessions of the 600-official
-program. Timing on a shared machine is noisy; the script prints date, cores and CPU model.
+program.
+
+``--huge N`` (default 20,000) also times ``check_schedule`` on a hostile schedule of N
+sessions for the xl program (round-robin hosts, slots and officials: most rules broken
+many times), and on one session repeated 3,000 times, with the same id and with distinct
+ids (target: under 5 s for 20,000 sessions; the check is linear in the schedule size). Timing on a shared machine is noisy; the script prints date, cores and CPU model.
 
     .venv/bin/python benchmarks/check.py [--size large xl | --file FILE ...] [--seed 1] [--repeat 5] [--cpu]
 """
@@ -108,12 +113,51 @@ def bench(path: Path, label: str, repeat: int) -> None:
     )
 
 
+def huge(path: Path, n: int) -> None:
+    import os
+
+    from exchange_app.domain import Schedule, Session
+
+    scenario = read_scenario(path)
+    hosts, slots, officials = scenario.hosts, scenario.slots, [o.id for o in scenario.officials]
+    sessions = []
+    for i in range(n):
+        h = hosts[i % len(hosts)]
+        sessions.append(
+            Session(
+                id=f"s-{i:06d}",
+                host=h.id,
+                slot=slots[(i // len(hosts)) % len(slots)].id,
+                topic=h.expertise[0],
+                language=h.languages[0],
+                officials=[officials[(i * 5 + k) % len(officials)] for k in range(5)],
+                location=h.location,
+            )
+        )
+    load = os.getloadavg()
+    print(f"\n== hostile schedules for {path.name}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    report, t = timed(check_schedule, scenario, Schedule(sessions=sessions))
+    print(f"check_schedule, {n:,} round-robin sessions:  {t:8.2f} s  ({len(report.violations):,} violations)")
+    one = sessions[0]
+    for same in (True, False):
+        rep = [
+            Session(**{**{f: getattr(one, f) for f in one.__slots__}, "id": one.id if same else f"r-{i}"})
+            for i in range(3000)
+        ]
+        report, t = timed(check_schedule, scenario, Schedule(sessions=rep))
+        print(
+            f"check_schedule, one session x 3,000 ({'same id' if same else 'distinct ids'}): {t:8.2f} s  "
+            f"({len(report.violations):,} violations)"
+        )
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", nargs="*", default=["large", "xl"], help="generated sizes (default: large xl)")
     ap.add_argument("--file", nargs="*", default=[], help="scenario files to use instead of generated ones")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--huge", type=int, default=20_000, help="sessions of the hostile schedule (0: skip)")
     ap.add_argument(
         "--cpu",
         action="store_true",
@@ -132,6 +176,8 @@ def main(argv=None) -> int:
             out = Path(tmp) / f"{size}.json"
             generate(size, a.seed, out)
             bench(out, f"{size} (seed {a.seed})", a.repeat)
+            if a.huge and size == a.size[-1]:
+                huge(out, a.huge)
     return 0
 
 

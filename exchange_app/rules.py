@@ -17,14 +17,16 @@ scenario itself (people, slots, pins...) has changed. Schedules may be edited fr
 between calls: nothing about a schedule is cached.
 
 Dangling references (a schedule naming a person, slot, topic or host deleted since) are
-reported as violations, never raised.
+reported as violations, never raised. The same violation (same key) is reported once,
+with :attr:`Violation.count` and "(N times)" in its message.
 
 Codes by rule (``session``/``person`` they name; "-" = None):
 
 1. ``topic-not-in-expertise``, ``language-not-spoken-by-host`` (session, host);
    ``unknown-host`` (session, host id), ``unknown-topic`` (session, -)
-2. ``unavailable`` (session, host/official/interpreter); ``double-booked`` (the later of
-   the two sessions, person; ``detail`` = the earlier session); ``unknown-slot``,
+2. ``unavailable`` (session, host/official/interpreter); ``double-booked`` (each later
+   session, person; ``detail`` = the first earlier session it overlaps, the message counts
+   the others: linear, never one per pair); ``unknown-slot``,
    ``duplicate-session-id`` (session, -); ``unknown-official`` (session, official id)
 3. ``too-few-guests``, ``too-many-guests`` (session, -); ``country-limit`` (session, -;
    ``detail`` = country); ``listed-twice`` (session, official)
@@ -46,15 +48,17 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from exchange_app.domain import (
     Mode,
     Person,
     PersonKind,
+    Pin,
     Scenario,
     Schedule,
     Session,
@@ -111,9 +115,10 @@ class Violation:
     session: str | None
     person: str | None
     detail: str | None = None
+    count: int = field(default=1, compare=False)  # how many times the same problem occurs
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[int, str, str | None, str | None, str | None]:
         """Identity of the violation (everything but the message)."""
         return (self.rule, self.code, self.session, self.person, self.detail)
 
@@ -194,7 +199,11 @@ class RuleContext:
         self.topics = scenario.topics_by_id()
         self.locations = scenario.locations_by_id()
         self.slots = scenario.slots_by_id()
-        self._people = {_OFFICIAL: self.officials, _HOST: self.hosts, _INTERPRETER: self.interpreters}
+        self._people: dict[PersonKind, dict[str, Person]] = {
+            _OFFICIAL: dict(self.officials),
+            _HOST: dict(self.hosts),
+            _INTERPRETER: dict(self.interpreters),
+        }
         self.country_of: dict[str, str] = {o.id: o.country for o in scenario.officials}
         self._zone_of_host: dict[str, str] = {}
         for h in scenario.hosts:
@@ -219,16 +228,17 @@ class RuleContext:
                     overlapping[b].add(a)
         self.overlapping: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in overlapping.items()}
 
-        self.pins_by_official: dict[str, list] = defaultdict(list)
-        self.pins_by_host_slot: dict[tuple[str, str], list] = defaultdict(list)
+        self.pins_by_official: dict[str, list[Pin]] = defaultdict(list)
+        self.pins_by_host_slot: dict[tuple[str, str], list[Pin]] = defaultdict(list)
         for p in scenario.pins:
             self.pins_by_official[p.official].append(p)
             self.pins_by_host_slot[(p.host, p.slot)].append(p)
         self.forbidden: dict[tuple[str, str], str | None] = {
             (f.official, f.host): f.reason for f in scenario.forbidden
         }
-        self._where: dict[tuple[PersonKind, str], dict[str, frozenset]] = {}
+        self._where: dict[tuple[PersonKind, str], dict[str, frozenset[str | None]]] = {}
         self._labels: dict[tuple[str, str], str] = {}
+        self._days: dict[tuple[PersonKind, str, str, str], str] = {}
 
     # -- people
     def person(self, kind: PersonKind, pid: str) -> Person | None:
@@ -239,7 +249,7 @@ class RuleContext:
         p = self._people[kind].get(pid)
         return f"{p.name} ({pid})" if p is not None else f"unknown {kind.value} {pid!r}"
 
-    def where(self, kind: PersonKind, pid: str) -> dict[str, frozenset]:
+    def where(self, kind: PersonKind, pid: str) -> dict[str, frozenset[str | None]]:
         """For each slot the person is available for (one window holds the whole slot):
         the locations of the windows that hold it (``None`` = anywhere)."""
         key = (kind, pid)
@@ -247,7 +257,7 @@ class RuleContext:
         if got is not None:
             return got
         p = self._people[kind].get(pid)
-        found: dict[str, set] = {}
+        found: dict[str, set[str | None]] = {}
         if p is not None:
             for w in p.availability:
                 w0, w1 = w.start.timestamp(), w.end.timestamp()
@@ -296,6 +306,14 @@ class RuleContext:
         slot = self.slots.get(session.slot)
         if slot is None:
             return "the slot is unknown"
+        cache_key = (person.kind, person.id, session.slot, self.site_zone(session))
+        got = self._days.get(cache_key)
+        if got is None:
+            got = self._days[cache_key] = self._availability_that_day(person, session)
+        return got
+
+    def _availability_that_day(self, person: Person, session: Session) -> str:
+        slot = self.slots[session.slot]
         z = zone(self.site_zone(session))
         day = self.slot_day[session.slot]
         program_zone = zone(self.program.timezone)
@@ -523,7 +541,7 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                         Violation(
                             6,
                             "wrong-site",
-                            f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                            f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(x for x in locs if x is not None))} during {lbl}, "
                             f"not at the host's site {ctx.site_name(host.location)}.",
                             s.id,
                             s.interpreter,
@@ -562,8 +580,9 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
             )
         )
     if n != len(listed):
+        times = Counter(listed)
         for oid in members:
-            if listed.count(oid) > 1:
+            if times[oid] > 1:
                 out.append(
                     Violation(
                         3,
@@ -649,7 +668,7 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
                 Violation(
                     6,
                     "wrong-site",
-                    f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(locs))} during {lbl}, "
+                    f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(x for x in locs if x is not None))} during {lbl}, "
                     f"not at the host's site {ctx.site_name(host.location)}.",
                     s.id,
                     oid,
@@ -676,7 +695,7 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
             why = (
                 "and the session has no interpreter"
                 if interp is None
-                else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter)} cannot interpret between "
+                else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter or '')} cannot interpret between "
                 f"{language_name(s.language)} and {' or '.join(map(language_name, o.languages)) or 'their languages'}"
             )
             add(
@@ -722,19 +741,43 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
     ordered = _chronological(ctx, sessions) if len(sessions) > 1 else sessions
     span = ctx.slot_span
     timed = [s for s in ordered if s.slot in span]
-    # 2: nobody in two sessions whose times overlap
-    overlapping = ctx.overlapping
-    for j in range(1, len(timed)):
-        b = timed[j]
-        near = overlapping[b.slot]
-        for a in timed[:j]:
-            if a.slot in near:
+    # 2: nobody in two sessions whose times overlap. One violation per later session,
+    # naming the first earlier one it overlaps and how many others: linear in the
+    # person's sessions (times the slots that overlap one slot), never pairwise.
+    if len(timed) > 1:
+        overlapping = ctx.overlapping
+        rank = ctx.slot_rank
+        at_slot: dict[str, list[int]] = defaultdict(list)  # slot -> positions in ``timed``
+        for j, s in enumerate(timed):
+            at_slot[s.slot].append(j)
+        for j, b in enumerate(timed):
+            near = overlapping[b.slot]
+            candidates = at_slot.keys() if len(at_slot) < len(near) else near
+            first: int | None = None
+            count = 0
+            for t in candidates:
+                pos = at_slot.get(t)
+                if not pos or t not in near:
+                    continue
+                if rank[t] < rank[b.slot]:
+                    n = len(pos)
+                elif t == b.slot:
+                    n = j - pos[0]  # sessions at one slot are next to each other in ``timed``
+                else:
+                    continue
+                if n:
+                    count += n
+                    if first is None or pos[0] < first:
+                        first = pos[0]
+            if first is not None:
+                a = timed[first]
+                more = f" (and {count - 1} more at overlapping times)" if count > 1 else ""
                 out.append(
                     Violation(
                         2,
                         "double-booked",
                         f"{_who(ctx, kind, pid)} is in two sessions at once: {a.id} ({ctx.when(a)}) "
-                        f"and {b.id} ({ctx.when(b)}).",
+                        f"and {b.id} ({ctx.when(b)}){more}.",
                         b.id,
                         pid,
                         a.id,
@@ -765,7 +808,8 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                         7,
                         "max-per-day",
                         f"{_who(ctx, kind, pid)} is in {len(ss)} sessions on {day:%a %d %b %Y} "
-                        f"({', '.join(s.id for s in ss)}); their limit is {per_day} a day.",
+                        f"({', '.join(s.id for s in ss[:10])}{', …' if len(ss) > 10 else ''}); "
+                        f"their limit is {per_day} a day.",
                         None,
                         pid,
                         day.isoformat(),
@@ -773,11 +817,11 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                 )
     # 8: an official meets the same host at most once
     if kind is _OFFICIAL and len(ordered) > 1:
-        first: dict[str, Session] = {}
+        met: dict[str, Session] = {}
         for s in ordered:
-            earlier = first.get(s.host)
+            earlier = met.get(s.host)
             if earlier is None:
-                first[s.host] = s
+                met[s.host] = s
             else:
                 out.append(
                     Violation(
@@ -798,7 +842,7 @@ def _who(ctx: RuleContext, kind: PersonKind, pid: str) -> str:
     return who if kind is _OFFICIAL else f"{kind.value.capitalize()} {who}"
 
 
-def _pin_violation(ctx: RuleContext, pin, kept: bool, at: Session | None) -> list[Violation]:
+def _pin_violation(ctx: RuleContext, pin: Pin, kept: bool, at: Session | None) -> list[Violation]:
     if kept:
         return []
     who = ctx.who(_OFFICIAL, pin.official)
@@ -882,7 +926,26 @@ def check_schedule(scenario: Scenario, schedule: Schedule, ctx: RuleContext | No
             here = at.get((pin.host, pin.slot), [])
             kept = any(pin.official in s.officials for s in here)
             vs += _pin_violation(ctx, pin, kept, here[0] if here else None)
-    return CheckReport(violations=_sort(vs), figures=figures(scenario, schedule, ctx))
+    return CheckReport(violations=_sort(_grouped(vs)), figures=figures(scenario, schedule, ctx))
+
+
+def _grouped(vs: list[Violation]) -> list[Violation]:
+    """The same problem (same key) once, with a count: a schedule that repeats one session
+    3,000 times gets one line per kind of problem, not millions."""
+    first: dict[tuple[int, str, str | None, str | None, str | None], list[Any]] = {}
+    for v in vs:
+        key = (v.rule, v.code, v.session, v.person, v.detail)
+        got = first.get(key)
+        if got is None:
+            first[key] = [v, 1]
+        else:
+            got[1] += 1
+    if len(first) == len(vs):
+        return vs
+    out = []
+    for v, n in first.values():
+        out.append(v if n == 1 else replace(v, count=n, message=f"{v.message} ({n:,} times)"))
+    return out
 
 
 def _percentile(values: list[int], q: float) -> float:
@@ -988,7 +1051,9 @@ def _scan_for_official(ctx: RuleContext, schedule: Schedule, oid: str) -> _Offic
     return view
 
 
-def _pins_of(ctx: RuleContext, oid: str, mine: list[Session], at: dict) -> list[Violation]:
+def _pins_of(
+    ctx: RuleContext, oid: str, mine: list[Session], at: dict[tuple[str, str], Session]
+) -> list[Violation]:
     out = []
     for pin in ctx.pins_by_official.get(oid, ()):
         kept = any(s.host == pin.host and s.slot == pin.slot for s in mine)

@@ -8,8 +8,8 @@ UTC. With an earlier version to compare with, a "Change" column says what change
 person ("new", "changed", "cancelled"; cancelled rows show the session as it was).
 
 CSV is UTF-8 with a byte-order mark (so Excel reads non-Latin names) and CRLF rows; a
-text cell that starts with ``= + - @`` or a tab gets a leading ``'`` so that Excel does
-not run it as a formula. In XLSX every text is stored as text (never a formula) and times
+text cell that starts with ``= + - @`` (also after spaces or no-break spaces) or a tab
+gets a leading ``'`` so that Excel does not run it as a formula. In XLSX every text is stored as text (never a formula) and times
 as real date-times. Both are written to a temporary file and moved into place.
 """
 
@@ -19,11 +19,13 @@ import csv
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from exchange_app.domain import Mode, Official, Schedule, Session
 from exchange_app.errors import InputError, Problem
 from exchange_app.io.atomic import atomic_open
 from exchange_app.io.calendar_ics import CalendarContext, changes_for_people
+from exchange_app.io.spreadsheets import csv_safe
 
 COLUMNS = [
     "Session",
@@ -82,7 +84,7 @@ class Row:
     site: str
     session_id: str
     role: str
-    values: dict  # column -> value (datetimes aware; the writers format them)
+    values: dict[str, Any]  # column -> value (datetimes aware; the writers format them)
 
 
 def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | None = None) -> list[Row]:
@@ -118,7 +120,11 @@ def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | No
 
 
 def _session_rows(
-    ctx: CalendarContext, s: Session, changes: dict, with_change: bool, only: set[str] | None
+    ctx: CalendarContext,
+    s: Session,
+    changes: dict[tuple[str, str], str],
+    with_change: bool,
+    only: set[str] | None,
 ) -> list[Row]:
     slot = ctx.slot(s)
     start, end = ctx.local_times(s)
@@ -176,18 +182,15 @@ def columns_for(rows: list[Row], since: Schedule | None) -> list[str]:
 
 # --------------------------------------------------------------------------- writers
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def _csv_value(value) -> str:
+def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         if value.tzinfo is UTC:
             return value.strftime("%Y-%m-%dT%H:%MZ")
         return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(csv_safe(str(value)))
 
 
 def write_csv(path: Path, rows: list[Row], columns: list[str]) -> None:

@@ -28,8 +28,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from exchange_app.domain import Location, PersonKind, Topic, Window, zone
+from exchange_app.domain import Location, PersonKind, Scenario, Topic, Window, zone
 from exchange_app.errors import InputError, Problem
+from exchange_app.io import validation
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -222,7 +223,7 @@ class SheetTable:
         return bool({"start", "end"} <= fields and not {"name", "languages", "country", "location"} & people)
 
 
-def read_workbook(path: str | os.PathLike) -> list[SheetTable]:
+def read_workbook(path: str | os.PathLike[str]) -> list[SheetTable]:
     """The sheets of a CSV or XLSX file (empty sheets left out). Raises :class:`InputError`
     when the file cannot be read at all."""
     path = Path(path)
@@ -235,15 +236,9 @@ def read_workbook(path: str | os.PathLike) -> list[SheetTable]:
             else ""
         )
         raise InputError(source, [Problem("file", None, f"is not a .csv or .xlsx file{hint}")])
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(source, [Problem("file", None, f"cannot be read: {e.strerror or e}")]) from e
-    if suffix == ".csv":
-        tables = [_csv_table(raw, source)]
-    else:
-        tables = _xlsx_tables(raw, source)
-    tables = [t for t in tables if t is not None]
+    raw = validation.read_document(path, source)
+    read = [_csv_table(raw, source)] if suffix == ".csv" else _xlsx_tables(raw, source)
+    tables = [t for t in read if t is not None]
     if not tables:
         raise InputError(source, [Problem("file", None, "holds no rows (is it empty?)")])
     return tables
@@ -274,35 +269,152 @@ def _table(
     return SheetTable(source, title, header_row, header, body)
 
 
+def decode_csv(raw: bytes, source: str) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM,
+    UTF-16 without one (told by its zero bytes), else Windows-1252/Latin-1 as Excel saves
+    it. Anything else (a binary file) is refused naming what it looks like."""
+    boms = (
+        (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+        (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+        (b"\xff\xfe", "utf-16-le", "UTF-16"),
+        (b"\xfe\xff", "utf-16-be", "UTF-16"),
+    )
+    for bom, encoding, name in boms:
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    source,
+                    [
+                        Problem(
+                            "file", None, f"starts as {name} text but is not valid {name} at byte {e.start}"
+                        )
+                    ],
+                ) from None
+    if b"\x00" in raw:
+        head = raw[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        if max(even, odd) > len(head) // 4:
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                pass
+        raise InputError(
+            source,
+            [
+                Problem(
+                    "file",
+                    None,
+                    "holds NUL bytes: it is not a text CSV file (save it from the spreadsheet program as "
+                    "'CSV UTF-8')",
+                )
+            ],
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")  # Excel on Windows saves "CSV" as cp1252
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")  # every byte is a Latin-1 character
+
+
+def _unquoted(cell: str) -> str:
+    """A cell without the ``'`` that :func:`csv_safe` put before a formula sign."""
+    return cell[1:] if cell.startswith("'") and _FORMULA_CELL.match(cell[1:]) else cell
+
+
 def _csv_table(raw: bytes, source: str) -> SheetTable | None:
-    for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves "CSV" as cp1252
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise InputError(source, [Problem("file", None, "is not UTF-8 or Windows-1252 text")])
+    text = decode_csv(raw, source)
     # The separator is the one the header line uses most (Excel writes ";" in some
     # locales); cells such as "tabulation:3; security:2" must not fool it.
     header = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=lambda d: (header.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = [(i, row, set()) for i, row in enumerate(reader, start=1)]  # rows as a spreadsheet shows them
+        # rows as a spreadsheet shows them; a "'" that our export put before a formula sign goes
+        rows = [(i, [_unquoted(c) for c in row], set[int]()) for i, row in enumerate(reader, start=1)]
     except csv.Error as e:
         raise InputError(source, [Problem(f"line {reader.line_num}", None, f"is not valid CSV: {e}")]) from e
     return _table(source, None, rows)
 
 
-def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
-    import openpyxl  # loaded only for workbooks
+def check_zip(raw: bytes, source: str) -> zipfile.ZipFile:
+    """The zip archive of an XLSX workbook, after checking that it is one and that its
+    entries do not unpack to more than
+    :data:`~exchange_app.io.validation.MAX_UNCOMPRESSED_BYTES` (a "zip bomb"); Python's
+    zip reader stops at an entry's declared size, so the declared sizes bound the work."""
 
+    def refuse(message: str) -> InputError:
+        return InputError(source, [Problem("file", None, message)])
+
+    if not raw.startswith(b"PK"):
+        what = (
+            "an old Excel (.xls) file"
+            if raw.startswith(b"\xd0\xcf\x11\xe0")
+            else "a CSV or text file"
+            if raw[:1].isascii() and raw[:200].isascii()
+            else "not a workbook"
+        )
+        raise refuse(
+            f"is not a readable .xlsx workbook (an .xlsx file is a zip archive; this looks like {what})"
+        )
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise InputError(source, [Problem("file", None, f"is not a readable .xlsx workbook ({e})")]) from e
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
+        raise refuse(f"is not a readable .xlsx workbook (a damaged zip archive: {e})") from None
+    if len(infos) > 10_000:
+        raise refuse(f"holds {len(infos):,} files; a workbook holds a few dozen")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > validation.MAX_UNCOMPRESSED_BYTES:
+            raise refuse(
+                f"unpacks to more than {validation.mib(validation.MAX_UNCOMPRESSED_BYTES)} "
+                f"({info.filename!r} alone is {validation.mib(info.file_size)}); refused as a possible zip bomb"
+            )
+        if info.flag_bits & 0x1:
+            raise refuse("is encrypted (password-protected); save it without a password")
+    if "[Content_Types].xml" not in archive.namelist():
+        raise refuse("is a zip archive but not an .xlsx workbook (no [Content_Types].xml)")
+    return archive
+
+
+def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
+    archive = check_zip(raw, source)
+    try:
+        return _read_xlsx(raw, archive, source)
+    except InputError:
+        raise
+    except Exception as e:  # openpyxl and the XML parser raise many kinds; all mean "cannot read"
+        name = type(e).__name__
+        chain: BaseException | None = e
+        while chain is not None:  # openpyxl wraps the XML parser's error in a ValueError
+            if type(chain).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+                name = type(chain).__name__
+                break
+            chain = chain.__cause__ or chain.__context__
+        if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+            why = "its XML declares entities or a DTD, which a workbook never needs (refused for safety)"
+        else:
+            why = f"{name}: {str(e)[:200]}"
+        raise InputError(
+            source, [Problem("file", None, f"is not a readable .xlsx workbook ({why})")]
+        ) from None
+
+
+def _read_xlsx(raw: bytes, archive: zipfile.ZipFile, source: str) -> list[SheetTable | None]:
+    import openpyxl  # loaded only for workbooks
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # openpyxl parses with defusedxml when it is installed (a dependency)
+        raise InputError(source, [Problem("file", None, "cannot be read safely: install defusedxml")])
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     formulas = None
     if _has_formulas(archive):
         # Formulas are read as the values the spreadsheet program saved; a formula that
@@ -312,10 +424,13 @@ def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
     for ws in book.worksheets:
         if ws.sheet_state != "visible":
             continue
-        grid = [list(values) for values in ws.iter_rows(values_only=True)]
+        ws.reset_dimensions()  # the sheet's own <dimension> may claim a million rows
+        grid = _grid(ws.iter_rows(values_only=True), source, ws.title)
         unsaved: dict[int, set[int]] = {}
         if formulas is not None:
-            for r, values in enumerate(formulas[ws.title].iter_rows(values_only=True)):
+            sheet = formulas[ws.title]
+            sheet.reset_dimensions()
+            for r, values in enumerate(_grid(sheet.iter_rows(values_only=True), source, ws.title)):
                 for c, f in enumerate(values):
                     if (
                         isinstance(f, str)
@@ -326,6 +441,7 @@ def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
         for top, left, bottom, right in _merged_ranges(archive, getattr(ws, "_worksheet_path", "")):
             # a merged block's value (kept by its top-left cell) fills all its cells
             value = grid[top - 1][left - 1] if top - 1 < len(grid) and left - 1 < len(grid[top - 1]) else None
+            right = min(right, MAX_COLUMNS)
             for r in range(top - 1, min(bottom, len(grid))):
                 row = grid[r]
                 if len(row) < right:
@@ -337,6 +453,33 @@ def _xlsx_tables(raw: bytes, source: str) -> list[SheetTable | None]:
             _table(source, ws.title, ((r + 1, cells, unsaved.get(r, set())) for r, cells in enumerate(grid)))
         )
     return tables
+
+
+MAX_ROWS = 100_000
+MAX_COLUMNS = 500
+
+
+def _grid(rows: Iterable[tuple[Any, ...]], source: str, title: str) -> list[list[Any]]:
+    """A sheet's values row by row, trailing empty cells dropped; refused above
+    :data:`MAX_ROWS` rows or :data:`MAX_COLUMNS` columns (a people sheet has a few dozen)."""
+    grid: list[list[Any]] = []
+    for values in rows:
+        row = list(values)
+        while row and row[-1] is None:
+            row.pop()
+        if len(row) > MAX_COLUMNS:
+            raise InputError(
+                source,
+                [
+                    Problem(
+                        f"sheet {title}, row {len(grid) + 1}", None, f"has more than {MAX_COLUMNS} columns"
+                    )
+                ],
+            )
+        grid.append(row)
+        if len(grid) > MAX_ROWS:
+            raise InputError(source, [Problem(f"sheet {title}", None, f"has more than {MAX_ROWS:,} rows")])
+    return grid
 
 
 def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str) -> list[tuple[int, int, int, int]]:
@@ -630,6 +773,9 @@ def parse_int(v: Any, low: int = 0) -> int:
         n = int(t)
     if n < low:
         raise CellError(f"{n} is below {low}")
+    why = validation.number_problem(n, low)
+    if why is not None:
+        raise CellError(why)
     return n
 
 
@@ -677,12 +823,19 @@ def _clock(text: str) -> tuple[int, int]:
 def _day(text: str) -> date:
     try:
         y, mo, d = map(int, text.split("-"))
-        return date(y, mo, d)
-    except ValueError:
-        raise CellError(f"{text!r} is not a date (write YYYY-MM-DD)") from None
+        day = date(y, mo, d)
+    except ValueError as e:
+        raise CellError(f"{text!r} is not a date (write YYYY-MM-DD; {e})") from None
+    low, high = validation.YEARS
+    if not low <= day.year <= high:
+        raise CellError(f"{text!r} is in the year {day.year}; dates must fall in {low}..{high}")
+    return day
 
 
 def local_instant(day: date, hm: tuple[int, int], zone_name: str) -> datetime:
+    low, high = validation.YEARS
+    if not low <= day.year <= high:
+        raise CellError(f"{day.isoformat()} is in the year {day.year}; dates must fall in {low}..{high}")
     h, m = hm
     extra = timedelta(days=1) if h == 24 else timedelta(0)
     # in UTC: an aware time in a zone compares unequal to every other zone around a DST change
@@ -914,8 +1067,15 @@ def _parse_field(f: str, v: Any, kind: PersonKind, places: Places, raw: dict[str
             return False
         return None
     if f in ("id", "name") or f in _OPTIONAL_TEXT:
-        return _text(v)
+        text = _text(v)
+        why = validation.text_problem(text, f)
+        if why is not None:
+            raise CellError(why)
+        return text
     if f == "email":
+        why = validation.text_problem(_text(v), "email")
+        if why is not None:
+            raise CellError(why)
         return parse_email(v)
     if f == "languages":
         return parse_languages(_text(v))
@@ -1019,7 +1179,11 @@ def _window_from_cells(get: dict[str, Any], site: str | None, places: Places) ->
     def when(v: Any, name: str) -> datetime:
         day = get.get("date")
         if isinstance(v, datetime):
-            return (v.replace(tzinfo=zone(zone_name)) if v.tzinfo is None else v).astimezone(UTC)
+            return (
+                local_instant(v.date(), (v.hour, v.minute), zone_name)
+                if v.tzinfo is None
+                else (v.astimezone(UTC))
+            )
         if _blank(v):
             raise CellError(f"{name} is empty")
         if isinstance(v, time):
@@ -1110,7 +1274,7 @@ def window_text(w: Window, zone_name: str) -> str:
     return f"{start:%Y-%m-%d %H:%M}-{end_text}{site}"
 
 
-def people_rows(scenario, kind: PersonKind, names: bool = True) -> list[list[Any]]:
+def people_rows(scenario: Scenario, kind: PersonKind, names: bool = True) -> list[list[Any]]:
     """Rows (under :data:`PEOPLE_COLUMNS`) for the people of ``kind``; language and country
     names instead of codes when ``names``, topics by name."""
     # Topics by name where the name reads back as that topic, else by id.
@@ -1172,7 +1336,9 @@ def _blank_none(v: Any) -> Any:
     return "" if v is None else v
 
 
-def write_people_workbook(scenario, path: str | os.PathLike, availability: str = "sheet") -> None:
+def write_people_workbook(
+    scenario: Scenario, path: str | os.PathLike[str], availability: str = "sheet"
+) -> None:
     """Write the scenario's people as an XLSX workbook (sheets Officials, Hosts, Interpreters
     and, with ``availability="sheet"``, Availability; ``"column"`` puts windows as text in
     an Availability column). Written atomically. Importing it gives the same people."""
@@ -1229,7 +1395,7 @@ def write_people_workbook(scenario, path: str | os.PathLike, availability: str =
         book.save(f)
 
 
-def write_people_csv(scenario, kind: PersonKind, path: str | os.PathLike) -> None:
+def write_people_csv(scenario: Scenario, kind: PersonKind, path: str | os.PathLike[str]) -> None:
     """One kind of people as CSV (UTF-8 with BOM, so Excel reads it), availability as text."""
     from exchange_app.io.atomic import atomic_open
 
@@ -1245,11 +1411,30 @@ def write_people_csv(scenario, kind: PersonKind, path: str | os.PathLike) -> Non
         out.writerow(PEOPLE_COLUMNS[kind] + ["Availability"])
         for person, row in zip(people, people_rows(scenario, kind), strict=False):
             out.writerow(
-                row
-                + [
-                    "; ".join(
-                        window_text(w, zones.get(w.location or "", scenario.program.timezone))
-                        for w in person.availability
-                    )
+                [
+                    csv_safe(v)
+                    for v in row
+                    + [
+                        "; ".join(
+                            window_text(w, zones.get(w.location or "", scenario.program.timezone))
+                            for w in person.availability
+                        )
+                    ]
                 ]
             )
+
+
+#: Signs that make a spreadsheet program run a cell as a formula (also after leading
+#: spaces or no-break spaces, which Excel and LibreOffice skip), full-width forms included.
+FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_FORMULA_CELL = re.compile(
+    r"^[\s\u00a0\u2000-\u200b\u3000\ufeff]*[" + re.escape(FORMULA_SIGNS) + "]|^[\t\r\n]"
+)
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell that no spreadsheet program runs as a formula: text that starts (after any
+    spaces) with ``= + - @`` or a tab gets a leading ``'``; the people-sheet reader drops it."""
+    if isinstance(value, str) and _FORMULA_CELL.match(value):
+        return "'" + value
+    return value

@@ -17,13 +17,16 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exchange_app.domain import Host, Interpreter, Official, Person, PersonKind, Scenario, Window
 from exchange_app.errors import InputError, Problem
 from exchange_app.io import spreadsheets as sheets
 from exchange_app.io.atomic import write_text
 from exchange_app.io.spreadsheets import FIELDS, CellProblem, PersonRow, Places, normalize_header
+
+if TYPE_CHECKING:
+    from exchange_app.services.workspace import Workspace
 
 __all__ = [
     "SheetImportResult",
@@ -65,9 +68,13 @@ class SheetPlan:
     problems: list[Problem]  # every problem; rows named in them are left out of ``scenario``
     ignored_columns: dict[str, list[str]]
     mappings: dict[str, dict[str, str | None]]
-    revisions: dict  # person revisions when the program was read (to refuse a lost update)
+    revisions: dict[
+        tuple[PersonKind, str], Any
+    ]  # person revisions when the program was read (to refuse a lost update)
     before: Scenario | None = None  # the program as read
-    rows: dict = field(default_factory=dict)  # (kind, id) -> the sheet row that gave the person
+    rows: dict[tuple[PersonKind, str], str] = field(
+        default_factory=dict
+    )  # (kind, id) -> the sheet row that gave the person
 
     @property
     def ok(self) -> bool:
@@ -82,11 +89,11 @@ class SheetPlan:
 # --------------------------------------------------------------------------- saved mapping
 
 
-def mapping_file(ws) -> Path:
+def mapping_file(ws: Workspace) -> Path:
     """Where the database's saved column mapping lives: beside an SQLite file, or in the
     user data folder for a PostgreSQL database."""
     if ws.path is not None:
-        return ws.path.with_name(ws.path.name + ".sheet-columns.json")
+        return Path(ws.path).with_name(Path(ws.path).name + ".sheet-columns.json")
     from exchange_app.storage.engine import data_dir
 
     url = ws.engine.url
@@ -94,7 +101,7 @@ def mapping_file(ws) -> Path:
     return data_dir() / "sheet-columns" / f"{safe}.json"
 
 
-def load_mapping(ws) -> dict[str, str]:
+def load_mapping(ws: Workspace) -> dict[str, str]:
     """The saved mapping: normalized header -> field ("" = don't import that column)."""
     try:
         data = json.loads(mapping_file(ws).read_text("utf-8"))
@@ -106,7 +113,7 @@ def load_mapping(ws) -> dict[str, str]:
     }
 
 
-def save_mapping(ws, mapping: dict[str, str | None]) -> Path:
+def save_mapping(ws: Workspace, mapping: dict[str, str | None]) -> Path:
     """Remember header -> field choices (merged into the saved ones); returns the file."""
     merged = load_mapping(ws)
     for header, target in mapping.items():
@@ -120,7 +127,7 @@ def save_mapping(ws, mapping: dict[str, str | None]) -> Path:
     return path
 
 
-def _mapping(ws, mapping: dict[str, str | None] | None) -> dict[str, str]:
+def _mapping(ws: Workspace, mapping: dict[str, str | None] | None) -> dict[str, str]:
     out = load_mapping(ws)
     for header, target in (mapping or {}).items():
         if normalize_header(header):
@@ -132,9 +139,9 @@ def _mapping(ws, mapping: dict[str, str | None] | None) -> dict[str, str]:
 
 
 def plan_import(
-    ws,
+    ws: Workspace,
     program_id: int,
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     mapping: dict[str, str | None] | None = None,
     default_kind: PersonKind | None = None,
 ) -> SheetPlan:
@@ -148,14 +155,20 @@ def plan_import(
     places = Places(scenario.topics, scenario.locations, scenario.program.timezone)
     parsed = sheets.parse_people(tables, places, _mapping(ws, mapping), default_kind)
     if parsed.problems:
-        raise InputError(source, parsed.problems)
+        raise InputError(source, list[Problem](parsed.problems))
     if not parsed.people and not parsed.windows:
         raise InputError(source, [Problem("file", None, "holds no people rows")])
     return _Merge(source, scenario, revisions, parsed).run()
 
 
 class _Merge:
-    def __init__(self, source: str, scenario: Scenario, revisions: dict, parsed: sheets.ParsedSheets):
+    def __init__(
+        self,
+        source: str,
+        scenario: Scenario,
+        revisions: dict[tuple[PersonKind, str], Any],
+        parsed: sheets.ParsedSheets,
+    ):
         self.source = source
         self.before = scenario
         self.revisions = revisions
@@ -185,12 +198,24 @@ class _Merge:
                 max((w for _, w in nums), default=4),
             )
         n, width = self.next_number[kind]
-        while (
-            f"{prefix}{n:0{width}d}" in self.people[kind] or (kind, f"{prefix}{n:0{width}d}") in self.changes
-        ):
+        while self.taken(f"{prefix}{n:0{width}d}"):
             n += 1
         self.next_number[kind] = (n + 1, width)
         return f"{prefix}{n:0{width}d}"
+
+    def taken(self, pid: str) -> bool:
+        """Whether any person (of any kind, stored or from this sheet) has id ``pid``."""
+        return any(pid in self.people[k] or (k, pid) in self.changes for k in PersonKind)
+
+    def owner(self, pid: str, kind: PersonKind) -> tuple[PersonKind, Person] | None:
+        """The person of another kind than ``kind`` who has id ``pid``."""
+        for other in PersonKind:
+            if other == kind:
+                continue
+            person = self.changes.get((other, pid)) or self.people[other].get(pid)
+            if person is not None:
+                return other, person
+        return None
 
     def run(self) -> SheetPlan:
         refused: set[tuple[PersonKind, str]] = set()
@@ -210,7 +235,9 @@ class _Merge:
         for key in refused:
             self.changes.pop(key, None)
         scenario = self.scenario()
-        added, updated, unchanged = [], [], []
+        added: list[tuple[PersonKind, str]] = []
+        updated: list[tuple[PersonKind, str]] = []
+        unchanged: list[tuple[PersonKind, str]] = []
         for key, person in self.changes.items():
             old = self.people[key[0]].get(key[1])
             (added if old is None else unchanged if old == person else updated).append(key)
@@ -253,6 +280,17 @@ class _Merge:
                     else f"id {value!r} is also in {first.where}",
                 )
         if row.problems:
+            return
+        clash = self.owner(given_id, kind) if given_id else None
+        if clash is not None:
+            owner_kind, owner = clash
+            where = self.row_of.get((owner_kind, owner.id))
+            row.problem(
+                "id",
+                f"id {given_id!r} is already {owner_kind.value} {owner.name} ({owner.id})"
+                + (f" in {where.where}" if where is not None else "")
+                + "; ids are unique across officials, hosts and interpreters",
+            )
             return
         existing_id = None
         if given_id and given_id in self.people[kind]:
@@ -319,7 +357,7 @@ class _Merge:
                 return None
         return person
 
-    def apply_windows(self, refused: set) -> None:
+    def apply_windows(self, refused: set[tuple[PersonKind, str]]) -> None:
         """Availability-sheet rows replace the availability of the people they name."""
         found: dict[tuple[PersonKind, str], list[Window]] = {}
         bad: set[tuple[PersonKind, str]] = set()
@@ -361,7 +399,11 @@ class _Merge:
             out[k] = (pool, emails, names)
         return out
 
-    def find(self, wr: sheets.WindowRow, lookup) -> tuple[PersonKind, str] | None:
+    def find(
+        self,
+        wr: sheets.WindowRow,
+        lookup: dict[PersonKind, tuple[dict[str, Person], dict[str, str], dict[str, list[str]]]],
+    ) -> tuple[PersonKind, str] | None:
         kinds = [wr.kind] if wr.kind else list(PersonKind)
         hits: list[tuple[PersonKind, str]] = []
         for k in kinds:
@@ -370,7 +412,7 @@ class _Merge:
                 hits.append((k, wr.person))
                 continue
             if wr.email or (wr.person and "@" in wr.person):
-                match = emails.get((wr.email or wr.person).casefold())
+                match = emails.get((wr.email or wr.person or "").casefold())
                 if match:
                     hits.append((k, match))
         if not hits and wr.person and not wr.email:  # a name is fine when it is unique
@@ -406,7 +448,7 @@ class _Merge:
         return hits[0]
 
 
-def _problem_order(p: Problem) -> tuple:
+def _problem_order(p: Problem) -> tuple[str, int, str]:
     m = re.search(r"row (\d+)", p.record)
     return (p.record.split(", row")[0], int(m[1]) if m else 0, p.field or "")
 
@@ -415,9 +457,9 @@ def _problem_order(p: Problem) -> tuple:
 
 
 def import_people(
-    ws,
+    ws: Workspace,
     program_id: int,
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     mapping: dict[str, str | None] | None = None,
     valid_rows_only: bool = False,
     default_kind: PersonKind | None = None,
@@ -467,12 +509,13 @@ def import_people(
     )
 
 
-def _on_rows(e: InputError, plan: SheetPlan) -> tuple[list[Problem], set]:
-    out, keys = [], set()
+def _on_rows(e: InputError, plan: SheetPlan) -> tuple[list[Problem], set[tuple[PersonKind, str]]]:
+    out: list[Problem] = []
+    keys: set[tuple[PersonKind, str]] = set()
     for p in e.problems:
         m = re.match(r"(officials|hosts|interpreters)\[\d+\] \((.*)\)$", p.record)
         kind = next((k for k, name in LISTS.items() if m and name == m[1]), None)
-        key = (kind, m[2]) if m else None
+        key = (kind, m[2]) if m and kind is not None else None
         if key is None or key not in plan.rows:
             raise e  # not caused by this sheet: refuse as it is
         keys.add(key)
@@ -480,7 +523,7 @@ def _on_rows(e: InputError, plan: SheetPlan) -> tuple[list[Problem], set]:
     return out, keys
 
 
-def _leave_out(plan: SheetPlan, keys: set) -> None:
+def _leave_out(plan: SheetPlan, keys: set[tuple[PersonKind, str]]) -> None:
     """Drop the sheet's changes to ``keys`` from the plan (back to the program as read)."""
     for kind, name in LISTS.items():
         old = {p.id: p for p in getattr(plan.before, name)}

@@ -5,7 +5,7 @@ datetime comparisons, and returns the set of ``(rule, code, session, person, det
 the checker is expected to report. Which session a cross-session violation is reported
 on is the checker's documented choice: a double booking and a second meeting with a
 host on the later session (by slot start, slot end, slot id, session id) naming the
-earlier one; limits on no session; a broken pin on the first session of that host at
+first earlier one; limits on no session; a broken pin on the first session of that host at
 that slot (in schedule order), if any.
 """
 
@@ -143,11 +143,12 @@ def plain_check(sc: Scenario, sch: Schedule) -> set[tuple]:
             return s.interpreter == person.id
 
         mine = sorted([s for s in sch.sessions if takes_part(s)], key=order)
-        for i, a in enumerate(mine):
-            for b in mine[i + 1 :]:
+        for i, b in enumerate(mine):  # each later session names the first earlier one it overlaps
+            for a in mine[:i]:
                 sa, sb = slots.get(a.slot), slots.get(b.slot)
                 if sa and sb and sa.start < sb.end and sb.start < sa.end:
                     add(2, "double-booked", b.id, person.id, a.id)
+                    break
         limit = person.max_sessions if person.max_sessions is not None else p.max_sessions
         if len(mine) > limit:
             add(7, "max-sessions", None, person.id)

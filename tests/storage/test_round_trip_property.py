@@ -16,9 +16,12 @@ from tests.conftest import DATA
 TINY = read_scenario(DATA / "sample-tiny.json")
 TOPICS = [t.id for t in TINY.topics]
 LOCATIONS = [x.id for x in TINY.locations]
-text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40)
+# valid text holds no control characters or line/paragraph separators (the format's rule)
+text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40
+)
 maybe_text = st.none() | text
-maybe_count = st.none() | st.integers(0, 6)
+maybe_count = st.none() | st.integers(1, 6)  # at least 1: the sample's pin needs one session of each
 
 
 @st.composite

@@ -415,8 +415,10 @@ def test_adding_someone_another_user_just_added_is_a_conflict(db_url, tiny_path,
 
 def test_long_free_text_and_session_ids_fit(ws, tiny):
     sc = ws.load_scenario(tiny)
-    long_name = "Commission électorale nationale indépendante " * 20  # ~900 characters
+    long_name = ("Commission électorale nationale indépendante " * 20)[:200]  # the cap on names
     official = dataclasses.replace(sc.officials[0], name=long_name, organization=long_name, title=long_name)
+    with pytest.raises(InputError, match="201 characters long; at most 200"):
+        ws.upsert_person(tiny, dataclasses.replace(official, name=long_name + "x"))
     ws.upsert_person(tiny, official)
     assert ws.load_scenario(tiny).officials[0] == official
     schedule = hand_schedule(sc)
