@@ -656,8 +656,11 @@ class MainWindow(QMainWindow):
         out = ask_target(self, what, str(QSettings().value("last_export_dir", "")))
         if out is None:
             return
+        force = export_dialogs.confirm_folder(self, what, out)
+        if force is None:
+            return
         QSettings().setValue("last_export_dir", str(out if what.target == "folder" else out.parent))
-        self.exporter.start(self.ws, self.program_id, kind, out, since)
+        self.exporter.start(self.ws, self.program_id, kind, out, since, force)
 
     def new_database(self) -> None:
         path = self.ask_save_file(self, "New program database", "Program database (*.db)")

@@ -98,6 +98,12 @@ def register(subparsers) -> None:
         action="store_true",
         help="scenario only: people's names, emails and organizations replaced, for bug reports",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="ics, invitations, itineraries: write into a non-empty folder that an export did not write "
+        "(the export's files are added; nothing else there is touched)",
+    )
     p.set_defaults(run=cmd_export)
 
     p = subparsers.add_parser(
@@ -164,7 +170,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             from exchange_app.services import exports
 
             report = getattr(exports, f"export_{args.kind}")(
-                ws, pid, args.out, since_version=args.since_version
+                ws, pid, args.out, since_version=args.since_version, force=args.force
             )
             print(report.summary)
     return 0
