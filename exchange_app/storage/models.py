@@ -134,6 +134,7 @@ class LocationRow(Base):
     position: Mapped[int]
     name: Mapped[str] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(Text)  # 0002_calendars
 
 
 class SlotRow(Base):
@@ -181,6 +182,7 @@ class PersonRow(Base):
     # hosts
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"), index=True)
     virtual: Mapped[bool] = mapped_column(Boolean, default=False)
+    video_url: Mapped[str | None] = mapped_column(Text)  # 0002_calendars
     # optimistic concurrency
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -38,6 +38,7 @@ def test_backup_hook_runs_before_an_existing_database_is_migrated(tmp_path, tiny
     with Workspace.open(db) as ws:
         ws.import_scenario(read_scenario(tiny_path))
     events = []
+    current = migrate.head_revision()  # what the database was made at (any engineer's head)
     monkeypatch.setattr(migrate, "head_revision", lambda: "9999_future")
     monkeypatch.setattr(
         migrate,
@@ -46,7 +47,7 @@ def test_backup_hook_runs_before_an_existing_database_is_migrated(tmp_path, tiny
     )
     monkeypatch.setattr(migrate.command, "upgrade", lambda cfg, target: events.append(("upgrade", target)))
     Workspace.open(db).close()
-    assert events == [("backup", db.resolve(), "0001", "9999_future"), ("upgrade", "head")]
+    assert events == [("backup", db.resolve(), current, "9999_future"), ("upgrade", "head")]
 
 
 def test_a_failing_backup_stops_the_migration(tmp_path, monkeypatch):
