@@ -20,7 +20,7 @@ import sqlalchemy.exc
 
 from exchange_app.errors import ExchangeError
 
-COMMAND_MODULES = ["core", "solve", "backups"]
+COMMAND_MODULES = ["core", "solve", "backups", "calendars"]
 
 
 def package_version() -> str:

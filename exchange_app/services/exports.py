@@ -87,7 +87,7 @@ class _History:
         return self.numbers[-1]
 
 
-def _history(ws: Workspace, program_id: int, since_version: int | None, what: str) -> _History:
+def load_history(ws: Workspace, program_id: int, since_version: int | None, what: str) -> _History:
     """The program and its versions, checked for anything an export cannot write."""
     scenario = ws.load_scenario(program_id)
     infos = ws.schedule_versions(program_id)
@@ -134,7 +134,7 @@ def export_ics(
 ) -> ExportReport:
     """A calendar per person and the master calendar, in the folder ``out``."""
     out = Path(out)
-    h = _history(ws, program_id, since_version, "Calendars")
+    h = load_history(ws, program_id, since_version, "Calendars")
     ctx = CalendarContext(h.scenario, stamp=stamp)
     states = session_states(h.schedules)
     changed = _changed_people(h)
@@ -178,7 +178,7 @@ def export_invitations(
 ) -> ExportReport:
     """One ``.eml`` per person per session (only changes with ``since_version``) under ``out``."""
     out = Path(out)
-    h = _history(ws, program_id, since_version, "Invitations")
+    h = load_history(ws, program_id, since_version, "Invitations")
     ctx = CalendarContext(h.scenario, stamp=stamp)
     writer = InvitationWriter(ctx, h.schedules)  # refuses a program without an organizer
     with staged_output(out, force=force) as stage:
@@ -217,7 +217,7 @@ def export_itineraries(
 ) -> ExportReport:
     """A printable PDF itinerary per person, in role folders under ``out``."""
     out = Path(out)
-    h = _history(ws, program_id, since_version, "Itineraries")
+    h = load_history(ws, program_id, since_version, "Itineraries")
     ctx = CalendarContext(h.scenario, stamp=stamp)
     changed = _changed_people(h)
     in_latest = {key for s in h.latest.sessions for key in people_of(s)}
@@ -264,14 +264,14 @@ def export_spreadsheet(
     participant), written atomically. ``force`` is accepted for a uniform call (a file, not
     a folder: nothing to confirm)."""
     out = Path(out)
-    h = _history(ws, program_id, since_version, "Spreadsheet")
+    h = load_history(ws, program_id, since_version, "Spreadsheet")
     ctx = CalendarContext(h.scenario, stamp=stamp)
     since = h.schedules[h.since] if h.since is not None else None
     rows = write_schedule_sheet(ctx, h.latest, out, since=since)
     summary = (
         f"Wrote {_plural(rows, 'row')} ({_plural(len(h.latest.sessions), 'session')}, one row per "
         f"participant) of schedule version {h.latest_number} to {out}"
-        f"{f', with changes since version {h.numbers[h.since]}' if since is not None else ''}."
+        f"{f', with changes since version {h.numbers[h.since]}' if h.since is not None else ''}."
     )
     return ExportReport(files=[out], summary=summary)
 
