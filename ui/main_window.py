@@ -199,6 +199,9 @@ class MainWindow(QMainWindow):
         self._schedule_pending: int | None = None
         self.schedule_actions: list[QAction] = []
         self.exporter = ExportRunner(self)
+        from ui.dialogs.publish import PublishRunner
+
+        self.publisher = PublishRunner(self)
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName("Exchange Scheduler main window")
 
@@ -288,6 +291,11 @@ class MainWindow(QMainWindow):
             )
             self.export_menu.addAction(action)
             self.export_actions[kind.key] = action
+        self.publish_action = self._action(
+            "&Publish calendars to CalDAV…", self.publish_caldav, name="publish_caldav"
+        )
+        self.export_menu.addSeparator()
+        self.export_menu.addAction(self.publish_action)
         self.backups_action = None
         if _has_module("ui.dialogs.backups"):
             self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
@@ -719,8 +727,16 @@ class MainWindow(QMainWindow):
         self._show_program(program)
         return True
 
+    def publish_caldav(self) -> None:
+        if self.program_id is None or self.publisher.is_running():
+            return
+        from ui.dialogs import publish
+
+        publish.publish(self, self.publisher, self.ws, self.program_id)
+
     def _release_database(self) -> None:
         self.exporter.wait()
+        self.publisher.wait()
         self._dispose_schedule_tab()
         if self.ws is not None:
             self.ws.close()
