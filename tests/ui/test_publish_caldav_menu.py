@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QInputDialog
 
 from exchange_app.domain import Schedule, Session
 from exchange_app.services.publishing import keyring_user
-from tests.live.conftest import radicale, temp_keyring  # noqa: F401 (fixtures)
 
 
 def test_menu_publishes_and_keeps_the_password_in_the_keyring(
@@ -17,7 +16,7 @@ def test_menu_publishes_and_keeps_the_password_in_the_keyring(
     qtbot,
     radicale,
     temp_keyring,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     answers = iter([(radicale, True), ("staff", True), ("s3cret-pass", True)])
     asked = []

@@ -1,4 +1,4 @@
-"""Real servers on loopback for the live-calendar tests: Radicale (CalDAV) and a keyring
+"""Real servers on loopback for the live-calendar tests (fixtures, registered in tests/conftest.py): Radicale (CalDAV) and a keyring
 backend in a temp folder (keyrings.alt's plaintext file; never the user's own keyring)."""
 
 from __future__ import annotations
