@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText, vUri
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText, vUri
 
 from exchange_app.domain import (
     Host,
@@ -471,7 +471,12 @@ class CalendarContext:
         return "PUBLISH" if self.organizer() is not None else None
 
     def calendar_bytes(
-        self, events: Iterable[tuple[bytes, str | None]], *, method: str | None, name: str | None = None
+        self,
+        events: Iterable[tuple[bytes, str | None]],
+        *,
+        method: str | None,
+        name: str | None = None,
+        refresh: timedelta | None = None,
     ) -> bytes:
         """A VCALENDAR of serialized events (from :meth:`event_bytes`), with one VTIMEZONE
         for each TZID they use. icalendar writes every piece; this only puts them together."""
@@ -483,6 +488,9 @@ class CalendarContext:
             cal.add("method", method)
         if name:
             cal.add("x-wr-calname", vText(name))  # vText: commas and semicolons escaped
+        if refresh is not None:  # subscription feeds: how often clients should fetch again
+            cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
+            cal.add("x-published-ttl", vDuration(refresh))
         head = cal.to_ical()
         end = b"END:VCALENDAR\r\n"
         if not head.endswith(end):  # pragma: no cover - icalendar always ends so
@@ -567,16 +575,22 @@ def person_calendar(
     person: Person,
     states: dict[str, SessionState],
     session_ids: Iterable[str] | None = None,
+    refresh: timedelta | None = None,
 ) -> bytes:
-    """One person's calendar (METHOD:PUBLISH); ``session_ids`` as for :func:`person_events`."""
+    """One person's calendar (METHOD:PUBLISH); ``session_ids`` as for :func:`person_events`;
+    ``refresh``: REFRESH-INTERVAL of a subscription feed."""
     events = person_events(ctx, key_of(person), states, session_ids)
-    return ctx.calendar_bytes(events, method=ctx.publish_method(), name=calendar_name(ctx, person))
+    return ctx.calendar_bytes(
+        events, method=ctx.publish_method(), name=calendar_name(ctx, person), refresh=refresh
+    )
 
 
-def master_calendar(ctx: CalendarContext, states: dict[str, SessionState]) -> bytes:
+def master_calendar(
+    ctx: CalendarContext, states: dict[str, SessionState], refresh: timedelta | None = None
+) -> bytes:
     """Every session (METHOD:PUBLISH), for staff."""
     return ctx.calendar_bytes(
-        master_events(ctx, states), method=ctx.publish_method(), name=calendar_name(ctx)
+        master_events(ctx, states), method=ctx.publish_method(), name=calendar_name(ctx), refresh=refresh
     )
 
 

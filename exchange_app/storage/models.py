@@ -316,3 +316,20 @@ class SessionMemberRow(Base):
     position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     official: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CalendarFeedRow(Base):
+    """A subscription feed's secret token (``serve-calendars``): one live token per person
+    (``kind``, ``ext_id``) or for the master calendar (``kind`` 'master', ``ext_id`` '');
+    a revoked token stays, so its URL never works again. 0002_calendars."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (UniqueConstraint("token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = _program_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    ext_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

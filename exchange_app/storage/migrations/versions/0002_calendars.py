@@ -1,4 +1,5 @@
-"""Calendars: a street address on sites and a video meeting link on hosts.
+"""Calendars: a street address on sites, a video meeting link on hosts, and the secret
+tokens of calendar subscription feeds.
 
 Revision ID: 0002_calendars
 Revises: 0001
@@ -22,9 +23,23 @@ def upgrade() -> None:
         batch.add_column(sa.Column('address', sa.Text(), nullable=True))
     with op.batch_alter_table('people') as batch:
         batch.add_column(sa.Column('video_url', sa.Text(), nullable=True))
+    op.create_table('calendar_feeds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('program_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('ext_id', sa.String(length=100), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_calendar_feeds_program_id_programs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
+    sa.UniqueConstraint('token', name=op.f('uq_calendar_feeds_token'))
+    )
+    op.create_index(op.f('ix_calendar_feeds_program_id'), 'calendar_feeds', ['program_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('calendar_feeds')
     with op.batch_alter_table('people') as batch:
         batch.drop_column('video_url')
     with op.batch_alter_table('locations') as batch:
