@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_servers import radicale, temp_keyring  # noqa: F401 (fixtures: real servers on loopback)
+from tests.live_servers import radicale, smtp_server, temp_keyring  # noqa: F401 (fixtures: real servers on loopback)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -51,6 +51,26 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(run=cmd_serve_calendars)
 
+    p = subparsers.add_parser(
+        "send",
+        help="send the invitations each person has not had yet by email (SMTP with STARTTLS)",
+        description="Send by email what each person has not been told yet: invitations to sessions they "
+        "are newly in, updates where a session's time, place, mode or topic changed, cancellations. "
+        "What was sent is recorded per person and session, so a re-run sends nothing twice. The "
+        "password comes from the system keyring.",
+    )
+    sub = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    s = sub.add_parser("invitations", help="calendar invitations (the messages of 'export invitations')")
+    s.add_argument("--smtp", required=True, metavar="HOST", help="the mail server (STARTTLS is required)")
+    s.add_argument("--port", type=int, default=587, help="port (default: 587, submission)")
+    s.add_argument("--user", help="user name for the mail server's login (none: no login)")
+    s.add_argument(
+        "--set-password", action="store_true", help="ask for the password and store it in the keyring"
+    )
+    s.add_argument("--cafile", metavar="FILE", help="trust this CA certificate file (a private mail server)")
+    s.add_argument("--dry-run", action="store_true", help="list what would be sent; send nothing")
+    s.set_defaults(run=cmd_send_invitations)
+
 
 def cmd_publish_caldav(args: argparse.Namespace) -> int:
     from exchange_app.services.publishing import publish_caldav, store_password
@@ -99,4 +119,39 @@ def cmd_serve_calendars(args: argparse.Namespace) -> int:
                 server.serve_forever()
             except KeyboardInterrupt:
                 print("stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_send_invitations(args: argparse.Namespace) -> int:
+    import ssl
+
+    from exchange_app.services.sending import send_invitations, store_smtp_password
+
+    if args.set_password:
+        if not args.user:
+            raise ExchangeError("--set-password needs --user")
+        password = getpass.getpass(f"Password for {args.user} at {args.smtp}:{args.port}: ")
+        if not password:
+            raise ExchangeError("No password given: nothing stored, nothing sent")
+        store_smtp_password(args.smtp, args.port, args.user, password)
+    context = ssl.create_default_context(cafile=args.cafile) if args.cafile else None
+    with open_workspace(args) as ws:
+        pid = program_id(ws, args)
+        report = send_invitations(
+            ws,
+            pid,
+            args.smtp,
+            args.port,
+            args.user,
+            dry_run=args.dry_run,
+            context=context,
+            progress=lambda item: print(
+                f"  sent to {item.name} <{item.email}>: {item.subject}", file=sys.stderr
+            ),
+        )
+    for item in report.planned:
+        print(f"{item.kind:9} {item.name} <{item.email}>: {item.subject}")
+    if report.without_email:
+        print(f"No email address (nothing sent): {', '.join(report.without_email)}", file=sys.stderr)
+    print(report.summary)
     return 0

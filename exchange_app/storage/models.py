@@ -333,3 +333,24 @@ class CalendarFeedRow(Base):
     token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SentInvitationRow(Base):
+    """One invitation message an SMTP server accepted (``send invitations``): to whom
+    (``kind``, ``ext_id``), for which session, REQUEST or CANCEL at which SEQUENCE, from which
+    schedule version. The latest row per person and session says what they were last told,
+    so a re-run sends nothing twice. 0002_calendars."""
+
+    __tablename__ = "sent_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = _program_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    ext_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    session_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    method: Mapped[str] = mapped_column(String(8))
+    sequence: Mapped[int]
+    version: Mapped[int]
+    email: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

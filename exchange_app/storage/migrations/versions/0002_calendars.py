@@ -1,5 +1,5 @@
 """Calendars: a street address on sites, a video meeting link on hosts, and the secret
-tokens of calendar subscription feeds.
+tokens of calendar subscription feeds, and the record of invitations sent by email.
 
 Revision ID: 0002_calendars
 Revises: 0001
@@ -36,9 +36,26 @@ def upgrade() -> None:
     sa.UniqueConstraint('token', name=op.f('uq_calendar_feeds_token'))
     )
     op.create_index(op.f('ix_calendar_feeds_program_id'), 'calendar_feeds', ['program_id'], unique=False)
+    op.create_table('sent_invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('program_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('ext_id', sa.String(length=100), nullable=False),
+    sa.Column('session_id', sa.String(length=100), nullable=False),
+    sa.Column('method', sa.String(length=8), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('email', sa.Text(), nullable=False),
+    sa.Column('message_id', sa.Text(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_sent_invitations_program_id_programs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sent_invitations'))
+    )
+    op.create_index(op.f('ix_sent_invitations_program_id'), 'sent_invitations', ['program_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('sent_invitations')
     op.drop_table('calendar_feeds')
     with op.batch_alter_table('people') as batch:
         batch.drop_column('video_url')
