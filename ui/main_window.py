@@ -294,8 +294,12 @@ class MainWindow(QMainWindow):
         self.publish_action = self._action(
             "&Publish calendars to CalDAV…", self.publish_caldav, name="publish_caldav"
         )
+        self.send_action = self._action(
+            "Send &invitations by email…", self.send_invitations, name="send_invitations"
+        )
         self.export_menu.addSeparator()
         self.export_menu.addAction(self.publish_action)
+        self.export_menu.addAction(self.send_action)
         self.backups_action = None
         if _has_module("ui.dialogs.backups"):
             self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
@@ -733,6 +737,13 @@ class MainWindow(QMainWindow):
         from ui.dialogs import publish
 
         publish.publish(self, self.publisher, self.ws, self.program_id)
+
+    def send_invitations(self) -> None:
+        if self.program_id is None or self.publisher.is_running():
+            return
+        from ui.dialogs import publish
+
+        publish.send(self, self.publisher, self.ws, self.program_id)
 
     def _release_database(self) -> None:
         self.exporter.wait()

@@ -1,6 +1,7 @@
-"""File > Publish calendars to CalDAV…: asks for the server's address and user (remembered),
-takes the password from the system keyring (asking once and storing it there when it is
-missing), and publishes in a worker thread (the window stays responsive)."""
+"""File > Export > Publish calendars to CalDAV… and Send invitations by email…: ask for the
+server and user (remembered), take the password from the system keyring (asking once and
+storing it there when it is missing), and run in a worker thread (the window stays
+responsive). Sending first shows what would go and asks to confirm."""
 
 from __future__ import annotations
 
@@ -103,10 +104,14 @@ class PublishRunner(QObject):
     def start(self, ws, program_id: int, url: str, user: str) -> None:  # noqa: ANN001 - the app's Workspace
         from exchange_app.services.publishing import publish_caldav
 
+        self.start_job(lambda: publish_caldav(ws, program_id, url, user).summary)
+
+    def start_job(self, job: Callable[[], str]) -> None:
+        """Run ``job`` (returns the text to show) in the worker thread."""
         if self._thread is not None:
             return
         self._thread = QThread(self)
-        self._worker = _PublishWorker(lambda: publish_caldav(ws, program_id, url, user).summary)
+        self._worker = _PublishWorker(job)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         # slots of this (UI-thread) object: queued back to the UI thread
@@ -149,4 +154,92 @@ def publish(parent: QWidget, runner: PublishRunner, ws, program_id: int) -> bool
     if server is None or not ensure_password(parent, *server):
         return False
     runner.start(ws, program_id, *server)
+    return True
+
+
+def ask_smtp(parent: QWidget | None) -> tuple[str, int, str | None] | None:
+    """(host, port, user or None) of the mail server, prefilled with the last ones."""
+    settings = QSettings()
+    server, ok = QInputDialog.getText(
+        parent,
+        "Send invitations by email",
+        "Mail server and port (STARTTLS is required), e.g. smtp.example.org:587:",
+        QLineEdit.EchoMode.Normal,
+        str(settings.value("smtp_server", "")),
+    )
+    if not ok or not server.strip():
+        return None
+    host, _, port_text = server.strip().rpartition(":") if ":" in server else (server.strip(), "", "587")
+    try:
+        port = int(port_text)
+    except ValueError:
+        QMessageBox.warning(parent, "Send invitations", f"{port_text!r} is not a port number")
+        return None
+    user, ok = QInputDialog.getText(
+        parent,
+        "Send invitations by email",
+        "User name for the mail server's login (empty: no login):",
+        QLineEdit.EchoMode.Normal,
+        str(settings.value("smtp_user", "")),
+    )
+    if not ok:
+        return None
+    settings.setValue("smtp_server", server.strip())
+    settings.setValue("smtp_user", user.strip())
+    return host, port, user.strip() or None
+
+
+def ensure_smtp_password(parent: QWidget | None, host: str, port: int, user: str) -> bool:
+    import keyring
+
+    from exchange_app.services.publishing import KEYRING_SERVICE
+    from exchange_app.services.sending import smtp_keyring_user, store_smtp_password
+
+    if keyring.get_password(KEYRING_SERVICE, smtp_keyring_user(host, port, user)) is not None:
+        return True
+    password, ok = QInputDialog.getText(
+        parent,
+        "Mail server password",
+        f"Password for {user} at {host}:{port}\n(kept in the system keyring, not in the program database):",
+        QLineEdit.EchoMode.Password,
+    )
+    if not ok or not password:
+        return False
+    store_smtp_password(host, port, user, password)
+    return True
+
+
+def send(parent: QWidget, runner: PublishRunner, ws, program_id: int) -> bool:  # noqa: ANN001
+    """The menu action: ask, show what would go, confirm, then send; False when nothing starts."""
+    from exchange_app.errors import ExchangeError
+    from exchange_app.services.sending import send_invitations
+
+    server = ask_smtp(parent)
+    if server is None:
+        return False
+    host, port, user = server
+    if user is not None and not ensure_smtp_password(parent, host, port, user):
+        return False
+    try:
+        dry = send_invitations(ws, program_id, host, port, user, dry_run=True)
+    except ExchangeError as e:
+        QMessageBox.warning(parent, "Send invitations", str(e))
+        return False
+    if not dry.planned:
+        QMessageBox.information(
+            parent, "Send invitations", "Nothing to send: everyone has been told already."
+        )
+        return False
+    shown = "\n".join(f"{o.kind}: {o.name} <{o.email}>" for o in dry.planned[:12])
+    more = f"\n... and {len(dry.planned) - 12:,} more" if len(dry.planned) > 12 else ""
+    answer = QMessageBox.question(
+        parent,
+        "Send invitations",
+        f"{dry.summary.replace('; nothing was sent (dry run).', '.')}\n\n{shown}{more}\n\nSend them now?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    runner.start_job(lambda: send_invitations(ws, program_id, host, port, user).summary)
     return True
