@@ -189,7 +189,10 @@ class InvitationWriter:
         method = "CANCEL" if plan.kind == "cancelled" else "REQUEST"
         removed = plan.kind == "cancelled" and not state.cancelled
         text = MIMEText(
-            _body(self.ctx, person, session, plan.kind, removed), "plain", _QP_UTF8, policy=EML_POLICY
+            _body(self.ctx, person, session, plan.kind, removed),
+            "plain",
+            _QP_UTF8,  # type: ignore[arg-type]  # the email package takes a Charset; typeshed says str
+            policy=EML_POLICY,
         )
         calendar = MIMENonMultipart("text", "calendar", policy=EML_POLICY, method=method, charset="UTF-8")
         calendar["Content-Transfer-Encoding"] = "base64"
@@ -197,7 +200,7 @@ class InvitationWriter:
         msg = MIMEMultipart("alternative", _subparts=[text, calendar], policy=EML_POLICY)
         msg["From"] = self.sender
         msg["To"] = formataddr((person.name, person.email or ""), charset="utf-8")
-        msg["Subject"] = _header(
+        msg["Subject"] = _header(  # type: ignore[assignment]  # compat32 Message takes a Header too
             f"{SUBJECT_PREFIX[plan.kind]}: {self.ctx.summary(session)}, {self.ctx.when(session)}"
         )
         msg["Date"] = format_datetime(self.ctx.stamp)

@@ -35,6 +35,7 @@ from datetime import datetime
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from fontTools import ttLib
 from fpdf import FPDF
@@ -88,7 +89,10 @@ class _BundledFont:
         self.ident = _file_ident(path)
         probe = FPDF()
         probe.add_font(family, style, path)
-        self.template: TTFFont = next(iter(probe.fonts.values()))
+        template = next(iter(probe.fonts.values()))
+        if not isinstance(template, TTFFont):  # pragma: no cover - add_font makes a TTFFont
+            raise TypeError(f"{path} did not load as a TrueType font")
+        self.template: TTFFont = template
         self.data = Path(path).read_bytes()
         self.glyph_order = list(self.template.ttfont.getGlyphOrder())
         self.template.ttfont.close()
@@ -143,7 +147,7 @@ class ItineraryPDF(FPDF):
                 self.bundled[font.fontkey] = bundled
             self.family = FONT
         else:
-            self.family = CORE_FONT
+            self.family = CORE_FONT or "helvetica"
             self.core_fonts_encoding = CORE_ENCODING
         self.footer_text = unicodedata.normalize("NFC", footer_text)
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -152,10 +156,12 @@ class ItineraryPDF(FPDF):
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
 
-    def output(self, *args, **kwargs):
+    def output(self, *args: Any, **kwargs: Any) -> Any:
         # A fontTools font for each bundled font, for fpdf2 to subset to the glyphs used.
         for key, bundled in self.bundled.items():
-            self.fonts[key].ttfont = bundled.ttfont()
+            font = self.fonts[key]
+            if isinstance(font, TTFFont):
+                font.ttfont = bundled.ttfont()
         return super().output(*args, **kwargs)
 
     def normalize_text(self, text: str) -> str:
@@ -174,12 +180,14 @@ class ItineraryPDF(FPDF):
             cw = font.cw
             units = sum(cw[ord(c)] for c in text)
         else:
+            if font is None:  # pragma: no cover - a font is always set before measuring
+                raise RuntimeError("no font set")
             try:
                 encoded = text.encode(self.core_fonts_encoding).decode("latin-1")
             except UnicodeEncodeError as e:
                 raise _UnicodeNeeded from e
-            cw = font.cw
-            units = sum(cw[c] for c in encoded)
+            core_cw: dict[str, int] = font.cw
+            units = sum(core_cw[c] for c in encoded)
         return units * self.font_size_pt * 0.001 / self.k
 
     def wrap(self, text: str, width: float) -> list[str]:
@@ -356,7 +364,7 @@ def _render_document(
     ctx: CalendarContext,
     person: Person,
     ordered: Sequence[Session],
-    details: list,
+    details: list[list[tuple[str, str]]],
     fonts: dict[str, Path] | None,
     version_label: str,
 ) -> tuple[bytes, set[str]]:
@@ -450,7 +458,9 @@ class _Block:
     height: float  # with the space below it, to keep each block on one page
 
 
-def _layout_block(pdf: ItineraryPDF, ctx: CalendarContext, s: Session, lines, width: float) -> _Block:
+def _layout_block(
+    pdf: ItineraryPDF, ctx: CalendarContext, s: Session, lines: list[tuple[str, str]], width: float
+) -> _Block:
     w = _detail_width(width)
     pdf.font(11.5)
     topic = pdf.wrap(ctx.topic_name(s.topic), w)
@@ -593,7 +603,7 @@ def _render(
     return missing
 
 
-_WORKER: dict = {}
+_WORKER: dict[str, Any] = {}
 
 
 def _init_worker(state: bytes) -> None:
@@ -605,5 +615,5 @@ def _init_worker(state: bytes) -> None:
     )
 
 
-def _render_jobs(jobs) -> dict[str, str]:
+def _render_jobs(jobs: Sequence[tuple[PersonKey, str]]) -> dict[str, str]:
     return _render(_WORKER["ctx"], _WORKER["by_person"], jobs, _WORKER["version_label"])

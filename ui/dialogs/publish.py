@@ -6,9 +6,13 @@ responsive). Sending first shows what would go and asks to confirm."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QThread, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from exchange_app.services.workspace import Workspace
 
 
 def ask_server(parent: QWidget | None) -> tuple[str, str] | None:
@@ -101,7 +105,7 @@ class PublishRunner(QObject):
     def is_running(self) -> bool:
         return self._thread is not None
 
-    def start(self, ws, program_id: int, url: str, user: str) -> None:  # noqa: ANN001 - the app's Workspace
+    def start(self, ws: Workspace, program_id: int, url: str, user: str) -> None:
         from exchange_app.services.publishing import publish_caldav
 
         self.start_job(lambda: publish_caldav(ws, program_id, url, user).summary)
@@ -148,7 +152,7 @@ class PublishRunner(QObject):
             self._worker = None
 
 
-def publish(parent: QWidget, runner: PublishRunner, ws, program_id: int) -> bool:  # noqa: ANN001
+def publish(parent: QWidget, runner: PublishRunner, ws: Workspace, program_id: int) -> bool:
     """The menu action: ask, then start publishing; False when staff cancelled."""
     server = ask_server(parent)
     if server is None or not ensure_password(parent, *server):
@@ -209,7 +213,7 @@ def ensure_smtp_password(parent: QWidget | None, host: str, port: int, user: str
     return True
 
 
-def send(parent: QWidget, runner: PublishRunner, ws, program_id: int) -> bool:  # noqa: ANN001
+def send(parent: QWidget, runner: PublishRunner, ws: Workspace, program_id: int) -> bool:
     """The menu action: ask, show what would go, confirm, then send; False when nothing starts."""
     from exchange_app.errors import ExchangeError
     from exchange_app.services.sending import send_invitations
