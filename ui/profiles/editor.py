@@ -233,7 +233,7 @@ class PersonEditor(QWidget):
         if kind == PersonKind.HOST:
             form.addRow(self._label("Offi&ce site:", self.site_combo), self.site_combo)
             form.addRow("", self.virtual_check)
-            form.addRow(self._label("&Video link:", self.video_url_edit), self.video_url_edit)
+            form.addRow(self._label("Vi&deo link:", self.video_url_edit), self.video_url_edit)
         form.addRow(self._label("Spo&ken languages:", self.languages_edit), self.languages_edit)
         form.addRow("", self.languages_hint)
         if kind == PersonKind.OFFICIAL:
