@@ -74,7 +74,7 @@ class Location:
     id: str
     name: str
     timezone: str
-    address: str | None = None
+    address: str | None = None  # street address, shown in calendars and itineraries
 
 
 @dataclass(kw_only=True, slots=True)
@@ -143,6 +143,7 @@ class Host(Person):
     organization: str | None = None
     expertise: list[str] = field(default_factory=list)
     virtual: bool = False
+    video_url: str | None = None  # https meeting link for their virtual sessions
     kind: ClassVar[PersonKind] = PersonKind.HOST
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_servers import radicale, smtp_server, temp_keyring  # noqa: F401 (fixtures: real servers on loopback)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DATA = Path(__file__).parent / "data"

@@ -199,6 +199,9 @@ class MainWindow(QMainWindow):
         self._schedule_pending: int | None = None
         self.schedule_actions: list[QAction] = []
         self.exporter = ExportRunner(self)
+        from ui.dialogs.publish import PublishRunner
+
+        self.publisher = PublishRunner(self)
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName("Exchange Scheduler main window")
 
@@ -299,6 +302,15 @@ class MainWindow(QMainWindow):
             )
             self.export_menu.addAction(action)
             self.export_actions[kind.key] = action
+        self.publish_action = self._action(
+            "&Publish calendars to CalDAV…", self.publish_caldav, name="publish_caldav"
+        )
+        self.send_action = self._action(
+            "Send &invitations by email…", self.send_invitations, name="send_invitations"
+        )
+        self.export_menu.addSeparator()
+        self.export_menu.addAction(self.publish_action)
+        self.export_menu.addAction(self.send_action)
         self.backups_action = None
         if _has_module("ui.dialogs.backups"):
             self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
@@ -672,8 +684,11 @@ class MainWindow(QMainWindow):
         out = ask_target(self, what, str(QSettings().value("last_export_dir", "")))
         if out is None:
             return
+        force = export_dialogs.confirm_folder(self, what, out)
+        if force is None:
+            return
         QSettings().setValue("last_export_dir", str(out if what.target == "folder" else out.parent))
-        self.exporter.start(self.ws, self.program_id, kind, out, since)
+        self.exporter.start(self.ws, self.program_id, kind, out, since, force)
 
     def new_program(self) -> None:
         """File > New program…: the wizard, then the new program is shown."""
@@ -755,8 +770,23 @@ class MainWindow(QMainWindow):
         self._show_program(program)
         return True
 
+    def publish_caldav(self) -> None:
+        if self.program_id is None or self.publisher.is_running():
+            return
+        from ui.dialogs import publish
+
+        publish.publish(self, self.publisher, self.ws, self.program_id)
+
+    def send_invitations(self) -> None:
+        if self.program_id is None or self.publisher.is_running():
+            return
+        from ui.dialogs import publish
+
+        publish.send(self, self.publisher, self.ws, self.program_id)
+
     def _release_database(self) -> None:
         self.exporter.wait()
+        self.publisher.wait()
         self._dispose_schedule_tab()
         if self.ws is not None:
             self.ws.close()

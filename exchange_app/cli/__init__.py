@@ -22,7 +22,7 @@ import sqlalchemy.exc
 from exchange_app.errors import ExchangeError
 from exchange_app.storage.engine import mask_url_text
 
-COMMAND_MODULES = ["core", "solve", "backups", "new_program", "registration"]
+COMMAND_MODULES = ["core", "solve", "backups", "new_program", "registration", "calendars"]
 
 
 def package_version() -> str:

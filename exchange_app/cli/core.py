@@ -114,6 +114,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="scenario only: every id, name, email and free text replaced by neutral tokens, for bug reports",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="ics, invitations, itineraries: write into a non-empty folder that an export did not write "
+        "(the export's files are added; nothing else there is touched)",
+    )
     p.set_defaults(run=cmd_export)
 
     p = subparsers.add_parser(
@@ -197,7 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             from exchange_app.services import exports
 
             report = getattr(exports, f"export_{args.kind}")(
-                ws, pid, args.out, since_version=args.since_version
+                ws, pid, args.out, since_version=args.since_version, force=args.force
             )
             tell(report.summary)
     return 0

@@ -29,15 +29,17 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
-from exchange_app.domain import Person, Schedule, Session
+from exchange_app.domain import Person, PersonKind, Schedule, Session
 from exchange_app.errors import InputError, Problem
-from exchange_app.io.atomic import sync_all, write_bytes
+from exchange_app.io.atomic import write_bytes
 from exchange_app.io.calendar_ics import (
     CANCELLED_NOTE,
     REMOVED_NOTE,
     CalendarContext,
+    PersonKey,
     SessionState,
     changes_for_people,
+    key_of,
     people_of,
     session_states,
 )
@@ -58,7 +60,7 @@ SUBJECT_PREFIX = {
 
 @dataclass(frozen=True, slots=True)
 class PlannedInvitation:
-    person_id: str
+    person: PersonKey  # (kind, id)
     session_id: str
     kind: str  # "invitation" (full export), "new", "changed" or "cancelled"
 
@@ -77,7 +79,7 @@ def plan_invitations(versions: Sequence[Schedule], since: int | None = None) -> 
     latest = versions[-1] if versions else Schedule()
     if since is None:
         return [PlannedInvitation(pid, s.id, "invitation") for s in latest.sessions for pid in people_of(s)]
-    plan = []
+    plan: list[PlannedInvitation] = []
     for pid, changes in changes_for_people(versions[since], latest).items():
         plan += [PlannedInvitation(pid, c.session_id, c.kind) for c in changes]
     return plan
@@ -118,8 +120,8 @@ def _body(ctx: CalendarContext, person: Person, session: Session, kind: str, rem
             "",
             f"Topic: {ctx.topic_name(session.topic)}",
             f"When: {ctx.when(session)} (local time at the site)",
-            f"Where: {ctx.site(session)}",
-            f"Host: {ctx.person_line(session.host)}",
+            *ctx.where_lines(session),
+            f"Host: {ctx.person_line((PersonKind.HOST, session.host))}",
         ]
     else:
         lines.append(
@@ -149,25 +151,27 @@ class InvitationWriter:
         self.states: dict[str, SessionState] = session_states(versions)
         org = organizer_address(ctx)
         self.sender = formataddr((org.display_name, org.addr_spec), charset="utf-8")
-        self._ical: dict[tuple, str] = {}
-        self._b64: dict[tuple, str] = {}
+        self._ical: dict[tuple[str, str, PersonKey | None], str] = {}
+        self._b64: dict[tuple[object, ...], str] = {}
 
-    def calendar_text(self, state: SessionState, person_id: str, kind: str) -> str:
+    def calendar_text(self, state: SessionState, person: PersonKey, kind: str) -> str:
         session = state.session
+        key: tuple[str, str, PersonKey | None]
         if kind != "cancelled":
             key = (session.id, "REQUEST", None)
         elif state.cancelled:
             key = (session.id, "CANCEL", None)  # the whole session: everyone was told the same
         else:
-            key = (session.id, "CANCEL", person_id)  # taken out: only they are named
+            key = (session.id, "CANCEL", person)  # taken out: only they are named
         text = self._ical.get(key)
         if text is None:
             if key[1] == "REQUEST":
-                ev = self.ctx.event_bytes(state, rsvp=True)
+                ev = self.ctx.event_bytes(state, attendees=True, rsvp=True)
             else:
                 ev = self.ctx.event_bytes(
                     state,
                     cancelled=True,
+                    attendees=True,
                     only=key[2],
                     note=CANCELLED_NOTE if key[2] is None else REMOVED_NOTE,
                 )
@@ -185,15 +189,18 @@ class InvitationWriter:
         method = "CANCEL" if plan.kind == "cancelled" else "REQUEST"
         removed = plan.kind == "cancelled" and not state.cancelled
         text = MIMEText(
-            _body(self.ctx, person, session, plan.kind, removed), "plain", _QP_UTF8, policy=EML_POLICY
+            _body(self.ctx, person, session, plan.kind, removed),
+            "plain",
+            _QP_UTF8,  # type: ignore[arg-type]  # the email package takes a Charset; typeshed says str
+            policy=EML_POLICY,
         )
         calendar = MIMENonMultipart("text", "calendar", policy=EML_POLICY, method=method, charset="UTF-8")
         calendar["Content-Transfer-Encoding"] = "base64"
-        calendar.set_payload(self.calendar_base64(state, person.id, plan.kind))
+        calendar.set_payload(self.calendar_base64(state, key_of(person), plan.kind))
         msg = MIMEMultipart("alternative", _subparts=[text, calendar], policy=EML_POLICY)
         msg["From"] = self.sender
         msg["To"] = formataddr((person.name, person.email or ""), charset="utf-8")
-        msg["Subject"] = _header(
+        msg["Subject"] = _header(  # type: ignore[assignment]  # compat32 Message takes a Header too
             f"{SUBJECT_PREFIX[plan.kind]}: {self.ctx.summary(session)}, {self.ctx.when(session)}"
         )
         msg["Date"] = format_datetime(self.ctx.stamp)
@@ -201,11 +208,11 @@ class InvitationWriter:
         msg["X-Unsent"] = "1"
         return msg
 
-    def calendar_base64(self, state: SessionState, person_id: str, kind: str) -> str:
-        key = (state.session.id, kind == "cancelled", state.cancelled or kind != "cancelled" or person_id)
+    def calendar_base64(self, state: SessionState, person: PersonKey, kind: str) -> str:
+        key = (state.session.id, kind == "cancelled", state.cancelled or kind != "cancelled" or person)
         data = self._b64.get(key)
         if data is None:
-            raw = self.calendar_text(state, person_id, kind).encode("utf-8")
+            raw = self.calendar_text(state, person, kind).encode("utf-8")
             data = base64.encodebytes(raw).decode("ascii").replace("\n", "\r\n")
             if key[2] is True:
                 self._b64[key] = data
@@ -214,27 +221,26 @@ class InvitationWriter:
     def write(self, plan: Sequence[PlannedInvitation], out: Path) -> InvitationResult:
         """One sub-folder per person, one ``.eml`` per planned invitation."""
         result = InvitationResult()
-        by_person: dict[str, list[PlannedInvitation]] = {}
+        by_person: dict[PersonKey, list[PlannedInvitation]] = {}
         for p in plan:
-            by_person.setdefault(p.person_id, []).append(p)
-        people = [p for p in self.ctx.scenario.people() if p.id in by_person]
+            by_person.setdefault(p.person, []).append(p)
+        people = [p for p in self.ctx.scenario.people() if key_of(p) in by_person]
         folders = unique_names(person_filename(p.name, p.id) for p in people)
         for person, folder in zip(people, folders, strict=False):
             if not person.email:
                 result.without_email.append(person.name)
                 continue
             items = sorted(
-                by_person[person.id],
+                by_person[key_of(person)],
                 key=lambda x: (self.ctx.slot(self.states[x.session_id].session).start, x.session_id),
             )
             names = unique_names(self.file_name(p) for p in items)
             for item, name in zip(items, names, strict=False):
                 path = out / folder / name
-                write_bytes(path, self.message(person, item).as_bytes(), fsync=False)
+                write_bytes(path, self.message(person, item).as_bytes())
                 result.files.append(path)
                 result.counts[item.kind] = result.counts.get(item.kind, 0) + 1
             result.people += 1
-        sync_all()
         return result
 
     def file_name(self, plan: PlannedInvitation) -> str:
@@ -260,6 +266,6 @@ def iter_messages(
     """The messages without writing them (for an SMTP sender or a preview)."""
     writer = InvitationWriter(ctx, versions)
     for plan in plan_invitations(versions, since):
-        person = ctx.person(plan.person_id)
+        person = ctx.person(plan.person)
         if person is not None and person.email:
             yield person, plan, writer.message(person, plan)

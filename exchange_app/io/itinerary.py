@@ -35,6 +35,7 @@ from datetime import datetime
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from fontTools import ttLib
 from fpdf import FPDF
@@ -42,9 +43,9 @@ from fpdf.enums import XPos, YPos
 from fpdf.errors import FPDFUnicodeEncodingException
 from fpdf.fonts import SubsetMap, TTFFont
 
-from exchange_app.domain import Host, Interpreter, Mode, Official, Person, Schedule, Session
-from exchange_app.io.atomic import sync_all, write_bytes
-from exchange_app.io.calendar_ics import CalendarContext, role_of
+from exchange_app.domain import Host, Interpreter, Mode, Official, Person, PersonKind, Schedule, Session
+from exchange_app.io.atomic import write_bytes
+from exchange_app.io.calendar_ics import CalendarContext, PersonKey, key_of, people_of, role_of
 from exchange_app.io.filenames import person_filename, unique_names
 
 FONT = "DejaVuSans"
@@ -88,7 +89,10 @@ class _BundledFont:
         self.ident = _file_ident(path)
         probe = FPDF()
         probe.add_font(family, style, path)
-        self.template: TTFFont = next(iter(probe.fonts.values()))
+        template = next(iter(probe.fonts.values()))
+        if not isinstance(template, TTFFont):  # pragma: no cover - add_font makes a TTFFont
+            raise TypeError(f"{path} did not load as a TrueType font")
+        self.template: TTFFont = template
         self.data = Path(path).read_bytes()
         self.glyph_order = list(self.template.ttfont.getGlyphOrder())
         self.template.ttfont.close()
@@ -143,7 +147,7 @@ class ItineraryPDF(FPDF):
                 self.bundled[font.fontkey] = bundled
             self.family = FONT
         else:
-            self.family = CORE_FONT
+            self.family = CORE_FONT or "helvetica"
             self.core_fonts_encoding = CORE_ENCODING
         self.footer_text = unicodedata.normalize("NFC", footer_text)
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -152,10 +156,12 @@ class ItineraryPDF(FPDF):
         self.set_text_color(*INK)
         self.set_draw_color(*RULE)
 
-    def output(self, *args, **kwargs):
+    def output(self, *args: Any, **kwargs: Any) -> Any:
         # A fontTools font for each bundled font, for fpdf2 to subset to the glyphs used.
         for key, bundled in self.bundled.items():
-            self.fonts[key].ttfont = bundled.ttfont()
+            font = self.fonts[key]
+            if isinstance(font, TTFFont):
+                font.ttfont = bundled.ttfont()
         return super().output(*args, **kwargs)
 
     def normalize_text(self, text: str) -> str:
@@ -174,12 +180,14 @@ class ItineraryPDF(FPDF):
             cw = font.cw
             units = sum(cw[ord(c)] for c in text)
         else:
+            if font is None:  # pragma: no cover - a font is always set before measuring
+                raise RuntimeError("no font set")
             try:
                 encoded = text.encode(self.core_fonts_encoding).decode("latin-1")
             except UnicodeEncodeError as e:
                 raise _UnicodeNeeded from e
-            cw = font.cw
-            units = sum(cw[c] for c in encoded)
+            core_cw: dict[str, int] = font.cw
+            units = sum(core_cw[c] for c in encoded)
         return units * self.font_size_pt * 0.001 / self.k
 
     def wrap(self, text: str, width: float) -> list[str]:
@@ -274,27 +282,39 @@ def _who(person: Person) -> str:
     return role_of(person).capitalize()
 
 
-def session_lines(ctx: CalendarContext, session: Session, person_id: str) -> list[tuple[str, str]]:
-    """(label, text) lines of one session as this person needs them."""
-    lines = [("Host", ctx.person_line(session.host) if session.host != person_id else "You")]
-    others = [o for o in session.officials if o != person_id]
-    label = "With" if person_id in session.officials else "Officials"
+def session_lines(ctx: CalendarContext, session: Session, person: PersonKey) -> list[tuple[str, str]]:
+    """(label, text) lines of one session as this person ((kind, id)) needs them."""
+    kind, person_id = person
+    is_host = kind is PersonKind.HOST and session.host == person_id
+    lines = [("Host", "You" if is_host else ctx.person_line((PersonKind.HOST, session.host)))]
+    is_official = kind is PersonKind.OFFICIAL and person_id in session.officials
+    others = [o for o in session.officials if not (is_official and o == person_id)]
+    label = "With" if is_official else "Officials"
     if others:
         names = []
         for o in others:
-            p = ctx.person(o)
-            names.append(f"{p.name} ({p.country})" if isinstance(p, Official) and p.country else ctx.name(o))
+            p = ctx.officials.get(o)
+            names.append(
+                f"{p.name} ({p.country})"
+                if p is not None and p.country
+                else ctx.name((PersonKind.OFFICIAL, o))
+            )
         lines.append((label, "; ".join(names)))
     language = session.language
     if session.interpreter:
-        interp = "You" if session.interpreter == person_id else ctx.interpreter_line(session)
+        is_interpreter = kind is PersonKind.INTERPRETER and session.interpreter == person_id
+        interp = "You" if is_interpreter else ctx.interpreter_line(session)
         lines.append(("Interpreter", f"{interp}; session language {language}"))
     else:
         lines.append(("Language", f"{language}, no interpreter"))
     if session.mode is Mode.VIRTUAL:
-        lines.append(("Where", "Video session (link from the program staff)"))
+        url = ctx.video_url(session)
+        lines.append(
+            ("Where", f"Video session: {url}" if url else "Video session (link from the program staff)")
+        )
     else:
-        lines.append(("Where", ctx.site(session)))
+        address = ctx.address(session)
+        lines.append(("Where", f"{ctx.site(session)}, {address}" if address else ctx.site(session)))
     return lines
 
 
@@ -319,7 +339,7 @@ def render_itinerary(
     """PDF bytes and the characters the bundled font could not show (printed blank). Set in
     the core font if all the text is in its encoding, else in the bundled ``fonts``."""
     ordered = sorted(sessions, key=lambda s: (ctx.slot(s).start, s.id))
-    details = [session_lines(ctx, s, person.id) for s in ordered]
+    details = [session_lines(ctx, s, key_of(person)) for s in ordered]
     if CORE_FONT:
         # The names, topics and sites decide (a quick look before the document is made);
         # should any other text be outside the encoding, the core font gives up part way.
@@ -344,7 +364,7 @@ def _render_document(
     ctx: CalendarContext,
     person: Person,
     ordered: Sequence[Session],
-    details: list,
+    details: list[list[tuple[str, str]]],
     fonts: dict[str, Path] | None,
     version_label: str,
 ) -> tuple[bytes, set[str]]:
@@ -438,7 +458,9 @@ class _Block:
     height: float  # with the space below it, to keep each block on one page
 
 
-def _layout_block(pdf: ItineraryPDF, ctx: CalendarContext, s: Session, lines, width: float) -> _Block:
+def _layout_block(
+    pdf: ItineraryPDF, ctx: CalendarContext, s: Session, lines: list[tuple[str, str]], width: float
+) -> _Block:
     w = _detail_width(width)
     pdf.font(11.5)
     topic = pdf.wrap(ctx.topic_name(s.topic), w)
@@ -497,11 +519,11 @@ class ItineraryResult:
     missing: dict[str, str] = field(default_factory=dict)  # person's name -> characters printed blank
 
 
-def _sessions_by_person(schedule: Schedule) -> dict[str, list[Session]]:
-    by_person: dict[str, list[Session]] = {}
+def _sessions_by_person(schedule: Schedule) -> dict[PersonKey, list[Session]]:
+    by_person: dict[PersonKey, list[Session]] = {}
     for s in schedule.sessions:
-        for pid in [s.host, *s.officials, *([s.interpreter] if s.interpreter else [])]:
-            by_person.setdefault(pid, []).append(s)
+        for key in people_of(s):
+            by_person.setdefault(key, []).append(s)
     return by_person
 
 
@@ -533,9 +555,9 @@ def write_itineraries(
     ``people``). ``workers`` > 1 renders in that many processes (fpdf2 is CPU-bound)."""
     by_person = _sessions_by_person(schedule)
     if people is None:
-        people = [p for p in ctx.scenario.people() if p.id in by_person]
+        people = [p for p in ctx.scenario.people() if key_of(p) in by_person]
     paths = itinerary_paths(ctx, people, out)
-    jobs = [(p.id, str(path)) for p, path in zip(people, paths, strict=False)]
+    jobs = [(key_of(p), str(path)) for p, path in zip(people, paths, strict=False)]
     result = ItineraryResult(files=list(paths))
     if workers > 1 and len(jobs) >= 4 * workers:
         size = max(1, len(jobs) // (workers * 4))
@@ -554,12 +576,14 @@ def write_itineraries(
                 result.missing.update(missing)
     else:
         result.missing = _render(ctx, by_person, jobs, version_label)
-    sync_all()
     return result
 
 
 def _render(
-    ctx: CalendarContext, by_person: dict[str, list[Session]], jobs, version_label: str
+    ctx: CalendarContext,
+    by_person: dict[PersonKey, list[Session]],
+    jobs: Sequence[tuple[PersonKey, str]],
+    version_label: str,
 ) -> dict[str, str]:
     missing: dict[str, str] = {}
     with ExitStack() as stack:
@@ -568,16 +592,18 @@ def _render(
         fpdf_log = logging.getLogger("fpdf.output")
         stack.callback(fpdf_log.setLevel, fpdf_log.level)
         fpdf_log.setLevel(logging.ERROR)
-        for pid, path in jobs:
-            person = ctx.person(pid)
-            data, blank = render_itinerary(ctx, person, by_person.get(pid, []), fonts, version_label)
-            write_bytes(path, data, fsync=False)
+        for key, path in jobs:
+            person = ctx.person(key)
+            if person is None:  # pragma: no cover - jobs are made from the program's people
+                raise KeyError(key)
+            data, blank = render_itinerary(ctx, person, by_person.get(key, []), fonts, version_label)
+            write_bytes(path, data)
             if blank:
                 missing[person.name] = "".join(sorted(blank))
     return missing
 
 
-_WORKER: dict = {}
+_WORKER: dict[str, Any] = {}
 
 
 def _init_worker(state: bytes) -> None:
@@ -589,5 +615,5 @@ def _init_worker(state: bytes) -> None:
     )
 
 
-def _render_jobs(jobs) -> dict[str, str]:
+def _render_jobs(jobs: Sequence[tuple[PersonKey, str]]) -> dict[str, str]:
     return _render(_WORKER["ctx"], _WORKER["by_person"], jobs, _WORKER["version_label"])

@@ -580,7 +580,8 @@ def _build(doc: dict[str, Any]) -> Scenario:
             Topic(id=t["id"], name=t["name"], description=t.get("description")) for t in doc.get("topics", [])
         ],
         locations=[
-            Location(id=x["id"], name=x["name"], timezone=x["timezone"]) for x in doc.get("locations", [])
+            Location(id=x["id"], name=x["name"], timezone=x["timezone"], address=x.get("address"))
+            for x in doc.get("locations", [])
         ],
         slots=[
             Slot(id=s["id"], start=parse_instant(s["start"]), end=parse_instant(s["end"]))
@@ -606,6 +607,7 @@ def _build(doc: dict[str, Any]) -> Scenario:
                 organization=h.get("organization"),
                 expertise=list(h["expertise"]),
                 virtual=bool(h.get("virtual", False)),
+                video_url=h.get("video_url"),
             )
             for h in doc.get("hosts", [])
         ],
@@ -693,6 +695,7 @@ def scenario_to_dict(sc: Scenario) -> dict[str, Any]:
         d["availability"] = windows(h.availability, h.location)
         limits(d, h)
         d["virtual"] = h.virtual
+        opt(d, "video_url", h.video_url)
         hosts.append(d)
     interpreters = []
     for i in sc.interpreters:
@@ -709,7 +712,11 @@ def scenario_to_dict(sc: Scenario) -> dict[str, Any]:
             | ({"description": t.description} if t.description is not None else {})
             for t in sc.topics
         ],
-        "locations": [{"id": x.id, "name": x.name, "timezone": x.timezone} for x in sc.locations],
+        "locations": [
+            {"id": x.id, "name": x.name, "timezone": x.timezone}
+            | ({"address": x.address} if x.address is not None else {})
+            for x in sc.locations
+        ],
         "slots": [
             {"id": s.id, "start": format_instant(s.start), "end": format_instant(s.end)} for s in sc.slots
         ],

@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from exchange_app.domain import Mode, Official, Schedule, Session
+from exchange_app.domain import Mode, PersonKind, Schedule, Session
 from exchange_app.errors import InputError, Problem
 from exchange_app.io.atomic import atomic_open
-from exchange_app.io.calendar_ics import CalendarContext, changes_for_people
+from exchange_app.io.calendar_ics import CalendarContext, PersonKey, changes_for_people
 from exchange_app.io.spreadsheets import csv_safe
 
 COLUMNS = [
@@ -90,7 +90,7 @@ class Row:
 def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | None = None) -> list[Row]:
     """One row per session and participant, sorted; with ``since``, a "Change" value on each
     row and extra rows for what was cancelled for someone since that version."""
-    changes: dict[tuple[str, str], str] = {}
+    changes: dict[tuple[str, PersonKey], str] = {}
     rows: list[Row] = []
     if since is not None:
         for pid, items in changes_for_people(since, schedule).items():
@@ -100,7 +100,7 @@ def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | No
         rows += _session_rows(ctx, s, changes, since is not None, None)
     if since is not None:
         old = since.sessions_by_id()
-        cancelled: dict[str, set[str]] = {}
+        cancelled: dict[str, set[PersonKey]] = {}
         for (sid, pid), kind in changes.items():
             if kind == "cancelled":
                 cancelled.setdefault(sid, set()).add(pid)
@@ -130,8 +130,7 @@ def _session_rows(
     start, end = ctx.local_times(s)
     site = ctx.site(s)
     officials = "; ".join(
-        f"{ctx.name(o)} ({p.country})" if isinstance(p := ctx.person(o), Official) else ctx.name(o)
-        for o in s.officials
+        f"{p.name} ({p.country})" if (p := ctx.officials.get(o)) is not None else o for o in s.officials
     )
     common = {
         "Session": s.id,
@@ -145,19 +144,20 @@ def _session_rows(
         "Mode": "video" if s.mode is Mode.VIRTUAL else "in person",
         "Topic": ctx.topic_name(s.topic),
         "Language": s.language,
-        "Host": ctx.name(s.host),
-        "Interpreter": ctx.name(s.interpreter),
+        "Host": ctx.host_name(s),
+        "Interpreter": ctx.name((PersonKind.INTERPRETER, s.interpreter)) if s.interpreter else "",
         "Officials in session": officials,
     }
-    members = [("host", s.host)]
+    members: list[PersonKey] = [(PersonKind.HOST, s.host)]
     if s.interpreter:
-        members.append(("interpreter", s.interpreter))
-    members += [("official", o) for o in s.officials]
+        members.append((PersonKind.INTERPRETER, s.interpreter))
+    members += [(PersonKind.OFFICIAL, o) for o in s.officials]
     rows = []
-    for role, pid in members:
-        if only is not None and pid not in only:
+    for key in members:
+        role, pid = str(key[0]), key[1]
+        if only is not None and key not in only:
             continue
-        p = ctx.person(pid)
+        p = ctx.person(key)
         values = dict(common)
         values.update(
             {
@@ -171,7 +171,7 @@ def _session_rows(
             }
         )
         if with_change:
-            values[CHANGE] = changes.get((s.id, pid), "")
+            values[CHANGE] = changes.get((s.id, key), "")
         rows.append(Row(slot.start, site, s.id, role, values))
     return rows
 

@@ -93,6 +93,18 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Virtual (yes/no)",
         ("virtual", "video", "virtual sessions", "holds video sessions", "remote"),
     ),
+    "video_url": (
+        "Video link (https://..., hosts)",
+        (
+            "video url",
+            "video link",
+            "video_url",
+            "meeting link",
+            "meeting url",
+            "zoom link",
+            "video meeting link",
+        ),
+    ),
     "availability": (
         "Availability (2026-11-02 08:00-12:00 @ site; ...)",
         ("availability", "available", "availability windows", "windows", "times available"),
@@ -1049,7 +1061,7 @@ _COMMON = {"id", "name", "email", "languages", "availability", "max_sessions", "
 _APPLIES = {
     PersonKind.OFFICIAL: _COMMON
     | {"country", "organization", "title", "interests", "delegation", "min_sessions"},
-    PersonKind.HOST: _COMMON | {"location", "title", "organization", "expertise", "virtual"},
+    PersonKind.HOST: _COMMON | {"location", "title", "organization", "expertise", "virtual", "video_url"},
     PersonKind.INTERPRETER: set(_COMMON),
 }
 _OPTIONAL_TEXT = {"organization", "title", "delegation"}
@@ -1089,6 +1101,11 @@ def _parse_field(f: str, v: Any, kind: PersonKind, places: Places, raw: dict[str
         return places.site(_text(v))
     if f == "virtual":
         return parse_bool(v)
+    if f == "video_url":
+        url = _text(v)
+        if not url.startswith("https://") or any(c.isspace() for c in url):
+            raise CellError(f"{url!r} is not an https:// link")
+        return url
     if f in _INTS:
         return parse_int(v)
     if f == "availability":
@@ -1242,6 +1259,7 @@ PEOPLE_COLUMNS = {
         "Languages spoken",
         "Expertise",
         "Virtual",
+        "Video link",
         "Max sessions",
         "Max per day",
     ],
@@ -1323,6 +1341,7 @@ def people_rows(scenario: Scenario, kind: PersonKind, names: bool = True) -> lis
                     languages,
                     "; ".join(topic_name.get(t, t) for t in p.expertise),
                     "yes" if p.virtual else "no",
+                    p.video_url or "",
                     _blank_none(p.max_sessions),
                     _blank_none(p.max_per_day),
                 ]

@@ -13,6 +13,12 @@ Layout of ``out``:
 * itineraries: ``officials/``, ``hosts/``, ``interpreters/`` with one ``Name (id).pdf`` each;
 * spreadsheet: ``out`` is the ``.csv`` or ``.xlsx`` file itself.
 
+Every export first checks the whole program (:func:`check_exportable`: a line break or
+other control character in any text is refused, naming the record and field), then writes
+into a temporary folder that is moved into place (:func:`staged_output`), so a failed
+export leaves the previous output as it was. Folder rules: :mod:`exchange_app.io.output_folder`
+(``force=True`` is the user's confirmation to add to a folder the app did not write).
+
 ``since_version=N`` limits calendars, invitations and itineraries to the people for whom
 something changed between version N and the latest (the master calendar is always
 written), and adds a "Change" column to the spreadsheet.
@@ -24,24 +30,33 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from exchange_app.domain import Scenario, Schedule
+from exchange_app.domain import Person, Scenario, Schedule
 from exchange_app.errors import NotFoundError
-from exchange_app.io.atomic import sync_all, write_bytes
+from exchange_app.io.atomic import write_bytes
 from exchange_app.io.calendar_ics import (
     CalendarContext,
+    PersonKey,
     changes_for_people,
+    key_of,
     master_calendar,
     people_in,
+    people_of,
     person_calendar,
     role_of,
     session_states,
     sessions_by_person,
 )
+from exchange_app.io.export_check import check_exportable
 from exchange_app.io.filenames import person_filename, safe_filename, unique_names
-from exchange_app.io.invitations import write_invitations
+from exchange_app.io.invitations import InvitationWriter, plan_invitations
 from exchange_app.io.itinerary import write_itineraries
+from exchange_app.io.output_folder import rebase, staged_output
 from exchange_app.io.schedule_sheet import write_schedule_sheet
+
+if TYPE_CHECKING:
+    from exchange_app.services.workspace import Workspace
 
 # Render itineraries in parallel from this many people on (fpdf2 is CPU-bound).
 PARALLEL_FROM = 200
@@ -72,7 +87,8 @@ class _History:
         return self.numbers[-1]
 
 
-def _history(ws, program_id: int, since_version: int | None) -> _History:
+def load_history(ws: Workspace, program_id: int, since_version: int | None, what: str) -> _History:
+    """The program and its versions, checked for anything an export cannot write."""
     scenario = ws.load_scenario(program_id)
     infos = ws.schedule_versions(program_id)
     if not infos:
@@ -89,10 +105,11 @@ def _history(ws, program_id: int, since_version: int | None) -> _History:
             )
         since = numbers.index(since_version)
     schedules = [ws.load_schedule(program_id, n) for n in numbers]
+    check_exportable(scenario, schedules, what)
     return _History(scenario, numbers, schedules, since)
 
 
-def _changed_people(h: _History) -> set[str] | None:
+def _changed_people(h: _History) -> set[PersonKey] | None:
     """Ids of people with changes since the ``since`` version (None: everyone)."""
     if h.since is None:
         return None
@@ -108,32 +125,38 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def export_ics(
-    ws, program_id: int, out: Path, since_version: int | None = None, stamp: datetime | None = None
+    ws: Workspace,
+    program_id: int,
+    out: Path,
+    since_version: int | None = None,
+    stamp: datetime | None = None,
+    force: bool = False,
 ) -> ExportReport:
     """A calendar per person and the master calendar, in the folder ``out``."""
     out = Path(out)
-    h = _history(ws, program_id, since_version)
+    h = load_history(ws, program_id, since_version, "Calendars")
     ctx = CalendarContext(h.scenario, stamp=stamp)
     states = session_states(h.schedules)
     changed = _changed_people(h)
-    people = [p for p in people_in(states, h.scenario) if changed is None or p.id in changed]
-    files: list[Path] = []
-    master = out / safe_filename(f"All sessions - {h.scenario.program.name}", suffix=".ics")
-    write_bytes(master, master_calendar(ctx, states))
-    files.append(master)
-    counts: dict[str, int] = {}
+    people = [p for p in people_in(states, h.scenario) if changed is None or key_of(p) in changed]
     ever_in = sessions_by_person(states)
-    by_role: dict[str, list] = {}
+    by_role: dict[str, list[Person]] = {}
     for p in people:
         by_role.setdefault(role_of(p), []).append(p)
-    for role, group in by_role.items():
-        names = unique_names(person_filename(p.name, p.id, ".ics") for p in group)
-        for person, name in zip(group, names, strict=False):
-            path = out / f"{role}s" / name
-            write_bytes(path, person_calendar(ctx, person, states, ever_in.get(person.id, [])), fsync=False)
-            files.append(path)
-        counts[role] = len(group)
-    sync_all()
+    counts: dict[str, int] = {}
+    files: list[Path] = []
+    with staged_output(out, force=force) as stage:
+        master = stage / safe_filename(f"All sessions - {h.scenario.program.name}", suffix=".ics")
+        write_bytes(master, master_calendar(ctx, states))
+        files.append(master)
+        for role, group in by_role.items():
+            names = unique_names(person_filename(p.name, p.id, ".ics") for p in group)
+            for person, name in zip(group, names, strict=True):
+                path = stage / f"{role}s" / name
+                write_bytes(path, person_calendar(ctx, person, states, ever_in.get(key_of(person), [])))
+                files.append(path)
+            counts[role] = len(group)
+        files = rebase(files, stage, out)
     cancelled = sum(1 for st in states.values() if st.cancelled)
     roles = ", ".join(_plural(counts[r], r) for r in ("official", "host", "interpreter") if counts.get(r))
     summary = (
@@ -146,13 +169,21 @@ def export_ics(
 
 
 def export_invitations(
-    ws, program_id: int, out: Path, since_version: int | None = None, stamp: datetime | None = None
+    ws: Workspace,
+    program_id: int,
+    out: Path,
+    since_version: int | None = None,
+    stamp: datetime | None = None,
+    force: bool = False,
 ) -> ExportReport:
     """One ``.eml`` per person per session (only changes with ``since_version``) under ``out``."""
     out = Path(out)
-    h = _history(ws, program_id, since_version)
+    h = load_history(ws, program_id, since_version, "Invitations")
     ctx = CalendarContext(h.scenario, stamp=stamp)
-    result = write_invitations(ctx, h.schedules, out, since=h.since)
+    writer = InvitationWriter(ctx, h.schedules)  # refuses a program without an organizer
+    with staged_output(out, force=force) as stage:
+        result = writer.write(plan_invitations(h.schedules, h.since), stage)
+        result.files = rebase(result.files, stage, out)
     if h.since is not None:
         kinds = ", ".join(f"{result.counts.get(k, 0):,} {k}" for k in ("new", "changed", "cancelled"))
         what = f"{_plural(len(result.files), 'invitation')} ({kinds}) for what changed since version {h.numbers[h.since]}"
@@ -176,31 +207,34 @@ def export_invitations(
 
 
 def export_itineraries(
-    ws,
+    ws: Workspace,
     program_id: int,
     out: Path,
     since_version: int | None = None,
     stamp: datetime | None = None,
     workers: int | None = None,
+    force: bool = False,
 ) -> ExportReport:
     """A printable PDF itinerary per person, in role folders under ``out``."""
     out = Path(out)
-    h = _history(ws, program_id, since_version)
+    h = load_history(ws, program_id, since_version, "Itineraries")
     ctx = CalendarContext(h.scenario, stamp=stamp)
     changed = _changed_people(h)
-    in_latest = {pid for s in h.latest.sessions for pid in [s.host, *s.officials, s.interpreter] if pid}
+    in_latest = {key for s in h.latest.sessions for key in people_of(s)}
     wanted = in_latest if changed is None else changed
-    people = [p for p in h.scenario.people() if p.id in wanted]
+    people = [p for p in h.scenario.people() if key_of(p) in wanted]
     if workers is None:
         workers = min(4, os.cpu_count() or 1) if len(people) >= PARALLEL_FROM else 1
-    result = write_itineraries(
-        ctx,
-        h.latest,
-        out,
-        people=people,
-        version_label=f"schedule version {h.latest_number}",
-        workers=workers,
-    )
+    with staged_output(out, force=force) as stage:
+        result = write_itineraries(
+            ctx,
+            h.latest,
+            stage,
+            people=people,
+            version_label=f"schedule version {h.latest_number}",
+            workers=workers,
+        )
+        result.files = rebase(result.files, stage, out)
     summary = (
         f"Wrote {_plural(len(result.files), 'itinerary', 'itineraries')}{_since_text(h)} to {out} "
         f"(schedule version {h.latest_number})."
@@ -219,18 +253,25 @@ def export_itineraries(
 
 
 def export_spreadsheet(
-    ws, program_id: int, out: Path, since_version: int | None = None, stamp: datetime | None = None
+    ws: Workspace,
+    program_id: int,
+    out: Path,
+    since_version: int | None = None,
+    stamp: datetime | None = None,
+    force: bool = False,
 ) -> ExportReport:
-    """The whole schedule as one ``.csv`` or ``.xlsx`` file (one row per session and participant)."""
+    """The whole schedule as one ``.csv`` or ``.xlsx`` file (one row per session and
+    participant), written atomically. ``force`` is accepted for a uniform call (a file, not
+    a folder: nothing to confirm)."""
     out = Path(out)
-    h = _history(ws, program_id, since_version)
+    h = load_history(ws, program_id, since_version, "Spreadsheet")
     ctx = CalendarContext(h.scenario, stamp=stamp)
     since = h.schedules[h.since] if h.since is not None else None
     rows = write_schedule_sheet(ctx, h.latest, out, since=since)
     summary = (
         f"Wrote {_plural(rows, 'row')} ({_plural(len(h.latest.sessions), 'session')}, one row per "
         f"participant) of schedule version {h.latest_number} to {out}"
-        f"{f', with changes since version {h.numbers[h.since]}' if since is not None else ''}."
+        f"{f', with changes since version {h.numbers[h.since]}' if h.since is not None else ''}."
     )
     return ExportReport(files=[out], summary=summary)
 

@@ -135,6 +135,7 @@ class LocationRow(Base):
     position: Mapped[int]
     name: Mapped[str] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(Text)  # 0002_calendars
 
 
 class SlotRow(Base):
@@ -182,6 +183,7 @@ class PersonRow(Base):
     # hosts
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"), index=True)
     virtual: Mapped[bool] = mapped_column(Boolean, default=False)
+    video_url: Mapped[str | None] = mapped_column(Text)  # 0002_calendars
     # optimistic concurrency
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -356,3 +358,41 @@ class RegistrationPersonRow(Base):
 def table_of(row: type[Base]) -> Table:
     """The Core table of a mapped class (typed, for insert/update/select)."""
     return cast(Table, row.__table__)
+
+
+class CalendarFeedRow(Base):
+    """A subscription feed's secret token (``serve-calendars``): one live token per person
+    (``kind``, ``ext_id``) or for the master calendar (``kind`` 'master', ``ext_id`` '');
+    a revoked token stays, so its URL never works again. 0002_calendars."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (UniqueConstraint("token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = _program_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    ext_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SentInvitationRow(Base):
+    """One invitation message an SMTP server accepted (``send invitations``): to whom
+    (``kind``, ``ext_id``), for which session, REQUEST or CANCEL at which SEQUENCE, from which
+    schedule version. The latest row per person and session says what they were last told,
+    so a re-run sends nothing twice. 0002_calendars."""
+
+    __tablename__ = "sent_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = _program_fk()
+    kind: Mapped[str] = mapped_column(String(16))
+    ext_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    session_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    method: Mapped[str] = mapped_column(String(8))
+    sequence: Mapped[int]
+    version: Mapped[int]
+    email: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -191,6 +191,7 @@ def person_columns(p: Person, location_ids: dict[str, int]) -> dict[str, Any]:
         "title": None,
         "location_id": None,
         "virtual": False,
+        "video_url": None,
     }
     if isinstance(p, Official):
         cols.update(
@@ -206,6 +207,7 @@ def person_columns(p: Person, location_ids: dict[str, int]) -> dict[str, Any]:
             title=p.title,
             location_id=location_ids[p.location],
             virtual=p.virtual,
+            video_url=p.video_url,
         )
     return cols
 
@@ -358,7 +360,14 @@ def insert_scenario(s: DbSession, sc: Scenario, *, source: str, user: str, now: 
         s,
         LocationRow,
         [
-            {"program_id": pid, "ext_id": x.id, "position": j, "name": x.name, "timezone": x.timezone}
+            {
+                "program_id": pid,
+                "ext_id": x.id,
+                "position": j,
+                "name": x.name,
+                "timezone": x.timezone,
+                "address": x.address,
+            }
             for j, x in enumerate(sc.locations)
         ],
     )
@@ -407,7 +416,9 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
         .order_by(TopicRow.position)
     ).all()
     locations = s.execute(
-        select(LocationRow.id, LocationRow.ext_id, LocationRow.name, LocationRow.timezone)
+        select(
+            LocationRow.id, LocationRow.ext_id, LocationRow.name, LocationRow.timezone, LocationRow.address
+        )
         .where(LocationRow.program_id == pid)
         .order_by(LocationRow.position)
     ).all()
@@ -488,6 +499,7 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
                     organization=r["organization"],
                     expertise=expertise.get(r["id"], []),
                     virtual=bool(r["virtual"]),
+                    video_url=r["video_url"],
                 )
             )
         else:
@@ -512,7 +524,9 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     return Scenario(
         program=program_from_row(prog),
         topics=[Topic(id=ext, name=name, description=desc) for _, ext, name, desc in topics],
-        locations=[Location(id=ext, name=name, timezone=tz) for _, ext, name, tz in locations],
+        locations=[
+            Location(id=ext, name=name, timezone=tz, address=addr) for _, ext, name, tz, addr in locations
+        ],
         slots=[Slot(id=ext, start=start, end=end) for _, ext, start, end in slots],
         officials=officials,
         hosts=hosts,
@@ -624,7 +638,7 @@ def replace_scenario(
         LocationRow,
         pid,
         [
-            {"ext_id": x.id, "position": j, "name": x.name, "timezone": x.timezone}
+            {"ext_id": x.id, "position": j, "name": x.name, "timezone": x.timezone, "address": x.address}
             for j, x in enumerate(sc.locations)
         ],
     )
@@ -858,14 +872,14 @@ def load_scenario_refs(s: DbSession, program_id: int) -> Scenario:
         .order_by(TopicRow.position)
     )
     locations = s.execute(
-        select(LocationRow.ext_id, LocationRow.name, LocationRow.timezone)
+        select(LocationRow.ext_id, LocationRow.name, LocationRow.timezone, LocationRow.address)
         .where(LocationRow.program_id == program_id)
         .order_by(LocationRow.position)
     )
     return Scenario(
         program=program_from_row(prog),
         topics=[Topic(id=e, name=n, description=d) for e, n, d in topics],
-        locations=[Location(id=e, name=n, timezone=tz) for e, n, tz in locations],
+        locations=[Location(id=e, name=n, timezone=tz, address=ad) for e, n, tz, ad in locations],
     )
 
 

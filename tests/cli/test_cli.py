@@ -229,7 +229,7 @@ def test_export_calls_the_exporters(db, tiny_path, tmp_path, capsys, monkeypatch
     calls = []
     fake = types.ModuleType("exchange_app.services.exports")
 
-    def export_ics(ws, program_id, out, since_version=None):
+    def export_ics(ws, program_id, out, since_version=None, force=False):
         calls.append((program_id, out, since_version))
         return types.SimpleNamespace(summary="Wrote 3 calendars", files=[])
 

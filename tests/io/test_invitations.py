@@ -93,8 +93,11 @@ def test_one_request_per_person_per_session(program, ctx, tmp_path):
         for params in attendees.values():
             assert params["RSVP"] == ["TRUE"] and params["ROLE"][0] in ("CHAIR", "REQ-PARTICIPANT")
         assert attendees[f"mailto:{people[session.host].email}"]["ROLE"] == ["CHAIR"]
-        assert {rfc6868(p["CN"][0]) for p in attendees.values()} == {
-            people[pid].name for pid in [session.host, *session.officials, session.interpreter] if pid
+        # Names as typed; a double quote (which a parameter cannot hold) becomes a single one.
+        assert {p["CN"][0] for p in attendees.values()} == {
+            people[pid].name.replace('"', "'")
+            for pid in [session.host, *session.officials, session.interpreter]
+            if pid
         }
         assert int(ev.sequence.value) == 0 and ev.status.value == "CONFIRMED"
         raw = path.read_bytes()
@@ -109,7 +112,6 @@ def test_since_version_only_what_changed_for_each_person(program, ctx, tmp_path)
     v2 = move_official(v1, "o-1", "s-03", "s-04")
     gone = v2.sessions.pop(v2.sessions.index(v2.sessions_by_id()["s-07"]))
     result = write_invitations(ctx, [v1, v2], tmp_path, since=0)
-    by_sid = v1.sessions_by_id()
     seen = {}
     for path in result.files:
         msg = read_eml(path)
@@ -129,29 +131,20 @@ def test_since_version_only_what_changed_for_each_person(program, ctx, tmp_path)
     def email_of(pid):
         return next(p.email for p in program.people() if p.id == pid)
 
-    assert seen[("official1@example.org", "s-03")][:4] == ("CANCEL", "CANCELLED", 1, "Cancelled")
+    # o-1 moved from s-03 to s-04: a roster change. Only o-1 hears about it (a cancellation
+    # naming only them, an invitation); SEQUENCE does not rise, nobody else is asked again.
+    assert seen[("official1@example.org", "s-03")][:4] == ("CANCEL", "CANCELLED", 0, "Cancelled")
     assert seen[("official1@example.org", "s-03")][4] == ["mailto:official1@example.org"]
-    assert seen[("official1@example.org", "s-04")][:4] == ("REQUEST", "CONFIRMED", 1, "Invitation")
-    for pid in [by_sid["s-04"].host, *by_sid["s-04"].officials]:
-        assert seen[(email_of(pid), "s-04")][:4] == ("REQUEST", "CONFIRMED", 1, "Updated invitation")
-    for pid in [by_sid["s-03"].host, *[o for o in by_sid["s-03"].officials if o != "o-1"]]:
-        assert seen[(email_of(pid), "s-03")][:4] == ("REQUEST", "CONFIRMED", 1, "Updated invitation")
+    assert seen[("official1@example.org", "s-04")][:4] == ("REQUEST", "CONFIRMED", 0, "Invitation")
     for pid in [gone.host, *gone.officials]:
         method, status, seq, subject, attendees = seen[(email_of(pid), "s-07")]
         assert (method, status, seq, subject) == ("CANCEL", "CANCELLED", 1, "Cancelled")
         assert set(attendees) == {f"mailto:{email_of(x)}" for x in [gone.host, *gone.officials]}
-    expected_keys = (
-        {("official1@example.org", "s-03"), ("official1@example.org", "s-04")}
-        | {(email_of(p), "s-04") for p in [by_sid["s-04"].host, *by_sid["s-04"].officials]}
-        | {(email_of(p), "s-03") for p in [by_sid["s-03"].host, *by_sid["s-03"].officials]}
-        | {(email_of(p), "s-07") for p in [gone.host, *gone.officials]}
-    )
-    assert set(seen) == expected_keys
-    assert result.counts == {
-        "new": 1,
-        "changed": len(expected_keys) - 1 - len([gone.host, *gone.officials]) - 1,
-        "cancelled": 1 + len([gone.host, *gone.officials]),
+    expected_keys = {("official1@example.org", "s-03"), ("official1@example.org", "s-04")} | {
+        (email_of(p), "s-07") for p in [gone.host, *gone.officials]
     }
+    assert set(seen) == expected_keys
+    assert result.counts == {"new": 1, "cancelled": 1 + len([gone.host, *gone.officials])}
 
     # Nothing changed: nothing to send.
     assert plan_invitations([v1, v2, copy.deepcopy(v2)], since=1) == []

@@ -42,7 +42,9 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
 KINDS = {k.key: k for k in EXPORT_KINDS}
 
 
-def run_export(ws, program_id: int, kind: str, out: Path, since_version: int | None = None) -> str:
+def run_export(
+    ws, program_id: int, kind: str, out: Path, since_version: int | None = None, force: bool = False
+) -> str:
     """Do one export (any thread); returns the summary to show. ``since_version``: only
     the people whose sessions changed since that schedule version (calendars, invitations,
     itineraries)."""
@@ -63,8 +65,35 @@ def run_export(ws, program_id: int, kind: str, out: Path, since_version: int | N
         return f"Overview (a day grid per site, an agenda per topic) written to {path}."
     from exchange_app.services import exports
 
-    report = getattr(exports, f"export_{kind}")(ws, program_id, out, since_version=since_version)
+    report = getattr(exports, f"export_{kind}")(ws, program_id, out, since_version=since_version, force=force)
     return report.summary
+
+
+def confirm_folder(parent: QWidget | None, kind: ExportKind, out: Path) -> bool | None:
+    """Apply the export folder rules before starting: None when the folder cannot be used
+    (a message says why) or staff decline; otherwise whether to add to a folder an export
+    did not write (``force``)."""
+    from exchange_app.io.output_folder import NeedsConfirmation, OutputFolderError, check_output_folder
+
+    if kind.target != "folder":
+        return False
+    try:
+        check_output_folder(out)
+    except NeedsConfirmation as e:
+        answer = QMessageBox.question(
+            parent,
+            "Folder is not empty",
+            f"{out} already holds {len(e.entries)} item(s) that no export wrote.\n\n"
+            "Add the export's files to this folder anyway? Files of the same name are replaced; "
+            "nothing else in the folder is touched.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return True if answer == QMessageBox.StandardButton.Yes else None
+    except OutputFolderError as e:
+        QMessageBox.warning(parent, "Choose another folder", str(e))
+        return None
+    return False
 
 
 def ask_since_version(parent: QWidget | None, kind: ExportKind, versions: list) -> int | None | bool:
@@ -119,15 +148,20 @@ class ExportWorker(QObject):
     finished = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None):
+    def __init__(
+        self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None, force: bool = False
+    ):
         super().__init__()
         self.ws, self.program_id, self.kind, self.out = ws, program_id, kind, out
         self.since_version = since_version
+        self.force = force
 
     @Slot()
     def run(self) -> None:
         try:
-            summary = run_export(self.ws, self.program_id, self.kind, self.out, self.since_version)
+            summary = run_export(
+                self.ws, self.program_id, self.kind, self.out, self.since_version, self.force
+            )
         except Exception as e:  # shown to staff; the worker must always report back
             self.failed.emit(str(e) or e.__class__.__name__)
         else:
@@ -151,7 +185,9 @@ class ExportRunner(QObject):
     def is_running(self) -> bool:
         return self._thread is not None
 
-    def start(self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None) -> None:
+    def start(
+        self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None, force: bool = False
+    ) -> None:
         if self._thread is not None:
             return
         label = KINDS[kind].label.replace("&", "").rstrip("…")
@@ -162,7 +198,7 @@ class ExportRunner(QObject):
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.setMinimumDuration(300)
         self._thread = QThread(self)
-        self._worker = ExportWorker(ws, program_id, kind, out, since_version)
+        self._worker = ExportWorker(ws, program_id, kind, out, since_version, force)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._out = out

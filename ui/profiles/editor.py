@@ -136,6 +136,7 @@ class PersonEditor(QWidget):
         self.virtual_check = QCheckBox("Also holds virtual sessions")
         self.virtual_check.setAccessibleName("Virtual sessions")
         self.virtual_check.toggled.connect(self._changed)
+        self.video_url_edit = self._line("Video link", "https://... meeting link for their virtual sessions")
         self.min_spin = LimitSpin("Minimum sessions")
         self.max_spin = LimitSpin("Maximum sessions")
         self.per_day_spin = LimitSpin("Maximum sessions per day")
@@ -232,6 +233,7 @@ class PersonEditor(QWidget):
         if kind == PersonKind.HOST:
             form.addRow(self._label("Offi&ce site:", self.site_combo), self.site_combo)
             form.addRow("", self.virtual_check)
+            form.addRow(self._label("Vi&deo link:", self.video_url_edit), self.video_url_edit)
         form.addRow(self._label("Spo&ken languages:", self.languages_edit), self.languages_edit)
         form.addRow("", self.languages_hint)
         if kind == PersonKind.OFFICIAL:
@@ -303,7 +305,7 @@ class PersonEditor(QWidget):
         if self.kind == PersonKind.OFFICIAL:
             order.append(self.delegation_edit)
         if self.kind == PersonKind.HOST:
-            order += [self.site_combo, self.virtual_check]
+            order += [self.site_combo, self.virtual_check, self.video_url_edit]
         order.append(self.languages_edit)
         if self.kind == PersonKind.OFFICIAL:
             order.append(self.min_spin)
@@ -371,6 +373,7 @@ class PersonEditor(QWidget):
                     self.title_edit,
                     self.country_edit,
                     self.delegation_edit,
+                    self.video_url_edit,
                 ):
                     e.clear()
                 self._windows = []
@@ -404,6 +407,7 @@ class PersonEditor(QWidget):
                     self.title_edit.setText(person.title or "")
                     self.site_combo.setCurrentIndex(max(0, self.site_combo.findData(person.location)))
                     self.virtual_check.setChecked(person.virtual)
+                    self.video_url_edit.setText(person.video_url or "")
                     expertise = list(person.expertise)
                 self._fill_topics(scenario, interests, expertise)
                 self._windows = list(person.availability)
@@ -628,6 +632,8 @@ class PersonEditor(QWidget):
                 if self.expertise.item(r).checkState() == Qt.CheckState.Checked
             ]
             rec["virtual"] = self.virtual_check.isChecked()
+            if self.video_url_edit.text().strip():
+                rec["video_url"] = self.video_url_edit.text().strip()
         if self._scenario is not None:
             person = self._person_for_zone()
             windows = []
@@ -698,6 +704,7 @@ class PersonEditor(QWidget):
             "interests": self.interests,
             "expertise": self.expertise,
             "location": self.site_combo,
+            "video_url": self.video_url_edit,
             "availability": self.windows_list,
             "min_sessions": self.min_spin,
             "max_sessions": self.max_spin,
@@ -722,6 +729,7 @@ class PersonEditor(QWidget):
             self.interests,
             self.expertise,
             self.site_combo,
+            self.video_url_edit,
             self.windows_list,
             self.min_spin,
             self.max_spin,
