@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 from exchange_app.domain import PersonKind, Scenario
 from exchange_app.errors import ConflictError, ExchangeError, InputError
 from exchange_app.services import Workspace, import_file
-from ui.dialogs.export import EXPORT_KINDS, ExportRunner, ask_target
+from exchange_app.services.workspace import ImportResult, ReadFile, import_read_file, read_import_file
+from ui.dialogs.export import EXPORT_KINDS, ask_target, export_operation
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
 from ui.dialogs.settings import ProgramSettingsDialog
+from ui.operations import OpContext, Operation, error_text, op, show_error, wait_all
 from ui.profiles.commands import ProgramSettingsCommand
 from ui.profiles.tab import PeopleTab
 from ui.style import THEMES, apply_theme
@@ -198,7 +200,9 @@ class MainWindow(QMainWindow):
         self.schedule_page: QWidget | None = None
         self._schedule_pending: int | None = None
         self.schedule_actions: list[QAction] = []
-        self.exporter = ExportRunner(self)
+        self.export_op: Operation[str] | None = None
+        self.last_import: ImportReport | None = None
+        self.last_export: tuple[bool, str] | None = None  # (ok, summary or error) of the last export
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName("Exchange Scheduler main window")
 
@@ -573,46 +577,69 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _scenario_name(self, path: Path) -> str | None:
-        """The program name in a valid scenario file, else None (a bad file's problems are
-        the import's to report)."""
-        from exchange_app.domain import SCENARIO_FORMAT
-        from exchange_app.io.scenario_json import load_json, parse_scenario
-
-        try:
-            doc = load_json(path)
-            if not (isinstance(doc, dict) and doc.get("format") == SCENARIO_FORMAT):
-                return None
-            return parse_scenario(doc, source=str(path)).program.name
-        except ExchangeError:
-            return None
-
-    def import_path(self, path: Path) -> ImportReport | None:
+    def import_path(self, path: Path) -> Operation[object]:
         """Import a scenario (a new program, shown at once) or a schedule (a new version of
-        this program); shows and returns the report (None when staff cancel)."""
-        name = self._scenario_name(path) if path.suffix.lower() == ".json" else None
-        if name is not None and any(p.name == name for p in self.ws.programs()):
-            if not self.ask_import_again(self, name):
-                return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = import_file(self.ws, path, program=self.program_id)
-        except InputError as e:
-            report = ImportReport(
-                str(path), False, f"Refused: {len(e.problems)} problem(s); nothing was imported.", e.problems
-            )
-        except ExchangeError as e:
-            report = ImportReport(str(path), False, f"Refused; nothing was imported. {e}", [])
-        else:
+        this program) in the background; the report is shown at the end (``last_import``).
+        The file is read and parsed once, off the UI thread; a scenario whose program name
+        exists already is imported only after staff confirm."""
+        ws, program = self.ws, self.program_id
+        self.last_import = None
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, InputError):
+                report = ImportReport(
+                    str(path),
+                    False,
+                    f"Refused: {len(exc.problems)} problem(s); nothing was imported.",
+                    exc.problems,
+                )
+            elif isinstance(exc, ExchangeError):
+                report = ImportReport(str(path), False, f"Refused; nothing was imported. {exc}", [])
+            else:
+                show_error(self, "Import failed", exc)
+                return
+            self.last_import = report
+            ImportReportDialog.ask(self, report)
+
+        def imported(result: ImportResult) -> None:
             report = ImportReport(str(path), True, result.summary, [])
+            self.last_import = report
             if result.kind == "scenario":
                 self._show_program(result.program_id)
             else:
                 self._data_changed(None, None)
-        finally:
-            QApplication.restoreOverrideCursor()
-        ImportReportDialog.ask(self, report)
-        return report
+            ImportReportDialog.ask(self, report)
+
+        def read(_ctx: OpContext) -> tuple[ReadFile | None, list[str]]:
+            loaded = read_import_file(path) if path.suffix.lower() == ".json" else None
+            return loaded, [p.name for p in ws.programs()]
+
+        def store(loaded: ReadFile | None) -> None:
+            def work(_ctx: OpContext) -> ImportResult:
+                if loaded is None:
+                    return import_file(ws, path, program=program)
+                return import_read_file(ws, loaded, program)
+
+            op(self, "Import", work).success(imported).failure(refused).with_progress(
+                f"Importing {path.name}…"
+            ).run_in_background()
+
+        def decide(value: tuple[ReadFile | None, list[str]]) -> None:
+            loaded, names = value
+            name = (
+                loaded.scenario.program.name if loaded is not None and loaded.scenario is not None else None
+            )
+            if name is not None and name in names and not self.ask_import_again(self, name):
+                return
+            store(loaded)
+
+        return (
+            op(self, "Import", read)
+            .success(decide)
+            .failure(refused)
+            .with_progress(f"Reading {path.name}…")
+            .run_in_background()
+        )
 
     def import_sheet_dialog(self) -> None:
         if self.program_id is None:
@@ -640,8 +667,11 @@ class MainWindow(QMainWindow):
             )
             self._show_program(keep)
 
+    def exporting(self) -> bool:
+        return self.export_op is not None and self.export_op.is_running()
+
     def export(self, kind: str) -> None:
-        if self.program_id is None or self.exporter.is_running():
+        if self.program_id is None or self.exporting():
             return
         from ui.dialogs import export as export_dialogs
 
@@ -657,7 +687,22 @@ class MainWindow(QMainWindow):
         if out is None:
             return
         QSettings().setValue("last_export_dir", str(out if what.target == "folder" else out.parent))
-        self.exporter.start(self.ws, self.program_id, kind, out, since)
+
+        def exported(summary: str) -> None:
+            self.last_export = (True, summary)
+            export_dialogs.offer_open_folder(self, summary, out if out.is_dir() else out.parent)
+
+        def failed(exc: BaseException) -> None:
+            self.last_export = (False, error_text(exc))
+            show_error(self, "Export failed", exc)
+
+        self.last_export = None
+        self.export_op = (
+            export_operation(self, self.ws, self.program_id, kind, out, since)
+            .success(exported)
+            .failure(failed)
+            .run_in_background()
+        )
 
     def new_database(self) -> None:
         path = self.ask_save_file(self, "New program database", "Program database (*.db)")
@@ -717,7 +762,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _release_database(self) -> None:
-        self.exporter.wait()
+        wait_all()  # every background operation ends before the database closes
         self._dispose_schedule_tab()
         if self.ws is not None:
             self.ws.close()

@@ -431,10 +431,34 @@ def import_file(
     path = Path(path)
     if path.suffix.lower() in SHEET_SUFFIXES:
         return _import_sheet(ws, path, program, valid_rows_only)
+    return import_read_file(ws, read_import_file(path), program)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFile:
+    """A scenario or schedule file read and (for a scenario) parsed and checked, not stored yet."""
+
+    path: Path
+    document: Any
+    scenario: Scenario | None  # the parsed scenario, when the file is one
+
+
+def read_import_file(path: str | os.PathLike) -> ReadFile:
+    """Read (and for a scenario parse and check) a JSON file once, without the database, so
+    a front end can ask about it (a program of that name exists) before
+    :func:`import_read_file` stores it."""
+    path = Path(path)
     doc = load_json(path)
     fmt = doc.get("format") if isinstance(doc, dict) else None
-    if fmt == SCENARIO_FORMAT:
-        scenario = parse_scenario(doc, source=str(path))
+    scenario = parse_scenario(doc, source=str(path)) if fmt == SCENARIO_FORMAT else None
+    return ReadFile(path, doc, scenario)
+
+
+def import_read_file(ws: Workspace, read: ReadFile, program: str | int | None = None) -> ImportResult:
+    """Store a file from :func:`read_import_file` (as :func:`import_file` does)."""
+    path, doc, scenario = read.path, read.document, read.scenario
+    fmt = doc.get("format") if isinstance(doc, dict) else None
+    if scenario is not None:
         pid = ws.import_scenario(scenario, source=str(path), checked=True)
         counts = {
             "officials": len(scenario.officials),

@@ -15,6 +15,7 @@ from exchange_app.services import Workspace
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
 from ui.dialogs.settings import ProgramSettingsDialog
 from ui.main_window import MainWindow, recent_databases, remember_database
+from ui.operations import wait_all
 from ui.topics_sites import TopicsSitesTab, offsets_on_days
 
 
@@ -101,6 +102,8 @@ def test_import_bad_scenario_via_menu_reports_and_leaves_database_unchanged(
 
     main_window.import_action.trigger()
 
+    wait_all()
+
     assert len(captured_reports) == 1
     report = captured_reports[0]
     assert not report.ok and report.source == str(bad)
@@ -129,6 +132,7 @@ def test_import_file_that_is_not_json(main_window, small_workspace, tmp_path, mo
     before = _dump(ws)
     monkeypatch.setattr(MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(bad)))
     main_window.import_action.trigger()
+    wait_all()
     assert not captured_reports[0].ok
     assert "is not valid JSON" in str(captured_reports[0].problems[0])
     assert _dump(ws) == before
@@ -142,6 +146,7 @@ def test_import_good_scenario_opens_the_new_program(
         MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path))
     )
     main_window.import_action.trigger()
+    wait_all()
     assert captured_reports[0].ok
     tiny = read_scenario(tiny_path)
     assert main_window.program_id != pid
@@ -239,9 +244,9 @@ def test_export_scenario_runs_in_a_worker(main_window, small_workspace, tmp_path
     )
     monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
     main_window.export_actions["scenario"].trigger()
-    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=20000)
-    assert main_window.exporter.last_result[0] is True
-    assert not main_window.exporter.is_running()
+    qtbot.waitUntil(lambda: main_window.last_export is not None, timeout=20000)
+    assert main_window.last_export[0] is True
+    assert not main_window.exporting()
     assert read_scenario(out) == ws.load_scenario(pid)
     assert offered == [(f"Scenario written to {out}.", out.parent)]
 
@@ -250,8 +255,8 @@ def test_failed_export_is_reported(main_window, tmp_path, monkeypatch, qtbot, me
     out = tmp_path / "schedule.json"  # there is no schedule yet
     monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
     main_window.export_actions["schedule"].trigger()
-    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=20000)
-    ok, text = main_window.exporter.last_result
+    qtbot.waitUntil(lambda: main_window.last_export is not None, timeout=20000)
+    ok, text = main_window.last_export
     assert not ok and text
     assert ("warning", "Export failed", text) in message_boxes
     assert not out.exists()
@@ -286,6 +291,7 @@ def test_empty_database_invites_import(
             MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(tiny_path))
         )
         window.empty_import_button.click()
+        wait_all()
         assert captured_reports[0].ok
         assert window.program_id is not None and window.pages.currentWidget() is window.tabs
         assert window.export_actions["scenario"].isEnabled()
@@ -366,8 +372,8 @@ def test_export_calendars_for_a_stored_schedule(main_window, small_workspace, tm
         export, "offer_open_folder", lambda parent, summary, folder: offered.append((summary, folder))
     )
     main_window.export_actions["ics"].trigger()
-    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=30000)
-    ok, summary = main_window.exporter.last_result
+    qtbot.waitUntil(lambda: main_window.last_export is not None, timeout=30000)
+    ok, summary = main_window.last_export
     assert ok, summary
     files = sorted(p.name for p in out.rglob("*.ics"))
     assert len(files) >= 3  # the host and two officials at least
@@ -508,8 +514,8 @@ def test_export_invitations_only_for_changes_since_a_version(
     monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": out)
     monkeypatch.setattr(export, "offer_open_folder", lambda parent, summary, folder: None)
     main_window.export_actions["invitations"].trigger()
-    qtbot.waitUntil(lambda: main_window.exporter.last_result is not None, timeout=30000)
-    ok, summary = main_window.exporter.last_result
+    qtbot.waitUntil(lambda: main_window.last_export is not None, timeout=30000)
+    ok, summary = main_window.last_export
     assert ok, summary
     assert sorted(offered_versions) == [1, 2]
     assert "since version 1" in summary
@@ -527,7 +533,7 @@ def test_cancelling_the_since_choice_exports_nothing(main_window, small_workspac
     monkeypatch.setattr(export, "ask_since_version", lambda parent, kind, versions: False)
     monkeypatch.setattr("ui.main_window.ask_target", lambda parent, kind, start_dir="": asked.append(kind))
     main_window.export_actions["ics"].trigger()
-    assert asked == [] and not main_window.exporter.is_running()
+    assert asked == [] and not main_window.exporting()
 
 
 def test_a_recent_database_that_is_gone_is_dropped_not_created(main_window, tmp_path, message_boxes):
@@ -552,6 +558,7 @@ def test_importing_a_program_that_exists_asks_first(
         MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(small_path))
     )
     main_window.import_action.trigger()
+    wait_all()
     assert asked == [read_scenario(small_path).program.name]
     assert len(ws.programs()) == (2 if again else 1)
     assert len(captured_reports) == (1 if again else 0)
