@@ -4,9 +4,8 @@ solve). Every profile and settings edit goes through the shared ``undo_stack``."
 
 from __future__ import annotations
 
-import importlib.util
-import traceback
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
@@ -52,13 +51,6 @@ TAB_TITLES = {
     PersonKind.INTERPRETER: "Interpreters",
 }
 GO_TO = ("&Officials", "&Hosts", "&Interpreters", "To&pics && Sites", "S&chedule")
-
-
-def _has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 # --------------------------------------------------------------------------- recent files
@@ -196,7 +188,8 @@ class MainWindow(QMainWindow):
         self.demo = False  # the bundled demo program (shown in the title)
         self.people_tabs: dict[PersonKind, PeopleTab] = {}
         self.topics_tab: TopicsSitesTab | None = None
-        self.schedule_tab: QWidget | None = None  # the board, once built
+        self.schedule_tab: Any = None  # the board (ui.board.schedule_tab.ScheduleTab), once built
+        self.schedule_load_op: Operation[object] | None = None
         self.schedule_page: QWidget | None = None
         self._schedule_pending: int | None = None
         self.schedule_actions: list[QAction] = []
@@ -278,12 +271,10 @@ class MainWindow(QMainWindow):
             "&Import scenario or schedule…", self.import_file_dialog, "Ctrl+I", name="import"
         )
         file_menu.addAction(self.import_action)
-        self.import_sheet_action = None
-        if _has_module("ui.dialogs.sheet_import"):
-            self.import_sheet_action = self._action(
-                "Import &people from spreadsheet…", self.import_sheet_dialog, name="import_people"
-            )
-            file_menu.addAction(self.import_sheet_action)
+        self.import_sheet_action = self._action(
+            "Import &people from spreadsheet…", self.import_sheet_dialog, name="import_people"
+        )
+        file_menu.addAction(self.import_sheet_action)
         self.export_menu = file_menu.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
         for kind in EXPORT_KINDS:
@@ -292,10 +283,8 @@ class MainWindow(QMainWindow):
             )
             self.export_menu.addAction(action)
             self.export_actions[kind.key] = action
-        self.backups_action = None
-        if _has_module("ui.dialogs.backups"):
-            self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
-            file_menu.addAction(self.backups_action)
+        self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, name="quit")
         # the platform's Quit keys; some platforms define none, then the common Ctrl+Q
@@ -410,37 +399,47 @@ class MainWindow(QMainWindow):
         if self.tabs is not None and self.tabs.widget(index) is self.schedule_page:
             self.ensure_schedule_tab()
 
-    def ensure_schedule_tab(self) -> QWidget | None:
-        """Build the schedule board for the current program if not done yet; returns it
-        (None when the board is not available)."""
+    def ensure_schedule_tab(self) -> Operation[object] | None:
+        """Build the schedule board for the current program if not done yet: the program and
+        its latest schedule are read in the background, the board is built when they arrive
+        (``schedule_tab`` is then set). Returns the operation, or None when nothing is to do."""
         pid = self._schedule_pending
         if pid is None or pid != self.program_id or self.tabs is None or self.ws is None:
-            return self.schedule_tab
+            return None
         self._schedule_pending = None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            widget = self._build_schedule_tab(pid)
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.schedule_page.layout().addWidget(widget)
-        widget.show()
-        self.schedule_tab = widget if hasattr(widget, "reload") else None
-        self._update_status()
-        return self.schedule_tab
+        from ui.board.schedule_tab import load_board
 
-    def _build_schedule_tab(self, program_id: int) -> QWidget:
+        ws = self.ws
+        loading = QLabel("Loading the schedule…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.schedule_page.layout().addWidget(loading)
+
+        def build(loaded: object) -> None:
+            loading.deleteLater()
+            if self.program_id != pid or self.tabs is None or self.ws is not ws:
+                return  # another program or database was opened meanwhile
+            widget = self._build_schedule_tab(pid, loaded)
+            self.schedule_page.layout().addWidget(widget)
+            widget.show()
+            self.schedule_tab = widget
+            self._update_status()
+
+        def failed(exc: BaseException) -> None:
+            loading.setText(f"The schedule could not be loaded: {error_text(exc)}")
+            show_error(self, "Loading the schedule failed", exc)
+
+        self.schedule_load_op = (
+            op(self, "Load schedule", lambda _ctx: load_board(ws, pid)).success(build).failure(failed)
+        ).run_in_background()
+        return self.schedule_load_op
+
+    def _build_schedule_tab(self, program_id: int, loaded: Any) -> QWidget:
+        from ui.board.schedule_tab import ScheduleTab
+
         self.schedule_actions = []
         self.schedule_menu.clear()
         self.schedule_menu.menuAction().setVisible(False)
-        if not _has_module("ui.board.schedule_tab"):
-            return self._schedule_placeholder("The schedule board is not part of this build yet.")
-        try:
-            from ui.board.schedule_tab import ScheduleTab
-        except ImportError as e:  # a broken installation: keep the profiles usable, say why
-            traceback.print_exc()
-            return self._schedule_placeholder(f"The schedule board could not be loaded: {e}")
-
-        tab = ScheduleTab(self.ws, program_id, self.undo_stack, self.schedule_page)
+        tab = ScheduleTab(self.ws, program_id, self.undo_stack, self.schedule_page, loaded=loaded)
         tab.status_changed.connect(self._schedule_status)
         tab.dirty_changed.connect(lambda _dirty: self._update_status())
         self.schedule_actions = list(tab.actions_for_menu())
@@ -461,7 +460,7 @@ class MainWindow(QMainWindow):
         tab = self.schedule_tab
         self.schedule_tab = None
         self._schedule_pending = None
-        if tab is not None and hasattr(tab, "shutdown"):
+        if tab is not None:
             tab.shutdown()
         self.schedule_menu.clear()
         self.schedule_actions = []
@@ -484,12 +483,12 @@ class MainWindow(QMainWindow):
         """A command changed the stored program: show the new state everywhere."""
         self.reload()
         tab = self.schedule_tab
-        if tab is not None and hasattr(tab, "reload"):
+        if tab is not None:
             tab.reload()  # the board keeps its unsaved edits and re-checks them
 
     def _schedule_dirty(self) -> bool:
         tab = self.schedule_tab
-        return bool(tab is not None and hasattr(tab, "has_unsaved_changes") and tab.has_unsaved_changes())
+        return bool(tab is not None and tab.has_unsaved_changes())
 
     # ------------------------------------------------------------------ status
     def _update_title(self) -> None:
@@ -879,7 +878,9 @@ class MainWindow(QMainWindow):
             if choice == "cancel":
                 return False
             if choice == "save":
-                self.schedule_tab.save()
+                saving = self.schedule_tab.save()
+                if saving is not None:
+                    saving.wait()
         return True
 
     def closeEvent(self, event) -> None:

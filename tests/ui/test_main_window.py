@@ -386,6 +386,7 @@ def test_schedule_tab_embeds_the_board_and_sees_profile_edits(main_window, qtbot
     except ImportError as e:  # the board engineer's part is missing or broken in this checkout
         pytest.skip(f"schedule board not importable: {e}")
     main_window.go_to_actions[4].trigger()
+    wait_all()
     board = main_window.schedule_tab
     assert isinstance(board, ScheduleTab)
     assert board.isVisible()
