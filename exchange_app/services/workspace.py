@@ -14,6 +14,7 @@ import getpass
 import json
 import os
 import shutil
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -362,6 +363,36 @@ class Workspace:
         with self._sessions.begin() as s:
             _check_pins([], forbidden, db_programs.reference_ids(s, program_id), "forbidden pairs")
             db_programs.set_forbidden(s, program_id, forbidden)
+
+    def add_pins(self, program_id: int, pins: Sequence[Pin], forbidden: Sequence[Forbidden] = ()) -> None:
+        """Add these pins and forbidden pairs beside the others (undoing a delete puts back
+        exactly what it removed); every person and slot must still exist (InputError)."""
+        with self._sessions.begin() as s:
+            _check_pins(list(pins), list(forbidden), db_programs.reference_ids(s, program_id), "pins")
+            db_programs.add_pins(s, program_id, list(pins), list(forbidden))
+
+    def remove_pins(self, program_id: int, pins: Sequence[Pin], forbidden: Sequence[Forbidden] = ()) -> None:
+        """Remove exactly these pins and forbidden pairs; the others stay."""
+        with self._sessions.begin() as s:
+            db_programs.remove_pins(s, program_id, list(pins), list(forbidden))
+
+    def restore_person(self, program_id: int, person: Official | Host | Interpreter) -> int:
+        """Store a deleted person again (undo of a delete); returns the new revision. When
+        someone has added a person with that id meanwhile, :class:`ConflictError` names who
+        and when, and nothing is written."""
+        try:
+            with self._sessions.begin() as s:
+                current = db_programs.person_revisions(s, program_id).get((person.kind, person.id))
+                if current is not None:
+                    label = db_programs.person_label(person.kind, person.id, person.name)
+                    raise ConflictError(
+                        db_programs.conflict_message(label, current.updated_by, current.updated_at)
+                    )
+                refs = db_programs.load_scenario_refs(s, program_id)
+                _check_person(person, refs.program, refs)
+                return db_programs.upsert_person(s, program_id, person, user=self.user, now=_now())
+        except IntegrityError as e:  # added by someone else between our check and our write
+            raise self._lost_update(program_id, person.kind, person.id, person.name) from e
 
     # ------------------------------------------------------------------ schedules
 
