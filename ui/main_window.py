@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 from exchange_app.domain import PersonKind, Scenario
 from exchange_app.errors import ConflictError, ExchangeError, InputError
 from exchange_app.services import Workspace, import_file
-from exchange_app.services.workspace import ImportResult, ReadFile, import_read_file, read_import_file
+from exchange_app.services.workspace import (
+    ImportResult,
+    ReadFile,
+    VersionInfo,
+    import_read_file,
+    read_import_file,
+)
 from ui.dialogs.export import EXPORT_KINDS, ask_target, export_operation
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
 from ui.dialogs.settings import ProgramSettingsDialog
@@ -195,6 +201,11 @@ class MainWindow(QMainWindow):
         self.schedule_actions: list[QAction] = []
         self.export_op: Operation[str] | None = None
         self.last_import: ImportReport | None = None
+        self._versions: tuple[int, list[VersionInfo]] | None = (
+            None  # (program, its versions) for the status bar
+        )
+        self._versions_op: Operation[list[VersionInfo]] | None = None
+        self._versions_stale = False
         self.last_export: tuple[bool, str] | None = None  # (ok, summary or error) of the last export
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName("Exchange Scheduler main window")
@@ -476,6 +487,7 @@ class MainWindow(QMainWindow):
             tab.set_data(self.scenario, self.revisions)
         if self.topics_tab is not None:
             self.topics_tab.set_data(self.scenario)
+        self._refresh_versions()
         self._update_status()
         self._update_title()
 
@@ -510,7 +522,11 @@ class MainWindow(QMainWindow):
         self.counts_label.setText(
             f"{len(sc.officials)} officials · {len(sc.hosts)} hosts · {len(sc.interpreters)} interpreters"
         )
-        versions = self.ws.schedule_versions(self.program_id)
+        if self._versions is None or self._versions[0] != self.program_id:
+            self.schedule_label.setText("Reading schedule versions…")
+            self._refresh_versions()
+            return
+        versions = self._versions[1]
         if not versions:
             text = "No schedule yet"
         else:
@@ -539,8 +555,31 @@ class MainWindow(QMainWindow):
         else:
             self.solve_label.setText("Not solved yet")
 
+    def _refresh_versions(self) -> None:
+        """Read the schedule versions for the status bar in the background (one query per
+        change, never per status update on the UI thread); the bar updates when they arrive."""
+        if self.ws is None or self.program_id is None:
+            return
+        if self._versions_op is not None and self._versions_op.is_running():
+            self._versions_stale = True
+            return
+        ws, pid = self.ws, self.program_id
+        self._versions_stale = False
+
+        def arrived(versions: list[VersionInfo]) -> None:
+            if self.ws is ws and self.program_id == pid:
+                self._versions = (pid, versions)
+                self._update_status()
+            if self._versions_stale:
+                self._refresh_versions()
+
+        self._versions_op = (
+            op(self, "Status", lambda _ctx: ws.schedule_versions(pid)).success(arrived).run_in_background()
+        )
+
     def _schedule_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+        self._refresh_versions()  # a save or solve may have stored a version
         self._update_status()
 
     # ------------------------------------------------------------------ file actions

@@ -46,6 +46,7 @@ def test_window_shows_tabs_status_and_menus(main_window, small_path):
         f"{len(scenario.officials)} officials · {len(scenario.hosts)} hosts · "
         f"{len(scenario.interpreters)} interpreters"
     )
+    wait_all()
     assert main_window.schedule_label.text() == "No schedule yet"
     assert scenario.program.name in main_window.windowTitle()
     for kind, tab in main_window.people_tabs.items():
@@ -80,7 +81,17 @@ def test_status_bar_shows_schedule_version_and_last_solve(main_window, small_wor
         Schedule(sessions=[], solver=SolverInfo(status="feasible", objective=120, bound=130, seconds=2.5)),
         source="solve",
     )
+    wait_all()
+    import threading
+
+    threads = []
+    real = ws.schedule_versions
+    ws.schedule_versions = lambda p: threads.append(threading.current_thread()) or real(p)
     main_window.reload()
+    for _ in range(20):  # status updates read no database on the UI thread
+        main_window._update_status()
+    wait_all()
+    assert threads and threading.main_thread() not in threads
     assert main_window.schedule_label.text().startswith("Schedule v1 (solve)")
     assert "saved" in main_window.schedule_label.text()
     assert main_window.solve_label.text() == "Last solve v1: feasible, objective 120, bound 130, 2.5 s"
