@@ -573,8 +573,15 @@ class MainWindow(QMainWindow):
             if self._versions_stale:
                 self._refresh_versions()
 
+        def failed(exc: BaseException) -> None:
+            if self.ws is ws and self.program_id == pid:  # else: another database or program by now
+                show_error(self, "Reading the schedule versions failed", exc)
+
         self._versions_op = (
-            op(self, "Status", lambda _ctx: ws.schedule_versions(pid)).success(arrived).run_in_background()
+            op(self, "Status", lambda _ctx: ws.schedule_versions(pid))
+            .success(arrived)
+            .failure(failed)
+            .run_in_background()
         )
 
     def _schedule_status(self, text: str) -> None:
@@ -792,6 +799,9 @@ class MainWindow(QMainWindow):
             if lock is not None:
                 lock.release()
             return False
+        # the undo stack belongs to the old database: clear it while that one is still open
+        # (clearing signals a status update, which must not ask the new database about the old program)
+        self.undo_stack.clear()
         self._release_database()
         self.ws, self.lock = ws, lock
         self.demo = False

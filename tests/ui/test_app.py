@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exchange_app.domain import PersonKind
 from exchange_app.errors import LockedError
 from exchange_app.services import Workspace, import_file
 
@@ -107,8 +108,19 @@ def test_open_and_new_database_switch_the_window_and_the_lock(
         monkeypatch.setattr(
             MainWindow, "ask_save_file", staticmethod(lambda parent, caption, filters: second)
         )
+        # an edit on the undo stack first: File > New database once raised
+        # "NotFoundError: There is no program with id 1" (the status bar asked the new database)
+        tab = window.people_tabs[PersonKind.OFFICIAL]
+        tab.select(window.scenario.officials[0].id)
+        tab.editor.name_edit.setText("Someone Else")
+        tab.editor.save()
+        assert not window.undo_stack.isClean()
         window.new_db_action.trigger()
+        from ui.operations import wait_all
+
+        wait_all()
         assert window.ws.path.name == "second.db" and window.program_id is None
+        assert not [m for m in message_boxes if m[0] in ("warning", "critical")], message_boxes
         DatabaseLock.acquire(first).release()  # the first database is free again
         with pytest.raises(LockedError):
             DatabaseLock.acquire(second + ".db")
