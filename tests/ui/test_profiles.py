@@ -636,3 +636,20 @@ def test_edit_an_official_with_the_keyboard_only(main_window, small_workspace, q
     assert ws.load_scenario(pid).officials_by_id()["o-0006"].name == "Keyboard Person"
     qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Edit > Undo
     assert ws.load_scenario(pid).officials_by_id()["o-0006"] == target
+
+
+def test_saving_a_new_official_asks_nothing(main_window, qtbot, monkeypatch):
+    """Saving a new official once asked "Save the changes to ?" with a blank name."""
+    asked = []
+    monkeypatch.setattr(PeopleTab, "ask_unsaved", staticmethod(lambda parent, name, can: asked.append(name)))
+    tab = _tab(main_window)
+    tab.select(main_window.scenario.officials[3].id)  # someone was selected before Add
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    editor = tab.editor
+    qtbot.keyClicks(editor.name_edit, "Amina Diallo")
+    editor.country_edit.setText("SN")
+    editor.languages_edit.setText("fr, wo")
+    editor.interests.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert asked == []
+    assert tab.current_id() == "o-0041" and not editor.is_dirty()

@@ -668,6 +668,9 @@ class PersonEditor(QWidget):
             return
         if self._scenario is None or self._person is None:
             self._problems = []
+            if self._dirty:  # a cleared editor holds no edit (else saving a new person asked
+                self._dirty = False  # "Save the changes to ?" about the emptied form)
+                self.dirty_changed.emit(False)
             self._show_problems()
             self._update_buttons()
             return
