@@ -166,3 +166,13 @@ def test_the_demo_says_so_in_the_title_and_is_not_a_recent_file(qtbot, db_with, 
         assert db not in recent_databases()
     finally:
         window.close()
+
+
+def test_without_a_display_the_app_says_so():
+    from ui.app import missing_display
+
+    why = missing_display({}, "linux")
+    assert why is not None and "no display" in why and "xvfb-run" in why and "libxcb" not in why
+    assert missing_display({"DISPLAY": ":0"}, "linux") is None
+    assert missing_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert missing_display({}, "darwin") is None
