@@ -34,6 +34,7 @@ from exchange_app.services.workspace import (
     ReadFile,
     VersionInfo,
     import_read_file,
+    open_locked,
     read_import_file,
 )
 from ui.dialogs.export import EXPORT_KINDS, ask_target, export_operation
@@ -84,24 +85,10 @@ def forget_database(url_or_path: str, settings: QSettings | None = None) -> None
 # --------------------------------------------------------------------------- opening
 
 
-def open_database(db: str | None) -> tuple[Workspace, object | None]:
+def open_database(db: str | None) -> tuple[Workspace, Any]:
     """Lock and open a database: returns (workspace, lock). Raises LockedError when another
     app holds it (the lock is a no-op for PostgreSQL URLs)."""
-    from exchange_app.storage.lock import DatabaseLock
-
-    if db is None:
-        from exchange_app.storage.engine import default_database_path
-
-        path = default_database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = str(path)
-    lock = DatabaseLock.acquire(db)
-    try:
-        ws = Workspace.open(db)
-    except BaseException:
-        lock.release()
-        raise
-    return ws, lock
+    return open_locked(db)
 
 
 def open_database_or_explain(parent: QWidget | None, db: str | None, severe: bool = False):

@@ -432,6 +432,26 @@ class Workspace:
         return ConflictError(db_programs.conflict_message(label, rev.updated_by, rev.updated_at))
 
 
+def open_locked(db: str | os.PathLike | None, *, user: str | None = None) -> tuple[Workspace, Any]:
+    """Lock and open a database for one app: (workspace, lock). ``None`` opens the default
+    database in the user data folder. Raises LockedError when another app holds it (the
+    lock is a no-op for PostgreSQL URLs); release the lock after closing the workspace."""
+    from exchange_app.storage.engine import default_database_path
+    from exchange_app.storage.lock import DatabaseLock
+
+    if db is None:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = str(path)
+    lock = DatabaseLock.acquire(str(db))
+    try:
+        ws = Workspace.open(db, user=user)
+    except BaseException:
+        lock.release()
+        raise
+    return ws, lock
+
+
 # --------------------------------------------------------------------------- files
 
 
