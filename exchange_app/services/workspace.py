@@ -610,9 +610,15 @@ def demo_database() -> Path:
     _remove_sqlite(building)
     text = resources.files("resources").joinpath("demo/demo-program.json").read_text("utf-8")
     scenario = parse_scenario(json.loads(text), source="demo-program.json")
+    demo = resources.files("resources").joinpath("demo/demo-schedule.json")
     ws = Workspace.open(building)
     try:
-        ws.import_scenario(scenario, source="demo-program.json", checked=True)
+        pid = ws.import_scenario(scenario, source="demo-program.json", checked=True)
+        if demo.is_file():  # solved once when the demo was built (resources/demo/make_demo_schedule.py)
+            schedule = parse_schedule(json.loads(demo.read_text("utf-8")), scenario, "demo-schedule.json")
+            ws.save_schedule(
+                pid, schedule, "import", note="the demo's schedule, solved when the app was built"
+            )
     finally:
         ws.close()  # the last connection checkpoints and removes the write-ahead log
     try:
