@@ -41,7 +41,7 @@ from ui.dialogs.export import EXPORT_KINDS, ask_target, export_operation
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
 from ui.dialogs.settings import ProgramSettingsDialog
 from ui.operations import OpContext, Operation, error_text, op, show_error, wait_all
-from ui.profiles.commands import ProgramSettingsCommand
+from ui.profiles.commands import ImportPeopleCommand, ProgramSettingsCommand
 from ui.profiles.tab import PeopleTab
 from ui.style import THEMES, apply_theme
 from ui.topics_sites import TopicsSitesTab
@@ -681,10 +681,24 @@ class MainWindow(QMainWindow):
             return
         from ui.dialogs.sheet_import import SheetImportDialog
 
+        before = self.scenario
         result = SheetImportDialog.ask(self, self.ws, self.program_id, Path(path))
         if result is not None:
-            self.undo_stack.clear()  # the import is not on the undo stack; earlier steps may no longer apply
-            self._data_changed(None, None)
+            self._data_changed(None, None)  # reads the program as the import left it
+            if before is not None and self.scenario is not None and (result.added or result.updated):
+                # one undoable step (children per person, based on the revisions the import wrote)
+                self.undo_stack.push(
+                    ImportPeopleCommand(
+                        self.ws,
+                        self.program_id,
+                        f"Import people from {Path(path).name}",
+                        before,
+                        self.scenario,
+                        self.revisions,
+                        self._data_changed,
+                        self._command_failed,
+                    )
+                )
             self.statusBar().showMessage(result.summary, 8000)
 
     def backups_dialog(self) -> None:

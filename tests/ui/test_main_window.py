@@ -468,18 +468,35 @@ def test_import_people_from_a_spreadsheet_reloads_the_profiles(
         seen.append((program_id, path))
         official = workspace.load_scenario(program_id).officials_by_id()["o-0002"]
         workspace.upsert_person(program_id, dataclasses.replace(official, name="Andrei Kowalska-Imported"))
-        return SimpleNamespace(added=0, updated=1, refused_rows=[], summary="1 official updated")
+        workspace.upsert_person(program_id, dataclasses.replace(official, id="o-0900", name="New From Sheet"))
+        return SimpleNamespace(added=1, updated=1, refused_rows=[], summary="1 official added, 1 updated")
 
     monkeypatch.setattr(
         MainWindow, "ask_open_file", staticmethod(lambda parent, caption, filters: str(sheet))
     )
     monkeypatch.setattr(sheet_import.SheetImportDialog, "ask", classmethod(fake_dialog))
     assert main_window.import_sheet_action is not None and main_window.import_sheet_action.isEnabled()
+    tab = main_window.people_tabs[PersonKind.OFFICIAL]
+    tab.select("o-0003")  # an earlier edit stays undoable after the import
+    tab.editor.name_edit.setText("Edited Before")
+    tab.editor.save()
+    before = ws.load_scenario(pid)
     main_window.import_sheet_action.trigger()
     assert seen == [(pid, sheet)]
-    tab = main_window.people_tabs[PersonKind.OFFICIAL]
     row = tab.model.row_of("o-0002")
     assert tab.model.index(row, 0).data() == "Andrei Kowalska-Imported"
+    # the import is one undoable step, and the stack below it is kept
+    assert main_window.undo_stack.count() == 2
+    assert main_window.undo_action.text().replace("&", "") == "Undo Import people from people.csv"
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid) == before
+    assert tab.model.row_of("o-0900") is None
+    main_window.redo_action.trigger()
+    after = ws.load_scenario(pid).officials_by_id()
+    assert after["o-0002"].name == "Andrei Kowalska-Imported" and after["o-0900"].name == "New From Sheet"
+    main_window.undo_action.trigger()
+    main_window.undo_action.trigger()
+    assert ws.load_scenario(pid).officials_by_id()["o-0003"].name != "Edited Before"
 
 
 def test_restoring_a_backup_reloads_the_window(main_window, small_workspace, monkeypatch):

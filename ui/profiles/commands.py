@@ -23,7 +23,7 @@ from PySide6.QtGui import QUndoCommand
 
 from exchange_app.domain import Forbidden, Person, PersonKind, Pin, Program, Scenario
 from exchange_app.errors import ExchangeError
-from exchange_app.services import Workspace
+from exchange_app.services import Revision, Workspace
 
 # on_change(kind, person_id) after every do/undo; kind None: program settings
 ChangeHook = Callable[[PersonKind | None, str | None], None]
@@ -250,6 +250,49 @@ class DeletePersonCommand(WorkspaceCommand):
 
     def _changed(self) -> tuple[PersonKind | None, str | None]:
         return self.person.kind, self.person.id
+
+
+class ImportPeopleCommand(WorkspaceCommand):
+    """A people-sheet import, already stored, as one undoable step: built from one child per
+    person it added or changed (the people as they were and as the import left them, with
+    the revisions the import wrote). Undo takes the added ones out again and puts the changed
+    ones back, each based on its revision; one changed meanwhile by a colleague refuses the
+    whole undo, and whatever the children had done by then is put back."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        program_id: int,
+        text: str,
+        before: Scenario,
+        after: Scenario,
+        revisions_after: dict[tuple[PersonKind, str], Revision],
+        on_change: ChangeHook,
+        on_error: ErrorHook | None = None,
+    ):
+        super().__init__(ws, program_id, text, on_change, on_error)
+
+        def quiet(_kind: PersonKind | None, _id: str | None) -> None:  # the parent reports the change
+            return None
+
+        self.parts: list[WorkspaceCommand] = []
+        for kind in PersonKind:
+            old = {p.id: p for p in getattr(before, f"{kind.value}s")}
+            for person in getattr(after, f"{kind.value}s"):
+                if old.get(person.id) == person:
+                    continue
+                part = SavePersonCommand(ws, program_id, old.get(person.id), person, quiet)
+                self.parts.append(part)
+                rev = revisions_after.get((kind, person.id))
+                if rev is not None:
+                    self._book[part._person_key(person)] = rev.revision
+        self._applied = True  # the import stored it already; the push does not repeat it
+
+    def _do(self, first: bool) -> None:
+        DeletePersonCommand._run([(lambda c=c: c._do(False), c._undo) for c in self.parts])
+
+    def _undo(self) -> None:
+        DeletePersonCommand._run([(c._undo, lambda c=c: c._do(False)) for c in reversed(self.parts)])
 
 
 class ProgramSettingsCommand(WorkspaceCommand):
