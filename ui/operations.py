@@ -212,7 +212,7 @@ class Operation(Generic[T]):
     def _open_dialog(self) -> None:
         dlg = QProgressDialog(self._label or "", "Cancel" if self._cancellable else "", 0, 0, self.parent)
         if not self._cancellable:
-            dlg.setCancelButton(None)  # type: ignore[arg-type]  # Qt accepts None: no button
+            dlg.setCancelButton(None)  # Qt: None removes the button
         dlg.setWindowTitle(self.title)
         dlg.setAccessibleName(f"{self.title} in progress")
         dlg.setWindowModality(Qt.WindowModality.WindowModal)

@@ -13,7 +13,8 @@ import copy
 from PySide6.QtWidgets import QWidget
 
 from exchange_app.domain import Scenario, Schedule
-from exchange_app.services.solving import SolveOptions, SolveOutcome, solve_scenario
+from exchange_app.services.solving import SolveOutcome, solve_scenario
+from solver.types import SolveOptions
 from ui.operations import OpContext, Operation, op
 
 

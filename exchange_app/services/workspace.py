@@ -376,7 +376,7 @@ class Workspace:
         with self._sessions.begin() as s:
             db_programs.remove_pins(s, program_id, list(pins), list(forbidden))
 
-    def restore_person(self, program_id: int, person: Official | Host | Interpreter) -> int:
+    def restore_person(self, program_id: int, person: Person) -> int:
         """Store a deleted person again (undo of a delete); returns the new revision. When
         someone has added a person with that id meanwhile, :class:`ConflictError` names who
         and when, and nothing is written."""

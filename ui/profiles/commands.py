@@ -21,7 +21,17 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from exchange_app.domain import Forbidden, Person, PersonKind, Pin, Program, Scenario
+from exchange_app.domain import (
+    Forbidden,
+    Host,
+    Interpreter,
+    Official,
+    Person,
+    PersonKind,
+    Pin,
+    Program,
+    Scenario,
+)
 from exchange_app.errors import ExchangeError
 from exchange_app.services import Revision, Workspace
 
@@ -41,8 +51,39 @@ def revision_book(ws: Workspace) -> dict[RecordKey, int]:
     return _books.setdefault(ws, {})
 
 
+def _stored(person: Person) -> Official | Host | Interpreter:
+    assert isinstance(person, Official | Host | Interpreter), person
+    return person
+
+
 def describe(person: Person) -> str:
     return f"{person.kind.value} {person.name}"
+
+
+def run_children(parts: list[WorkspaceCommand], first: bool) -> None:
+    """Do each child in order; when one is refused, undo the ones done before it and re-raise."""
+    done: list[WorkspaceCommand] = []
+    try:
+        for part in parts:
+            part._do(first)
+            done.append(part)
+    except ExchangeError:
+        for part in reversed(done):
+            part._undo()
+        raise
+
+
+def undo_children(parts: list[WorkspaceCommand]) -> None:
+    """Undo each child, last first; when one is refused, redo the ones undone before it."""
+    undone: list[WorkspaceCommand] = []
+    try:
+        for part in reversed(parts):
+            part._undo()
+            undone.append(part)
+    except ExchangeError:
+        for part in reversed(undone):
+            part._do(False)
+        raise
 
 
 class WorkspaceCommand(QUndoCommand):
@@ -131,7 +172,9 @@ class SavePersonCommand(WorkspaceCommand):
             self._book[key] = self.ws.restore_person(self.program_id, self.after)
             return
         based_on = self.expected_revision if first else self._book.get(key)
-        self._book[key] = self.ws.upsert_person(self.program_id, self.after, expected_revision=based_on)
+        self._book[key] = self.ws.upsert_person(
+            self.program_id, _stored(self.after), expected_revision=based_on
+        )
 
     def _undo(self) -> None:
         key = self._person_key(self.after)
@@ -142,7 +185,7 @@ class SavePersonCommand(WorkspaceCommand):
             self._book.pop(key, None)
         else:  # the id cannot change in the editor: the same record goes back
             self._book[key] = self.ws.upsert_person(
-                self.program_id, self.before, expected_revision=self._book.get(key)
+                self.program_id, _stored(self.before), expected_revision=self._book.get(key)
             )
 
     def _changed(self) -> tuple[PersonKind | None, str | None]:
@@ -230,23 +273,11 @@ class DeletePersonCommand(WorkspaceCommand):
             RemovePersonCommand(ws, program_id, person, quiet, expected_revision),
         ]
 
-    @staticmethod
-    def _run(steps: list[tuple[Callable[[], None], Callable[[], None]]]) -> None:
-        done: list[Callable[[], None]] = []
-        try:
-            for step, back in steps:
-                step()
-                done.append(back)
-        except ExchangeError:
-            for back in reversed(done):  # put back what the earlier children did
-                back()
-            raise
-
     def _do(self, first: bool) -> None:
-        self._run([(lambda c=c: c._do(first), c._undo) for c in self.parts])
+        run_children(self.parts, first)
 
     def _undo(self) -> None:
-        self._run([(c._undo, lambda c=c: c._do(False)) for c in reversed(self.parts)])
+        undo_children(self.parts)
 
     def _changed(self) -> tuple[PersonKind | None, str | None]:
         return self.person.kind, self.person.id
@@ -289,10 +320,10 @@ class ImportPeopleCommand(WorkspaceCommand):
         self._applied = True  # the import stored it already; the push does not repeat it
 
     def _do(self, first: bool) -> None:
-        DeletePersonCommand._run([(lambda c=c: c._do(False), c._undo) for c in self.parts])
+        run_children(self.parts, False)
 
     def _undo(self) -> None:
-        DeletePersonCommand._run([(c._undo, lambda c=c: c._do(False)) for c in reversed(self.parts)])
+        undo_children(self.parts)
 
 
 class ProgramSettingsCommand(WorkspaceCommand):
