@@ -343,6 +343,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ program
     def _show_program(self, program_id: int | None) -> None:
         """Build the tabs for ``program_id`` (None: the empty page)."""
+        wait_all()  # a save or load still running reports to the tabs that are about to go
         self.undo_stack.clear()
         if self.tabs is not None:
             self._dispose_schedule_tab()
