@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtCore import QSettings
@@ -70,8 +71,28 @@ def create_main_window(db: str | None, demo: bool = False) -> MainWindow | None:
     return window
 
 
+def missing_display(env: dict[str, str] | None = None, platform: str = sys.platform) -> str | None:
+    """Why no window can open here (Linux without DISPLAY, WAYLAND_DISPLAY or
+    QT_QPA_PLATFORM), with what to do; None when a display is there. Qt itself would abort
+    with a message about libxcb-cursor0, which misleads."""
+    env = dict(os.environ) if env is None else env
+    if not platform.startswith("linux") or any(
+        env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    ):
+        return None
+    return (
+        "There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so no window can open.\n"
+        "Run the app inside a desktop session, or under a virtual X server: xvfb-run -a exchange-app --demo\n"
+        "(QT_QPA_PLATFORM=offscreen runs it without showing anything)."
+    )
+
+
 def run(db: str | None, demo: bool) -> int:
     """Run the desktop app on ``db`` (file path or URL; None: the default database)."""
+    why = missing_display()
+    if why is not None and QApplication.instance() is None:
+        print(why, file=sys.stderr)
+        return 1
     app = make_application()
     window = create_main_window(db, demo)
     if window is None:

@@ -4,9 +4,8 @@ solve). Every profile and settings edit goes through the shared ``undo_stack``."
 
 from __future__ import annotations
 
-import importlib.util
-import traceback
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
@@ -30,10 +29,19 @@ from PySide6.QtWidgets import (
 from exchange_app.domain import PersonKind, Scenario
 from exchange_app.errors import ConflictError, ExchangeError, InputError
 from exchange_app.services import Workspace, import_file
-from ui.dialogs.export import EXPORT_KINDS, ExportRunner, ask_target
+from exchange_app.services.workspace import (
+    ImportResult,
+    ReadFile,
+    VersionInfo,
+    import_read_file,
+    open_locked,
+    read_import_file,
+)
+from ui.dialogs.export import EXPORT_KINDS, ask_target, export_operation
 from ui.dialogs.import_report import ImportReport, ImportReportDialog
 from ui.dialogs.settings import ProgramSettingsDialog
-from ui.profiles.commands import ProgramSettingsCommand
+from ui.operations import OpContext, Operation, error_text, op, show_error, wait_all
+from ui.profiles.commands import ImportPeopleCommand, ProgramSettingsCommand
 from ui.profiles.tab import PeopleTab
 from ui.style import THEMES, apply_theme
 from ui.topics_sites import TopicsSitesTab
@@ -50,13 +58,6 @@ TAB_TITLES = {
     PersonKind.INTERPRETER: "Interpreters",
 }
 GO_TO = ("&Officials", "&Hosts", "&Interpreters", "To&pics && Sites", "S&chedule")
-
-
-def _has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 # --------------------------------------------------------------------------- recent files
@@ -84,24 +85,10 @@ def forget_database(url_or_path: str, settings: QSettings | None = None) -> None
 # --------------------------------------------------------------------------- opening
 
 
-def open_database(db: str | None) -> tuple[Workspace, object | None]:
+def open_database(db: str | None) -> tuple[Workspace, Any]:
     """Lock and open a database: returns (workspace, lock). Raises LockedError when another
     app holds it (the lock is a no-op for PostgreSQL URLs)."""
-    from exchange_app.storage.lock import DatabaseLock
-
-    if db is None:
-        from exchange_app.storage.engine import default_database_path
-
-        path = default_database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = str(path)
-    lock = DatabaseLock.acquire(db)
-    try:
-        ws = Workspace.open(db)
-    except BaseException:
-        lock.release()
-        raise
-    return ws, lock
+    return open_locked(db)
 
 
 def open_database_or_explain(parent: QWidget | None, db: str | None, severe: bool = False):
@@ -194,11 +181,19 @@ class MainWindow(QMainWindow):
         self.demo = False  # the bundled demo program (shown in the title)
         self.people_tabs: dict[PersonKind, PeopleTab] = {}
         self.topics_tab: TopicsSitesTab | None = None
-        self.schedule_tab: QWidget | None = None  # the board, once built
+        self.schedule_tab: Any = None  # the board (ui.board.schedule_tab.ScheduleTab), once built
+        self.schedule_load_op: Operation[object] | None = None
         self.schedule_page: QWidget | None = None
         self._schedule_pending: int | None = None
         self.schedule_actions: list[QAction] = []
-        self.exporter = ExportRunner(self)
+        self.export_op: Operation[str] | None = None
+        self.last_import: ImportReport | None = None
+        self._versions: tuple[int, list[VersionInfo]] | None = (
+            None  # (program, its versions) for the status bar
+        )
+        self._versions_op: Operation[list[VersionInfo]] | None = None
+        self._versions_stale = False
+        self.last_export: tuple[bool, str] | None = None  # (ok, summary or error) of the last export
         from ui.dialogs.publish import PublishRunner
 
         self.publisher = PublishRunner(self)
@@ -283,17 +278,14 @@ class MainWindow(QMainWindow):
             "&Import scenario or schedule…", self.import_file_dialog, "Ctrl+I", name="import"
         )
         file_menu.addAction(self.import_action)
-        self.import_sheet_action = None
-        if _has_module("ui.dialogs.sheet_import"):
-            self.import_sheet_action = self._action(
-                "Import &people from spreadsheet…", self.import_sheet_dialog, name="import_people"
-            )
-            file_menu.addAction(self.import_sheet_action)
+        self.import_sheet_action = self._action(
+            "Import &people from spreadsheet…", self.import_sheet_dialog, name="import_people"
+        )
+        file_menu.addAction(self.import_sheet_action)
         self.registration_menu = None
-        if _has_module("ui.dialogs.registration"):
-            from ui.dialogs import registration as registration_dialogs
+        from ui.dialogs import registration as registration_dialogs
 
-            self.registration_menu = registration_dialogs.add_menu(self, file_menu)
+        self.registration_menu = registration_dialogs.add_menu(self, file_menu)
         self.export_menu = file_menu.addMenu("&Export")
         self.export_actions: dict[str, QAction] = {}
         for kind in EXPORT_KINDS:
@@ -311,10 +303,8 @@ class MainWindow(QMainWindow):
         self.export_menu.addSeparator()
         self.export_menu.addAction(self.publish_action)
         self.export_menu.addAction(self.send_action)
-        self.backups_action = None
-        if _has_module("ui.dialogs.backups"):
-            self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
-            file_menu.addAction(self.backups_action)
+        self.backups_action = self._action("&Backups…", self.backups_dialog, name="backups")
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, name="quit")
         # the platform's Quit keys; some platforms define none, then the common Ctrl+Q
@@ -379,6 +369,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ program
     def _show_program(self, program_id: int | None) -> None:
         """Build the tabs for ``program_id`` (None: the empty page)."""
+        wait_all()  # a save or load still running reports to the tabs that are about to go
         self.undo_stack.clear()
         if self.tabs is not None:
             self._dispose_schedule_tab()
@@ -434,37 +425,47 @@ class MainWindow(QMainWindow):
         if self.tabs is not None and self.tabs.widget(index) is self.schedule_page:
             self.ensure_schedule_tab()
 
-    def ensure_schedule_tab(self) -> QWidget | None:
-        """Build the schedule board for the current program if not done yet; returns it
-        (None when the board is not available)."""
+    def ensure_schedule_tab(self) -> Operation[object] | None:
+        """Build the schedule board for the current program if not done yet: the program and
+        its latest schedule are read in the background, the board is built when they arrive
+        (``schedule_tab`` is then set). Returns the operation, or None when nothing is to do."""
         pid = self._schedule_pending
         if pid is None or pid != self.program_id or self.tabs is None or self.ws is None:
-            return self.schedule_tab
+            return None
         self._schedule_pending = None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            widget = self._build_schedule_tab(pid)
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.schedule_page.layout().addWidget(widget)
-        widget.show()
-        self.schedule_tab = widget if hasattr(widget, "reload") else None
-        self._update_status()
-        return self.schedule_tab
+        from ui.board.schedule_tab import load_board
 
-    def _build_schedule_tab(self, program_id: int) -> QWidget:
+        ws = self.ws
+        loading = QLabel("Loading the schedule…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.schedule_page.layout().addWidget(loading)
+
+        def build(loaded: object) -> None:
+            loading.deleteLater()
+            if self.program_id != pid or self.tabs is None or self.ws is not ws:
+                return  # another program or database was opened meanwhile
+            widget = self._build_schedule_tab(pid, loaded)
+            self.schedule_page.layout().addWidget(widget)
+            widget.show()
+            self.schedule_tab = widget
+            self._update_status()
+
+        def failed(exc: BaseException) -> None:
+            loading.setText(f"The schedule could not be loaded: {error_text(exc)}")
+            show_error(self, "Loading the schedule failed", exc)
+
+        self.schedule_load_op = (
+            op(self, "Load schedule", lambda _ctx: load_board(ws, pid)).success(build).failure(failed)
+        ).run_in_background()
+        return self.schedule_load_op
+
+    def _build_schedule_tab(self, program_id: int, loaded: Any) -> QWidget:
+        from ui.board.schedule_tab import ScheduleTab
+
         self.schedule_actions = []
         self.schedule_menu.clear()
         self.schedule_menu.menuAction().setVisible(False)
-        if not _has_module("ui.board.schedule_tab"):
-            return self._schedule_placeholder("The schedule board is not part of this build yet.")
-        try:
-            from ui.board.schedule_tab import ScheduleTab
-        except ImportError as e:  # a broken installation: keep the profiles usable, say why
-            traceback.print_exc()
-            return self._schedule_placeholder(f"The schedule board could not be loaded: {e}")
-
-        tab = ScheduleTab(self.ws, program_id, self.undo_stack, self.schedule_page)
+        tab = ScheduleTab(self.ws, program_id, self.undo_stack, self.schedule_page, loaded=loaded)
         tab.status_changed.connect(self._schedule_status)
         tab.dirty_changed.connect(lambda _dirty: self._update_status())
         self.schedule_actions = list(tab.actions_for_menu())
@@ -485,7 +486,7 @@ class MainWindow(QMainWindow):
         tab = self.schedule_tab
         self.schedule_tab = None
         self._schedule_pending = None
-        if tab is not None and hasattr(tab, "shutdown"):
+        if tab is not None:
             tab.shutdown()
         self.schedule_menu.clear()
         self.schedule_actions = []
@@ -501,6 +502,7 @@ class MainWindow(QMainWindow):
             tab.set_data(self.scenario, self.revisions)
         if self.topics_tab is not None:
             self.topics_tab.set_data(self.scenario)
+        self._refresh_versions()
         self._update_status()
         self._update_title()
 
@@ -508,12 +510,12 @@ class MainWindow(QMainWindow):
         """A command changed the stored program: show the new state everywhere."""
         self.reload()
         tab = self.schedule_tab
-        if tab is not None and hasattr(tab, "reload"):
+        if tab is not None:
             tab.reload()  # the board keeps its unsaved edits and re-checks them
 
     def _schedule_dirty(self) -> bool:
         tab = self.schedule_tab
-        return bool(tab is not None and hasattr(tab, "has_unsaved_changes") and tab.has_unsaved_changes())
+        return bool(tab is not None and tab.has_unsaved_changes())
 
     # ------------------------------------------------------------------ status
     def _update_title(self) -> None:
@@ -535,7 +537,11 @@ class MainWindow(QMainWindow):
         self.counts_label.setText(
             f"{len(sc.officials)} officials · {len(sc.hosts)} hosts · {len(sc.interpreters)} interpreters"
         )
-        versions = self.ws.schedule_versions(self.program_id)
+        if self._versions is None or self._versions[0] != self.program_id:
+            self.schedule_label.setText("Reading schedule versions…")
+            self._refresh_versions()
+            return
+        versions = self._versions[1]
         if not versions:
             text = "No schedule yet"
         else:
@@ -564,8 +570,38 @@ class MainWindow(QMainWindow):
         else:
             self.solve_label.setText("Not solved yet")
 
+    def _refresh_versions(self) -> None:
+        """Read the schedule versions for the status bar in the background (one query per
+        change, never per status update on the UI thread); the bar updates when they arrive."""
+        if self.ws is None or self.program_id is None:
+            return
+        if self._versions_op is not None and self._versions_op.is_running():
+            self._versions_stale = True
+            return
+        ws, pid = self.ws, self.program_id
+        self._versions_stale = False
+
+        def arrived(versions: list[VersionInfo]) -> None:
+            if self.ws is ws and self.program_id == pid:
+                self._versions = (pid, versions)
+                self._update_status()
+            if self._versions_stale:
+                self._refresh_versions()
+
+        def failed(exc: BaseException) -> None:
+            if self.ws is ws and self.program_id == pid:  # else: another database or program by now
+                show_error(self, "Reading the schedule versions failed", exc)
+
+        self._versions_op = (
+            op(self, "Status", lambda _ctx: ws.schedule_versions(pid))
+            .success(arrived)
+            .failure(failed)
+            .run_in_background()
+        )
+
     def _schedule_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+        self._refresh_versions()  # a save or solve may have stored a version
         self._update_status()
 
     # ------------------------------------------------------------------ file actions
@@ -601,46 +637,69 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _scenario_name(self, path: Path) -> str | None:
-        """The program name in a valid scenario file, else None (a bad file's problems are
-        the import's to report)."""
-        from exchange_app.domain import SCENARIO_FORMAT
-        from exchange_app.io.scenario_json import load_json, parse_scenario
-
-        try:
-            doc = load_json(path)
-            if not (isinstance(doc, dict) and doc.get("format") == SCENARIO_FORMAT):
-                return None
-            return parse_scenario(doc, source=str(path)).program.name
-        except ExchangeError:
-            return None
-
-    def import_path(self, path: Path) -> ImportReport | None:
+    def import_path(self, path: Path) -> Operation[object]:
         """Import a scenario (a new program, shown at once) or a schedule (a new version of
-        this program); shows and returns the report (None when staff cancel)."""
-        name = self._scenario_name(path) if path.suffix.lower() == ".json" else None
-        if name is not None and any(p.name == name for p in self.ws.programs()):
-            if not self.ask_import_again(self, name):
-                return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = import_file(self.ws, path, program=self.program_id)
-        except InputError as e:
-            report = ImportReport(
-                str(path), False, f"Refused: {len(e.problems)} problem(s); nothing was imported.", e.problems
-            )
-        except ExchangeError as e:
-            report = ImportReport(str(path), False, f"Refused; nothing was imported. {e}", [])
-        else:
+        this program) in the background; the report is shown at the end (``last_import``).
+        The file is read and parsed once, off the UI thread; a scenario whose program name
+        exists already is imported only after staff confirm."""
+        ws, program = self.ws, self.program_id
+        self.last_import = None
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, InputError):
+                report = ImportReport(
+                    str(path),
+                    False,
+                    f"Refused: {len(exc.problems)} problem(s); nothing was imported.",
+                    exc.problems,
+                )
+            elif isinstance(exc, ExchangeError):
+                report = ImportReport(str(path), False, f"Refused; nothing was imported. {exc}", [])
+            else:
+                show_error(self, "Import failed", exc)
+                return
+            self.last_import = report
+            ImportReportDialog.ask(self, report)
+
+        def imported(result: ImportResult) -> None:
             report = ImportReport(str(path), True, result.summary, [])
+            self.last_import = report
             if result.kind == "scenario":
                 self._show_program(result.program_id)
             else:
                 self._data_changed(None, None)
-        finally:
-            QApplication.restoreOverrideCursor()
-        ImportReportDialog.ask(self, report)
-        return report
+            ImportReportDialog.ask(self, report)
+
+        def read(_ctx: OpContext) -> tuple[ReadFile | None, list[str]]:
+            loaded = read_import_file(path) if path.suffix.lower() == ".json" else None
+            return loaded, [p.name for p in ws.programs()]
+
+        def store(loaded: ReadFile | None) -> None:
+            def work(_ctx: OpContext) -> ImportResult:
+                if loaded is None:
+                    return import_file(ws, path, program=program)
+                return import_read_file(ws, loaded, program)
+
+            op(self, "Import", work).success(imported).failure(refused).with_progress(
+                f"Importing {path.name}…"
+            ).run_in_background()
+
+        def decide(value: tuple[ReadFile | None, list[str]]) -> None:
+            loaded, names = value
+            name = (
+                loaded.scenario.program.name if loaded is not None and loaded.scenario is not None else None
+            )
+            if name is not None and name in names and not self.ask_import_again(self, name):
+                return
+            store(loaded)
+
+        return (
+            op(self, "Import", read)
+            .success(decide)
+            .failure(refused)
+            .with_progress(f"Reading {path.name}…")
+            .run_in_background()
+        )
 
     def import_sheet_dialog(self) -> None:
         if self.program_id is None:
@@ -650,10 +709,24 @@ class MainWindow(QMainWindow):
             return
         from ui.dialogs.sheet_import import SheetImportDialog
 
+        before = self.scenario
         result = SheetImportDialog.ask(self, self.ws, self.program_id, Path(path))
         if result is not None:
-            self.undo_stack.clear()  # the import is not on the undo stack; earlier steps may no longer apply
-            self._data_changed(None, None)
+            self._data_changed(None, None)  # reads the program as the import left it
+            if before is not None and self.scenario is not None and (result.added or result.updated):
+                # one undoable step (children per person, based on the revisions the import wrote)
+                self.undo_stack.push(
+                    ImportPeopleCommand(
+                        self.ws,
+                        self.program_id,
+                        f"Import people from {Path(path).name}",
+                        before,
+                        self.scenario,
+                        self.revisions,
+                        self._data_changed,
+                        self._command_failed,
+                    )
+                )
             self.statusBar().showMessage(result.summary, 8000)
 
     def backups_dialog(self) -> None:
@@ -668,8 +741,11 @@ class MainWindow(QMainWindow):
             )
             self._show_program(keep)
 
+    def exporting(self) -> bool:
+        return self.export_op is not None and self.export_op.is_running()
+
     def export(self, kind: str) -> None:
-        if self.program_id is None or self.exporter.is_running():
+        if self.program_id is None or self.exporting():
             return
         from ui.dialogs import export as export_dialogs
 
@@ -688,7 +764,22 @@ class MainWindow(QMainWindow):
         if force is None:
             return
         QSettings().setValue("last_export_dir", str(out if what.target == "folder" else out.parent))
-        self.exporter.start(self.ws, self.program_id, kind, out, since, force)
+
+        def exported(summary: str) -> None:
+            self.last_export = (True, summary)
+            export_dialogs.offer_open_folder(self, summary, out if out.is_dir() else out.parent)
+
+        def failed(exc: BaseException) -> None:
+            self.last_export = (False, error_text(exc))
+            show_error(self, "Export failed", exc)
+
+        self.last_export = None
+        self.export_op = (
+            export_operation(self, self.ws, self.program_id, kind, out, since, force)
+            .success(exported)
+            .failure(failed)
+            .run_in_background()
+        )
 
     def new_program(self) -> None:
         """File > New program…: the wizard, then the new program is shown."""
@@ -763,6 +854,9 @@ class MainWindow(QMainWindow):
             if lock is not None:
                 lock.release()
             return False
+        # the undo stack belongs to the old database: clear it while that one is still open
+        # (clearing signals a status update, which must not ask the new database about the old program)
+        self.undo_stack.clear()
         self._release_database()
         self.ws, self.lock = ws, lock
         self.demo = False
@@ -785,7 +879,7 @@ class MainWindow(QMainWindow):
         publish.send(self, self.publisher, self.ws, self.program_id)
 
     def _release_database(self) -> None:
-        self.exporter.wait()
+        wait_all()  # every background operation ends before the database closes
         self.publisher.wait()
         self._dispose_schedule_tab()
         if self.ws is not None:
@@ -903,7 +997,9 @@ class MainWindow(QMainWindow):
             if choice == "cancel":
                 return False
             if choice == "save":
-                self.schedule_tab.save()
+                saving = self.schedule_tab.save()
+                if saving is not None:
+                    saving.wait()
         return True
 
     def closeEvent(self, event) -> None:

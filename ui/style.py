@@ -85,8 +85,3 @@ def apply_theme(app: QApplication, theme: str = "system") -> bool:
     app.setStyleSheet(style_sheet(dark))
     app.setProperty("exchange_dark", dark)
     return dark
-
-
-def is_dark(app: QApplication | None = None) -> bool:
-    app = app or QApplication.instance()
-    return bool(app and app.property("exchange_dark"))

@@ -63,7 +63,7 @@ def main() -> int:
     officials.search.clear()
     officials.select(window.scenario.officials[3].id)
     officials.editor.email_edit.setText("rosa.gunawardena(at)example")
-    officials.editor.languages_edit.setText("ka, English")
+    officials.editor.languages_edit.setText("ka, Klingonese")
     shot("officials-invalid")
     officials.editor.revert()
     window.tabs.setCurrentWidget(window.people_tabs[PersonKind.HOST])

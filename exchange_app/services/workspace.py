@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -473,6 +473,36 @@ class Workspace:
             _check_pins([], forbidden, db_programs.reference_ids(s, program_id), "forbidden pairs")
             db_programs.set_forbidden(s, program_id, forbidden)
 
+    def add_pins(self, program_id: int, pins: Sequence[Pin], forbidden: Sequence[Forbidden] = ()) -> None:
+        """Add these pins and forbidden pairs beside the others (undoing a delete puts back
+        exactly what it removed); every person and slot must still exist (InputError)."""
+        with self._sessions.begin() as s:
+            _check_pins(list(pins), list(forbidden), db_programs.reference_ids(s, program_id), "pins")
+            db_programs.add_pins(s, program_id, list(pins), list(forbidden))
+
+    def remove_pins(self, program_id: int, pins: Sequence[Pin], forbidden: Sequence[Forbidden] = ()) -> None:
+        """Remove exactly these pins and forbidden pairs; the others stay."""
+        with self._sessions.begin() as s:
+            db_programs.remove_pins(s, program_id, list(pins), list(forbidden))
+
+    def restore_person(self, program_id: int, person: Person) -> int:
+        """Store a deleted person again (undo of a delete); returns the new revision. When
+        someone has added a person with that id meanwhile, :class:`ConflictError` names who
+        and when, and nothing is written."""
+        try:
+            with self._sessions.begin() as s:
+                current = db_programs.person_revisions(s, program_id).get((person.kind, person.id))
+                if current is not None:
+                    label = db_programs.person_label(person.kind, person.id, person.name)
+                    raise ConflictError(
+                        db_programs.conflict_message(label, current.updated_by, current.updated_at)
+                    )
+                refs = db_programs.load_scenario_refs(s, program_id)
+                _check_person(person, refs.program, refs)
+                return db_programs.upsert_person(s, program_id, person, user=self.user, now=_now())
+        except IntegrityError as e:  # added by someone else between our check and our write
+            raise self._lost_update(program_id, person.kind, person.id, person.name) from e
+
     # ------------------------------------------------------------------ schedules
 
     def schedule_versions(self, program_id: int) -> list[VersionInfo]:
@@ -597,6 +627,26 @@ class Workspace:
         return ConflictError(db_programs.conflict_message(label, rev.updated_by, rev.updated_at))
 
 
+def open_locked(db: str | os.PathLike | None, *, user: str | None = None) -> tuple[Workspace, Any]:
+    """Lock and open a database for one app: (workspace, lock). ``None`` opens the default
+    database in the user data folder. Raises LockedError when another app holds it (the
+    lock is a no-op for PostgreSQL URLs); release the lock after closing the workspace."""
+    from exchange_app.storage.engine import default_database_path
+    from exchange_app.storage.lock import DatabaseLock
+
+    if db is None:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = str(path)
+    lock = DatabaseLock.acquire(str(db))
+    try:
+        ws = Workspace.open(db, user=user)
+    except BaseException:
+        lock.release()
+        raise
+    return ws, lock
+
+
 # --------------------------------------------------------------------------- files
 
 
@@ -633,10 +683,34 @@ def import_file(
     ws.check_sound()
     if path.suffix.lower() in SHEET_SUFFIXES:
         return _import_sheet(ws, path, program, valid_rows_only)
+    return import_read_file(ws, read_import_file(path), program)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFile:
+    """A scenario or schedule file read and (for a scenario) parsed and checked, not stored yet."""
+
+    path: Path
+    document: Any
+    scenario: Scenario | None  # the parsed scenario, when the file is one
+
+
+def read_import_file(path: str | os.PathLike) -> ReadFile:
+    """Read (and for a scenario parse and check) a JSON file once, without the database, so
+    a front end can ask about it (a program of that name exists) before
+    :func:`import_read_file` stores it."""
+    path = Path(path)
     doc = load_json(path)
     fmt = doc.get("format") if isinstance(doc, dict) else None
-    if fmt == SCENARIO_FORMAT:
-        scenario = parse_scenario(doc, source=str(path))
+    scenario = parse_scenario(doc, source=str(path)) if fmt == SCENARIO_FORMAT else None
+    return ReadFile(path, doc, scenario)
+
+
+def import_read_file(ws: Workspace, read: ReadFile, program: str | int | None = None) -> ImportResult:
+    """Store a file from :func:`read_import_file` (as :func:`import_file` does)."""
+    path, doc, scenario = read.path, read.document, read.scenario
+    fmt = doc.get("format") if isinstance(doc, dict) else None
+    if scenario is not None:
         pid = ws.import_scenario(scenario, source=str(path), checked=True)
         counts = {
             "officials": len(scenario.officials),
@@ -737,9 +811,15 @@ def demo_database() -> Path:
     _remove_sqlite(building)
     text = resources.files("resources").joinpath("demo/demo-program.json").read_text("utf-8")
     scenario = parse_scenario(json.loads(text), source="demo-program.json")
+    demo = resources.files("resources").joinpath("demo/demo-schedule.json")
     ws = Workspace.open(building)
     try:
-        ws.import_scenario(scenario, source="demo-program.json", checked=True)
+        pid = ws.import_scenario(scenario, source="demo-program.json", checked=True)
+        if demo.is_file():  # solved once when the demo was built (resources/demo/make_demo_schedule.py)
+            schedule = parse_schedule(json.loads(demo.read_text("utf-8")), scenario, "demo-schedule.json")
+            ws.save_schedule(
+                pid, schedule, "import", note="the demo's schedule, solved when the app was built"
+            )
     finally:
         ws.close()  # the last connection checkpoints and removes the write-ahead log
     try:

@@ -863,6 +863,57 @@ def set_forbidden(s: DbSession, program_id: int, forbidden: list[Forbidden]) -> 
     _insert_pins(s, program_id, [], forbidden, person_ids(s, program_id), {})
 
 
+def add_pins(s: DbSession, program_id: int, pins: list[Pin], forbidden: list[Forbidden]) -> None:
+    """Append these pins and forbidden pairs (the others stay as they are)."""
+    program_row(s, program_id)
+    people, slots = person_ids(s, program_id), _ids(s, SlotRow, program_id)
+    o, h = PersonKind.OFFICIAL.value, PersonKind.HOST.value
+    for table, items in ((PinRow, pins), (ForbiddenRow, forbidden)):
+        start = s.scalar(
+            select(func.coalesce(func.max(table.position) + 1, 0)).where(table.program_id == program_id)
+        )
+        rows: list[dict[str, Any]] = []
+        for j, x in enumerate(items):
+            row: dict[str, Any] = {
+                "program_id": program_id,
+                "position": start + j,
+                "official_id": people[(o, x.official)],
+                "host_id": people[(h, x.host)],
+            }
+            if isinstance(x, Pin):
+                row["slot_id"] = slots[x.slot]
+            else:
+                row["reason"] = x.reason
+            rows.append(row)
+        _insert(s, table, rows)
+
+
+def remove_pins(s: DbSession, program_id: int, pins: list[Pin], forbidden: list[Forbidden]) -> None:
+    """Delete exactly these pins and forbidden pairs (the others stay as they are)."""
+    program_row(s, program_id)
+    people, slots = person_ids(s, program_id), _ids(s, SlotRow, program_id)
+    o, h = PersonKind.OFFICIAL.value, PersonKind.HOST.value
+    for x in pins:
+        official, host, slot = people.get((o, x.official)), people.get((h, x.host)), slots.get(x.slot)
+        s.execute(
+            delete(PinRow).where(
+                PinRow.program_id == program_id,
+                PinRow.official_id == official,
+                PinRow.host_id == host,
+                PinRow.slot_id == slot,
+            )
+        )
+    for f in forbidden:
+        official, host = people.get((o, f.official)), people.get((h, f.host))
+        s.execute(
+            delete(ForbiddenRow).where(
+                ForbiddenRow.program_id == program_id,
+                ForbiddenRow.official_id == official,
+                ForbiddenRow.host_id == host,
+            )
+        )
+
+
 def load_scenario_refs(s: DbSession, program_id: int) -> Scenario:
     """The program with only its topics and locations (what a person may refer to)."""
     prog = program_row(s, program_id)

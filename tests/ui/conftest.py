@@ -84,5 +84,7 @@ def main_window(qtbot, small_workspace, message_boxes):
     for tab in window.people_tabs.values():
         if tab.editor.is_dirty():
             tab.editor.load(None, window.scenario)
-    window.exporter.wait()
+    from ui.operations import wait_all
+
+    wait_all()
     window.close()

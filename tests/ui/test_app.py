@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exchange_app.domain import PersonKind
 from exchange_app.errors import LockedError
 from exchange_app.services import Workspace, import_file
 
@@ -107,8 +108,19 @@ def test_open_and_new_database_switch_the_window_and_the_lock(
         monkeypatch.setattr(
             MainWindow, "ask_save_file", staticmethod(lambda parent, caption, filters: second)
         )
+        # an edit on the undo stack first: File > New database once raised
+        # "NotFoundError: There is no program with id 1" (the status bar asked the new database)
+        tab = window.people_tabs[PersonKind.OFFICIAL]
+        tab.select(window.scenario.officials[0].id)
+        tab.editor.name_edit.setText("Someone Else")
+        tab.editor.save()
+        assert not window.undo_stack.isClean()
         window.new_db_action.trigger()
+        from ui.operations import wait_all
+
+        wait_all()
         assert window.ws.path.name == "second.db" and window.program_id is None
+        assert not [m for m in message_boxes if m[0] in ("warning", "critical")], message_boxes
         DatabaseLock.acquire(first).release()  # the first database is free again
         with pytest.raises(LockedError):
             DatabaseLock.acquire(second + ".db")
@@ -154,3 +166,13 @@ def test_the_demo_says_so_in_the_title_and_is_not_a_recent_file(qtbot, db_with, 
         assert db not in recent_databases()
     finally:
         window.close()
+
+
+def test_without_a_display_the_app_says_so():
+    from ui.app import missing_display
+
+    why = missing_display({}, "linux")
+    assert why is not None and "no display" in why and "xvfb-run" in why and "libxcb" not in why
+    assert missing_display({"DISPLAY": ":0"}, "linux") is None
+    assert missing_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
+    assert missing_display({}, "darwin") is None

@@ -115,7 +115,9 @@ def test_unassign_pin_and_save_a_new_version(tab, small_workspace):
     tab.pin_session_action.trigger()
     assert set(doc.sessions[s.id].pinned) == set(doc.sessions[s.id].officials)
     versions = len(ws.schedule_versions(pid))
-    number = tab.save()
+    saving = tab.save()
+    assert saving is not None and saving.wait()
+    number = saving.value
     assert number is not None and not tab.has_unsaved_changes()
     info = ws.schedule_versions(pid)
     assert len(info) == versions + 1 and any(v.number == number and v.source == "edit" for v in info)
@@ -228,6 +230,7 @@ def test_solve_from_the_tab_stores_a_version_and_is_undoable(tab, qtbot, monkeyp
     _run_dialog(qtbot, monkeypatch, 2)
     before, versions = tab.document.schedule, len(ws.schedule_versions(pid))
     tab.solve_action.trigger()
+    assert tab.save_op is not None and tab.save_op.wait()
     info = ws.schedule_versions(pid)
     assert len(info) == versions + 1
     assert any(v.source == "solve" and v.number == tab.version for v in info)
@@ -262,6 +265,7 @@ def test_keyboard_picks_officials_in_a_card(tab, qtbot):
     assert (s.officials[0] in doc.sessions[s.id].pinned) != pinned
     assert tab.has_unsaved_changes()
     qtbot.keyClick(tab.board, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save schedule
+    assert tab.save_op is not None and tab.save_op.wait()
     assert not tab.has_unsaved_changes()
 
 
@@ -324,7 +328,8 @@ def test_a_failed_save_keeps_the_edits_and_says_why(tab, monkeypatch, message_bo
         raise LockedError("program.db is open in another app (ana on laptop-3, pid 42, since 09:00)")
 
     monkeypatch.setattr(tab.workspace, "save_schedule", refuse)
-    assert tab.save() is None
+    saving = tab.save()
+    assert saving is not None and saving.wait() and isinstance(saving.error, LockedError)
     assert tab.has_unsaved_changes() and "not saved" in tab.status.text()
     assert any("ana on laptop-3" in text for _kind, _title, text in message_boxes)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from exchange_app.domain import Official, PersonKind, Window
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services import Workspace
+from ui.profiles.editor import staff_message
 from ui.profiles.models import ID_ROLE, PeopleFilterProxy, PeopleTableModel, person_rows
 from ui.profiles.tab import PeopleTab, next_id
 
@@ -204,8 +205,8 @@ def test_bad_email_shows_the_import_message_and_blocks_save(main_window, small_w
     qtbot.keyClicks(editor.email_edit, "anahit.example.org")
     assert editor.problems_label.isVisibleTo(editor)
     text = editor.problems_label.text()
-    assert "field 'email'" in text and "'anahit.example.org' is not a valid email address" in text
-    assert "officials[2] (o-0003)" in text  # named like the importer names the record
+    assert "E-mail: 'anahit.example.org' is not an e-mail address" in text  # words for staff
+    assert "officials[2]" not in text and "field '" not in text
     assert editor.email_edit.property("invalid") is True
     assert not editor.save_button.isEnabled()
     editor.save()  # refused while invalid
@@ -222,11 +223,14 @@ def test_other_field_problems_use_import_messages(main_window):
     tab = _tab(main_window)
     tab.select("o-0001")
     editor = tab.editor
-    editor.country_edit.setText("Ivory Coast")
+    editor.country_edit.setText("Ivory Coast")  # names are taken as well as codes
     editor.languages_edit.setText("French")
-    texts = [str(p) for p in editor.problems()]
-    assert any("field 'country'" in t and "ISO 3166-1 alpha-2" in t for t in texts)
-    assert any("field 'languages[0]'" in t and "ISO 639" in t for t in texts)
+    assert editor.problems() == []
+    editor.country_edit.setText("Atlantis")
+    editor.languages_edit.setText("Klingonese")
+    texts = [staff_message(p) for p in editor.problems()]
+    assert any(t.startswith("Country: 'Atlantis' is not a country we know") for t in texts), texts
+    assert any(t.startswith("Spoken languages: 'Klingonese' is not a language") for t in texts), texts
     editor.country_edit.setText("CI")
     editor.languages_edit.setText("fr")
     for r in range(editor.interests.rowCount()):
@@ -605,8 +609,8 @@ def test_editor_names_the_country_and_languages_typed(main_window):
     editor.languages_edit.setText("sw, en, zz")
     assert editor.country_hint.text() == "Kenya"
     assert editor.languages_hint.text() == "Swahili, English, ?"
-    editor.country_edit.setText("Kenya")
-    assert editor.country_hint.text() == ""
+    editor.country_edit.setText("Kenya")  # a name is taken too: the hint confirms it
+    assert editor.country_hint.text() == "Kenya"
     row = tab.proxy.mapFromSource(tab.model.index(tab.model.row_of("o-0001"), 1))
     assert "(" in row.data(Qt.ItemDataRole.ToolTipRole)  # e.g. "Côte d'Ivoire (CI)"
 
@@ -636,3 +640,63 @@ def test_edit_an_official_with_the_keyboard_only(main_window, small_workspace, q
     assert ws.load_scenario(pid).officials_by_id()["o-0006"].name == "Keyboard Person"
     qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Edit > Undo
     assert ws.load_scenario(pid).officials_by_id()["o-0006"] == target
+
+
+def test_saving_a_new_official_asks_nothing(main_window, qtbot, monkeypatch):
+    """Saving a new official once asked "Save the changes to ?" with a blank name."""
+    asked = []
+    monkeypatch.setattr(PeopleTab, "ask_unsaved", staticmethod(lambda parent, name, can: asked.append(name)))
+    tab = _tab(main_window)
+    tab.select(main_window.scenario.officials[3].id)  # someone was selected before Add
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    editor = tab.editor
+    qtbot.keyClicks(editor.name_edit, "Amina Diallo")
+    editor.country_edit.setText("SN")
+    editor.languages_edit.setText("fr, wo")
+    editor.interests.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert asked == []
+    assert tab.current_id() == "o-0041" and not editor.is_dirty()
+
+
+def test_editor_takes_country_and_language_names_and_says_problems_in_words(
+    main_window, small_workspace, qtbot
+):
+    ws, pid = small_workspace
+    tab = _tab(main_window)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    editor = tab.editor
+    qtbot.keyClicks(editor.name_edit, "Wanjiru Kamau")
+    editor.country_edit.setText("Kenya")
+    editor.languages_edit.setText("English, Swahili")
+    messages = [staff_message(p) for p in editor.problems()]
+    assert messages == ["Interests: choose at least one topic"], messages
+    assert not any("officials[" in m or "{}" in m for m in messages)
+    editor.interests.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    assert editor.problems() == []
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    added = ws.load_scenario(pid).officials_by_id()["o-0041"]
+    assert added.country == "KE" and added.languages == ["en", "sw"]
+    editor.load(None, main_window.scenario)
+    tab.select("o-0041")
+    editor.country_edit.setText("Atlantis")
+    assert any(
+        m.startswith("Country: 'Atlantis' is not a country we know")
+        for m in map(staff_message, editor.problems())
+    )
+
+
+def test_search_finds_country_and_language_names(main_window):
+    tab = _tab(main_window)
+    scenario = main_window.scenario
+    country = scenario.officials[0].country
+    from exchange_app.rules import country_name
+
+    name = country_name(country).rsplit(" (", 1)[0]  # e.g. "Nigeria" for NG
+    nigerians = [o for o in scenario.officials if o.country == country]
+    english = [o for o in scenario.officials if "en" in o.languages]
+    assert nigerians and english and name != country
+    tab.search.setText(name)
+    assert tab.proxy.rowCount() == len(nigerians)
+    tab.search.setText("English")
+    assert tab.proxy.rowCount() == len(english)

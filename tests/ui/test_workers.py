@@ -1,4 +1,4 @@
-"""The solve worker: runs off the UI thread on a snapshot, reports, can be cancelled."""
+"""The solve operation: runs off the UI thread on a snapshot, reports, can be cancelled."""
 
 from __future__ import annotations
 
@@ -6,31 +6,36 @@ import threading
 
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services.solving import SolveOptions
-from ui.workers import SolveRunner
+from ui.workers import solve_operation
 
 
-def test_runner_solves_in_another_thread_on_a_snapshot(qtbot, tiny_path):
+def test_solve_runs_in_another_thread_on_a_snapshot(qtbot, tiny_path):
     scenario = read_scenario(tiny_path)
     threads = set()
-    runner = SolveRunner(scenario, SolveOptions(time_limit=2, workers=1))
-    assert runner._worker.scenario is not scenario  # a copy: the UI may go on editing
     progress = []
-    runner.progress.connect(progress.append)
-    runner.progress.connect(lambda _p: threads.add(threading.current_thread().name))
-    with qtbot.waitSignal(runner.finished, timeout=60_000) as done:
-        runner.start()
-    assert runner.wait()
-    outcome = done.args[0]
-    assert outcome.schedule.sessions and progress
-    assert threads == {threading.main_thread().name}  # signals arrive on the UI thread
+    outcomes = []
+
+    def on_progress(p):
+        progress.append(p)
+        threads.add(threading.current_thread().name)
+
+    operation = (
+        solve_operation(None, scenario, SolveOptions(time_limit=2, workers=1))
+        .progress(on_progress)
+        .success(outcomes.append)
+    )
+    scenario.officials.clear()  # the UI edits on; the solve has its own copy
+    operation.run_in_background()
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=60_000)
+    assert outcomes[0].schedule.sessions and progress
+    assert threads == {threading.main_thread().name}  # reports arrive on the UI thread
 
 
-def test_runner_cancel_returns_the_best_so_far(qtbot, small_path):
+def test_solve_cancel_returns_the_best_so_far(qtbot, small_path):
     scenario = read_scenario(small_path)
-    runner = SolveRunner(scenario, SolveOptions(time_limit=120, workers=1))
-    seen = []
-    runner.progress.connect(lambda p: seen.append(p) or (p.objective is not None and runner.cancel()))
-    with qtbot.waitSignal(runner.finished, timeout=90_000) as done:
-        runner.start()
-    assert runner.wait() and runner.cancelled
-    assert done.args[0].schedule.sessions
+    outcomes = []
+    operation = solve_operation(None, scenario, SolveOptions(time_limit=120, workers=1))
+    operation.progress(lambda p: p.objective is not None and operation.cancel()).success(outcomes.append)
+    operation.run_in_background()
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=90_000)
+    assert operation.cancelled and outcomes[0].schedule.sessions

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -28,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.domain import Schedule, Unmatched
-from exchange_app.errors import ExchangeError, NotFoundError
+from exchange_app.domain import Program, Scenario, Schedule, Unmatched
+from exchange_app.errors import NotFoundError
 from exchange_app.naming import Names, number, plural
+from exchange_app.services import Workspace
 from exchange_app.services.solving import SolveOptions
 from ui.board import commands
 from ui.board.changes import ChangesDialog, ask_broken_pins
@@ -44,8 +44,26 @@ from ui.board.picker import Choice, TargetPicker
 from ui.board.unassigned import UnassignedModel, UnassignedView
 from ui.board.view import BoardView
 from ui.dialogs.solve import SolveDialog
+from ui.operations import Operation, error_text, op, show_error
 
 REOPTIMIZE_SECONDS = 20
+
+#: (scenario, latest schedule or an empty one, its version number or None)
+LoadedSchedule = tuple[Scenario, Schedule, int | None]
+
+
+def load_board(ws: Workspace, program_id: int, scenario: bool = True) -> LoadedSchedule:
+    """What the board shows, read from the database (any thread; the window runs it as a
+    background operation before it builds the tab). ``scenario=False`` skips the program."""
+    sc = ws.load_scenario(program_id) if scenario else Scenario(program=Program(name=""))
+    try:
+        schedule = ws.load_schedule(program_id)
+    except NotFoundError:
+        return sc, Schedule(), None
+    version = max((v.number for v in ws.schedule_versions(program_id)), default=None)
+    return sc, schedule, version
+
+
 HINT = (
     "Drag an official's name to another session, to a free cell (opens a session) or to the Unassigned "
     "list, or a card's title to another slot; right-click a card to change or delete it; hold Shift to keep a drop that breaks a rule. Keyboard: Alt+Up/Down picks an official in the "
@@ -59,15 +77,23 @@ class ScheduleTab(QWidget):
     status_changed = Signal(str)
     dirty_changed = Signal(bool)
 
-    def __init__(self, workspace, program_id: int, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(
+        self,
+        workspace: Workspace,
+        program_id: int,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+        loaded: LoadedSchedule | None = None,
+    ):
+        """``loaded``: what :func:`load_board` read (in the background); None reads it here."""
         super().__init__(parent)
         self.setObjectName("ScheduleTab")
         self.workspace = workspace
         self.program_id = program_id
         self.undo_stack = undo_stack
-        self.version: int | None = None
-        scenario = workspace.load_scenario(program_id)
-        schedule = self._load_schedule()
+        self.save_op: Operation[int] | None = None
+        loaded = loaded or load_board(workspace, program_id)
+        scenario, schedule, self.version = loaded
         self.document = BoardDocument(scenario, schedule, self)
         self._saved = self.document.schedule
         self._dirty = False
@@ -331,13 +357,7 @@ class ScheduleTab(QWidget):
 
     # ------------------------------------------------------------------ state
     def _load_schedule(self) -> Schedule:
-        try:
-            schedule = self.workspace.load_schedule(self.program_id)
-        except NotFoundError:
-            self.version = None
-            return Schedule()
-        versions = self.workspace.schedule_versions(self.program_id)
-        self.version = max((v.number for v in versions), default=None)
+        _scenario, schedule, self.version = load_board(self.workspace, self.program_id, scenario=False)
         return schedule
 
     def reload(self) -> None:
@@ -391,11 +411,12 @@ class ScheduleTab(QWidget):
         self.status.setToolTip(text)
         self.status_changed.emit(text)
 
-    def save(self) -> int | None:
-        """Store the current schedule as a new version (source ``edit``); its number, or None
-        when there was nothing to save."""
+    def save(self) -> Operation[int] | None:
+        """Store the current schedule as a new version (source ``edit``) in the background;
+        the operation (its value is the version's number), or None when there was nothing
+        to save."""
         doc = self.document
-        if not self.has_unsaved_changes():
+        if not self.has_unsaved_changes() or (self.save_op is not None and self.save_op.is_running()):
             return None
         schedule = doc.schedule
         old = {u.official: u for u in schedule.unmatched}
@@ -418,20 +439,33 @@ class ScheduleTab(QWidget):
             solver=schedule.solver,
             program=schedule.program or doc.scenario.program.name,
         )
-        try:
-            self.version = self.workspace.save_schedule(self.program_id, stored, "edit")
-        except ExchangeError as e:  # the edits stay on the board, unsaved
-            self._set_status(f"Schedule not saved: {e}")
-            QMessageBox.warning(self, "Schedule not saved", str(e))
-            return None
-        self._saved = schedule
-        self._on_schedule_changed()
-        report = doc.report
-        self._set_status(
-            f"Saved schedule version {self.version}"
-            + ("" if report.ok else f" ({len(report.violations)} rule problems remain)")
+        ws, pid = self.workspace, self.program_id
+
+        def saved(number: int) -> None:
+            self.version = number
+            self._saved = schedule
+            self._on_schedule_changed()
+            report = doc.report
+            self._set_status(
+                f"Saved schedule version {number}"
+                + ("" if report.ok else f" ({len(report.violations)} rule problems remain)")
+            )
+
+        def failed(exc: BaseException) -> None:  # the edits stay on the board, unsaved
+            self._set_status(f"Schedule not saved: {error_text(exc)}")
+            show_error(self, "Schedule not saved", exc)
+
+        self.save_action.setEnabled(False)
+        self._set_status("Saving the schedule…")
+        self.save_op = (
+            op(self, "Save schedule", lambda _ctx: ws.save_schedule(pid, stored, "edit"))
+            .success(saved)
+            .failure(failed)
+            .finally_(self._update_actions)
+            .with_progress("Saving the schedule…")
+            .run_in_background()
         )
-        return self.version
+        return self.save_op
 
     # ------------------------------------------------------------------ selection
     def current_session(self) -> str | None:
@@ -620,18 +654,26 @@ class ScheduleTab(QWidget):
         if outcome is None:
             return
         self._push(commands.replace_schedule(doc, outcome.schedule, "Solve the whole program"))
-        try:
-            self.version = self.workspace.save_schedule(self.program_id, outcome.schedule, "solve")
-        except ExchangeError as e:
+        schedule, ws, pid = doc.schedule, self.workspace, self.program_id
+
+        def saved(number: int) -> None:
+            self.version = number
+            self._saved = schedule
             self._on_schedule_changed()
-            self._set_status(f"Solved, but not saved: {e}")
-            QMessageBox.warning(
-                self, "Schedule not saved", f"The new schedule is on the board but was not saved:\n{e}"
-            )
-            return
-        self._saved = doc.schedule
-        self._on_schedule_changed()
-        self._set_status(f"Solved and saved as version {self.version}")
+            self._set_status(f"Solved and saved as version {number}")
+
+        def failed(exc: BaseException) -> None:
+            self._on_schedule_changed()
+            self._set_status(f"Solved, but not saved: {error_text(exc)}")
+            show_error(self, "Schedule not saved", exc)
+
+        self.save_op = (
+            op(self, "Save schedule", lambda _ctx: ws.save_schedule(pid, outcome.schedule, "solve"))
+            .success(saved)
+            .failure(failed)
+            .with_progress("Saving the new schedule…")
+            .run_in_background()
+        )
 
     def reoptimize(self) -> None:
         """Minimal-change solve around the pins; shows what moved; accept = one undoable step."""

@@ -7,10 +7,11 @@ restore can itself be undone from this list.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.errors import ExchangeError
 from exchange_app.services import backups
+from ui.operations import Operation, error_text, op, show_error
 
 REASONS = {
     "manual": "made by hand",
@@ -78,6 +79,7 @@ class BackupsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.infos: list[backups.BackupInfo] = []
+        self._op: Operation[Any] | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -118,28 +120,43 @@ class BackupsDialog(QDialog):
     def _selection_changed(self) -> None:
         self.restore_button.setEnabled(self.selected() is not None)
 
-    def back_up_now(self) -> backups.BackupInfo | None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            made = backups.back_up(self.ws, "manual")
-        except (ExchangeError, OSError) as e:
-            made = None
-            self.status.setText(f"No backup was made: {e}")
-        else:
+    def _busy(self, busy: bool) -> None:
+        self.backup_button.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy and self.selected() is not None)
+
+    def back_up_now(self) -> Operation[backups.BackupInfo | None]:
+        """Make a backup in the background (pg_dump can take a while on a team database)."""
+
+        def made(info: backups.BackupInfo | None) -> None:
             self.status.setText(
-                f"Made {made.name}."
-                if made
+                f"Made {info.name}."
+                if info
                 else "No backup made: pg_dump is not installed here (see the note above)."
             )
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.reload()
-        return made
+            self.reload()
 
-    def restore_selected(self) -> bool:
+        def failed(exc: BaseException) -> None:
+            self.status.setText(f"No backup was made: {error_text(exc)}")
+            show_error(self, "Backup failed", exc)
+
+        self._busy(True)
+        self.status.setText("Making a backup…")
+        self._op = (
+            op(self, "Backup", lambda _ctx: backups.back_up(self.ws, "manual"))
+            .success(made)
+            .failure(failed)
+            .finally_(lambda: self._busy(False))
+            .with_progress("Making a backup…")
+            .run_in_background()
+        )
+        return self._op
+
+    def restore_selected(self) -> Operation[object] | None:
+        """Restore the selected backup (asked first) in the background; None when nothing
+        was started."""
         info = self.selected()
         if info is None:
-            return False
+            return None
         when = info.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         answer = QMessageBox.question(
             self,
@@ -150,19 +167,32 @@ class BackupsDialog(QDialog):
             QMessageBox.StandardButton.No,
         )
         if answer != QMessageBox.StandardButton.Yes:
-            return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = backups.restore(self.ws, info.name, lock_held=True)
-        except (ExchangeError, OSError) as e:
-            self.status.setText(f"Nothing was restored: {e}")
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.restored = True
-        self.status.setText(result.summary)
-        self.reload()
-        return True
+            return None
+
+        def restored(result: Any) -> None:
+            self.restored = True
+            self.status.setText(result.summary)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.status.setText(f"Nothing was restored: {error_text(exc)}")
+            show_error(self, "Restore failed", exc)
+
+        self._busy(True)
+        self._op = (
+            op(self, "Restore", lambda _ctx: backups.restore(self.ws, info.name, lock_held=True))
+            .success(restored)
+            .failure(failed)
+            .finally_(lambda: self._busy(False))
+            .with_progress(f"Restoring the backup made {when}…")
+            .run_in_background()
+        )
+        return self._op
+
+    def done(self, result: int) -> None:  # Qt override: a running backup or restore ends first
+        if self._op is not None:
+            self._op.wait()
+        super().done(result)
 
     @classmethod
     def ask(cls, parent: QWidget | None, ws) -> bool:

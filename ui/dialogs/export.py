@@ -1,15 +1,18 @@
 """Exports from the File menu: scenario, schedule, calendars, invitations, itineraries and
-the spreadsheet. Each runs in a worker thread (the window stays responsive, a busy
-indicator shows) and ends with the export's summary and an offer to open the folder."""
+the spreadsheet. Each runs as a background operation (:mod:`ui.operations`: the window
+stays responsive, a busy indicator shows) and ends with the export's summary and an offer
+to open the folder."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from ui.operations import Operation, op
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,100 +145,20 @@ def offer_open_folder(parent: QWidget | None, summary: str, folder: Path) -> boo
     return False
 
 
-class ExportWorker(QObject):
-    """Runs :func:`run_export` in a worker thread and reports through signals."""
-
-    finished = Signal(str)
-    failed = Signal(str)
-
-    def __init__(
-        self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None, force: bool = False
-    ):
-        super().__init__()
-        self.ws, self.program_id, self.kind, self.out = ws, program_id, kind, out
-        self.since_version = since_version
-        self.force = force
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            summary = run_export(
-                self.ws, self.program_id, self.kind, self.out, self.since_version, self.force
-            )
-        except Exception as e:  # shown to staff; the worker must always report back
-            self.failed.emit(str(e) or e.__class__.__name__)
-        else:
-            self.finished.emit(summary)
-
-
-class ExportRunner(QObject):
-    """One export at a time off the UI thread, with a busy indicator. ``done(ok, text)``."""
-
-    done = Signal(bool, str)
-
-    def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self._parent = parent
-        self._thread: QThread | None = None
-        self._worker: ExportWorker | None = None
-        self._progress: QProgressDialog | None = None
-        self.last_result: tuple[bool, str] | None = None
-        self._out = Path()
-
-    def is_running(self) -> bool:
-        return self._thread is not None
-
-    def start(
-        self, ws, program_id: int, kind: str, out: Path, since_version: int | None = None, force: bool = False
-    ) -> None:
-        if self._thread is not None:
-            return
-        label = KINDS[kind].label.replace("&", "").rstrip("…")
-        self._progress = QProgressDialog(f"Exporting {label.lower()}…", "", 0, 0, self._parent)
-        self._progress.setCancelButton(None)
-        self._progress.setWindowTitle("Exporting")
-        self._progress.setAccessibleName("Export in progress")
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress.setMinimumDuration(300)
-        self._thread = QThread(self)
-        self._worker = ExportWorker(ws, program_id, kind, out, since_version, force)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._out = out
-        # slots of this (main-thread) object: queued back to the UI thread
-        self._worker.finished.connect(self._succeeded)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
-
-    @Slot(str)
-    def _succeeded(self, text: str) -> None:
-        self._finish(True, text)
-
-    @Slot(str)
-    def _failed(self, text: str) -> None:
-        self._finish(False, text)
-
-    def _finish(self, ok: bool, text: str) -> None:
-        out = self._out
-        self.wait()
-        self.last_result = (ok, text)
-        self.done.emit(ok, text)
-        if ok:
-            offer_open_folder(self._parent, text, out if out.is_dir() else out.parent)
-        else:
-            QMessageBox.warning(self._parent, "Export failed", text)
-
-    def wait(self) -> None:
-        """Stop and join the worker thread (teardown)."""
-        if self._progress is not None:
-            self._progress.reset()
-            self._progress.deleteLater()
-            self._progress = None
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-            self._thread = None
-        if self._worker is not None:
-            self._worker.deleteLater()
-            self._worker = None
+def export_operation(
+    parent: QWidget | None,
+    ws,
+    program_id: int,
+    kind: str,
+    out: Path,
+    since_version: int | None = None,
+    force: bool = False,
+) -> Operation[str]:
+    """:func:`run_export` as a background operation with a busy indicator (not started);
+    its value is the summary to show."""
+    label = KINDS[kind].label.replace("&", "").rstrip("…")
+    return op(
+        parent,
+        f"Export {label.lower()}",
+        lambda _ctx: run_export(ws, program_id, kind, out, since_version, force),
+    ).with_progress(f"Exporting {label.lower()}…")

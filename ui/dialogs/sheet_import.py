@@ -9,12 +9,11 @@ The column choices are remembered for the database (``save_mapping``) when staff
 from __future__ import annotations
 
 import re
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,37 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.errors import ExchangeError, InputError, Problem
+from exchange_app.errors import InputError, Problem
 from exchange_app.io import spreadsheets as sheets
 from exchange_app.services import spreadsheets as service
+from ui.operations import Operation, error_text, op, show_error
 
 PREVIEW_ROWS = 200
 PROBLEM_BACKGROUND = QColor(255, 228, 225)
 NOT_IMPORTED = "(not imported)"
-
-
-class _Job(QObject):
-    """Runs one function in a worker thread and reports back on the UI thread."""
-
-    done = Signal(object)
-    failed = Signal(object)  # the exception
-
-    def __init__(self, fn: Callable[[], Any]):
-        super().__init__()
-        self.fn = fn
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            value = self.fn()
-        except Exception as exc:  # shown by the dialog
-            if not isinstance(exc, ExchangeError):
-                traceback.print_exc()
-            self.failed.emit(exc)
-        else:
-            self.done.emit(value)
-        finally:
-            QThread.currentThread().quit()
 
 
 class SheetImportDialog(QDialog):
@@ -73,9 +49,8 @@ class SheetImportDialog(QDialog):
         self.ws, self.program_id, self.path = ws, program_id, Path(path)
         self.result_value: service.SheetImportResult | None = None
         self.plan: service.SheetPlan | None = None
-        self._thread: QThread | None = None
+        self._op: Operation[Any] | None = None
         self.problem_rows: dict[str | None, dict[int, list[str]]] = {}  # sheet -> row -> messages
-        self._job: _Job | None = None
         self.setWindowTitle(f"Import people from {self.path.name}")
         self.setAccessibleName("Import people from a spreadsheet")
         self.resize(980, 680)
@@ -259,29 +234,23 @@ class SheetImportDialog(QDialog):
     # ------------------------------------------------------------------ check / import
 
     def is_busy(self) -> bool:
-        return self._thread is not None
+        return self._op is not None and self._op.is_running()
 
     def _start(self, fn: Callable[[], Any], done: Callable[[Any], None], what: str) -> None:
-        if self._thread is not None:
+        if self.is_busy():
             return
         self.check_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.status.setText(what)
-        thread = QThread(self)
-        job = _Job(fn)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.done.connect(done)
-        job.failed.connect(self._failed)
-        thread.finished.connect(self._finished)
-        self._thread, self._job = thread, job
-        thread.start()
+        self._op = (
+            op(self, what.rstrip("…"), lambda _ctx: fn())
+            .success(done)
+            .failure(self._failed)
+            .finally_(self._finished)
+            .run_in_background()
+        )
 
     def _finished(self) -> None:
-        if self._thread is not None:
-            self._thread.wait()
-            self._thread.deleteLater()
-        self._thread, self._job = None, None
         if self.result_value is None:
             self.check_button.setEnabled(self.read_error is None)
             self.import_button.setEnabled(self.read_error is None)
@@ -290,7 +259,7 @@ class SheetImportDialog(QDialog):
 
     def wait(self, ms: int = 120_000) -> bool:
         """Join the worker (teardown and tests)."""
-        return self._thread.wait(ms) if self._thread is not None else True
+        return self._op.wait(ms) if self._op is not None else True
 
     def check(self) -> None:
         mapping = self.mapping_for_service()
@@ -347,8 +316,8 @@ class SheetImportDialog(QDialog):
         else:
             super().reject()
 
-    def _failed(self, exc: Exception) -> None:
-        if isinstance(exc, InputError):
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, InputError):  # the rows' problems belong in the table, beside the rows
             self._show_problems(
                 exc.problems,
                 f"{exc.source}: refused, {len(exc.problems)} problem(s); "
@@ -356,7 +325,8 @@ class SheetImportDialog(QDialog):
                 "import only the valid rows.",
             )
         else:
-            self._show_problems([], f"Not imported: {exc}")
+            self._show_problems([], f"Not imported: {error_text(exc)}")
+            show_error(self, "Import failed", exc)
 
     def _show_problems(self, problems: list[Problem], text: str) -> None:
         self.status.setText(text)
@@ -383,7 +353,7 @@ class SheetImportDialog(QDialog):
             for r in range(self.problems.rowCount())
         ]
 
-    def done(self, code: int) -> None:  # noqa: D401 - Qt override
+    def done(self, code: int) -> None:  # Qt override
         self.wait()
         super().done(code)
 

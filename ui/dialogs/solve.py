@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_app.domain import Scenario, Schedule
-from exchange_app.services.solving import SolveOptions
-from ui.workers import SolveRunner
+from exchange_app.services.solving import SolveOptions, SolveOutcome
+from ui.operations import Operation, error_text, show_error
+from ui.workers import solve_operation
 
 
 class ImprovementChart(QWidget):
@@ -117,7 +118,7 @@ class SolveDialog(QDialog):
         self.base_options = options or self.remembered_options()
         self.outcome = None
         self.error: str | None = None
-        self.runner: SolveRunner | None = None
+        self.runner: Operation[SolveOutcome] | None = None
         self._best = None
         self._officials = {o.id: o for o in scenario.officials}
 
@@ -300,13 +301,15 @@ class SolveDialog(QDialog):
         self.phase.setText("starting")
         if not self.base_options.keep_previous:
             self._remember()
-        self.runner = SolveRunner(self.scenario, self.options(), self.previous, self)
-        self.runner.progress.connect(self._on_progress)
-        self.runner.finished.connect(self._on_finished)
-        self.runner.failed.connect(self._on_failed)
+        self.runner = (
+            solve_operation(self, self.scenario, self.options(), self.previous, self.windowTitle())
+            .progress(self._on_progress)
+            .success(self._on_finished)
+            .failure(self._on_failed)
+        )
         self._clock.start()
         self._ticker.start()
-        self.runner.start()
+        self.runner.run_in_background()
         self.cancel_button.setFocus()
 
     def cancel(self) -> None:
@@ -365,13 +368,15 @@ class SolveDialog(QDialog):
         bar = self.log.verticalScrollBar()
         bar.setValue(bar.maximum())
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, exc: BaseException) -> None:
         self._finish_ui()
+        message = error_text(exc)
         self.error = message
         self.bar.setFormat("Failed")
         self.phase.setText("failed")
         self.summary.setText(f"<b>The solve failed:</b> {message}")
         self.summary_box.show()
+        show_error(self, "Solve failed", exc)
 
     def _show_summary(self, outcome, stopped: bool) -> None:
         schedule: Schedule = outcome.schedule

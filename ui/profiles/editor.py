@@ -84,6 +84,79 @@ class LimitSpin(QSpinBox):
         self.setValue(-1 if value is None else value)
 
 
+# --------------------------------------------------------------------------- words for staff
+
+FIELD_WORDS = {
+    "id": "Id",
+    "name": "Name",
+    "email": "E-mail",
+    "country": "Country",
+    "languages": "Spoken languages",
+    "interests": "Interests",
+    "expertise": "Expertise",
+    "organization": "Organization",
+    "title": "Title",
+    "delegation": "Delegation",
+    "location": "Site",
+    "availability": "Availability",
+    "min_sessions": "Sessions (minimum)",
+    "max_sessions": "Sessions (maximum)",
+    "max_per_day": "Sessions per day",
+}
+
+
+def country_code_of(text: str) -> str:
+    """The ISO 3166 code for a country typed as a name or a code ("Kenya", "ke" -> "KE");
+    the text as typed when it is neither (the check then says so)."""
+    from exchange_app.io.spreadsheets import CellError, country_code
+
+    text = text.strip()
+    try:
+        return country_code(text) if text else ""
+    except CellError:
+        return text
+
+
+def language_codes_of(text: str) -> list[str]:
+    """ISO 639 codes for languages typed as names or codes, separated by commas
+    ("English, Swahili" -> ["en", "sw"]; "en es" works too). Unknown words stay as typed."""
+    from exchange_app.io.spreadsheets import CellError, language_code
+
+    codes: list[str] = []
+    for part in (x.strip() for x in re.split(r"[,;]+", text) if x.strip()):
+        try:
+            codes.append(language_code(part))
+            continue
+        except CellError:
+            pass
+        for word in part.split():  # "en es", or a name that is not one
+            try:
+                codes.append(language_code(word))
+            except CellError:
+                codes.append(word)
+    return codes
+
+
+def staff_message(p: Problem) -> str:
+    """A check's problem in words for staff: "Interests: choose at least one topic" rather
+    than "officials[150] (o-0151), field 'interests': {} should be non-empty"."""
+    field = p.field or ""
+    base = re.sub(r"\[\d+\].*$", "", field).split(".")[0]
+    label = FIELD_WORDS.get(base, base.replace("_", " ").capitalize() or "This person")
+    msg = p.message
+    if msg.endswith("should be non-empty") or msg.endswith("is too short"):
+        msg = "choose at least one topic" if base in ("interests", "expertise") else "is required"
+    elif msg.endswith("is a required property"):
+        msg = "is required"
+    elif base == "country" and "ISO 3166" in msg:
+        msg = f"{msg.split(' is not')[0]} is not a country we know; type a name (Kenya) or a code (KE)"
+    elif base == "languages" and "ISO 639" in msg:
+        msg = f"{msg.split(' is not')[0]} is not a language we know; type names (English, Swahili) or codes (en, sw)"
+    elif "not a valid email" in msg:
+        msg = f"{msg.split(' is not')[0]} is not an e-mail address"
+    return f"{label}: {msg}"
+
+
 class PersonEditor(QWidget):
     """Form for one person. Emits ``save_requested(person, original_id)`` on Save
     (``original_id`` is None for a new person); the owner pushes the undo command."""
@@ -113,11 +186,13 @@ class PersonEditor(QWidget):
         )
         self.name_edit = self._line("Name", "full name")
         self.email_edit = self._line("Email", "name@example.org")
-        self.languages_edit = self._line("Languages", "ISO 639 codes separated by commas, e.g. en, es, fr")
+        self.languages_edit = self._line(
+            "Languages", "names or ISO 639 codes separated by commas, e.g. English, Swahili or en, sw"
+        )
         self.organization_edit = self._line("Organization", "")
         self.title_edit = self._line("Title", "")
-        self.country_edit = self._line("Country", "ISO 3166-1 code, e.g. PH")
-        self.country_edit.setMaxLength(8)
+        self.country_edit = self._line("Country", "name or ISO 3166-1 code, e.g. Kenya or KE")
+        self.country_edit.setMaxLength(60)
         self.delegation_edit = self._line("Delegation", "group that travels together (optional)")
         self.country_hint = QLabel()
         self.country_hint.setObjectName("hint")
@@ -223,7 +298,7 @@ class PersonEditor(QWidget):
             country_row = QHBoxLayout()
             country_row.addWidget(self.country_edit)
             country_row.addWidget(self.country_hint, 1)
-            self.country_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("MMMMMM") + 16)
+            self.country_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("MMMMMMMMMMMM") + 16)
             form.addRow(self._label("&Country:", self.country_edit), country_row)
         if kind != PersonKind.INTERPRETER:
             form.addRow(self._label("Or&ganization:", self.organization_edit), self.organization_edit)
@@ -491,13 +566,13 @@ class PersonEditor(QWidget):
             return
         from exchange_app.rules import country_name, language_name
 
-        code = self.country_edit.text().strip()
+        code = country_code_of(self.country_edit.text())
         self.country_hint.setText(
             country_name(code).rsplit(" (", 1)[0]
             if len(code) == 2 and code.isupper() and country_name(code) != code
             else ""
         )
-        codes = [x for x in re.split(r"[,;\s]+", self.languages_edit.text().strip()) if x]
+        codes = language_codes_of(self.languages_edit.text())
         names = [
             language_name(c).rsplit(" (", 1)[0].replace(" (macrolanguage)", "")
             if not language_name(c).startswith("'")
@@ -604,14 +679,14 @@ class PersonEditor(QWidget):
         if self.email_edit.text().strip():
             rec["email"] = self.email_edit.text().strip()
         if self.kind == PersonKind.OFFICIAL:
-            rec["country"] = self.country_edit.text().strip()
+            rec["country"] = country_code_of(self.country_edit.text())
         if self.kind != PersonKind.INTERPRETER:
             for key, edit in (("organization", self.organization_edit), ("title", self.title_edit)):
                 if edit.text().strip():
                     rec[key] = edit.text().strip()
         if self.kind == PersonKind.HOST:
             rec["location"] = self.site_combo.currentData() or ""
-        rec["languages"] = [x for x in re.split(r"[,;\s]+", self.languages_edit.text().strip()) if x]
+        rec["languages"] = language_codes_of(self.languages_edit.text())
         if self.kind == PersonKind.OFFICIAL:
             interests: dict[str, int] = {}
             for r in range(self.interests.rowCount()):
@@ -674,6 +749,9 @@ class PersonEditor(QWidget):
             return
         if self._scenario is None or self._person is None:
             self._problems = []
+            if self._dirty:  # a cleared editor holds no edit (else saving a new person asked
+                self._dirty = False  # "Save the changes to ?" about the emptied form)
+                self.dirty_changed.emit(False)
             self._show_problems()
             self._update_buttons()
             return
@@ -716,7 +794,7 @@ class PersonEditor(QWidget):
         for p in self._problems:
             w = self._field_widget(p.field)
             if w is not None:
-                marked.setdefault(w, str(p))
+                marked.setdefault(w, staff_message(p))
         for w in (
             self.id_edit,
             self.name_edit,
@@ -737,7 +815,7 @@ class PersonEditor(QWidget):
         ):
             _set_invalid(w, marked.get(w))
         if self._problems:
-            lines = [str(p) for p in self._problems[:8]]
+            lines = [staff_message(p) for p in self._problems[:8]]
             if len(self._problems) > 8:
                 lines.append(f"… and {len(self._problems) - 8} more")
             self.problems_label.setText("\n".join(lines))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from exchange_app.domain import Host, Official, Person, PersonKind, Scenario
+from exchange_app.rules import country_name, language_name
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -94,6 +95,7 @@ def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
             p.name,
             p.email or "",
             *p.languages,
+            *(language_name(code) for code in p.languages),  # "English" finds "en"
             *window_sites,
             *(site_name(s) for s in window_sites),
         ]
@@ -123,6 +125,7 @@ def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
             )
             words += [
                 p.country,
+                country_name(p.country),  # "Nigeria" finds "NG"
                 p.organization or "",
                 p.title or "",
                 p.delegation or "",
@@ -213,9 +216,6 @@ class PeopleTableModel(QAbstractTableModel):
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
-    def sort_order(self) -> tuple[int, Qt.SortOrder]:
-        return self._sort
-
     # --- lookups
     def row_of(self, person_id: str) -> int | None:
         return self._row_of.get(person_id)
@@ -225,9 +225,6 @@ class PeopleTableModel(QAbstractTableModel):
 
     def search_text(self, row: int) -> str:
         return self._rows[row].search
-
-    def sort_key(self, row: int, column: int):
-        return self._rows[row].sort_keys[column]
 
     def ids(self) -> list[str]:
         return [r.id for r in self._rows]
