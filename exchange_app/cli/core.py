@@ -14,8 +14,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from exchange_app.domain import Scenario, Schedule
 from exchange_app.errors import DiskFullError, ExchangeError, StorageError
 from exchange_app.io.atomic import is_stdout
+from exchange_app.rules import CheckReport
 from exchange_app.services import Workspace, export_scenario, export_schedule, import_file
 from exchange_app.storage.engine import mask_url_text
 
@@ -229,7 +231,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def print_check(scenario, schedule, report, what: str, out) -> None:
+def print_check(scenario: Scenario, schedule: Schedule, report: CheckReport, what: str, out: TextIO) -> None:
     """The checker's verdict for people: problems grouped by rule, each naming the session
     as the window does ("Voter registration with Denise Harris, Thu 29 Oct 11:00 EDT,
     Atlanta (s-9)"), then the quality figures in plain numbers."""

@@ -318,17 +318,6 @@ def session_lines(ctx: CalendarContext, session: Session, person: PersonKey) -> 
     return lines
 
 
-def itinerary_pdf(
-    ctx: CalendarContext,
-    person: Person,
-    sessions: Sequence[Session],
-    fonts: dict[str, Path],
-    version_label: str = "",
-) -> bytes:
-    """One person's itinerary as PDF bytes; ``sessions`` are theirs (any order)."""
-    return render_itinerary(ctx, person, sessions, fonts, version_label)[0]
-
-
 def render_itinerary(
     ctx: CalendarContext,
     person: Person,

@@ -122,15 +122,15 @@ def schedule_rows(ctx: CalendarContext, schedule: Schedule, since: Schedule | No
 def _session_rows(
     ctx: CalendarContext,
     s: Session,
-    changes: dict[tuple[str, str], str],
+    changes: dict[tuple[str, PersonKey], str],
     with_change: bool,
-    only: set[str] | None,
+    only: set[PersonKey] | None,
 ) -> list[Row]:
     slot = ctx.slot(s)
     start, end = ctx.local_times(s)
     site = ctx.site(s)
     officials = "; ".join(
-        f"{p.name} ({p.country})" if (p := ctx.officials.get(o)) is not None else o for o in s.officials
+        f"{off.name} ({off.country})" if (off := ctx.officials.get(o)) is not None else o for o in s.officials
     )
     common = {
         "Session": s.id,

@@ -537,20 +537,3 @@ def _leave_out(plan: SheetPlan, keys: set[tuple[PersonKind, str]]) -> None:
         setattr(plan.scenario, name, people)
     plan.added = [k for k in plan.added if k not in keys]
     plan.updated = [k for k in plan.updated if k not in keys]
-
-
-def describe_value(value: Any) -> str:
-    """A person field's value as the preview shows it."""
-    if isinstance(value, dict):
-        return "; ".join(f"{k}:{w}" for k, w in value.items())
-    if isinstance(value, list):
-        return "; ".join(_window_text(v) if isinstance(v, Window) else str(v) for v in value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-def _window_text(w: Window) -> str:
-    return f"{w.start:%Y-%m-%d %H:%M}-{w.end:%H:%M}" + (f" @ {w.location}" if w.location else "")

@@ -627,7 +627,7 @@ class Workspace:
         return ConflictError(db_programs.conflict_message(label, rev.updated_by, rev.updated_at))
 
 
-def open_locked(db: str | os.PathLike | None, *, user: str | None = None) -> tuple[Workspace, Any]:
+def open_locked(db: str | os.PathLike[str] | None, *, user: str | None = None) -> tuple[Workspace, Any]:
     """Lock and open a database for one app: (workspace, lock). ``None`` opens the default
     database in the user data folder. Raises LockedError when another app holds it (the
     lock is a no-op for PostgreSQL URLs); release the lock after closing the workspace."""
@@ -695,7 +695,7 @@ class ReadFile:
     scenario: Scenario | None  # the parsed scenario, when the file is one
 
 
-def read_import_file(path: str | os.PathLike) -> ReadFile:
+def read_import_file(path: str | os.PathLike[str]) -> ReadFile:
     """Read (and for a scenario parse and check) a JSON file once, without the database, so
     a front end can ask about it (a program of that name exists) before
     :func:`import_read_file` stores it."""

@@ -9,7 +9,7 @@ well under a second or two.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -868,9 +868,16 @@ def add_pins(s: DbSession, program_id: int, pins: list[Pin], forbidden: list[For
     program_row(s, program_id)
     people, slots = person_ids(s, program_id), _ids(s, SlotRow, program_id)
     o, h = PersonKind.OFFICIAL.value, PersonKind.HOST.value
-    for table, items in ((PinRow, pins), (ForbiddenRow, forbidden)):
-        start = s.scalar(
-            select(func.coalesce(func.max(table.position) + 1, 0)).where(table.program_id == program_id)
+    tables: tuple[tuple[type[PinRow] | type[ForbiddenRow], Sequence[Pin | Forbidden]], ...] = (
+        (PinRow, pins),
+        (ForbiddenRow, forbidden),
+    )
+    for table, items in tables:
+        start: int = (
+            s.scalar(
+                select(func.coalesce(func.max(table.position) + 1, 0)).where(table.program_id == program_id)
+            )
+            or 0
         )
         rows: list[dict[str, Any]] = []
         for j, x in enumerate(items):
