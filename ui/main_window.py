@@ -194,9 +194,7 @@ class MainWindow(QMainWindow):
         self._versions_op: Operation[list[VersionInfo]] | None = None
         self._versions_stale = False
         self.last_export: tuple[bool, str] | None = None  # (ok, summary or error) of the last export
-        from ui.dialogs.publish import PublishRunner
-
-        self.publisher = PublishRunner(self)
+        self.publish_op: Operation[str] | None = None  # a CalDAV publish or an email send
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName("Exchange Scheduler main window")
 
@@ -865,22 +863,21 @@ class MainWindow(QMainWindow):
         return True
 
     def publish_caldav(self) -> None:
-        if self.program_id is None or self.publisher.is_running():
+        if self.program_id is None or (self.publish_op is not None and self.publish_op.is_running()):
             return
         from ui.dialogs import publish
 
-        publish.publish(self, self.publisher, self.ws, self.program_id)
+        self.publish_op = publish.publish(self, self.ws, self.program_id)
 
     def send_invitations(self) -> None:
-        if self.program_id is None or self.publisher.is_running():
+        if self.program_id is None or (self.publish_op is not None and self.publish_op.is_running()):
             return
         from ui.dialogs import publish
 
-        publish.send(self, self.publisher, self.ws, self.program_id)
+        self.publish_op = publish.send(self, self.ws, self.program_id)
 
     def _release_database(self) -> None:
         wait_all()  # every background operation ends before the database closes
-        self.publisher.wait()
         self._dispose_schedule_tab()
         if self.ws is not None:
             self.ws.close()

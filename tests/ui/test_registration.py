@@ -35,7 +35,7 @@ def test_make_dialog_writes_a_workbook_per_person(qtbot, program, tmp_path):
     assert len(dlg.result_value.workbooks) == 5
     assert len(list((tmp_path / "books").glob("*.xlsx"))) == 5
     assert "5 registration workbook(s)" in dlg.status.text()
-    dlg.worker.wait()
+    dlg.wait()
 
 
 def test_read_preview_then_apply_is_one_undoable_step(qtbot, program, tmp_path, monkeypatch):
@@ -74,7 +74,7 @@ def test_read_preview_then_apply_is_one_undoable_step(qtbot, program, tmp_path, 
     shots = SCREENSHOTS if os.environ.get("EXCHANGE_SCREENSHOTS") else tmp_path
     assert dlg.grab().save(str(shots / "registration-read.png"))
     plan = dlg.plan
-    dlg.worker.wait()
+    dlg.wait()
 
     window = MainWindow(ws, pid)
     qtbot.addWidget(window)
@@ -111,3 +111,16 @@ def test_status_dialog_lists_the_missing_and_saves_the_csv(qtbot, program, tmp_p
     dlg.save_csv()
     assert "1 missing people saved" in dlg.summary.text()
     assert "Ana Lima" in target.read_text("utf-8-sig")
+
+
+def test_make_dialog_says_why_nothing_was_written(qtbot, program, tmp_path):
+    ws, pid = program
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    dlg = dialogs.MakeWorkbooksDialog(ws, pid)
+    qtbot.addWidget(dlg)
+    dlg.folder.setText(str(blocker))
+    dlg.make()
+    assert dlg.wait()
+    assert dlg.result_value is None and dlg.status.text().startswith("Not written: ")
+    assert dlg.make_button.isEnabled() and dlg.bar.isHidden()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from exchange_app.domain import Schedule, Session
+from ui import operations
 
 
 def test_menu_shows_then_sends(main_window, qtbot, smtp_server, temp_keyring, monkeypatch):
@@ -34,11 +35,15 @@ def test_menu_shows_then_sends(main_window, qtbot, smtp_server, temp_keyring, mo
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
-    window.publisher.show_messages = False
+    shown = []
+    monkeypatch.setattr(
+        QMessageBox, "information", staticmethod(lambda parent, title, text: shown.append(text))
+    )
+    monkeypatch.setattr(operations, "show_error", lambda parent, title, exc: shown.append(exc))
     assert window.send_action in window.export_menu.actions()
-    with qtbot.waitSignal(window.publisher.done, timeout=120_000) as blocker:
-        window.send_action.trigger()
-    ok, text = blocker.args
-    assert ok, text
+    window.send_action.trigger()
+    assert window.publish_op is not None and window.publish_op.wait(120_000)
+    text = window.publish_op.value
+    assert shown == [text]  # the summary is shown, no error
     assert "Would send 3 message(s)" in questions[0] and "Send them now?" in questions[0]
     assert text.startswith("Sent 3 message(s)") and len(smtp_server.messages) == 3

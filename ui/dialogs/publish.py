@@ -1,15 +1,18 @@
 """File > Export > Publish calendars to CalDAV… and Send invitations by email…: ask for the
 server and user (remembered), take the password from the system keyring (asking once and
-storing it there when it is missing), and run in a worker thread (the window stays
-responsive). Sending first shows what would go and asks to confirm."""
+storing it there when it is missing), and run as a background operation
+(:mod:`ui.operations`; the window stays responsive, errors end in ``show_error``).
+Sending first shows what would go and asks to confirm."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QThread, Signal, Slot
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from ui.operations import Operation, op
 
 if TYPE_CHECKING:
     from exchange_app.services.workspace import Workspace
@@ -69,96 +72,32 @@ def ensure_password(parent: QWidget | None, url: str, user: str) -> bool:
     return True
 
 
-class _PublishWorker(QObject):
-    finished = Signal(str)
-    failed = Signal(str)
+def _run(parent: QWidget, title: str, done_title: str, job: Callable[[], str]) -> Operation[str]:
+    """Start ``job`` (returns the summary to show) as a background operation: the summary in
+    an information box when it ends, an error in :func:`ui.operations.show_error`. No
+    progress dialog, so the window stays usable meanwhile."""
 
-    def __init__(self, job: Callable[[], str]):
-        super().__init__()
-        self.job = job
+    def done(text: str) -> None:
+        QMessageBox.information(parent, done_title, text)
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            text = self.job()
-        except Exception as e:  # shown to staff; the worker must always report back
-            self.failed.emit(str(e) or type(e).__name__)
-        else:
-            self.finished.emit(text)
-        finally:
-            QThread.currentThread().quit()
+    return op(parent, title, lambda _ctx: job()).success(done).run_in_background()
 
 
-class PublishRunner(QObject):
-    """One publish at a time off the UI thread. ``done(ok, text)`` when it ends."""
+def publish(parent: QWidget, ws: Workspace, program_id: int) -> Operation[str] | None:
+    """The menu action: ask, then start publishing; the running operation (its value is the
+    summary), or None when staff cancelled."""
+    from exchange_app.services.publishing import publish_caldav
 
-    done = Signal(bool, str)
-
-    def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self._parent = parent
-        self._thread: QThread | None = None
-        self._worker: _PublishWorker | None = None
-        self.last_result: tuple[bool, str] | None = None
-        self.show_messages = True
-
-    def is_running(self) -> bool:
-        return self._thread is not None
-
-    def start(self, ws: Workspace, program_id: int, url: str, user: str) -> None:
-        from exchange_app.services.publishing import publish_caldav
-
-        self.start_job(lambda: publish_caldav(ws, program_id, url, user).summary)
-
-    def start_job(self, job: Callable[[], str]) -> None:
-        """Run ``job`` (returns the text to show) in the worker thread."""
-        if self._thread is not None:
-            return
-        self._thread = QThread(self)
-        self._worker = _PublishWorker(job)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        # slots of this (UI-thread) object: queued back to the UI thread
-        self._worker.finished.connect(self._succeeded)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
-
-    @Slot(str)
-    def _succeeded(self, text: str) -> None:
-        self._finish(True, text)
-
-    @Slot(str)
-    def _failed(self, text: str) -> None:
-        self._finish(False, text)
-
-    def _finish(self, ok: bool, text: str) -> None:
-        self.wait()
-        self.last_result = (ok, text)
-        self.done.emit(ok, text)
-        if self.show_messages:
-            if ok:
-                QMessageBox.information(self._parent, "Calendars published", text)
-            else:
-                QMessageBox.warning(self._parent, "Publishing failed", text)
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-            self._thread = None
-        if self._worker is not None:
-            self._worker.deleteLater()
-            self._worker = None
-
-
-def publish(parent: QWidget, runner: PublishRunner, ws: Workspace, program_id: int) -> bool:
-    """The menu action: ask, then start publishing; False when staff cancelled."""
     server = ask_server(parent)
     if server is None or not ensure_password(parent, *server):
-        return False
-    runner.start(ws, program_id, *server)
-    return True
+        return None
+    url, user = server
+    return _run(
+        parent,
+        "Publishing calendars",
+        "Calendars published",
+        lambda: publish_caldav(ws, program_id, url, user).summary,
+    )
 
 
 def ask_smtp(parent: QWidget | None) -> tuple[str, int, str | None] | None:
@@ -213,27 +152,28 @@ def ensure_smtp_password(parent: QWidget | None, host: str, port: int, user: str
     return True
 
 
-def send(parent: QWidget, runner: PublishRunner, ws: Workspace, program_id: int) -> bool:
-    """The menu action: ask, show what would go, confirm, then send; False when nothing starts."""
+def send(parent: QWidget, ws: Workspace, program_id: int) -> Operation[str] | None:
+    """The menu action: ask, show what would go, confirm, then send; the running operation
+    (its value is the summary), or None when nothing starts."""
     from exchange_app.errors import ExchangeError
     from exchange_app.services.sending import send_invitations
 
     server = ask_smtp(parent)
     if server is None:
-        return False
+        return None
     host, port, user = server
     if user is not None and not ensure_smtp_password(parent, host, port, user):
-        return False
+        return None
     try:
         dry = send_invitations(ws, program_id, host, port, user, dry_run=True)
     except ExchangeError as e:
         QMessageBox.warning(parent, "Send invitations", str(e))
-        return False
+        return None
     if not dry.planned:
         QMessageBox.information(
             parent, "Send invitations", "Nothing to send: everyone has been told already."
         )
-        return False
+        return None
     shown = "\n".join(f"{o.kind}: {o.name} <{o.email}>" for o in dry.planned[:12])
     more = f"\n... and {len(dry.planned) - 12:,} more" if len(dry.planned) > 12 else ""
     answer = QMessageBox.question(
@@ -244,6 +184,10 @@ def send(parent: QWidget, runner: PublishRunner, ws: Workspace, program_id: int)
         QMessageBox.StandardButton.No,
     )
     if answer != QMessageBox.StandardButton.Yes:
-        return False
-    runner.start_job(lambda: send_invitations(ws, program_id, host, port, user).summary)
-    return True
+        return None
+    return _run(
+        parent,
+        "Sending invitations",
+        "Invitations sent",
+        lambda: send_invitations(ws, program_id, host, port, user).summary,
+    )

@@ -2,17 +2,18 @@
 step), and the status list (who returned theirs, a CSV of the missing for a reminder).
 
 Each dialog has an ``ask(...)`` classmethod returning plain values (tests monkeypatch it).
-Long work runs in a small worker thread (:class:`_Job`); the dialogs join it before closing.
+Long work runs as a background operation (:mod:`ui.operations`) that moves the dialog's own
+progress bar; the dialogs join it before closing (:meth:`wait`).
 """
 
 from __future__ import annotations
 
-import traceback
+import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QSettings, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,85 +40,53 @@ from PySide6.QtWidgets import (
 from exchange_app.domain import PersonKind
 from exchange_app.errors import ExchangeError
 from exchange_app.services import registration as service
+from ui.operations import Operation, error_text, op
 from ui.profiles.commands import ChangeHook, ErrorHook, WorkspaceCommand
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 PROBLEM_BACKGROUND = QColor(255, 228, 225)
 NOTICE_BACKGROUND = QColor(255, 247, 204)
 
 
-class _Job(QObject):
-    """Runs one function in a worker thread; reports back on the UI thread."""
+def _background(
+    owner: QDialog,
+    bar: QProgressBar,
+    title: str,
+    fn: Callable[[Callable[[int, int], None]], T],
+    done: Callable[[T], None],
+    failed: Callable[[BaseException], None],
+) -> Operation[T]:
+    """Run ``fn(progress)`` as a background operation (:mod:`ui.operations`), moving the
+    dialog's own progress ``bar``; ``done`` or ``failed`` run on the UI thread."""
 
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int)
+    def moved(value: object) -> None:
+        if isinstance(value, tuple):
+            n, total = value
+            bar.setRange(0, max(1, total))
+            bar.setValue(n)
 
-    def __init__(self, fn: Callable[[Callable[[int, int], None]], Any]):
-        super().__init__()
-        self.fn = fn
+    def ended() -> None:
+        bar.hide()
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            value = self.fn(self.progress.emit)
-        except Exception as exc:  # shown by the dialog
-            if not isinstance(exc, ExchangeError):
-                traceback.print_exc()
-            self.failed.emit(exc)
-        else:
-            self.done.emit(value)
-        finally:
-            QThread.currentThread().quit()
+    bar.setRange(0, 0)
+    bar.show()
+    return (
+        op(owner, title, lambda ctx: fn(lambda n, total: ctx.report((n, total))))
+        .progress(moved)
+        .success(done)
+        .failure(failed)
+        .finally_(ended)
+        .run_in_background()
+    )
 
 
-class _Worker(QObject):
-    """One job at a time in its own QThread, owned by a dialog (a QObject of the UI thread,
-    so the job's signals reach it there)."""
-
-    def __init__(self, owner: QDialog, bar: QProgressBar):
-        super().__init__(owner)
-        self.owner, self.bar = owner, bar
-        self._thread: QThread | None = None
-        self._job: _Job | None = None
-
-    def start(
-        self,
-        fn: Callable[[Callable[[int, int], None]], Any],
-        done: Callable[[Any], None],
-        failed: Callable[[Any], None],
-    ) -> None:
-        if self._thread is not None:
-            return
-        thread = QThread(self.owner)
-        job = _Job(fn)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.done.connect(done)
-        job.failed.connect(failed)
-        job.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
-        thread.finished.connect(self._finished)
-        self._thread, self._job = thread, job
-        self.bar.setRange(0, 0)
-        self.bar.show()
-        thread.start()
-
-    @Slot(int, int)
-    def _progress(self, n: int, total: int) -> None:
-        self.bar.setRange(0, max(1, total))
-        self.bar.setValue(n)
-
-    def _finished(self) -> None:
-        if self._thread is not None:
-            self._thread.wait()
-            self._thread.deleteLater()
-        self._thread, self._job = None, None
-        self.bar.hide()
-
-    def busy(self) -> bool:
-        return self._thread is not None
-
-    def wait(self, ms: int = 300_000) -> bool:
-        return self._thread.wait(ms) if self._thread is not None else True
+def _failure_text(exc: BaseException) -> str:
+    """The words for a failed make or read (unexpected errors also go to the log)."""
+    if not isinstance(exc, ExchangeError):
+        log.error("registration workbooks failed", exc_info=exc)
+    return error_text(exc)
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -210,7 +179,7 @@ class MakeWorkbooksDialog(QDialog):
         self.make_button.clicked.connect(self.make)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.worker = _Worker(self, self.bar)
+        self.operation: Operation[service.MakeResult] | None = None
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Folder for the workbooks", self.folder.text())
@@ -228,7 +197,10 @@ class MakeWorkbooksDialog(QDialog):
         self.make_button.setEnabled(False)
         self.status.setText("Writing workbooks…")
         ws, pid = self.ws, self.program_id
-        self.worker.start(
+        self.operation = _background(
+            self,
+            self.bar,
+            "Make registration workbooks",
             lambda progress: service.make_workbooks(
                 ws, pid, folder, kinds=kinds, by_delegation=by_delegation, progress=progress
             ),
@@ -244,12 +216,16 @@ class MakeWorkbooksDialog(QDialog):
         self.make_button.clicked.connect(self.accept)
         self.make_button.setEnabled(True)
 
-    def _failed(self, exc: Exception) -> None:
-        self.status.setText(f"Not written: {exc}")
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Not written: {_failure_text(exc)}")
         self.make_button.setEnabled(True)
 
-    def done(self, code: int) -> None:  # Qt override: join the worker first
-        self.worker.wait()
+    def wait(self) -> bool:
+        """Join the running make, if any, and deliver its result now."""
+        return self.operation.wait() if self.operation is not None else True
+
+    def done(self, code: int) -> None:  # Qt override: join the operation first
+        self.wait()
         super().done(code)
 
     @classmethod
@@ -259,7 +235,7 @@ class MakeWorkbooksDialog(QDialog):
             dlg.exec()
             return dlg.result_value
         finally:
-            dlg.worker.wait()
+            dlg.wait()
             dlg.deleteLater()
 
 
@@ -267,7 +243,7 @@ class MakeWorkbooksDialog(QDialog):
 
 
 class ReadWorkbooksDialog(QDialog):
-    """Reads the workbooks at once (in a worker), shows every change and problem; Apply
+    """Reads the workbooks at once (in the background), shows every change and problem; Apply
     returns the plan (the main window applies it as one undoable step)."""
 
     def __init__(self, ws: Any, program_id: int, paths: list[Path], parent: QWidget | None = None):
@@ -302,10 +278,14 @@ class ReadWorkbooksDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.all_or_nothing.toggled.connect(self._update_button)
         layout.addWidget(self.buttons)
-        self.worker = _Worker(self, self.bar)
         ws_, pid = ws, program_id
-        self.worker.start(
-            lambda progress: service.plan_read(ws_, pid, paths, progress), self._planned, self._failed
+        self.operation: Operation[service.ReadPlan] = _background(
+            self,
+            self.bar,
+            "Read registration workbooks",
+            lambda progress: service.plan_read(ws_, pid, paths, progress),
+            self._planned,
+            self._failed,
         )
 
     def _planned(self, plan: service.ReadPlan) -> None:
@@ -340,11 +320,15 @@ class ReadWorkbooksDialog(QDialog):
             ok = False
         self.apply_button.setEnabled(ok)
 
-    def _failed(self, exc: Exception) -> None:
-        self.status.setText(f"Not read: {exc}")
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Not read: {_failure_text(exc)}")
+
+    def wait(self) -> bool:
+        """Join the reading and deliver its result now."""
+        return self.operation.wait()
 
     def done(self, code: int) -> None:  # Qt override
-        self.worker.wait()
+        self.wait()
         super().done(code)
 
     @classmethod
@@ -358,7 +342,7 @@ class ReadWorkbooksDialog(QDialog):
                 return dlg.plan, dlg.all_or_nothing.isChecked()
             return None
         finally:
-            dlg.worker.wait()
+            dlg.wait()
             dlg.deleteLater()
 
 
