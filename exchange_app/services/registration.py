@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from exchange_app.domain import Host, Location, Official, Person, PersonKind, Program, Scenario, Window
 from exchange_app.errors import InputError, NotFoundError, Problem
 from exchange_app.io import registration as reg
-from exchange_app.io.atomic import atomic_open
+from exchange_app.io.atomic import atomic_open, sync_all
 from exchange_app.io.filenames import person_filename, safe_filename
 from exchange_app.io.registration import Finding, Form
 from exchange_app.services.workspace import Workspace, check_scenario
@@ -205,6 +205,7 @@ def make_workbooks(
             reg.write_workbook(path, meta, choices)
             if progress:
                 progress(n, len(jobs))
+        sync_all()  # the workbooks reach the disk together, not one fsync each
     with _sessions(ws).begin() as s:
         for meta, book in zip(metas, made, strict=True):
             row = RegistrationWorkbookRow(
@@ -233,6 +234,7 @@ def _write_chunk(jobs: list[tuple[Path, reg.Meta]], choices: reg.Choices) -> int
         tempfile.tempdir = str(shm)
     for path, meta in jobs:
         reg.write_workbook(path, meta, choices)
+    sync_all()
     return len(jobs)
 
 
