@@ -10,15 +10,18 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
-from exchange_app.domain import Schedule
+from exchange_app.domain import Schedule, Session
 from exchange_app.naming import Names
 from ui.board.document import BoardDocument
 from ui.board.edits import ScheduleDiff, kept_pins
 
 
-def describe_diff(doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict) -> dict[str, list[str]]:
+def describe_diff(
+    doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict[str, Session]
+) -> dict[str, list[str]]:
     """Readable lines per group: sessions added/removed/moved and officials moved, naming
     people, hosts, sites and times. An official pinned on the board and still at every
     pinned host and time in the new schedule is never listed as moved."""
@@ -26,11 +29,11 @@ def describe_diff(doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict) ->
     new = Schedule(sessions=list(new_sessions.values()))
     keep = kept_pins(doc.schedule, new)
 
-    def where(sid: str, sessions: dict) -> str:
+    def where(sid: str, sessions: dict[str, Session]) -> str:
         s = sessions.get(sid)
         return names.session(s) if s is not None else sid
 
-    out = {
+    out: dict[str, list[str]] = {
         "Sessions added": [names.session(s, officials=True) for s in diff.added],
         "Sessions removed": [names.session(s, officials=True) for s in diff.removed],
         "Sessions moved": [
@@ -51,7 +54,7 @@ def describe_diff(doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict) ->
     return out
 
 
-def ask_broken_pins(parent, lines: list[str], conflicts: list[str]) -> bool:
+def ask_broken_pins(parent: QWidget | None, lines: list[str], conflicts: list[str]) -> bool:
     """Ask before a re-optimize that would not keep every pin: True = show the changes anyway."""
     text = "The re-optimized schedule does not keep these pinned places:\n\n" + "\n".join(
         f"• {line}" for line in lines
@@ -77,7 +80,12 @@ def ask_broken_pins(parent, lines: list[str], conflicts: list[str]) -> bool:
 
 class ChangesDialog(QDialog):
     def __init__(
-        self, doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict, summary: str = "", parent=None
+        self,
+        doc: BoardDocument,
+        diff: ScheduleDiff,
+        new_sessions: dict[str, Session],
+        summary: str = "",
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle("Re-optimized schedule: what moved")
@@ -114,7 +122,12 @@ class ChangesDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, parent, doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict, summary: str = ""
+        cls,
+        parent: QWidget | None,
+        doc: BoardDocument,
+        diff: ScheduleDiff,
+        new_sessions: dict[str, Session],
+        summary: str = "",
     ) -> bool:
         """True when staff accept the changes."""
         dlg = cls(doc, diff, new_sessions, summary, parent)

@@ -5,7 +5,17 @@ Recomputed after every edit, debounced so a burst of undo/redo costs one check.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -17,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.rules import RULE_TITLES
+from exchange_app.rules import RULE_TITLES, Violation
 from ui.board.document import BoardDocument
 
 SessionIdRole = Qt.ItemDataRole.UserRole + 1
@@ -27,16 +37,16 @@ _Index = QModelIndex | QPersistentModelIndex
 class ViolationsModel(QAbstractTableModel):
     HEADERS = ("Rule", "Problem")
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._violations: list = []
+        self._violations: list[Violation] = []
 
-    def set_violations(self, violations: list) -> None:
+    def set_violations(self, violations: list[Violation]) -> None:
         self.beginResetModel()
         self._violations = list(violations)
         self.endResetModel()
 
-    def violation(self, row: int):
+    def violation(self, row: int) -> Violation:
         return self._violations[row]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -45,7 +55,9 @@ class ViolationsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else 2
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -54,7 +66,7 @@ class ViolationsModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._violations):
             return None
         v = self._violations[index.row()]
@@ -74,7 +86,7 @@ class CheckPanel(QWidget):
 
     session_activated = Signal(str)
 
-    def __init__(self, document: BoardDocument, parent=None):
+    def __init__(self, document: BoardDocument, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
         self.verdict = QLabel()

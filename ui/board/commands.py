@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from exchange_app.domain import Schedule
+from exchange_app.domain import Schedule, Session
 from ui.board import edits
 from ui.board.document import BoardDocument
 
@@ -41,6 +41,7 @@ def move_official(
     """Join/move/unassign as one command, e.g. "Move Amina Diallo to Tabulation with Karen Hill, Mon 09:00"."""
     name = doc.person_name(official)
     if target is None:
+        assert source is not None, "an unassign needs the session the official leaves"
         text = f"Unassign {name} from {doc.session_title(source)}"
     elif source is None:
         text = f"Add {name} to {doc.session_title(target)}"
@@ -78,7 +79,9 @@ def replace_schedule(doc: BoardDocument, schedule: Schedule, text: str) -> Sched
     return ScheduleEdit(doc, doc.schedule, schedule, text)
 
 
-def open_session(doc: BoardDocument, session, source: str | None = None, broken: str = "") -> ScheduleEdit:
+def open_session(
+    doc: BoardDocument, session: Session, source: str | None = None, broken: str = ""
+) -> ScheduleEdit:
     """Open ``session`` (made by staff, with its first official); when that official came
     from session ``source`` they leave it in the same step."""
     official = session.officials[0] if session.officials else None
@@ -104,13 +107,15 @@ def delete_session(doc: BoardDocument, session: str, broken: str = "") -> Schedu
     )
 
 
-def change_session(doc: BoardDocument, new, what: str, broken: str = "") -> ScheduleEdit:
+def change_session(doc: BoardDocument, new: Session, what: str, broken: str = "") -> ScheduleEdit:
     """Session ``new.id`` becomes ``new``; ``what`` names the change ("topic to Voter services")."""
     text = f"Change {doc.session_title(new.id)}: {what}"
     return ScheduleEdit(doc, doc.schedule, edits.change_session(doc.schedule, new), text + _suffix(broken))
 
 
-def swap_officials(doc: BoardDocument, a: str, session_a: str, b: str, session_b: str, broken: str = ""):
+def swap_officials(
+    doc: BoardDocument, a: str, session_a: str, b: str, session_b: str, broken: str = ""
+) -> ScheduleEdit:
     text = (
         f"Swap {doc.person_name(a)} ({doc.session_title(session_a)}) with "
         f"{doc.person_name(b)} ({doc.session_title(session_b)})"

@@ -7,7 +7,17 @@ drawn as borders/tints that show on either background.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -28,6 +38,8 @@ MARGIN = 3
 PAD = 5
 CARD_WIDTH_EM = 15  # card width in font heights
 
+_Index = QModelIndex | QPersistentModelIndex
+
 
 def mix(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` blended towards ``b`` by ``t`` (0..1)."""
@@ -43,7 +55,7 @@ class SessionCardDelegate(QStyledItemDelegate):
 
     HEADER_LINES = 2
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
         self.focus_official: tuple[str, str] | None = None  # (session, official) picked by keyboard/click
 
@@ -59,7 +71,7 @@ class SessionCardDelegate(QStyledItemDelegate):
     def column_width(self, fm: QFontMetrics) -> int:
         return max(170, fm.height() * CARD_WIDTH_EM)
 
-    def official_at(self, rect: QRect, card: Card, pos, fm: QFontMetrics) -> str | None:
+    def official_at(self, rect: QRect, card: Card, pos: QPoint, fm: QFontMetrics) -> str | None:
         """The official whose line is at ``pos`` in a card drawn in ``rect``."""
         lh = self.line_height(fm)
         y = pos.y() - (rect.top() + MARGIN + PAD) - self.HEADER_LINES * lh
@@ -68,13 +80,13 @@ class SessionCardDelegate(QStyledItemDelegate):
         i = int(y // lh)
         return card.officials[i].id if i < len(card.officials) else None
 
-    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         fm = option.fontMetrics
         card: Card | None = index.data(CardRole)
         return QSize(self.column_width(fm), self.row_height(fm, len(card.officials) if card else 0))
 
     # ------------------------------------------------------------------ painting
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         painter.save()
         pal: QPalette = option.palette
         rect = option.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
@@ -124,7 +136,15 @@ class SessionCardDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(QRectF(rect).adjusted(-1, -1, 1, 1), 5, 5)
         painter.restore()
 
-    def _paint_card(self, painter: QPainter, option, rect: QRect, card: Card, pal: QPalette, index) -> None:
+    def _paint_card(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        rect: QRect,
+        card: Card,
+        pal: QPalette,
+        index: _Index,
+    ) -> None:
         base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
         accent = pal.color(QPalette.ColorRole.Highlight)
         painter.setBrush(mix(base, accent, 0.14))

@@ -7,12 +7,20 @@ so undo commands restore exact earlier schedules and caches can key on its ident
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QObject, Signal
 
 from exchange_app import rules
 from exchange_app.domain import Mode, Official, Scenario, Schedule, Session, zone
+
+if TYPE_CHECKING:
+    from ui.board.opening import SessionOption
+
+# a reason an edit is refused or flagged: a rule's violation or one the board adds itself
+Reason: TypeAlias = "rules.Violation | _Reason"
 
 
 def short_time(when: datetime, tz: str) -> str:
@@ -71,22 +79,22 @@ class BoardDocument(QObject):
         self.sessions = schedule.sessions_by_id()
         self.cell = {(s.host, s.slot): s.id for s in schedule.sessions}
         self._count: dict[str, int] | None = None
-        self._report = None
-        self._join_cache: dict[tuple, list] = {}
-        self._move_cache: dict[tuple, list] = {}
-        self._unassign_cache: dict[tuple, list] = {}
-        self._open_cache: dict[tuple, list] = {}
-        self._base_cache: dict[tuple, Schedule] = {}
+        self._report: rules.CheckReport | None = None
+        self._join_cache: dict[tuple[str, str | None], dict[str, list[rules.Violation]]] = {}
+        self._move_cache: dict[str, dict[str, list[rules.Violation]]] = {}
+        self._unassign_cache: dict[tuple[str, str], list[rules.Violation]] = {}
+        self._open_cache: dict[tuple[str, str, str, str | None], list[Reason]] = {}
+        self._base_cache: dict[tuple[str, str], Schedule] = {}
 
     # ------------------------------------------------------------------ verdicts
     @property
-    def report(self):
+    def report(self) -> rules.CheckReport:
         """The checker's verdict on the current schedule (computed once per schedule)."""
         if self._report is None:
             self._report = rules.check_schedule(self.scenario, self._schedule, self.ctx)
         return self._report
 
-    def why_not_join(self, official: str, session: str, leaving: str | None = None) -> list:
+    def why_not_join(self, official: str, session: str, leaving: str | None = None) -> Sequence[Reason]:
         """Violations if ``official`` joined ``session`` (leaving ``leaving``); [] = legal.
         The first question about an official answers it for every session at once."""
         if official in self.sessions[session].officials:
@@ -98,7 +106,7 @@ class BoardDocument(QObject):
             self._join_cache[key] = found
         return found.get(session, [])
 
-    def why_not_move(self, session: str, slot: str) -> list:
+    def why_not_move(self, session: str, slot: str) -> Sequence[Reason]:
         """Violations if ``session`` moved to ``slot``; [] = legal (all slots answered at once)."""
         if self.sessions[session].slot == slot:
             return [_Reason("the session is already at this slot")]
@@ -108,7 +116,7 @@ class BoardDocument(QObject):
             self._move_cache[session] = found
         return found.get(slot, [])
 
-    def why_not_unassign(self, official: str, session: str) -> list:
+    def why_not_unassign(self, official: str, session: str) -> list[rules.Violation]:
         """Violations an unassign would add (checker run on the edited schedule, new ones only)."""
         from ui.board.edits import move_official
 
@@ -143,8 +151,8 @@ class BoardDocument(QObject):
         return found
 
     def open_options(
-        self, official: str, host: str, slot: str, leaving: str | None = None, first_legal=False
-    ):
+        self, official: str, host: str, slot: str, leaving: str | None = None, first_legal: bool = False
+    ) -> list[SessionOption]:
         """Ways to open a session for ``official`` at ``host``/``slot`` (legal first)."""
         from ui.board.edits import new_session_id
         from ui.board.opening import open_options
@@ -154,7 +162,7 @@ class BoardDocument(QObject):
             self.ctx, base, official, host, slot, new_session_id(base, host, slot), first_legal=first_legal
         )
 
-    def why_not_open(self, official: str, host: str, slot: str, leaving: str | None = None) -> list:
+    def why_not_open(self, official: str, host: str, slot: str, leaving: str | None = None) -> list[Reason]:
         """Violations that opening a session for ``official`` at ``host``/``slot`` would add
         with its best option; [] = some legal option exists (cached per schedule)."""
         from ui.board.opening import no_option_reason
@@ -178,19 +186,19 @@ class BoardDocument(QObject):
             self._open_cache[key] = found
         return found
 
-    def new_violations(self, after: Schedule) -> list:
+    def new_violations(self, after: Schedule) -> list[rules.Violation]:
         """Violations ``after`` has that the current schedule has not (a full check)."""
         before = {v.key for v in self.report.violations}
         return [
             v for v in rules.check_schedule(self.scenario, after, self.ctx).violations if v.key not in before
         ]
 
-    def why_not_delete(self, session: str) -> list:
+    def why_not_delete(self, session: str) -> list[rules.Violation]:
         return (
             rules.why_not_replace(self.ctx, self._schedule, session, None) if session in self.sessions else []
         )
 
-    def why_not_swap(self, a: str, session_a: str, b: str, session_b: str) -> list:
+    def why_not_swap(self, a: str, session_a: str, b: str, session_b: str) -> list[rules.Violation]:
         from ui.board.edits import swap_officials
 
         return self.new_violations(swap_officials(self._schedule, a, session_a, b, session_b))
@@ -253,7 +261,7 @@ class BoardDocument(QObject):
             (sid for sid, d in self.day_of_slot.items() if d == day), key=self.slot_order.__getitem__
         )
 
-    def violations_of(self, session_id: str) -> list:
+    def violations_of(self, session_id: str) -> list[rules.Violation]:
         return [v for v in self.report.violations if v.session == session_id]
 
 
@@ -272,7 +280,7 @@ class _Reason:
         return f"_Reason({self.message!r})"
 
 
-def reasons_text(violations: list) -> str:
+def reasons_text(violations: Iterable[Reason]) -> str:
     """The violations' messages as one readable line."""
     seen: list[str] = []
     for v in violations:

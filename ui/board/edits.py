@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from exchange_app.domain import Schedule, Session
+from exchange_app.domain import Mode, Schedule, Session
 
 
 def _with_sessions(schedule: Schedule, sessions: list[Session]) -> Schedule:
@@ -127,7 +127,7 @@ class ScheduleDiff:
         return not (self.added or self.removed or self.moved_sessions or self.officials)
 
 
-def _key(s: Session) -> tuple:
+def _key(s: Session) -> tuple[str, str, str, str, Mode]:
     return (s.host, s.slot, s.topic, s.language, s.mode)
 
 
@@ -140,11 +140,11 @@ def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
     old_by_id = {s.id: s for s in old.sessions}
     new_by_id = {s.id: s for s in new.sessions}
     matched_old: set[str] = set()
-    old_by_key = {}
+    old_by_key: dict[tuple[str, str, str, str, Mode], list[Session]] = {}
     for s in old.sessions:
         old_by_key.setdefault(_key(s), []).append(s)
-    where_old: dict[str, set[tuple]] = {}
-    where_new: dict[str, set[tuple]] = {}
+    where_old: dict[str, set[tuple[str, str, str]]] = {}
+    where_new: dict[str, set[tuple[str, str, str]]] = {}
     # an official "moves" when the (host, slot, topic) of one of their sessions changes
     for s in old.sessions:
         for o in s.officials:

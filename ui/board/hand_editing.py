@@ -5,8 +5,9 @@ confirm, and then it is flagged by the live check)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
@@ -14,11 +15,15 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, Q
 from exchange_app.domain import Mode, Session
 from exchange_app.rules import language_name
 from ui.board import commands
-from ui.board.document import reasons_text
+from ui.board.document import Reason, reasons_text
 from ui.board.edits import new_session_id
 from ui.board.mime import DragPayload
-from ui.board.opening import change_options, suggestions
+from ui.board.opening import Suggestion, change_options, suggestions
 from ui.board.picker import Choice, TargetPicker, confirm_rule_break
+
+if TYPE_CHECKING:
+    from exchange_app.rules import Violation
+    from ui.board.schedule_tab import ScheduleTab
 
 FIELD_TITLES = {
     "topic": "Change &topic",
@@ -30,7 +35,7 @@ FIELD_TITLES = {
 class HandEditing:
     """Actions and panels of hand editing for one :class:`ui.board.schedule_tab.ScheduleTab`."""
 
-    def __init__(self, tab):
+    def __init__(self, tab: ScheduleTab):
         self.tab = tab
         self.doc = tab.document
         a = tab._action
@@ -99,16 +104,17 @@ class HandEditing:
         self.delete_action.setEnabled(sid is not None)
         self.swap_action.setEnabled(official is not None and session is not None)
 
-    def update_preview(self, *_) -> None:
+    def update_preview(self, *_: object) -> None:
         official, session = self.selected()
         model = self.tab.board_model
         if self.places.isChecked() and official is not None:
-            model.set_preview(DragPayload(official=official, session=session))
+            preview = DragPayload(official=official, session=session)
+            model.set_preview(preview)
             n = sum(
                 1
                 for r in range(model.rowCount())
                 for c in range(model.columnCount())
-                if not model.reasons(model.preview, model.index(r, c))
+                if not model.reasons(preview, model.index(r, c))
             )
             self.tab._set_status(
                 f"{n} possible place{'s' if n != 1 else ''} for {self.doc.person_name(official)} on this day "
@@ -163,13 +169,14 @@ class HandEditing:
         official, s = item.data(Qt.ItemDataRole.UserRole)
         self.apply_suggestion(official, s)
 
-    def apply_suggestion(self, official: str, s) -> None:
+    def apply_suggestion(self, official: str, s: Suggestion) -> None:
         doc = self.doc
         if s.session is not None:
             self.tab._push(commands.move_official(doc, official, None, s.session))
             self.tab.select_session(s.session)
         else:
             o = s.option
+            assert o is not None and s.host is not None and s.slot is not None  # an "open here" suggestion
             h = doc.hosts[s.host]
             session = Session(
                 id=new_session_id(doc.schedule, s.host, s.slot),
@@ -226,17 +233,20 @@ class HandEditing:
             return
         tab._push(commands.delete_session(doc, sid, why))
 
-    def change(self, session_id: str, field: str, value, reasons: list) -> None:
+    def change(self, session_id: str, field: str, value: str | Mode | None, reasons: list[Violation]) -> None:
         tab, doc = self.tab, self.doc
         s = doc.sessions[session_id]
         if field == "topic":
+            assert isinstance(value, str)  # change_options gives topic ids
             new, what = replace(s, topic=value), f"topic to {doc.topic_name(value)}"
         elif field == "language":
+            assert isinstance(value, str)  # and language codes
             new, what = replace(s, language=value), f"language to {language_name(value)}"
         elif field == "interpreter":
             new = replace(s, interpreter=value)
             what = f"interpreter to {doc.person_name(value)}" if value else "no interpreter"
         else:
+            assert isinstance(value, Mode)  # the only other field is the mode
             h = doc.hosts.get(s.host)
             loc = h.location if value is Mode.IN_PERSON and h is not None else None
             new, what = (
@@ -304,6 +314,7 @@ class HandEditing:
             sub = menu.addMenu(FIELD_TITLES[field])
             for value, reasons in values:
                 if field == "topic":
+                    assert isinstance(value, str)  # a topic id
                     label = doc.topic_name(value)
                 elif field == "language":
                     label = language_name(value)
@@ -317,5 +328,5 @@ class HandEditing:
         menu.addAction(self.delete_action)
 
 
-def _mark(label: str, reasons: list) -> str:
+def _mark(label: str, reasons: Sequence[Reason]) -> str:
     return f"✔ {label}" if not reasons else f"✖ {label} — {reasons_text(reasons)[:90]}"

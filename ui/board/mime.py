@@ -34,7 +34,7 @@ class DragPayload:
         if data is None or not data.hasFormat(MIME_TYPE):
             return None
         try:
-            doc = json.loads(bytes(data.data(MIME_TYPE)).decode())
+            doc = json.loads(bytes(data.data(MIME_TYPE).data()).decode())
         except (ValueError, UnicodeDecodeError):
             return None
         if not isinstance(doc, dict):

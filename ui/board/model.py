@@ -8,16 +8,26 @@ drop goes through the model: :meth:`mimeData` / :meth:`canDropMimeData` /
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from exchange_app.domain import Mode, Session, zone
 from ui.board import commands
-from ui.board.document import BoardDocument, _Reason, reasons_text
+from ui.board.document import BoardDocument, Reason, _Reason, reasons_text
 from ui.board.mime import BoardDragMixin, DragPayload
 
 SessionIdRole = Qt.ItemDataRole.UserRole + 1
@@ -59,7 +69,7 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
 
     message = Signal(str)  # for the status line: refusals, what a drop here would do
 
-    def __init__(self, document: BoardDocument, undo_stack: QUndoStack, parent=None):
+    def __init__(self, document: BoardDocument, undo_stack: QUndoStack, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
         self.undo_stack = undo_stack
@@ -122,7 +132,7 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         else:
             hosts = busy | {h for h in doc.hosts if any(self._available(h, s) for s in cols)}
 
-        def key(h: str):
+        def key(h: str) -> tuple[str, str, str]:
             host = doc.hosts[h]
             loc = doc.locations.get(host.location)
             return (loc.name if loc else host.location, host.name, h)
@@ -221,7 +231,9 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._cols)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         doc = self.document
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self._cols):
@@ -248,7 +260,7 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
             return section == 0 or doc.hosts[self._rows[section - 1]].location != host.location
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
@@ -309,7 +321,8 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         return f
 
     # ------------------------------------------------------------------ drag and drop
-    def mimeData(self, indexes):
+    # Qt allows a null QMimeData ("no drag"); the PySide6 stub says it never is None
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData | None:  # type: ignore[override]
         """A whole-session drag of the first session among ``indexes``."""
         for index in indexes:
             sid = self.session_at(index)
@@ -324,15 +337,15 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
             return self.index(row, column)
         return QModelIndex()
 
-    def reasons(self, payload: DragPayload, index: _Index) -> list:
+    def reasons(self, payload: DragPayload, index: _Index) -> Sequence[Reason]:
         """Why ``payload`` may not be dropped on cell ``index`` ([] = legal)."""
         doc = self.document
         if not index.isValid():
             return [_Reason("drop it on a cell of the board")]
         host, slot = self._rows[index.row()], self._cols[index.column()]
         target = doc.cell.get((host, slot))
-        if payload.is_session:
-            if payload.session not in doc.sessions:
+        if payload.official is None:  # the whole session is dragged
+            if payload.session is None or payload.session not in doc.sessions:
                 return [_Reason("that session is gone")]
             s = doc.sessions[payload.session]
             if s.host != host:
@@ -348,7 +361,9 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
             return doc.why_not_open(payload.official, host, slot, leaving=payload.session)
         return doc.why_not_join(payload.official, target, leaving=payload.session)
 
-    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index
+    ) -> bool:
         payload = DragPayload.from_mime(data)
         if payload is None:
             return False
@@ -360,7 +375,9 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
             return True
         return self.insist and not any(isinstance(r, _Reason) for r in reasons)
 
-    def dropMimeData(self, data, action, row, column, parent) -> bool:
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index
+    ) -> bool:
         """Apply a drop as one undo command; a drop that breaks a rule is refused with the
         reason on :attr:`message`, unless :attr:`insist` is set (then kept, and the checker flags it)."""
         if action == Qt.DropAction.IgnoreAction:
@@ -387,7 +404,9 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
     def push_drop(self, payload: DragPayload, index: _Index, broken: str = "") -> None:
         doc = self.document
         host, slot = self._rows[index.row()], self._cols[index.column()]
-        if payload.is_session:
+        cmd: commands.ScheduleEdit | None
+        if payload.official is None:  # the whole session is dragged
+            assert payload.session is not None  # a payload names an official or a session
             cmd = commands.move_session(doc, payload.session, slot, broken)
         elif (host, slot) not in doc.cell:
             cmd = self._open_command(payload, host, slot)
@@ -401,15 +420,17 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         self.undo_stack.push(cmd)
         self.message.emit(cmd.text())
 
-    def _open_command(self, payload: DragPayload, host: str, slot: str):
+    def _open_command(self, payload: DragPayload, host: str, slot: str) -> commands.ScheduleEdit | None:
         """Ask staff how to open a session for the dropped official (None: cancelled)."""
         from ui.board.edits import new_session_id
         from ui.board.session_dialog import OpenSessionDialog
 
         doc = self.document
         official = payload.official
+        assert official is not None  # only an official's drop opens a session
         options = doc.open_options(official, host, slot, leaving=payload.session)
-        parent = self.parent() if isinstance(self.parent(), QWidget) else None
+        owner = self.parent()
+        parent = owner if isinstance(owner, QWidget) else None
         chosen = OpenSessionDialog.ask(parent, doc, official, host, slot, options)
         if chosen is None:
             return None
@@ -429,7 +450,7 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         broken = reasons_text(chosen.reasons)
         source = doc.sessions.get(payload.session) if payload.session else None
         if source is not None and official in source.officials:
-            broken = reasons_text([*chosen.reasons, *doc.why_not_unassign(official, payload.session)])
+            broken = reasons_text([*chosen.reasons, *doc.why_not_unassign(official, source.id)])
         return commands.open_session(doc, session, payload.session, broken)
 
     # ------------------------------------------------------------------ highlights while dragging

@@ -10,6 +10,7 @@ officials.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from exchange_app import rules
 from exchange_app.domain import Mode, PersonKind, Schedule, Session
@@ -26,14 +27,14 @@ class SessionOption:
     interpreter: str | None
     mode: Mode
     interest: int  # the official's interest in the topic (0 for a change that has no official)
-    reasons: list = field(default_factory=list, compare=False)  # violations it would add
+    reasons: list[rules.Violation] = field(default_factory=list, compare=False)  # violations it would add
 
     @property
     def legal(self) -> bool:
         return not self.reasons
 
 
-def _expected(v, session_id: str) -> bool:
+def _expected(v: rules.Violation, session_id: str) -> bool:
     return v.code == "too-few-guests" and v.session == session_id
 
 
@@ -121,16 +122,19 @@ def no_option_reason(ctx: rules.RuleContext, official: str, host: str) -> str:
     return f"{h.name} leads no topic that {o.name} is interested in"
 
 
-def change_options(ctx: rules.RuleContext, schedule: Schedule, session_id: str) -> dict[str, list]:
+ChangeChoices = list[tuple[str | Mode | None, list[rules.Violation]]]
+
+
+def change_options(ctx: rules.RuleContext, schedule: Schedule, session_id: str) -> dict[str, ChangeChoices]:
     """For a session's card menu: each topic, language, interpreter and mode it could
     change to, with the violations the change would add: ``{field: [(value, reasons)]}``."""
     s = next(x for x in schedule.sessions if x.id == session_id)
     h = ctx.hosts.get(s.host)
 
-    def verdict(new: Session) -> list:
+    def verdict(new: Session) -> list[rules.Violation]:
         return rules.why_not_replace(ctx, schedule, session_id, new)
 
-    def changed(**kw) -> Session:
+    def changed(**kw: Any) -> Session:
         return Session(
             id=s.id,
             host=s.host,
@@ -144,7 +148,7 @@ def change_options(ctx: rules.RuleContext, schedule: Schedule, session_id: str) 
             pinned=list(s.pinned),
         )
 
-    out: dict[str, list] = {"topic": [], "language": [], "interpreter": [], "mode": []}
+    out: dict[str, ChangeChoices] = {"topic": [], "language": [], "interpreter": [], "mode": []}
     for t in sorted(ctx.topics.values(), key=lambda t: t.name):
         if t.id != s.topic and (h is None or t.id in h.expertise):
             out["topic"].append((t.id, verdict(changed(topic=t.id))))

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,11 +37,11 @@ class ItineraryModel(QAbstractTableModel):
 
     HEADERS = ("When (local time)", "Session")
 
-    def __init__(self, document: BoardDocument, parent=None):
+    def __init__(self, document: BoardDocument, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
         self.person: str | None = None
-        self._rows: list[tuple] = []
+        self._rows: list[tuple[str, str, str]] = []
         document.schedule_changed.connect(self._refresh)
         document.scenario_changed.connect(self._refresh)
 
@@ -72,7 +83,9 @@ class ItineraryModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -81,7 +94,7 @@ class ItineraryModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -97,14 +110,16 @@ class PersonPanel(QWidget):
 
     session_activated = Signal(str)
 
-    def __init__(self, document: BoardDocument, parent=None):
+    def __init__(self, document: BoardDocument, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
         self.picker = QComboBox()
         self.picker.setEditable(True)
         self.picker.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.picker.setAccessibleName("Person")
-        self.picker.lineEdit().setPlaceholderText("Type a name, country or id…")
+        line = self.picker.lineEdit()
+        assert line is not None  # an editable combo box has a line edit
+        line.setPlaceholderText("Type a name, country or id…")
         completer = QCompleter(self.picker.model(), self.picker)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -139,7 +154,7 @@ class PersonPanel(QWidget):
         document.schedule_changed.connect(self._update_summary)
         self._fill()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, self.table.resizeRowsToContents)  # the real column width is known now
 

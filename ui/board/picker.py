@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QVBoxLayout,
+    QWidget,
 )
 
 
@@ -30,7 +31,7 @@ class TargetPicker(QDialog):
     """Pick one of ``choices``; type to filter. Illegal choices are listed after the legal
     ones, dimmed, with their reason; picking one asks for confirmation first."""
 
-    def __init__(self, title: str, prompt: str, choices: list[Choice], parent=None):
+    def __init__(self, title: str, prompt: str, choices: list[Choice], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.choices = sorted(choices, key=lambda c: bool(c.reasons))  # stable: legal first
@@ -74,7 +75,7 @@ class TargetPicker(QDialog):
             self.list.setCurrentRow(0)
         self._current_changed(self.list.currentItem(), None)
 
-    def _current_changed(self, item, _old) -> None:
+    def _current_changed(self, item: QListWidgetItem | None, _old: QListWidgetItem | None) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         c = item.data(Qt.ItemDataRole.UserRole) if item else None
         ok.setEnabled(c is not None)
@@ -101,7 +102,7 @@ class TargetPicker(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None and not item.isHidden() else None
 
     @classmethod
-    def ask(cls, parent, title: str, prompt: str, choices: list[Choice]) -> Choice | None:
+    def ask(cls, parent: QWidget | None, title: str, prompt: str, choices: list[Choice]) -> Choice | None:
         """The picked choice (a rule-breaking one only after staff confirmed), or None."""
         dlg = cls(title, prompt, choices, parent)
         while dlg.exec() == QDialog.DialogCode.Accepted:
@@ -113,7 +114,7 @@ class TargetPicker(QDialog):
         return None
 
 
-def confirm_rule_break(parent, what: str, reasons: str) -> bool:
+def confirm_rule_break(parent: QWidget | None, what: str, reasons: str) -> bool:
     """Ask whether to keep an edit that breaks a rule (it is then flagged in the violations list)."""
     box = QMessageBox(
         QMessageBox.Icon.Warning,

@@ -11,8 +11,11 @@ Edits stay in memory until :meth:`ScheduleTab.save` stores a new schedule versio
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,7 +34,8 @@ from exchange_app.domain import Program, Scenario, Schedule, Unmatched
 from exchange_app.errors import NotFoundError
 from exchange_app.naming import Names, number, plural
 from exchange_app.services import Workspace
-from exchange_app.services.solving import SolveOptions
+from exchange_app.services.solving import SolveOutcome
+from solver import SolveOptions
 from ui.board import commands
 from ui.board.changes import ChangesDialog, ask_broken_pins
 from ui.board.check_panel import CheckPanel
@@ -123,10 +127,8 @@ class ScheduleTab(QWidget):
         self.board.official_changed.connect(lambda *_: self._update_actions())
         self.unassigned.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
         for changed in (self.board.selectionModel().currentChanged, self.board.official_changed):
-            changed.connect(lambda *_: (self.hand.picked_in_list(False), self.hand.refresh()))
-        self.unassigned.selectionModel().currentChanged.connect(
-            lambda *_: (self.hand.picked_in_list(True), self.hand.refresh())
-        )
+            changed.connect(lambda *_: self._picked_for_hand(False))
+        self.unassigned.selectionModel().currentChanged.connect(lambda *_: self._picked_for_hand(True))
         self.unassigned.selectionModel().currentChanged.connect(self._show_unassigned_detail)
         self.unassigned_model.modelReset.connect(lambda: self.unassigned_detail.clear())
         self.check_panel.session_activated.connect(self.select_session)
@@ -135,8 +137,19 @@ class ScheduleTab(QWidget):
         self._update_actions()
         self._set_status(HINT)
 
+    def _picked_for_hand(self, in_list: bool) -> None:
+        """Staff picked an official in the unassigned list (True) or on the board."""
+        self.hand.picked_in_list(in_list)
+        self.hand.refresh()
+
     # ------------------------------------------------------------------ building
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        tip: str = "",
+    ) -> QAction:
         a = QAction(text, self)
         if shortcut is not None:
             a.setShortcut(QKeySequence(shortcut))
@@ -332,7 +345,7 @@ class ScheduleTab(QWidget):
         self.zone_combo.setCurrentIndex(max(self.zone_combo.findData(self.board_model.display_zone), 0))
         self.zone_combo.blockSignals(False)
 
-    def day_index(self, day) -> int:
+    def day_index(self, day: date | None) -> int:
         """Row of ``day`` in the day selector (-1 if none); findData cannot compare dates."""
         for i in range(self.day_combo.count()):
             if self.day_combo.itemData(i) == day:
@@ -347,7 +360,7 @@ class ScheduleTab(QWidget):
         if i >= 0:
             self.board_model.set_display_zone(self.zone_combo.itemData(i))
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not getattr(self, "_sized", False):  # first show: most of the width for the board
             self._sized = True
@@ -402,7 +415,7 @@ class ScheduleTab(QWidget):
         n = len(doc.report.violations)
         self.side.setTabText(1, "Check ✔" if n == 0 else f"Check ({n} problem{'s' if n != 1 else ''})")
 
-    def _show_unassigned_detail(self, index) -> None:
+    def _show_unassigned_detail(self, index: QModelIndex) -> None:
         text = index.data(Qt.ItemDataRole.ToolTipRole) if index.isValid() else ""
         self.unassigned_detail.setText(text or "")
 
@@ -521,7 +534,7 @@ class ScheduleTab(QWidget):
             self.pin_action.setText("&Pin / unpin official")
 
     # ------------------------------------------------------------------ edits (keyboard/menu)
-    def _push(self, cmd) -> None:
+    def _push(self, cmd: QUndoCommand) -> None:
         self.undo_stack.push(cmd)
         self._set_status(cmd.text())
 
@@ -558,6 +571,7 @@ class ScheduleTab(QWidget):
         if c.key is None:
             self._push(commands.move_official(doc, official, source, None, c.reasons))
         else:
+            assert isinstance(c.key, str)  # a session id
             self._push(commands.move_official(doc, official, source, c.key, c.reasons))
             self.select_session(c.key)
 
@@ -574,6 +588,7 @@ class ScheduleTab(QWidget):
         ]
         c = TargetPicker.ask(self, "Move session to slot", f"Move {doc.session_title(sid)} to:", choices)
         if c is not None:
+            assert isinstance(c.key, str)  # a slot id
             self._push(commands.move_session(doc, sid, c.key, c.reasons))
             self.select_session(sid)
 
@@ -614,7 +629,7 @@ class ScheduleTab(QWidget):
         if person and self.person_panel.show_person(person):
             self.side.setCurrentWidget(self.person_panel)
 
-    def build_menu(self, index, official) -> QMenu | None:
+    def build_menu(self, index: QModelIndex, official: str | None) -> QMenu | None:
         """The context menu for a board cell (None for an empty cell)."""
         self._update_actions()
         sid = self.board_model.session_at(index)
@@ -640,7 +655,7 @@ class ScheduleTab(QWidget):
         self.hand.add_to_menu(menu, sid, official)
         return menu
 
-    def _show_menu(self, index, official, global_pos) -> None:
+    def _show_menu(self, index: QModelIndex, official: str | None, global_pos: QPoint) -> None:
         menu = self.build_menu(index, official)
         if menu is not None:
             menu.exec(global_pos)
@@ -692,7 +707,7 @@ class ScheduleTab(QWidget):
             return
         self.offer_reoptimized(current, outcome)
 
-    def offer_reoptimized(self, current: Schedule, outcome) -> bool:
+    def offer_reoptimized(self, current: Schedule, outcome: SolveOutcome) -> bool:
         doc = self.document
         if doc.schedule is not current:
             self._set_status("The schedule changed while solving; re-optimize discarded")

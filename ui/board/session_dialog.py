@@ -3,18 +3,39 @@ choices first, with what the chosen combination would break."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from exchange_app.domain import Mode
 from exchange_app.rules import language_name
 from ui.board.document import BoardDocument, reasons_text
 from ui.board.opening import SessionOption
 
+T = TypeVar("T")
+
 
 class OpenSessionDialog(QDialog):
     """Pick one of ``options`` (from :meth:`BoardDocument.open_options`) field by field."""
 
-    def __init__(self, doc: BoardDocument, official: str, host: str, slot: str, options, parent=None):
+    def __init__(
+        self,
+        doc: BoardDocument,
+        official: str,
+        host: str,
+        slot: str,
+        options: Iterable[SessionOption],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Open a session")
         self.doc = doc
@@ -70,7 +91,14 @@ class OpenSessionDialog(QDialog):
                 out.append(o)
         return out
 
-    def _fill(self, combo: QComboBox, values, text, match, pool=None) -> None:
+    def _fill(
+        self,
+        combo: QComboBox,
+        values: Sequence[T],
+        text: Callable[[T], str],
+        match: Callable[[SessionOption, T], bool],
+        pool: list[SessionOption] | None = None,
+    ) -> None:
         pool = self.options if pool is None else pool
         combo.blockSignals(True)
         combo.clear()
@@ -92,13 +120,13 @@ class OpenSessionDialog(QDialog):
         o = next(x for x in self.options if x.topic == topic)
         return f"{self.doc.topic_name(topic)} (interest {o.interest})"
 
-    def _topic_changed(self, *_) -> None:
+    def _topic_changed(self, *_: object) -> None:
         pool = self._matching(1)
         self._fill(
             self.language, [o.language for o in pool], language_name, lambda o, v: o.language == v, pool
         )
 
-    def _language_changed(self, *_) -> None:
+    def _language_changed(self, *_: object) -> None:
         pool = self._matching(2)
         self._fill(
             self.interpreter,
@@ -108,7 +136,7 @@ class OpenSessionDialog(QDialog):
             pool,
         )
 
-    def _interpreter_changed(self, *_) -> None:
+    def _interpreter_changed(self, *_: object) -> None:
         pool = self._matching(3)
         self._fill(
             self.mode,
@@ -122,7 +150,7 @@ class OpenSessionDialog(QDialog):
         mode = self.mode.currentData()
         return next((o for o in self._matching(3) if o.mode == mode), None)
 
-    def _update(self, *_) -> None:
+    def _update(self, *_: object) -> None:
         o = self.chosen()
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(o is not None)
@@ -136,7 +164,15 @@ class OpenSessionDialog(QDialog):
             ok.setText("Open &anyway")
 
     @classmethod
-    def ask(cls, parent, doc: BoardDocument, official: str, host: str, slot: str, options):
+    def ask(
+        cls,
+        parent: QWidget | None,
+        doc: BoardDocument,
+        official: str,
+        host: str,
+        slot: str,
+        options: Sequence[SessionOption],
+    ) -> SessionOption | None:
         """The option staff picked (a rule-breaking one only by pressing "Open anyway"), or None."""
         if not options:
             return None

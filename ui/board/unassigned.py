@@ -3,13 +3,28 @@ a drop target (drop an official from a session here to unassign them)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QDrag, QUndoStack
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui.board import commands
 from ui.board.document import BoardDocument, reasons_text
 from ui.board.mime import BoardDragMixin, DragPayload
+
+if TYPE_CHECKING:
+    from ui.board.document import Reason
+    from ui.board.model import BoardModel
 
 OfficialIdRole = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -22,7 +37,7 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
     HEADERS = ("Official", "Country", "Sessions", "Why")
     message = Signal(str)
 
-    def __init__(self, document: BoardDocument, undo_stack: QUndoStack, parent=None):
+    def __init__(self, document: BoardDocument, undo_stack: QUndoStack, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
         self.undo_stack = undo_stack
@@ -62,7 +77,9 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -71,7 +88,7 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         oid = self._rows[index.row()]
@@ -102,30 +119,35 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
         )
 
     # ------------------------------------------------------------------ drag and drop
-    def mimeData(self, indexes):
+    # Qt allows a null QMimeData ("no drag"); the PySide6 stub says it never is None
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData | None:  # type: ignore[override]
         for index in indexes:
             if index.isValid():
                 return DragPayload(official=self._rows[index.row()], session=None).to_mime()
         return None
 
-    def reasons(self, payload: DragPayload | None) -> list:
+    def reasons(self, payload: DragPayload | None) -> Sequence[Reason]:
         """Why the payload may not be unassigned here ([] = fine)."""
         from ui.board.document import _Reason
 
-        if payload is None or payload.is_session:
+        if payload is None or payload.official is None:  # nothing, or a whole session
             return [_Reason("drop an official from a session here to unassign them")]
         if payload.session is None or payload.session not in self.document.sessions:
             return [_Reason("not in a session")]
         return self.document.why_not_unassign(payload.official, payload.session)
 
-    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index
+    ) -> bool:
         from ui.board.document import _Reason
 
         payload = DragPayload.from_mime(data)
         reasons = self.reasons(payload)
         return not reasons or (self.insist and not any(isinstance(r, _Reason) for r in reasons))
 
-    def dropMimeData(self, data, action, row, column, parent) -> bool:
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index
+    ) -> bool:
         if action == Qt.DropAction.IgnoreAction:
             return True
         payload = DragPayload.from_mime(data)
@@ -141,6 +163,8 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
                 )
             )
             return False
+        # a drop that can happen carries an official from a session (see reasons())
+        assert payload is not None and payload.official is not None
         cmd = commands.move_official(self.document, payload.official, payload.session, None, why)
         self.undo_stack.push(cmd)
         self.message.emit(cmd.text())
@@ -152,7 +176,9 @@ class UnassignedView(QTableView):
 
     drag_message = Signal(str)
 
-    def __init__(self, model: UnassignedModel, board_model=None, parent=None):
+    def __init__(
+        self, model: UnassignedModel, board_model: BoardModel | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setModel(model)
         self._board_model = board_model
@@ -177,12 +203,17 @@ class UnassignedView(QTableView):
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
 
+    def _unassigned(self) -> UnassignedModel:
+        m = self.model()
+        assert isinstance(m, UnassignedModel)
+        return m
+
     def _remember(self) -> None:
         self._keep = self.current_official()
 
     def _restore(self) -> None:
         """Keep the same official current across a refresh (edits reset the list)."""
-        m: UnassignedModel = self.model()
+        m = self._unassigned()
         row = m.row_of(self._keep) if self._keep else -1
         if row >= 0:
             self.setCurrentIndex(m.index(row, 0))
@@ -191,7 +222,7 @@ class UnassignedView(QTableView):
         index = self.currentIndex()
         return index.data(OfficialIdRole) if index.isValid() else None
 
-    def startDrag(self, supported) -> None:
+    def startDrag(self, supported: Qt.DropAction) -> None:
         oid = self.current_official()
         if oid is None:
             return
@@ -206,15 +237,15 @@ class UnassignedView(QTableView):
             if self._board_model is not None:
                 self._board_model.end_highlight()
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         payload = DragPayload.from_mime(event.mimeData())
         if payload is None or payload.is_session or payload.session is None:
             event.ignore()
             return
         event.accept()
 
-    def dragMoveEvent(self, event) -> None:
-        m: UnassignedModel = self.model()
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        m = self._unassigned()
         m.insist = bool(event.modifiers() & INSIST_MODIFIER)
         ok = m.canDropMimeData(event.mimeData(), Qt.DropAction.MoveAction, -1, -1, QModelIndex())
         why = reasons_text(m.reasons(DragPayload.from_mime(event.mimeData())))
@@ -225,12 +256,12 @@ class UnassignedView(QTableView):
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event) -> None:
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self.drag_message.emit("")
         event.accept()
 
-    def dropEvent(self, event) -> None:
-        m: UnassignedModel = self.model()
+    def dropEvent(self, event: QDropEvent) -> None:
+        m = self._unassigned()
         m.insist = bool(event.modifiers() & INSIST_MODIFIER)
         try:
             done = m.dropMimeData(event.mimeData(), Qt.DropAction.MoveAction, -1, -1, QModelIndex())

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QFontMetrics, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDrag,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QToolTip, QWidget
 
 from ui.board.delegate import SessionCardDelegate
 from ui.board.mime import DragPayload
@@ -22,7 +35,7 @@ class BoardView(QTableView):
     menu_requested = Signal(QModelIndex, object, QPoint)  # cell, official id or None, global position
     official_changed = Signal(object)  # the official picked in the current card, or None
 
-    def __init__(self, model: BoardModel, parent=None):
+    def __init__(self, model: BoardModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.setModel(model)
         self._delegate = SessionCardDelegate(self)
@@ -56,7 +69,9 @@ class BoardView(QTableView):
 
     @property
     def board(self) -> BoardModel:
-        return self.model()
+        m = self.model()
+        assert isinstance(m, BoardModel)
+        return m
 
     # ------------------------------------------------------------------ layout
     def update_sizes(self) -> None:
@@ -68,7 +83,7 @@ class BoardView(QTableView):
             self.setRowHeight(row, self._delegate.row_height(fm, m.max_officials_in_row(row)))
         self._check_current_official()
 
-    def changeEvent(self, event) -> None:
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:
             self.update_sizes()
@@ -108,7 +123,7 @@ class BoardView(QTableView):
             return None
         return self._delegate.official_at(self.visualRect(index), card, pos, QFontMetrics(self.font()))
 
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.AltModifier and event.key() in (
             Qt.Key.Key_Up,
             Qt.Key.Key_Down,
@@ -129,14 +144,14 @@ class BoardView(QTableView):
         pos = self.visualRect(index).center() if index.isValid() else QPoint(10, 10)
         self.menu_requested.emit(index, self.current_official, self.viewport().mapToGlobal(pos))
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_pos = event.position().toPoint()
         super().mousePressEvent(event)
         official = self.official_at(self._press_pos)
         if official is not None:
             self._set_official(official)
 
-    def contextMenuEvent(self, event) -> None:
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if event.reason() == event.Reason.Mouse:
             pos = event.pos()
             index = self.indexAt(pos)
@@ -157,7 +172,7 @@ class BoardView(QTableView):
         official = self.official_at(pos)
         return DragPayload(official=official, session=sid) if official else DragPayload(session=sid)
 
-    def startDrag(self, supported) -> None:
+    def startDrag(self, supported: Qt.DropAction) -> None:
         pos = (
             self._press_pos if self._press_pos is not None else self.visualRect(self.currentIndex()).center()
         )
@@ -175,9 +190,11 @@ class BoardView(QTableView):
 
     def _drag_pixmap(self, payload: DragPayload) -> QPixmap:
         doc = self.board.document
-        label = (
-            doc.official_label(payload.official) if payload.official else doc.session_title(payload.session)
-        )
+        if payload.official:
+            label = doc.official_label(payload.official)
+        else:
+            assert payload.session is not None  # a whole-session drag names its session
+            label = doc.session_title(payload.session)
         fm = QFontMetrics(self.font())
         pm = QPixmap(fm.horizontalAdvance(label) + 16, fm.height() + 10)
         pm.fill(self.palette().color(QPalette.ColorRole.ToolTipBase))
@@ -189,7 +206,7 @@ class BoardView(QTableView):
         return pm
 
     # ------------------------------------------------------------------ dropping on the board
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         payload = DragPayload.from_mime(event.mimeData())
         if payload is None:
             event.ignore()
@@ -198,7 +215,7 @@ class BoardView(QTableView):
         event.setDropAction(Qt.DropAction.MoveAction)
         event.accept()
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         payload = DragPayload.from_mime(event.mimeData())
         if payload is None:
             event.ignore()
@@ -227,7 +244,7 @@ class BoardView(QTableView):
         else:
             event.ignore(self.visualRect(index) if index.isValid() else self.viewport().rect())
 
-    def dragLeaveEvent(self, event) -> None:
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self._last_message = ""
         QToolTip.hideText()
         self.board.set_hover(QModelIndex())
@@ -235,7 +252,7 @@ class BoardView(QTableView):
         self.drag_message.emit("")
         event.accept()
 
-    def dropEvent(self, event) -> None:
+    def dropEvent(self, event: QDropEvent) -> None:
         self._last_message = ""
         QToolTip.hideText()
         index = self.indexAt(event.position().toPoint())
