@@ -60,12 +60,13 @@ def load_board(ws: Workspace, program_id: int, scenario: bool = True) -> LoadedS
     """What the board shows, read from the database (any thread; the window runs it as a
     background operation before it builds the tab). ``scenario=False`` skips the program."""
     sc = ws.load_scenario(program_id) if scenario else Scenario(program=Program(name=""))
-    try:
-        schedule = ws.load_schedule(program_id)
-    except NotFoundError:
-        return sc, Schedule(), None
     version = max((v.number for v in ws.schedule_versions(program_id)), default=None)
-    return sc, schedule, version
+    if version is None:
+        return sc, Schedule(), None
+    try:  # that very version (a colleague may save a newer one meanwhile): a save merges from it
+        return sc, ws.load_schedule(program_id, version), version
+    except NotFoundError:  # gone meanwhile (a backup was restored)
+        return sc, Schedule(), None
 
 
 HINT = (
@@ -452,15 +453,27 @@ class ScheduleTab(QWidget):
             solver=schedule.solver,
             program=schedule.program or doc.scenario.program.name,
         )
-        ws, pid = self.workspace, self.program_id
+        ws, pid, base = self.workspace, self.program_id, self.version
+        merged: list[tuple[Schedule, str]] = []  # (as stored, whose versions) when merged
+
+        def store(_ctx: object) -> int:  # a colleague's version saved meanwhile is merged, or refused
+            number = ws.save_schedule(pid, stored, "edit", base_version=base)
+            if base is not None and number > base + 1:
+                theirs = [v for v in ws.schedule_versions(pid) if base < v.number < number]
+                who = ", ".join(f"version {v.number} by {v.created_by}" for v in theirs)
+                merged.append((ws.load_schedule(pid, number), who))
+            return number
 
         def saved(number: int) -> None:
             self.version = number
-            self._saved = schedule
+            if merged:  # the board shows what is stored; undo takes the colleague's changes out again
+                self._push(commands.replace_schedule(doc, merged[0][0], f"Take in {merged[0][1]}"))
+            self._saved = doc.schedule if merged else schedule
             self._on_schedule_changed()
             report = doc.report
             self._set_status(
                 f"Saved schedule version {number}"
+                + (f", with {merged[0][1]} saved meanwhile" if merged else "")
                 + ("" if report.ok else f" ({len(report.violations)} rule problems remain)")
             )
 
@@ -471,7 +484,7 @@ class ScheduleTab(QWidget):
         self.save_action.setEnabled(False)
         self._set_status("Saving the schedule…")
         self.save_op = (
-            op(self, "Save schedule", lambda _ctx: ws.save_schedule(pid, stored, "edit"))
+            op(self, "Save schedule", store)
             .success(saved)
             .failure(failed)
             .finally_(self._update_actions)
