@@ -2,7 +2,8 @@
 PostgreSQL server when EXCHANGE_TEST_PG_URL is set). The board saves from the version it
 loaded, so a colleague's version saved meanwhile is merged in (her pins and moves stay,
 and the board shows them), or, when both changed the same session, the save is refused
-naming her, and the board keeps its edits unsaved."""
+naming her, and the board keeps its edits unsaved. The program's pins (not the board's)
+are written by the window only as exact deltas, so hers stay there too."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import functools
 import pytest
 from PySide6.QtGui import QUndoStack
 
+from exchange_app.domain import PersonKind, Pin
 from exchange_app.errors import ConflictError
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.services import Workspace, import_file
 from exchange_app.services.solving import SolveOptions, solve_scenario
 from ui.board import commands, edits
 from ui.board.schedule_tab import ScheduleTab
+from ui.profiles.commands import DeletePersonCommand
 
 
 @functools.cache
@@ -103,3 +106,26 @@ def test_the_same_session_changed_by_both_is_refused_naming_the_colleague(team, 
     assert max(v.number for v in sam.schedule_versions(pid)) == theirs
     assert sam.load_schedule(pid).sessions_by_id()[a.id].pinned == [a.officials[0]]
     assert tab.has_unsaved_changes() and "not saved" in tab.status.text()
+
+
+def test_a_colleagues_pin_stays_through_a_delete_and_its_undo(team):
+    """The window writes the program's pins only as exact deltas (a delete removes the pins
+    naming the person, its undo adds them back), so a pin Maria adds meanwhile stays."""
+    _tab, sam, maria, pid = team
+    sc = sam.load_scenario(pid)
+    gone, kept = sc.officials[0], sc.officials[1]
+    sam.set_pins(pid, [Pin(official=gone.id, host=sc.hosts[0].id, slot=sc.slots[0].id)], base=sam.pins(pid))
+    loaded = sam.load_scenario(pid)  # what Sam's window shows
+    base = maria.pins(pid)
+    hers = Pin(official=kept.id, host=sc.hosts[1].id, slot=sc.slots[1].id)
+    maria.set_pins(pid, [*base, hers], base=base)
+    changes, errors, stack = [], [], QUndoStack()
+    rev = sam.person_revisions(pid)[(PersonKind.OFFICIAL, gone.id)].revision
+    delete = DeletePersonCommand(
+        sam, pid, gone, loaded, lambda *a: changes.append(a), lambda *a: errors.append(a), rev
+    )
+    delete.apply()
+    stack.push(delete)
+    assert sam.pins(pid) == [hers]
+    stack.undo()
+    assert not errors and set(sam.pins(pid)) == {hers, *loaded.pins}
