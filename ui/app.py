@@ -21,9 +21,12 @@ from ui.style import apply_theme
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication (names, Fusion style, the saved or system theme); reuses a running one."""
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if existing is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
+    else:
+        assert isinstance(existing, QApplication), "a QCoreApplication without widgets is running"
+        app = existing
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

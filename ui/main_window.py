@@ -5,16 +5,17 @@ solve). Every profile and settings edit goes through the shared ``undo_stack``."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -28,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import PersonKind, Scenario
 from exchange_app.errors import ConflictError, ExchangeError, InputError
-from exchange_app.services import Workspace, import_file
+from exchange_app.services import Revision, Workspace, import_file
 from exchange_app.services.workspace import (
     ImportResult,
+    ProgramInfo,
     ReadFile,
     VersionInfo,
     import_read_file,
@@ -45,6 +47,11 @@ from ui.profiles.commands import ImportPeopleCommand, ProgramSettingsCommand
 from ui.profiles.tab import PeopleTab
 from ui.style import THEMES, apply_theme
 from ui.topics_sites import TopicsSitesTab
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ui.board.schedule_tab import LoadedSchedule
 
 ORG_NAME = "Exchange Scheduler"
 APP_NAME = "Exchange Scheduler"
@@ -68,7 +75,9 @@ def recent_databases(settings: QSettings | None = None) -> list[str]:
     value = settings.value(RECENT_KEY, [])
     if isinstance(value, str):
         value = [value]
-    return [str(v) for v in (value or [])]
+    if not isinstance(value, list | tuple):  # nothing remembered yet (None)
+        return []
+    return [str(v) for v in value]
 
 
 def remember_database(url_or_path: str, settings: QSettings | None = None) -> None:
@@ -91,7 +100,9 @@ def open_database(db: str | None) -> tuple[Workspace, Any]:
     return open_locked(db)
 
 
-def open_database_or_explain(parent: QWidget | None, db: str | None, severe: bool = False):
+def open_database_or_explain(
+    parent: QWidget | None, db: str | None, severe: bool = False
+) -> tuple[Workspace, Any] | None:
     """``open_database``, telling staff why it failed (who holds it, or what is wrong) in a
     message box; returns (workspace, lock), or None after the message."""
     from exchange_app.errors import LockedError
@@ -109,7 +120,7 @@ def open_database_or_explain(parent: QWidget | None, db: str | None, severe: boo
 class ProgramChooser(QDialog):
     """Pick one of the database's programs."""
 
-    def __init__(self, programs: list, parent: QWidget | None = None):
+    def __init__(self, programs: list[ProgramInfo], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Choose a program")
         self.list = QListWidget()
@@ -138,12 +149,13 @@ class ProgramChooser(QDialog):
         self.resize(520, 320)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, programs: list) -> int | None:
+    def ask(cls, parent: QWidget | None, programs: list[ProgramInfo]) -> int | None:
         dlg = cls(programs, parent)
         try:
             if dlg.exec() != QDialog.DialogCode.Accepted or dlg.list.currentItem() is None:
                 return None
-            return dlg.list.currentItem().data(Qt.ItemDataRole.UserRole)
+            program_id: int = dlg.list.currentItem().data(Qt.ItemDataRole.UserRole)
+            return program_id
         finally:
             dlg.deleteLater()
 
@@ -168,21 +180,21 @@ class MainWindow(QMainWindow):
     program_changed = Signal(int)
 
     def __init__(
-        self, workspace: Workspace, program_id: int | None, parent: QWidget | None = None, *, lock=None
+        self, workspace: Workspace, program_id: int | None, parent: QWidget | None = None, *, lock: Any = None
     ):
         super().__init__(parent)
-        self.ws = workspace
+        self.ws: Workspace | None = workspace  # None once closeEvent released the database
         self.program_id = program_id
         self.lock = lock
         self.undo_stack = QUndoStack(self)
         self.scenario: Scenario | None = None
-        self.revisions: dict = {}
+        self.revisions: dict[tuple[PersonKind, str], Revision] = {}
         self.program_revision: int | None = None
         self.demo = False  # the bundled demo program (shown in the title)
         self.people_tabs: dict[PersonKind, PeopleTab] = {}
         self.topics_tab: TopicsSitesTab | None = None
         self.schedule_tab: Any = None  # the board (ui.board.schedule_tab.ScheduleTab), once built
-        self.schedule_load_op: Operation[object] | None = None
+        self.schedule_load_op: Operation[LoadedSchedule] | None = None
         self.schedule_page: QWidget | None = None
         self._schedule_pending: int | None = None
         self.schedule_actions: list[QAction] = []
@@ -250,7 +262,13 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(w)
         self.program_label.setObjectName("statusProgram")
 
-    def _action(self, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[..., object],  # connected to triggered(checked)
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        name: str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -367,6 +385,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ program
     def _show_program(self, program_id: int | None) -> None:
         """Build the tabs for ``program_id`` (None: the empty page)."""
+        assert self.ws is not None, "a closed window shows no program"
         wait_all()  # a save or load still running reports to the tabs that are about to go
         self.undo_stack.clear()
         if self.tabs is not None:
@@ -387,7 +406,7 @@ class MainWindow(QMainWindow):
             if action is not None:
                 action.setEnabled(has_program)
         self.switch_program_action.setEnabled(len(self.ws.programs()) > 1)
-        if not has_program:
+        if program_id is None:
             self.scenario = None
             self.pages.setCurrentWidget(self.empty_page)
             self._update_status()
@@ -423,7 +442,7 @@ class MainWindow(QMainWindow):
         if self.tabs is not None and self.tabs.widget(index) is self.schedule_page:
             self.ensure_schedule_tab()
 
-    def ensure_schedule_tab(self) -> Operation[object] | None:
+    def ensure_schedule_tab(self) -> Operation[LoadedSchedule] | None:
         """Build the schedule board for the current program if not done yet: the program and
         its latest schedule are read in the background, the board is built when they arrive
         (``schedule_tab`` is then set). Returns the operation, or None when nothing is to do."""
@@ -436,14 +455,14 @@ class MainWindow(QMainWindow):
         ws = self.ws
         loading = QLabel("Loading the schedule…")
         loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.schedule_page.layout().addWidget(loading)
+        self._schedule_page_layout().addWidget(loading)
 
         def build(loaded: object) -> None:
             loading.deleteLater()
             if self.program_id != pid or self.tabs is None or self.ws is not ws:
                 return  # another program or database was opened meanwhile
             widget = self._build_schedule_tab(pid, loaded)
-            self.schedule_page.layout().addWidget(widget)
+            self._schedule_page_layout().addWidget(widget)
             widget.show()
             self.schedule_tab = widget
             self._update_status()
@@ -457,8 +476,15 @@ class MainWindow(QMainWindow):
         ).run_in_background()
         return self.schedule_load_op
 
+    def _schedule_page_layout(self) -> QLayout:
+        layout = self.schedule_page.layout() if self.schedule_page is not None else None
+        assert layout is not None, "_show_program gives the Schedule page its layout"
+        return layout
+
     def _build_schedule_tab(self, program_id: int, loaded: Any) -> QWidget:
         from ui.board.schedule_tab import ScheduleTab
+
+        assert self.ws is not None, "built only while the database is open"
 
         self.schedule_actions = []
         self.schedule_menu.clear()
@@ -491,7 +517,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Re-read the program from the database into every tab."""
-        if self.program_id is None:
+        if self.program_id is None or self.ws is None:
             return
         self.scenario = self.ws.load_scenario(self.program_id)
         self.revisions = self.ws.person_revisions(self.program_id)
@@ -517,6 +543,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ status
     def _update_title(self) -> None:
+        if self.ws is None:  # closed
+            return
         name = self.scenario.program.name if self.scenario else "no program"
         where = str(self.ws.path) if self.ws.path else self.ws.url
         demo = " (demo)" if self.demo else ""
@@ -556,6 +584,7 @@ class MainWindow(QMainWindow):
         if solved:
             last = max(solved, key=lambda v: v.number)
             s = last.solver
+            assert s is not None  # ``solved`` holds the versions with solver info
             parts = [f"Last solve v{last.number}: {s.status}"]
             if s.objective is not None:
                 parts.append(f"objective {s.objective:g}")
@@ -635,12 +664,13 @@ class MainWindow(QMainWindow):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def import_path(self, path: Path) -> Operation[object]:
+    def import_path(self, path: Path) -> Operation[tuple[ReadFile | None, list[str]]]:
         """Import a scenario (a new program, shown at once) or a schedule (a new version of
         this program) in the background; the report is shown at the end (``last_import``).
         The file is read and parsed once, off the UI thread; a scenario whose program name
         exists already is imported only after staff confirm."""
         ws, program = self.ws, self.program_id
+        assert ws is not None, "a closed window imports nothing"
         self.last_import = None
 
         def refused(exc: BaseException) -> None:
@@ -700,7 +730,7 @@ class MainWindow(QMainWindow):
         )
 
     def import_sheet_dialog(self) -> None:
-        if self.program_id is None:
+        if self.program_id is None or self.ws is None:
             return
         path = self.ask_open_file(self, "Import people from spreadsheet", "Spreadsheets (*.xlsx *.csv)")
         if not path:
@@ -730,6 +760,8 @@ class MainWindow(QMainWindow):
     def backups_dialog(self) -> None:
         from ui.dialogs.backups import BackupsDialog
 
+        if self.ws is None:
+            return
         if BackupsDialog.ask(self, self.ws):
             programs = self.ws.programs()
             keep = (
@@ -743,7 +775,7 @@ class MainWindow(QMainWindow):
         return self.export_op is not None and self.export_op.is_running()
 
     def export(self, kind: str) -> None:
-        if self.program_id is None or self.exporting():
+        if self.program_id is None or self.ws is None or self.exporting():
             return
         from ui.dialogs import export as export_dialogs
 
@@ -784,7 +816,7 @@ class MainWindow(QMainWindow):
         from exchange_app.services.new_program import create_program
         from ui.dialogs.new_program import ProgramWizard
 
-        if not self._may_leave():
+        if self.ws is None or not self._may_leave():
             return
         spec = ProgramWizard.ask(self)
         if spec is None:
@@ -863,14 +895,22 @@ class MainWindow(QMainWindow):
         return True
 
     def publish_caldav(self) -> None:
-        if self.program_id is None or (self.publish_op is not None and self.publish_op.is_running()):
+        if (
+            self.program_id is None
+            or self.ws is None
+            or (self.publish_op is not None and self.publish_op.is_running())
+        ):
             return
         from ui.dialogs import publish
 
         self.publish_op = publish.publish(self, self.ws, self.program_id)
 
     def send_invitations(self) -> None:
-        if self.program_id is None or (self.publish_op is not None and self.publish_op.is_running()):
+        if (
+            self.program_id is None
+            or self.ws is None
+            or (self.publish_op is not None and self.publish_op.is_running())
+        ):
             return
         from ui.dialogs import publish
 
@@ -899,13 +939,13 @@ class MainWindow(QMainWindow):
         tab = self.tabs.currentWidget() if self.tabs is not None else None
         if not isinstance(tab, PeopleTab):
             tab = self.people_tabs.get(PersonKind.OFFICIAL)
-            if tab is None:
+            if tab is None or self.tabs is None:
                 return
             self.tabs.setCurrentWidget(tab)
         tab.focus_search()
 
     def edit_program_settings(self) -> None:
-        if self.program_id is None or self.scenario is None:
+        if self.program_id is None or self.scenario is None or self.ws is None:
             return
         before = self.scenario.program
         after = ProgramSettingsDialog.ask(self, before)
@@ -937,6 +977,8 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Could not complete", f"{what}: {error}")
 
     def switch_program(self) -> None:
+        if self.ws is None:
+            return
         programs = self.ws.programs()
         if len(programs) < 2 or not self._may_leave():
             return
@@ -946,7 +988,9 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, theme: str) -> None:
         QSettings().setValue("theme", theme)
-        apply_theme(QApplication.instance(), theme)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication), "the window runs in a QApplication"
+        apply_theme(app, theme)
         self.theme_actions[theme].setChecked(True)
 
     def about(self) -> None:
@@ -963,7 +1007,7 @@ class MainWindow(QMainWindow):
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {version}<br>Schedules dialogue sessions between international "
             "election officials and U.S. election administrators.<br><br>"
-            f"Database: {self.ws.url}",
+            f"Database: {self.ws.url if self.ws is not None else '(closed)'}",
         )
 
     # ------------------------------------------------------------------ closing
@@ -987,7 +1031,8 @@ class MainWindow(QMainWindow):
         """Offer to save unsaved work; False when staff cancel."""
         for tab in self.people_tabs.values():
             if tab.editor.is_dirty():
-                self.tabs.setCurrentWidget(tab)
+                if self.tabs is not None:
+                    self.tabs.setCurrentWidget(tab)
                 tab._offer_save()
         if self._schedule_dirty():
             choice = self.ask_unsaved_schedule(self)
@@ -999,7 +1044,7 @@ class MainWindow(QMainWindow):
                     saving.wait()
         return True
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.ws is None:
             super().closeEvent(event)
             return

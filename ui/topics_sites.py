@@ -6,8 +6,16 @@ command on the window's stack (:class:`ScenarioEditCommand`)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,9 +39,11 @@ from exchange_app.domain import Scenario, Schedule, zone
 from exchange_app.errors import ExchangeError, NotFoundError
 from exchange_app.services import Workspace, program_edits
 from exchange_app.services.new_program import zone_names
-from ui.profiles.commands import WorkspaceCommand
+from ui.profiles.commands import ChangeHook, ErrorHook, WorkspaceCommand
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+# (cells, sort keys) of one table row: the texts shown and a key per column to sort by
+Row = tuple[tuple[str, ...], tuple[str | int, ...]]
 
 
 def _offset_text(delta: timedelta) -> str:
@@ -62,9 +72,9 @@ def offsets_on_days(zone_name: str, days: list[date]) -> str:
     return ", ".join(parts)
 
 
-def topic_rows(scenario: Scenario) -> list[tuple[tuple, tuple]]:
+def topic_rows(scenario: Scenario) -> list[Row]:
     """(cells, sort keys) per topic: name, id, officials interested (top priority), hosts."""
-    rows = []
+    rows: list[Row] = []
     for t in scenario.topics:
         interested = [o for o in scenario.officials if t.id in o.interests]
         top = sum(1 for o in interested if o.interests[t.id] == 3)
@@ -81,10 +91,10 @@ def topic_rows(scenario: Scenario) -> list[tuple[tuple, tuple]]:
     return rows
 
 
-def site_rows(scenario: Scenario) -> list[tuple[tuple, tuple]]:
+def site_rows(scenario: Scenario) -> list[Row]:
     """(cells, sort keys) per site: name, id, zone, UTC offset on program days, hosts."""
     days = program_days(scenario)
-    rows = []
+    rows: list[Row] = []
     for x in scenario.locations:
         hosts = [h for h in scenario.hosts if h.location == x.id]
         virtual = sum(1 for h in hosts if h.virtual)
@@ -99,12 +109,12 @@ def site_rows(scenario: Scenario) -> list[tuple[tuple, tuple]]:
 class RowsModel(QAbstractTableModel):
     """A read-only table of text rows with a sort key per cell."""
 
-    def __init__(self, headers: tuple[str, ...], parent=None):
+    def __init__(self, headers: tuple[str, ...], parent: QObject | None = None):
         super().__init__(parent)
         self._headers = headers
-        self._rows: list[tuple[tuple, tuple]] = []
+        self._rows: list[Row] = []
 
-    def set_rows(self, rows: list[tuple[tuple, tuple]]) -> None:
+    def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
@@ -115,7 +125,9 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._headers)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
         cells, keys = self._rows[index.row()]
@@ -127,7 +139,9 @@ class RowsModel(QAbstractTableModel):
             return keys[index.column()]
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
             and orientation == Qt.Orientation.Horizontal
@@ -184,7 +198,8 @@ class TopicsSitesTab(QWidget):
         self.ws: Workspace | None = None
         self.program_id: int | None = None
         self.undo_stack: QUndoStack | None = None
-        self._on_change = self._on_error = None
+        self._on_change: ChangeHook | None = None
+        self._on_error: ErrorHook | None = None
         self.buttons: dict[str, QPushButton] = {}
         top, bottom = QWidget(), QWidget()
         tv = QVBoxLayout(top)
@@ -216,7 +231,14 @@ class TopicsSitesTab(QWidget):
             row.addWidget(b)
         return row
 
-    def bind(self, ws, program_id: int, undo_stack, on_change, on_error) -> None:
+    def bind(
+        self,
+        ws: Workspace,
+        program_id: int,
+        undo_stack: QUndoStack,
+        on_change: ChangeHook,
+        on_error: ErrorHook,
+    ) -> None:
         """Make the tables editable: edits go to ``ws`` as commands on ``undo_stack``."""
         self.ws, self.program_id, self.undo_stack = ws, program_id, undo_stack
         self._on_change, self._on_error = on_change, on_error
@@ -229,7 +251,8 @@ class TopicsSitesTab(QWidget):
         index = view.currentIndex()
         if not index.isValid():
             return None
-        return index.sibling(index.row(), 1).data()
+        key: str = index.sibling(index.row(), 1).data()
+        return key
 
     def _latest_schedule(self) -> Schedule | None:
         if self.ws is None or self.program_id is None:
@@ -303,7 +326,7 @@ class TopicsSitesTab(QWidget):
 
     def push(self, after: Scenario, text: str) -> None:
         """Store ``after`` as one undoable step (refused edits never reach the stack)."""
-        if self.scenario is None or self.program_id is None or self.undo_stack is None:
+        if self.scenario is None or self.ws is None or self.program_id is None or self.undo_stack is None:
             return
         command = ScenarioEditCommand(
             self.ws, self.program_id, self.scenario, after, text, self._on_change, self._on_error
@@ -330,7 +353,14 @@ class ScenarioEditCommand(WorkspaceCommand):
     """Replace the stored program ``before`` -> ``after`` (topics and sites edits)."""
 
     def __init__(
-        self, ws, program_id: int, before: Scenario, after: Scenario, text: str, on_change, on_error=None
+        self,
+        ws: Workspace,
+        program_id: int,
+        before: Scenario,
+        after: Scenario,
+        text: str,
+        on_change: ChangeHook | None,
+        on_error: ErrorHook | None = None,
     ):
         super().__init__(ws, program_id, text, on_change or (lambda *_: None), on_error)
         self.before, self.after = before, after
@@ -345,7 +375,7 @@ class ScenarioEditCommand(WorkspaceCommand):
 class SiteDialog(QDialog):
     """Name, IANA time zone (picked from the list) and address of a new site."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Add site")
         self.name = QLineEdit()
@@ -367,7 +397,7 @@ class SiteDialog(QDialog):
         return self.name.text(), self.zone.currentText().strip(), self.address.text().strip() or None
 
     @classmethod
-    def ask(cls, parent) -> tuple[str, str, str | None] | None:
+    def ask(cls, parent: QWidget | None) -> tuple[str, str, str | None] | None:
         dlg = cls(parent)
         ok = dlg.exec() == QDialog.DialogCode.Accepted
         got = dlg.values() if ok else None

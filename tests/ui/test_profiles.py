@@ -458,14 +458,14 @@ def test_window_dialog_reads_times_in_the_sites_zone(qtbot, small_path):
     assert "America/Phoenix" in dialog.zone_note.text()
     dialog.start.setDateTime(QDateTime(QDate(2026, 11, 2), QTime(9, 0)))
     dialog.end.setDateTime(QDateTime(QDate(2026, 11, 2), QTime(12, 30)))
-    window = dialog.window()
+    window = dialog.chosen_window()
     assert window.location == site.id
     assert window.start == datetime(2026, 11, 2, 9, 0, tzinfo=zone("America/Phoenix"))
     assert window.end.utcoffset().total_seconds() == -7 * 3600 and window.end.hour == 12
     # an existing window opens at its own wall-clock time
     again = WindowDialog(window, official, scenario)
     qtbot.addWidget(again)
-    assert again.window() == window
+    assert again.chosen_window() == window
 
 
 def test_window_edit_through_the_editor_is_stored(main_window, small_workspace, monkeypatch):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_app.services import backups
+from exchange_app.services.workspace import Workspace
 from ui.operations import Operation, error_text, op, show_error
 
 REASONS = {
@@ -41,7 +42,7 @@ def _size(n: int) -> str:
 
 
 class BackupsDialog(QDialog):
-    def __init__(self, ws, parent: QWidget | None = None):
+    def __init__(self, ws: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self.ws = ws
         self.restored = False
@@ -151,7 +152,7 @@ class BackupsDialog(QDialog):
         )
         return self._op
 
-    def restore_selected(self) -> Operation[object] | None:
+    def restore_selected(self) -> Operation[backups.RestoreResult] | None:
         """Restore the selected backup (asked first) in the background; None when nothing
         was started."""
         info = self.selected()
@@ -195,7 +196,7 @@ class BackupsDialog(QDialog):
         super().done(result)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ws) -> bool:
+    def ask(cls, parent: QWidget | None, ws: Workspace) -> bool:
         """Show the dialog (modal); True when a backup was restored."""
         dlg = cls(ws, parent)
         try:

@@ -5,14 +5,21 @@ to open the folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from ui.operations import Operation, op
+
+if TYPE_CHECKING:
+    from exchange_app.services.exports import ExportReport
+    from exchange_app.services.workspace import Workspace
+    from exchange_app.storage.schedules import VersionInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +53,12 @@ KINDS = {k.key: k for k in EXPORT_KINDS}
 
 
 def run_export(
-    ws, program_id: int, kind: str, out: Path, since_version: int | None = None, force: bool = False
+    ws: Workspace,
+    program_id: int,
+    kind: str,
+    out: Path,
+    since_version: int | None = None,
+    force: bool = False,
 ) -> str:
     """Do one export (any thread); returns the summary to show. ``since_version``: only
     the people whose sessions changed since that schedule version (calendars, invitations,
@@ -68,7 +80,8 @@ def run_export(
         return f"Overview (a day grid per site, an agenda per topic) written to {path}."
     from exchange_app.services import exports
 
-    report = getattr(exports, f"export_{kind}")(ws, program_id, out, since_version=since_version, force=force)
+    export: Callable[..., ExportReport] = getattr(exports, f"export_{kind}")
+    report = export(ws, program_id, out, since_version=since_version, force=force)
     return report.summary
 
 
@@ -99,7 +112,9 @@ def confirm_folder(parent: QWidget | None, kind: ExportKind, out: Path) -> bool 
     return False
 
 
-def ask_since_version(parent: QWidget | None, kind: ExportKind, versions: list) -> int | None | bool:
+def ask_since_version(
+    parent: QWidget | None, kind: ExportKind, versions: list[VersionInfo]
+) -> int | None | bool:
     """For calendars, invitations and itineraries with earlier schedule versions: everyone
     (None) or only what changed since a version (its number); False when cancelled."""
     latest = max(v.number for v in versions)
@@ -147,7 +162,7 @@ def offer_open_folder(parent: QWidget | None, summary: str, folder: Path) -> boo
 
 def export_operation(
     parent: QWidget | None,
-    ws,
+    ws: Workspace,
     program_id: int,
     kind: str,
     out: Path,

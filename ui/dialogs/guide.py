@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide.md"
 ONLINE = "docs/guide.md in the Exchange Scheduler source"
@@ -15,7 +15,7 @@ ONLINE = "docs/guide.md in the Exchange Scheduler source"
 class GuideDialog(QDialog):
     """The guide, rendered from Markdown; links to other docs open in the same browser."""
 
-    def __init__(self, parent=None, path: Path = GUIDE):
+    def __init__(self, parent: QWidget | None = None, path: Path = GUIDE):
         super().__init__(parent)
         self.setWindowTitle("User guide")
         self.browser = QTextBrowser()
@@ -35,7 +35,7 @@ class GuideDialog(QDialog):
         self.resize(fh * 60, fh * 44)
 
     @classmethod
-    def show_guide(cls, parent) -> GuideDialog:
+    def show_guide(cls, parent: QWidget | None) -> GuideDialog:
         dlg = cls(parent)
         dlg.show()
         return dlg

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTimeEdit,
     QVBoxLayout,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -50,7 +51,7 @@ def _time(edit: QTimeEdit) -> time:
 class ProgramWizard(QWizard):
     """Collects a :class:`ProgramSpec`; :meth:`spec` builds it from the fields."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New program")
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -135,7 +136,9 @@ class ProgramWizard(QWizard):
         form.addRow("Lunch:", lunch)
         return page
 
-    def _table_page(self, title: str, subtitle: str, headers: list[str], add_text: str):
+    def _table_page(
+        self, title: str, subtitle: str, headers: list[str], add_text: str
+    ) -> tuple[QWizardPage, QTableWidget, QPushButton]:
         page = QWizardPage()
         page.setTitle(title)
         page.setSubTitle(subtitle)
@@ -219,13 +222,14 @@ class ProgramWizard(QWizard):
         return out if self.weekends.isChecked() else [d for d in out if d.weekday() < 5]
 
     def spec(self) -> ProgramSpec:
-        def text(table, row, col) -> str:
+        def text(table: QTableWidget, row: int, col: int) -> str:
             item = table.item(row, col)
             return item.text().strip() if item is not None else ""
 
         sites = []
         for r in range(self.sites.rowCount()):
             combo = self.sites.cellWidget(r, 1)
+            assert isinstance(combo, QComboBox), "add_site puts a zone list in every row"
             if text(self.sites, r, 0):
                 sites.append(
                     SiteSpec(
@@ -269,7 +273,7 @@ class ProgramWizard(QWizard):
         self.page(self.pageIds()[-1]).completeChanged.emit()
 
     @classmethod
-    def ask(cls, parent) -> ProgramSpec | None:
+    def ask(cls, parent: QWidget | None) -> ProgramSpec | None:
         """The program staff described (already checked), or None when cancelled."""
         dlg = cls(parent)
         ok = dlg.exec() == QWizard.DialogCode.Accepted

@@ -7,6 +7,7 @@ min_guests <= max_guests), so the messages are the ones an import gives.
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,7 +28,7 @@ from exchange_app.errors import InputError, Problem
 from exchange_app.io.scenario_json import parse_scenario
 
 
-def program_problems(program_dict: dict) -> list[Problem]:
+def program_problems(program_dict: dict[str, Any]) -> list[Problem]:
     """Problems with a ``program`` object, as the importer reports them."""
     doc = {
         "format": SCENARIO_FORMAT,
@@ -127,8 +128,8 @@ class ProgramSettingsDialog(QDialog):
         label.setBuddy(buddy)
         return label
 
-    def program_dict(self) -> dict:
-        d: dict = {"name": self.name.text().strip(), "timezone": self.timezone.text().strip()}
+    def program_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name.text().strip(), "timezone": self.timezone.text().strip()}
         if self.organizer_email.text().strip() or self.organizer_name.text().strip():
             d["organizer"] = {"email": self.organizer_email.text().strip()}
             if self.organizer_name.text().strip():
@@ -147,7 +148,7 @@ class ProgramSettingsDialog(QDialog):
     def problems(self) -> list[Problem]:
         return list(self._problems)
 
-    def _validate(self, *_args) -> None:
+    def _validate(self, *_args: object) -> None:
         self._problems = program_problems(self.program_dict())
         marks = {"name": self.name, "timezone": self.timezone, "organizer": self.organizer_email}
         for w in (
@@ -164,9 +165,9 @@ class ProgramSettingsDialog(QDialog):
             w.setProperty("invalid", False)
         for p in self._problems:
             head = (p.field or "").split(".")[0]
-            w = marks.get(head) or getattr(self, head, None)
-            if isinstance(w, QWidget):
-                w.setProperty("invalid", True)
+            marked = marks.get(head) or getattr(self, head, None)
+            if isinstance(marked, QWidget):
+                marked.setProperty("invalid", True)
         for w in (
             self.name,
             self.timezone,

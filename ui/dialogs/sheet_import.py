@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from exchange_app.errors import InputError, Problem
 from exchange_app.io import spreadsheets as sheets
 from exchange_app.services import spreadsheets as service
+from exchange_app.services.workspace import Workspace
 from ui.operations import Operation, error_text, op, show_error
 
 PREVIEW_ROWS = 200
@@ -44,7 +45,7 @@ NOT_IMPORTED = "(not imported)"
 
 
 class SheetImportDialog(QDialog):
-    def __init__(self, ws, program_id: int, path: Path, parent: QWidget | None = None):
+    def __init__(self, ws: Workspace, program_id: int, path: Path, parent: QWidget | None = None):
         super().__init__(parent)
         self.ws, self.program_id, self.path = ws, program_id, Path(path)
         self.result_value: service.SheetImportResult | None = None
@@ -336,8 +337,9 @@ class SheetImportDialog(QDialog):
             if m:
                 where = self.problem_rows.setdefault(m["sheet"], {}).setdefault(int(m["row"]), [])
                 where.append(f"{p.field}: {p.message}" if p.field else p.message)
-        if self.current_table() is not None:
-            self._fill_preview(self.current_table())
+        table = self.current_table()
+        if table is not None:
+            self._fill_preview(table)
         self.problems.setRowCount(len(problems))
         for r, p in enumerate(problems):
             for c, value in enumerate((p.record, p.field or "", p.message)):
@@ -349,7 +351,9 @@ class SheetImportDialog(QDialog):
 
     def problem_texts(self) -> list[str]:
         return [
-            " | ".join(self.problems.item(r, c).text() for c in range(3))
+            " | ".join(
+                item.text() if (item := self.problems.item(r, c)) is not None else "" for c in range(3)
+            )
             for r in range(self.problems.rowCount())
         ]
 
@@ -358,7 +362,9 @@ class SheetImportDialog(QDialog):
         super().done(code)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ws, program_id: int, path: Path) -> service.SheetImportResult | None:
+    def ask(
+        cls, parent: QWidget | None, ws: Workspace, program_id: int, path: Path
+    ) -> service.SheetImportResult | None:
         """Show the dialog (modal); the import's result, or None when cancelled."""
         dlg = cls(ws, program_id, path, parent)
         try:

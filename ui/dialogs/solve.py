@@ -7,7 +7,7 @@ stays responsive. :meth:`SolveDialog.ask` returns the outcome staff chose to use
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QPointF, QSettings, Qt, QTimer
-from PySide6.QtGui import QPainter, QPalette, QPen, QPolygonF, QTextCursor
+from PySide6.QtGui import QCloseEvent, QPainter, QPaintEvent, QPalette, QPen, QPolygonF, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_app.domain import Scenario, Schedule
-from exchange_app.services.solving import SolveOptions, SolveOutcome
+from exchange_app.services.solving import SolveOutcome
+from solver.types import Progress, SolveOptions
 from ui.operations import Operation, error_text, show_error
 from ui.workers import solve_operation
 
@@ -36,7 +37,7 @@ from ui.workers import solve_operation
 class ImprovementChart(QWidget):
     """Best objective over time, as a small step line (palette colours only)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[tuple[float, float]] = []
         self.limit = 1.0
@@ -52,7 +53,7 @@ class ImprovementChart(QWidget):
         self.points.append((seconds, objective))
         self.update()
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         pal = self.palette()
         r = self.rect().adjusted(1, 1, -2, -2)
@@ -94,10 +95,18 @@ class ImprovementChart(QWidget):
         p.end()
 
 
-def _num(x) -> str:
+def _num(x: float | None) -> str:
     if x is None:
         return "—"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
+
+
+def _setting(st: QSettings, key: str, default: float) -> str | float:
+    """A remembered number as QSettings gives it back (a number, or text from an INI file)."""
+    value = st.value(key, default)
+    if isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"{key} is not a number: {value!r}")
 
 
 class SolveDialog(QDialog):
@@ -116,10 +125,10 @@ class SolveDialog(QDialog):
         self.scenario = scenario
         self.previous = previous
         self.base_options = options or self.remembered_options()
-        self.outcome = None
+        self.outcome: SolveOutcome | None = None
         self.error: str | None = None
         self.runner: Operation[SolveOutcome] | None = None
-        self._best = None
+        self._best: float | None = None
         self._officials = {o.id: o for o in scenario.officials}
 
         # settings
@@ -259,9 +268,9 @@ class SolveDialog(QDialog):
         d = SolveOptions()
         try:
             return SolveOptions(
-                time_limit=float(st.value("solve/time_limit", d.time_limit)),
-                workers=int(st.value("solve/workers", d.workers)),
-                seed=int(st.value("solve/seed", d.seed)),
+                time_limit=float(_setting(st, "solve/time_limit", d.time_limit)),
+                workers=int(_setting(st, "solve/workers", d.workers)),
+                seed=int(_setting(st, "solve/seed", d.seed)),
             )
         except (TypeError, ValueError):
             return d
@@ -315,6 +324,7 @@ class SolveDialog(QDialog):
     def cancel(self) -> None:
         """Stop now; the best schedule found so far is kept."""
         if self.is_running():
+            assert self.runner is not None
             self.runner.cancel()
             self.cancel_button.setEnabled(False)
             self.phase.setText("stopping…")
@@ -325,7 +335,7 @@ class SolveDialog(QDialog):
         self.bar.setValue(min(1000, int(secs / limit * 1000)))
         self.elapsed.setText(f"{secs:.1f} s of {limit} s")
 
-    def _on_progress(self, p) -> None:
+    def _on_progress(self, p: Progress) -> None:
         self.phase.setText(p.phase)
         self.objective.setText(_num(p.objective))
         self.bound.setText(_num(p.bound) if p.bound is not None else "not proven in this phase")
@@ -351,7 +361,7 @@ class SolveDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.start_button.setText("&Solve again")
 
-    def _on_finished(self, outcome) -> None:
+    def _on_finished(self, outcome: SolveOutcome) -> None:
         self._finish_ui()
         self.outcome = outcome
         self.bar.setValue(1000)
@@ -378,7 +388,7 @@ class SolveDialog(QDialog):
         self.summary_box.show()
         show_error(self, "Solve failed", exc)
 
-    def _show_summary(self, outcome, stopped: bool) -> None:
+    def _show_summary(self, outcome: SolveOutcome, stopped: bool) -> None:
         schedule: Schedule = outcome.schedule
         report = getattr(outcome, "report", None)
         info = schedule.solver
@@ -436,7 +446,7 @@ class SolveDialog(QDialog):
 
     # ------------------------------------------------------------------ closing
     def done(self, result: int) -> None:
-        if self.is_running():  # closing while solving: stop, then join the thread
+        if self.runner is not None and self.is_running():  # closing while solving: stop, then join
             self.runner.cancel()
             self.runner.wait()
         if self.runner is not None:
@@ -444,8 +454,8 @@ class SolveDialog(QDialog):
         self._ticker.stop()
         super().done(result)
 
-    def closeEvent(self, event) -> None:
-        if self.is_running():
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.runner is not None and self.is_running():
             self.runner.cancel()
             self.runner.wait()
         super().closeEvent(event)
@@ -453,13 +463,13 @@ class SolveDialog(QDialog):
     @classmethod
     def ask(
         cls,
-        parent,
+        parent: QWidget | None,
         scenario: Scenario,
         options: SolveOptions | None = None,
         previous: Schedule | None = None,
         title: str = "Solve",
         autostart: bool = False,
-    ):
+    ) -> SolveOutcome | None:
         """Show the dialog; the ``SolveOutcome`` staff chose to use, or None."""
         dlg = cls(scenario, options, previous, title, parent)
         if autostart:

@@ -8,8 +8,9 @@ the same messages an import would give; Save stays disabled while anything is wr
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -57,7 +59,9 @@ def _set_invalid(widget: QWidget, message: str | None) -> None:
 class WeightDelegate(QStyledItemDelegate):
     """Edits an interest weight with a 1..3 spin box."""
 
-    def createEditor(self, parent, option, index):
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
         editor = QSpinBox(parent)
         editor.setRange(1, 3)
         editor.setAccessibleName("Interest weight")
@@ -68,7 +72,7 @@ class WeightDelegate(QStyledItemDelegate):
 class LimitSpin(QSpinBox):
     """A limit that may be left to the program's default (shown as "program default (N)")."""
 
-    def __init__(self, name: str, parent=None):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRange(-1, 999)
         self.setAccessibleName(name)
@@ -171,7 +175,7 @@ class PersonEditor(QWidget):
         self._scenario: Scenario | None = None
         self._person: Person | None = None
         self._original_id: str | None = None
-        self._baseline: dict | None = None
+        self._baseline: dict[str, Any] | None = None
         self._windows: list[Window] = []
         self._problems: list[Problem] = []
         self._loading = False
@@ -532,18 +536,19 @@ class PersonEditor(QWidget):
         for tid, name in [(t.id, t.name) for t in topics] + [
             (t, t) for t in expertise if t not in {x.id for x in topics}
         ]:
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, tid)
-            item.setFlags(
+            entry = QListWidgetItem(name)
+            entry.setData(Qt.ItemDataRole.UserRole, tid)
+            entry.setFlags(
                 Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
             )
-            item.setCheckState(Qt.CheckState.Checked if tid in expertise else Qt.CheckState.Unchecked)
-            self.expertise.addItem(item)
+            entry.setCheckState(Qt.CheckState.Checked if tid in expertise else Qt.CheckState.Unchecked)
+            self.expertise.addItem(entry)
         self.expertise.blockSignals(False)
 
     def _interest_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == 0:
             weight = self.interests.item(item.row(), 1)
+            assert weight is not None, "_fill_topics sets a weight beside every topic"
             self.interests.blockSignals(True)
             if item.checkState() == Qt.CheckState.Checked:
                 if weight.data(Qt.ItemDataRole.EditRole) in (None, ""):
@@ -557,7 +562,7 @@ class PersonEditor(QWidget):
             self.interests.blockSignals(False)
         self._changed()
 
-    def _update_names(self, *_args) -> None:
+    def _update_names(self, *_args: object) -> None:
         """Country and language names beside the codes, so staff can check what they typed."""
         if not self.country_edit.text().strip() and not self.languages_edit.text().strip():
             self.country_hint.clear()
@@ -633,7 +638,7 @@ class PersonEditor(QWidget):
         self.timeline.set_selected(self.windows_list.currentRow())
         self._update_window_buttons()
 
-    def _update_window_buttons(self, *_args) -> None:
+    def _update_window_buttons(self, *_args: object) -> None:
         has = self.windows_list.currentRow() >= 0
         self.edit_window_button.setEnabled(has)
         self.remove_window_button.setEnabled(has)
@@ -673,9 +678,9 @@ class PersonEditor(QWidget):
         return list(self._windows)
 
     # --------------------------------------------------------------- the record
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
         """The person as an ``exchange-scenario/1`` record, exactly as typed."""
-        rec: dict = {"id": self.id_edit.text().strip(), "name": self.name_edit.text().strip()}
+        rec: dict[str, Any] = {"id": self.id_edit.text().strip(), "name": self.name_edit.text().strip()}
         if self.email_edit.text().strip():
             rec["email"] = self.email_edit.text().strip()
         if self.kind == PersonKind.OFFICIAL:
@@ -690,9 +695,10 @@ class PersonEditor(QWidget):
         if self.kind == PersonKind.OFFICIAL:
             interests: dict[str, int] = {}
             for r in range(self.interests.rowCount()):
-                item = self.interests.item(r, 0)
+                item, weight_item = self.interests.item(r, 0), self.interests.item(r, 1)
+                assert item is not None and weight_item is not None, "_fill_topics fills both columns"
                 if item.checkState() == Qt.CheckState.Checked:
-                    weight = self.interests.item(r, 1).data(Qt.ItemDataRole.EditRole)
+                    weight = weight_item.data(Qt.ItemDataRole.EditRole)
                     try:
                         interests[item.data(Qt.ItemDataRole.UserRole)] = int(weight)
                     except (TypeError, ValueError):
@@ -711,7 +717,7 @@ class PersonEditor(QWidget):
                 rec["video_url"] = self.video_url_edit.text().strip()
         if self._scenario is not None:
             person = self._person_for_zone()
-            windows = []
+            windows: list[dict[str, str]] = []
             for w in self._windows:
                 z = window_zone(w, person, self._scenario)
                 d = {"start": format_instant(w.start, z), "end": format_instant(w.end, z)}
@@ -744,7 +750,7 @@ class PersonEditor(QWidget):
         return self._original_id
 
     # --------------------------------------------------------------- validation
-    def _changed(self, *_args) -> None:
+    def _changed(self, *_args: object) -> None:
         if self._loading:
             return
         if self._scenario is None or self._person is None:

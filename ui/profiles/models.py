@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
 from exchange_app.domain import Host, Official, Person, PersonKind, Scenario
 from exchange_app.rules import country_name, language_name
@@ -33,6 +41,9 @@ COLUMNS: dict[PersonKind, tuple[str, ...]] = {
     PersonKind.INTERPRETER: ("Name", "Languages", "Sites", "Sessions", "Id"),
 }
 
+# a column's natural sort key: text, a count, a flag, or a (min, max) sessions range
+SortKey = str | int | bool | tuple[int, int]
+
 PLURAL = {PersonKind.OFFICIAL: "officials", PersonKind.HOST: "hosts", PersonKind.INTERPRETER: "interpreters"}
 
 
@@ -42,7 +53,7 @@ class PersonRow:
 
     id: str
     cells: tuple[str, ...]
-    sort_keys: tuple
+    sort_keys: tuple[SortKey, ...]
     search: str  # lower-case words, each after a space (see :func:`matches`)
     tooltip: str = ""
 
@@ -87,6 +98,8 @@ def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
         return f"{lo}–{hi}", (lo, hi)
 
     rows: list[PersonRow] = []
+    cells: tuple[str, ...]
+    keys: tuple[SortKey, ...]
     for p in people_of(scenario, kind):
         langs = ", ".join(p.languages)
         window_sites = sorted({w.location for w in p.availability if w.location})
@@ -180,7 +193,7 @@ class PeopleTableModel(QAbstractTableModel):
     """Officials, hosts or interpreters as display rows (read-only; edits go through the
     detail editor and the undo stack)."""
 
-    def __init__(self, kind: PersonKind, parent=None):
+    def __init__(self, kind: PersonKind, parent: QObject | None = None):
         super().__init__(parent)
         self.kind = kind
         self._columns = COLUMNS[kind]
@@ -236,7 +249,9 @@ class PeopleTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._columns)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
         row = self._rows[index.row()]
@@ -260,7 +275,9 @@ class PeopleTableModel(QAbstractTableModel):
             return key if isinstance(key, (str, int, bool)) else f"{key[0]:08d} {key[1]:08d}"
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if (
             role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
             and orientation == Qt.Orientation.Horizontal
@@ -280,7 +297,7 @@ class PeopleFilterProxy(QSortFilterProxyModel):
     email, country, language, topic, site, organization; case-insensitive);
     sorting is passed to the :class:`PeopleTableModel` (by each column's natural key)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
         self.setSortRole(SORT_ROLE)
@@ -312,4 +329,6 @@ class PeopleFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if not self._words:
             return True
-        return matches(self.sourceModel().search_text(source_row), self._words)
+        model = self.sourceModel()
+        assert isinstance(model, PeopleTableModel), "the proxy filters a PeopleTableModel"
+        return matches(model.search_text(source_row), self._words)

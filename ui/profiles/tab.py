@@ -7,8 +7,8 @@ import copy
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import Host, Interpreter, Official, Person, PersonKind, Scenario
 from exchange_app.errors import ConflictError, ExchangeError
-from ui.profiles.commands import DeletePersonCommand, SavePersonCommand
+from exchange_app.services import Revision, Workspace
+from ui.profiles.commands import DeletePersonCommand, SavePersonCommand, WorkspaceCommand
 from ui.profiles.editor import TITLES, PersonEditor
 from ui.profiles.models import ID_ROLE, PLURAL, PeopleFilterProxy, PeopleTableModel, people_of, person_rows
 
@@ -79,11 +80,12 @@ class PeopleTab(QWidget):
     change to the stored program; commands call ``on_change`` so the owner reloads."""
 
     status_message = Signal(str)
+    editor: PersonEditor  # made in __init__ after the table, whose signals refer to it
 
     def __init__(
         self,
         kind: PersonKind,
-        workspace,
+        workspace: Workspace,
         program_id: int,
         undo_stack: QUndoStack,
         on_change: Callable[[PersonKind | None, str | None], None],
@@ -94,7 +96,7 @@ class PeopleTab(QWidget):
         self.ws, self.program_id, self.undo_stack = workspace, program_id, undo_stack
         self._on_change = on_change
         self._scenario: Scenario | None = None
-        self._revisions: dict = {}
+        self._revisions: dict[tuple[PersonKind, str], Revision] = {}
         self._people: dict[str, Person] = {}
         word = TITLES[kind]
         plural = PLURAL[kind]
@@ -188,7 +190,7 @@ class PeopleTab(QWidget):
         QWidget.setTabOrder(self.delete_button, self.editor.id_edit)
         self._update_buttons()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not getattr(self, "_sized", False):  # first show: give the table a fair share
             self._sized = True
@@ -196,7 +198,7 @@ class PeopleTab(QWidget):
             self.splitter.setSizes([int(total * 0.45), total - int(total * 0.45)])
 
     # ------------------------------------------------------------------ data
-    def set_data(self, scenario: Scenario, revisions: dict) -> None:
+    def set_data(self, scenario: Scenario, revisions: dict[tuple[PersonKind, str], Revision]) -> None:
         """Show the stored program; keeps the selection and any unsaved edit in the editor."""
         keep = self.current_id()
         editing_new = self.editor.is_new() and self.editor.is_dirty()
@@ -218,7 +220,8 @@ class PeopleTab(QWidget):
         index = self.table.selectionModel().currentIndex()
         if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
             return None
-        return index.data(ID_ROLE)
+        person_id: str = index.data(ID_ROLE)
+        return person_id
 
     def select(self, person_id: str) -> bool:
         """Select a person in the table (clearing a search that hides them)."""
@@ -236,7 +239,7 @@ class PeopleTab(QWidget):
         self._load_editor(person_id)
         return True
 
-    def _current_changed(self, current, _previous) -> None:
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         person_id = current.data(ID_ROLE) if current.isValid() else None
         pending = None
         if person_id is not None and self.editor.is_dirty() and self.editor.original_id() != person_id:
@@ -374,7 +377,8 @@ class PeopleTab(QWidget):
             self.editor.edited_person() if self.ask_unsaved(self, name, not self.editor.problems()) else None
         )
         result = (edited, self.editor.original_id()) if edited is not None else None
-        self.editor.load(None, self._scenario)
+        if self._scenario is not None:  # an editor with edits was loaded from it
+            self.editor.load(None, self._scenario)
         return result
 
     def _offer_save(self) -> None:
@@ -385,7 +389,7 @@ class PeopleTab(QWidget):
 
     def _revision_of(self, person_id: str) -> int | None:
         rev = self._revisions.get((self.kind, person_id))
-        return getattr(rev, "revision", None)
+        return rev.revision if rev is not None else None
 
     def _save_requested(self, person: Person, original_id: str | None, select: bool = True) -> None:
         before = self._people.get(original_id) if original_id else None
@@ -403,13 +407,14 @@ class PeopleTab(QWidget):
             person.id if select else None,
         )
 
-    def _run(self, command, select_id: str | None) -> None:
+    def _run(self, command: WorkspaceCommand, select_id: str | None) -> None:
         """Apply a command (refusals are shown, nothing is pushed) and put it on the stack."""
         try:
             command.apply()
         except ConflictError as e:
             if self.ask_conflict(self, e):
-                self.editor.load(None, self._scenario)
+                if self._scenario is not None:
+                    self.editor.load(None, self._scenario)
                 self._on_change(self.kind, None)
             return
         except ExchangeError as e:
@@ -417,7 +422,8 @@ class PeopleTab(QWidget):
             return
         self.undo_stack.push(command)
         if select_id is not None:
-            self.editor.load(None, self._scenario)  # the saved person reloads from storage
+            if self._scenario is not None:
+                self.editor.load(None, self._scenario)  # the saved person reloads from storage
             self.select(select_id)
         self.status_message.emit(command.text())
 

@@ -10,8 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from exchange_app.domain import Host, Person, Scenario, Window, zone
@@ -39,7 +50,7 @@ def home_zone(person: Person | None, scenario: Scenario, windows: list[Window]) 
         if w.location in sites:
             counts[sites[w.location]] = counts.get(sites[w.location], 0) + 1
     if counts:
-        return max(counts, key=counts.get)
+        return max(counts, key=lambda z: counts[z])
     return scenario.program.timezone
 
 
@@ -95,7 +106,7 @@ class AvailabilityTimeline(QWidget):
 
     window_clicked = Signal(int)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Availability timeline")
         self.setAccessibleDescription("Availability windows by day in local time; the list below edits them")
@@ -192,10 +203,11 @@ class AvailabilityTimeline(QWidget):
         return label_w + (hour - lo) / (hi - lo) * width
 
     # --- painting
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
+        row_h: float  # the metrics' height, stretched to fill the widget below
         row_h, label_w, header_h = self._metrics()
         if self._days:  # fill the height we were given, so no day is ever cut off
             row_h = max(
@@ -236,10 +248,10 @@ class AvailabilityTimeline(QWidget):
             p.drawLine(label_w, int(y + row_h), self.width(), int(y + row_h))
         day_row = {d: i for i, d in enumerate(self._days)}
         for bar in self._bars:
-            r = day_row.get(bar.day)
-            if r is None:
+            row = day_row.get(bar.day)
+            if row is None:
                 continue
-            y = header_h + r * row_h
+            y = header_h + row * row_h
             x0, x1 = self._x(max(bar.start_h, lo), label_w), self._x(min(bar.end_h, hi), label_w)
             rect = QRectF(x0, y + 4, max(2.0, x1 - x0), row_h - 8)
             color = QColor(self._site_color.get(bar.site, self._site_color.get(None, QColor("#6b7785"))))
@@ -256,20 +268,20 @@ class AvailabilityTimeline(QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No availability windows")
         p.end()
 
-    def _bar_at(self, pos) -> Bar | None:
+    def _bar_at(self, pos: QPointF) -> Bar | None:
         for rect, bar in self._hit:
             if rect.adjusted(-2, -2, 2, 2).contains(pos):
                 return bar
         return None
 
-    def mousePressEvent(self, event) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         bar = self._bar_at(event.position())
         if bar is not None:
             self.set_selected(bar.window)
             self.window_clicked.emit(bar.window)
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         bar = self._bar_at(event.position())
         if bar is not None:
             QToolTip.showText(

@@ -99,7 +99,7 @@ class WindowDialog(QDialog):
     def _update_note(self) -> None:
         self.zone_note.setText(f"Times are local time in {self.zone_name()}.")
 
-    def window(self) -> Window:
+    def chosen_window(self) -> Window:
         z = self.zone_name()
         return Window(
             start=_from_qt(self.start.dateTime(), z),
@@ -114,6 +114,6 @@ class WindowDialog(QDialog):
         """The edited window, or None when cancelled."""
         dlg = cls(window, person, scenario, parent)
         try:
-            return dlg.window() if dlg.exec() == QDialog.DialogCode.Accepted else None
+            return dlg.chosen_window() if dlg.exec() == QDialog.DialogCode.Accepted else None
         finally:
             dlg.deleteLater()
