@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exchange_app.naming import plural
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -35,7 +37,7 @@ class InputError(ExchangeError):
         super().__init__(self.describe())
 
     def describe(self, limit: int = 50) -> str:
-        head = f"{self.source}: refused, {len(self.problems)} problem(s); nothing was imported"
+        head = f"{self.source}: refused, {plural(len(self.problems), 'problem')}; nothing was imported"
         lines = [f"  {self.source}: {p}" for p in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f"  ... and {len(self.problems) - limit} more")

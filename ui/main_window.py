@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import PersonKind, Scenario
 from exchange_app.errors import ConflictError, ExchangeError, InputError
+from exchange_app.naming import plural
 from exchange_app.services import Revision, Workspace, import_file
 from exchange_app.services.workspace import (
     ImportResult,
@@ -678,7 +679,7 @@ class MainWindow(QMainWindow):
                 report = ImportReport(
                     str(path),
                     False,
-                    f"Refused: {len(exc.problems)} problem(s); nothing was imported.",
+                    f"Refused: {plural(len(exc.problems), 'problem')}; nothing was imported.",
                     exc.problems,
                 )
             elif isinstance(exc, ExchangeError):

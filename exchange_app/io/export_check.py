@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from exchange_app.domain import Scenario, Schedule
 from exchange_app.errors import ExchangeError, Problem
+from exchange_app.naming import plural
 
 
 class ExportRefused(ExchangeError):
@@ -26,7 +27,7 @@ class ExportRefused(ExchangeError):
         super().__init__(
             "\n".join(
                 [
-                    f"{what}: refused, {len(self.problems)} problem(s); nothing was written "
+                    f"{what}: refused, {plural(len(self.problems), 'problem')}; nothing was written "
                     "(fix them in the program and export again)",
                     *lines,
                 ]

@@ -31,6 +31,7 @@ from exchange_app.io import registration as reg
 from exchange_app.io.atomic import atomic_open, sync_all
 from exchange_app.io.filenames import person_filename, safe_filename
 from exchange_app.io.registration import Finding, Form
+from exchange_app.naming import plural
 from exchange_app.services.workspace import Workspace, check_scenario
 from exchange_app.storage import programs as db_programs
 from exchange_app.storage.models import ProgramRow, RegistrationPersonRow, RegistrationWorkbookRow
@@ -180,7 +181,17 @@ def make_workbooks(
     was sent which. A person in several workbooks gets a file each; any returned one is read.
     ``workers`` > 1 writes in that many processes (openpyxl is the bottleneck)."""
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            str(folder),
+            [Problem("--out", None, "is a file, not a folder: choose a folder for the workbooks")],
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(
+            str(folder), [Problem("--out", None, f"cannot make this folder: {e.strerror or e}")]
+        ) from e
     scenario = ws.load_scenario(program_id)
     groups = select_people(scenario, people, delegations, kinds, by_delegation)
     with _sessions(ws).begin() as s:
@@ -314,7 +325,7 @@ class ReadPlan:
             f"{len(self.unchanged)} unchanged"
         )
         if self.errors:
-            text += f", {len(self.errors)} problem(s)"
+            text += f", {plural(len(self.errors), 'problem')}"
         if self.notices:
             text += f", {len(self.notices)} notice(s)"
         return text

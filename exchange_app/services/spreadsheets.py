@@ -24,6 +24,7 @@ from exchange_app.errors import InputError, Problem
 from exchange_app.io import spreadsheets as sheets
 from exchange_app.io.atomic import write_text
 from exchange_app.io.spreadsheets import FIELDS, CellProblem, PersonRow, Places, normalize_header
+from exchange_app.naming import plural
 
 if TYPE_CHECKING:
     from exchange_app.services.workspace import Workspace
@@ -82,7 +83,7 @@ class SheetPlan:
 
     def counts(self) -> str:
         return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged" + (
-            f", {len(self.problems)} problem(s)" if self.problems else ""
+            f", {plural(len(self.problems), 'problem')}" if self.problems else ""
         )
 
 
@@ -488,7 +489,7 @@ def import_people(
             ws.replace_scenario(program_id, plan.scenario, expected_revisions=plan.revisions)
     summary = f"{plan.source}: {len(plan.added)} added, {len(plan.updated)} updated, {len(plan.unchanged)} unchanged"
     if plan.problems:
-        summary += f"; {len(plan.problems)} problem(s), those rows were not imported"
+        summary += f"; {plural(len(plan.problems), 'problem')}, those rows were not imported"
     if plan.ignored_columns:
         summary += "; columns not imported: " + "; ".join(
             f"{sheet}: {', '.join(repr(h) for h in cols)}" for sheet, cols in plan.ignored_columns.items()

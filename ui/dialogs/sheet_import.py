@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from exchange_app.errors import InputError, Problem
 from exchange_app.io import spreadsheets as sheets
+from exchange_app.naming import plural
 from exchange_app.services import spreadsheets as service
 from exchange_app.services.workspace import Workspace
 from ui.operations import Operation, error_text, op, show_error
@@ -321,7 +322,7 @@ class SheetImportDialog(QDialog):
         if isinstance(exc, InputError):  # the rows' problems belong in the table, beside the rows
             self._show_problems(
                 exc.problems,
-                f"{exc.source}: refused, {len(exc.problems)} problem(s); "
+                f"{exc.source}: refused, {plural(len(exc.problems), 'problem')}; "
                 "nothing was imported. Fix the sheet, change the columns, or "
                 "import only the valid rows.",
             )

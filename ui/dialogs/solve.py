@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_app.domain import Scenario, Schedule
+from exchange_app.naming import plural
 from exchange_app.services.solving import SolveOutcome
 from solver.types import Progress, SolveOptions
 from ui.operations import Operation, error_text, show_error
@@ -419,7 +420,7 @@ class SolveDialog(QDialog):
             lines.append(
                 "Rule check: keeps every rule."
                 if report.ok
-                else f"Rule check: <b>{len(report.violations)} problem(s)</b>: "
+                else f"Rule check: <b>{plural(len(report.violations), 'problem')}</b>: "
                 + "; ".join(v.message for v in report.violations[:3])
             )
         changes = getattr(outcome, "changes", None)
