@@ -183,6 +183,8 @@ class SessionModel:
         self.keep = keep or set()
         self.m = cp_model.CpModel()
         self.fixed = fixed or Fixed(pb)
+        # host slots this model decides (a pin elsewhere is not this model's to keep)
+        self.region = {(c.h, c.s) for c in cands}
         self.cands = self.fixed.filter(cands)
         self.pin_literals: dict[str, cp_model.IntVar] = {}  # message key -> literal
         self._variables()
@@ -330,9 +332,12 @@ class SessionModel:
         Each gets a literal: fixed true, or an assumption when diagnosing a conflict."""
         m, pb = self.m, self.pb
         fx = self.fixed
+        region = self.region
         for p in pb.inp.pins:
             if (p.host, p.slot) in fx.host_slots:
                 continue  # kept by a fixed session
+            if (p.host, p.slot) not in region:
+                continue  # outside this neighbourhood (not placed yet): other neighbourhoods work on it
             lit = m.new_bool_var(f"pin[{p.official},{p.host},{p.slot}]")
             xs = [
                 self.assign[(c.o, c.h, c.s, c.t)]
@@ -345,7 +350,7 @@ class SessionModel:
                 m.add_bool_or([]).only_enforce_if(lit)  # impossible: lit must be false
             self.pin_literals[f"pin {p.official} with {p.host} at {p.slot}"] = lit
         for ps in pb.inp.previous or ():
-            if not ps.pinned or (ps.host, ps.slot) in fx.host_slots:
+            if not ps.pinned or (ps.host, ps.slot) in fx.host_slots or (ps.host, ps.slot) not in region:
                 continue
             lit = m.new_bool_var(f"pinned-session[{ps.id}]")
             hs = (ps.host, ps.slot)

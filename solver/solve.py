@@ -26,7 +26,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from solver.check import problems
-from solver.diagnosis import core_conflicts, explain_unmatched, pin_conflicts
+from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
 from solver.greedy import Draft, greedy, polish, repair
 from solver.model import Fixed, SessionModel, Weights, score, select_candidates
 from solver.problem import Problem
@@ -191,7 +191,23 @@ class Neighbourhoods:
             n += self.size[hs]
         return out
 
-    def pick(self, best: list[Draft], below: list[str]) -> tuple[str, set[tuple[str, str]]]:
+    def pick(
+        self, best: list[Draft], below: list[str], unplaced: list[tuple[str, str, str]] = ()
+    ) -> tuple[str, set[tuple[str, str]]]:
+        r = self.rng.random()
+        if unplaced and r < 0.5:
+            # a pin not placed yet: its host slot, every session of its official and of its
+            # host that day, and the rest of that site-day
+            o, h, s = self.rng.choice(unplaced)
+            day = self.pb.day(s)
+            must = {(h, s)} | {
+                (d.host, d.slot)
+                for d in best
+                if o in d.officials or (d.host == h and self.pb.day(d.slot) == day)
+            }
+            site = self.pb.hosts[h].location
+            extra = list(self.by_day_site.get((day, site), ()))
+            return "pin", self._cap(list(must | set(extra)), must, 2 * NEIGHBOURHOOD_SIZE)
         r = self.rng.random()
         if below and r < 0.4:
             o = self.rng.choice(below)
@@ -244,7 +260,11 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
         below = [
             o for o, off in pb.officials.items() if count[o] < off.min_sessions and hoods.of_official.get(o)
         ]
-        kind, free = hoods.pick(current, below)
+        where = {(o, d.host, d.slot) for d in current for o in d.officials}
+        unplaced = [
+            (p.official, p.host, p.slot) for p in pb.inp.pins if (p.official, p.host, p.slot) not in where
+        ]
+        kind, free = hoods.pick(current, below, unplaced)
         fixed_sessions = [d for d in current if (d.host, d.slot) not in free]
         free_sessions = [d for d in current if (d.host, d.slot) in free]
         fx = Fixed(pb, fixed_sessions)
@@ -332,28 +352,32 @@ def solve(
     pb = Problem(inp)
     conflicts, dropped = pin_conflicts(pb, options)
     if dropped:
-        inp = _without(inp, dropped)
-        pb = Problem(inp)
+        pb = pb.with_input(_without(inp, dropped))
+        inp = pb.inp
     keep: set[tuple[str, str, str, str]] = set()
     if inp.previous and options.keep_previous:
         keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
     sessions, failed = repair(pb) if inp.previous else greedy(pb)
     if failed:  # pins that pass every check alone: can they be kept together?
-        before = set(dropped)
-        core_conflicts(pb, options, conflicts, dropped)
-        if dropped != before:
-            inp = _without(inp, dropped)
-            pb = Problem(inp)
-            sessions, failed = repair(pb) if inp.previous else greedy(pb)
+        check = pin_check(pb, pin_check_seconds(options.time_limit), options.seed)
+        conflicts += check.messages
+        if check.dropped:
+            dropped |= check.dropped
+            pb = pb.with_input(_without(inp, dropped))
+            inp = pb.inp
+        if check.status == "kept" or check.dropped:
+            seeds = check.sessions
+            sessions, failed = repair(pb, seeds) if inp.previous else greedy(pb, seeds)
     run = _Run(pb, options, progress, cancel, keep, t0)
     run.offer(sessions, "repair" if inp.previous else "greedy")
     if not run.best and sessions:  # the construction keeps every rule; an empty schedule is the last resort
         run.offer([], "greedy")
-    cands = select_candidates(pb, options.candidates_per_official, keep)
-
     # leave time to finish (polish, diagnosis) inside the time limit
     run.deadline -= min(0.1 * options.time_limit, FINISH_SECONDS_PER_OFFICIAL * len(pb.officials))
-    if not run.stopped():
+    # the CP-SAT phases need the candidates; building them stops at the deadline
+    built = not run.stopped() and pb.build_candidates(run.deadline)
+    cands = select_candidates(pb, options.candidates_per_official, keep) if built else []
+    if built and not run.stopped():
         full_ok = len(cands) <= FULL_MODEL_LIMIT
         small = len(cands) <= SMALL_MODEL or not options.lns
         workers = max(1, options.workers)
@@ -399,7 +423,10 @@ def _result(run: _Run, conflicts: list[str]) -> SolverResult:
     sessions = _with_ids(pb, run.best)
     where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
     conflicts = list(conflicts) + [
-        f"pin {p.official} with {p.host} at {p.slot}: not placed within the time limit (try a longer solve)"
+        f"{pin_label(pb, p.official, p.host, p.slot)}: not placed yet; no rule rules it out, but the "
+        f"search found no room for it within the time limit ({run.options.time_limit:g} s). Try a longer "
+        f"time limit, or free {pb.who(p.official)} or {pb.who(p.host)} around that time "
+        f"(another pin or a busy day)"
         for p in pb.inp.pins
         if (p.official, p.host, p.slot) not in where
     ]

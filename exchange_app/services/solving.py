@@ -125,6 +125,9 @@ def build_input(scenario: Scenario, previous: Schedule | None = None) -> SolverI
         previous=prev,
         location_names={x.id: x.name for x in scenario.locations},
         topic_names={t.id: t.name for t in scenario.topics},
+        names={p.id: p.name for p in (*scenario.officials, *scenario.hosts, *scenario.interpreters)},
+        location_zones={x.id: x.timezone for x in scenario.locations},
+        zone=prog.timezone or "UTC",
     )
 
 

@@ -150,7 +150,7 @@ def test_meet_a_host_once():
     out = solve_checked(scenario(sl, offs, [host("h-1", sl, expertise=("tabulation", "security"))]))
     for o in offs:
         assert len(sessions_of(out, o.id)) == 1
-        assert "can meet only 1 different host(s) (h-1)" in reason(out, o.id)
+        assert "can meet only 1 different host (h-1)" in reason(out, o.id)
 
 
 def test_hosts_full():
