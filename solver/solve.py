@@ -41,7 +41,8 @@ from solver.types import (
 
 NEIGHBOURHOOD_SIZE = 700  # candidates in one neighbourhood (before the fixed part removes most)
 SUB_LIMIT = 1.5  # seconds per neighbourhood (raised a little while nothing improves)
-FINISH_SECONDS_PER_OFFICIAL = 0.01  # time kept back at the end for polish and diagnosis
+FINISH_SECONDS = 0.3  # time kept back at the end for polish and diagnosis ...
+FINISH_SECONDS_PER_OFFICIAL = 0.004  # ... and per official
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
 FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
 
@@ -345,10 +346,13 @@ def solve(
     options: SolveOptions,
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> SolverResult:
     """Form the sessions of ``inp``. Always returns a valid schedule (pins that cannot be
     kept are named in ``pin_conflicts`` and left out)."""
     t0 = time.monotonic()
+    # one deadline for every phase: the result is back by then (``time.monotonic``)
+    end = t0 + max(0.0, options.time_limit) if deadline is None else deadline
     pb = Problem(inp)
     conflicts, dropped = pin_conflicts(pb, options)
     if dropped:
@@ -359,7 +363,8 @@ def solve(
         keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
     sessions, failed = repair(pb) if inp.previous else greedy(pb)
     if failed:  # pins that pass every check alone: can they be kept together?
-        check = pin_check(pb, pin_check_seconds(options.time_limit), options.seed)
+        share = min(pin_check_seconds(options.time_limit), max(0.0, end - time.monotonic()))
+        check = pin_check(pb, share, options.seed)
         conflicts += check.messages
         if check.dropped:
             dropped |= check.dropped
@@ -369,11 +374,14 @@ def solve(
             seeds = check.sessions
             sessions, failed = repair(pb, seeds) if inp.previous else greedy(pb, seeds)
     run = _Run(pb, options, progress, cancel, keep, t0)
+    run.deadline = end
     run.offer(sessions, "repair" if inp.previous else "greedy")
     if not run.best and sessions:  # the construction keeps every rule; an empty schedule is the last resort
         run.offer([], "greedy")
     # leave time to finish (polish, diagnosis) inside the time limit
-    run.deadline -= min(0.1 * options.time_limit, FINISH_SECONDS_PER_OFFICIAL * len(pb.officials))
+    run.deadline -= min(
+        0.1 * options.time_limit, FINISH_SECONDS + FINISH_SECONDS_PER_OFFICIAL * len(pb.officials)
+    )
     # the CP-SAT phases need the candidates; building them stops at the deadline
     built = not run.stopped() and pb.build_candidates(run.deadline)
     cands = select_candidates(pb, options.candidates_per_official, keep) if built else []
@@ -405,7 +413,7 @@ def solve(
         elif run.cp_used:
             run.status = "feasible"
 
-    return _result(run, conflicts)
+    return _result(run, conflicts, end)
 
 
 def _without(inp: SolverInput, dropped: set) -> SolverInput:
@@ -418,7 +426,7 @@ def _without(inp: SolverInput, dropped: set) -> SolverInput:
     return replace(inp, pins=pins, previous=prev)
 
 
-def _result(run: _Run, conflicts: list[str]) -> SolverResult:
+def _result(run: _Run, conflicts: list[str], end: float | None = None) -> SolverResult:
     pb = run.pb
     sessions = _with_ids(pb, run.best)
     where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
@@ -458,7 +466,7 @@ def _result(run: _Run, conflicts: list[str]) -> SolverResult:
         gap=gap,
         seconds=round(run.elapsed(), 3),
         first_solution_seconds=None if run.first is None else round(run.first, 3),
-        unmatched=tuple(explain_unmatched(pb, sessions)),
+        unmatched=tuple(explain_unmatched(pb, sessions, end)),
         changes=_changes(pb, sessions),
         pin_conflicts=tuple(conflicts),
         cancelled=run.cancel.is_set(),

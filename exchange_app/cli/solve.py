@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import time
 
 from solver import Progress, SolveOptions
 
@@ -70,17 +71,18 @@ class ProgressLine:
 def format_progress(p: Progress) -> str:
     parts = [f"{p.seconds:6.1f}s", p.phase]
     if p.objective is not None:
-        parts.append(f"objective {p.objective:g}")
+        parts.append(f"objective {p.objective:,.0f}")
     if p.bound is not None:
-        parts.append(f"bound {p.bound:g}")
+        parts.append(f"bound {p.bound:,.0f}")
     if p.officials_at_min is not None:
-        parts.append(f"at minimum {p.officials_at_min}")
+        parts.append(f"at minimum {p.officials_at_min:,}")
     if p.total_interest is not None:
-        parts.append(f"interest {p.total_interest}")
+        parts.append(f"interest {p.total_interest:,}")
     return "  ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
+    started = time.monotonic()  # the time limit counts from here: loading and storing too
     from exchange_app.cli.core import open_workspace, program_id
     from exchange_app.services.solving import solve_program
 
@@ -95,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
 
         def work():
             try:
-                box["outcome"] = solve_program(ws, pid, options, progress=line, cancel=cancel)
+                box["outcome"] = solve_program(
+                    ws, pid, options, progress=line, cancel=cancel, started=started
+                )
             except BaseException as e:  # re-raised in the main thread
                 box["error"] = e
 
@@ -125,19 +129,22 @@ def print_outcome(outcome, out=None) -> None:
         print(text, file=out)
 
     gap = "n/a" if r.gap is None else f"{100 * r.gap:.1f}%"
-    bound = "n/a" if r.bound is None else f"{r.bound:g}"
+    bound = "n/a" if r.bound is None else f"{r.bound:,.0f}"
+    objective = "n/a" if r.objective is None else f"{r.objective:,.0f}"
     first = "n/a" if r.first_solution_seconds is None else f"{r.first_solution_seconds:.1f} s"
     say(f"Status: {r.status}{' (stopped early)' if r.cancelled else ''}")
-    say(f"Objective: {r.objective:g}   bound: {bound}   gap: {gap}")
+    say(f"Objective: {objective}   bound: {bound}   gap: {gap}")
     say(f"Time: {r.seconds:.1f} s (first schedule after {first})")
     if outcome.version is not None:
         say(f"Stored as schedule version {outcome.version}")
     if outcome.report is not None:
         f = outcome.report.figures
         say(f"Check: {outcome.report.summary()}")
-        say(f"Sessions: {f.sessions}   assignments: {f.assignments}   total interest: {f.total_interest}")
         say(
-            f"Officials at their minimum: {f.officials_at_min} of {f.officials_total}   "
+            f"Sessions: {f.sessions:,}   assignments: {f.assignments:,}   total interest: {f.total_interest:,}"
+        )
+        say(
+            f"Officials at their minimum: {f.officials_at_min:,} of {f.officials_total:,}   "
             f"lowest interest: {f.lowest_interest}   10th percentile: {f.p10_interest:g}"
         )
         say(
@@ -149,13 +156,14 @@ def print_outcome(outcome, out=None) -> None:
     if outcome.changes is not None:
         say(f"Changes: {outcome.changes.describe()}")
     if r.pin_conflicts:
-        say(f"Pins that cannot be kept ({len(r.pin_conflicts)}):")
+        say(f"Pins not kept ({len(r.pin_conflicts):,}):")
         for msg in r.pin_conflicts:
             say(f"  {msg}")
     unmatched = outcome.schedule.unmatched
     if unmatched:
-        say(f"Officials below their minimum ({len(unmatched)}):")
+        say(f"Officials below their minimum ({len(unmatched):,}):")
+        who = getattr(outcome, "who", lambda pid: pid)
         for u in unmatched:
-            say(f"  {u.official} ({u.sessions} of {u.min_sessions}): {u.reason}")
+            say(f"  {who(u.official)}, {u.sessions} of {u.min_sessions} sessions: {u.reason}")
     else:
         say("Every official reaches their minimum.")
