@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from solver.greedy import Draft
 from solver.problem import Problem
-from solver.types import IN_PERSON, VIRTUAL, SolveOptions, UnmatchedOut
+from solver.types import IN_PERSON, VIRTUAL, OfficialIn, SolveOptions, UnmatchedOut
+
+# ("pin", official, host, slot) or ("session", previous session id)
+PinKey = tuple[str, ...]
+# (key, official, host, slot, topic or None)
+_Item = tuple[PinKey, str, str, str, str | None]
 
 
-def _list(items, limit: int = 4) -> str:
+def _list(items: Iterable[str], limit: int = 4) -> str:
     items = sorted(set(items))
     head = ", ".join(items[:limit])
     return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
@@ -106,16 +112,16 @@ def _pin_problem(
     return None
 
 
-def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tuple]]:
+def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[PinKey]]:
     """Messages for pins that cannot be kept, and the keys of the pins to drop:
     ``("pin", official, host, slot)`` or ``("session", id)`` (a pinned previous session)."""
     messages: list[str] = []
-    dropped: set[tuple] = set()
+    dropped: set[PinKey] = set()
     rules = pb.rules
     # (key, official, host, slot, topic or None)
-    items: list[tuple[tuple, str, str, str, str | None]] = []
+    items: list[_Item] = []
     for p in pb.inp.pins:
-        key = ("pin", p.official, p.host, p.slot)
+        key: PinKey = ("pin", p.official, p.host, p.slot)
         why = _pin_problem(pb, p.official, p.host, p.slot)
         if why:
             messages.append(f"{pin_label(pb, p.official, p.host, p.slot)}: {why}")
@@ -137,7 +143,7 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         else:
             items.extend((key, o, ps.host, ps.slot, ps.topic) for o in ps.pinned)
 
-    def drop(keys, why: str) -> None:
+    def drop(keys: Iterable[PinKey], why: str) -> None:
         keys = [k for k in dict.fromkeys(keys) if k not in dropped]
         if not keys:
             return
@@ -145,15 +151,15 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         dropped.update(keys)
 
     # pairs and counts, per official and per host
-    by_official: dict[str, list] = defaultdict(list)
-    by_host_slot: dict[tuple[str, str], list] = defaultdict(list)
+    by_official: dict[str, list[_Item]] = defaultdict(list)
+    by_host_slot: dict[tuple[str, str], list[_Item]] = defaultdict(list)
     for it in items:
         by_official[it[1]].append(it)
         by_host_slot[(it[2], it[3])].append(it)
     for o, its in by_official.items():
         off = pb.officials[o]
         its = [it for it in its if it[0] not in dropped]
-        seen: dict[tuple[str, str], tuple] = {}
+        seen: dict[tuple[str, str], _Item] = {}
         for it in its:
             for (h2, s2), it2 in seen.items():
                 if (h2, s2) != (it[2], it[3]) and s2 in pb.overlap[it[3]]:
@@ -223,8 +229,8 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[tu
         keys = [it[0] for s in ss for it in by_host_slot[(h, s)]]
         if len(ss) > host.max_sessions:
             drop(keys, f"{pb.who(h)} holds at most {_n(host.max_sessions, 'session')}")
-        per_day = Counter(pb.day(s) for s in ss)
-        if per_day and max(per_day.values()) > host.max_per_day:
+        host_days = Counter(pb.day(s) for s in ss)
+        if host_days and max(host_days.values()) > host.max_per_day:
             drop(keys, f"{pb.who(h)} holds at most {_n(host.max_per_day, 'session')} a day")
         for s in ss:
             for s2 in ss:
@@ -255,7 +261,7 @@ class PinCheck:
     status: str
     sessions: list[Draft]
     messages: list[str]
-    dropped: set[tuple]
+    dropped: set[PinKey]
 
 
 def pin_check(pb: Problem, seconds: float, seed: int = 0) -> PinCheck:
@@ -272,7 +278,7 @@ def pin_check(pb: Problem, seconds: float, seed: int = 0) -> PinCheck:
 
     deadline = time.monotonic() + seconds
     messages: list[str] = []
-    dropped: set[tuple] = set()
+    dropped: set[PinKey] = set()
     pb2 = pb
     while True:
         hs = pb2.pin_host_slots()
@@ -327,13 +333,13 @@ def pin_check(pb: Problem, seconds: float, seed: int = 0) -> PinCheck:
         pb2 = pb2.with_input(inp2)
 
 
-def _key_label(pb: Problem, key: tuple) -> str:
+def _key_label(pb: Problem, key: PinKey) -> str:
     if key[0] == "pin":
         return pin_label(pb, key[1], key[2], key[3])
     return f"pinned session {key[1]}"
 
 
-def _name_key(name: str) -> tuple:
+def _name_key(name: str) -> PinKey:
     parts = name.split()
     if parts[0] == "pin":  # "pin o with h at s"
         return ("pin", parts[1], parts[3], parts[5])
@@ -349,7 +355,7 @@ def explain_unmatched(
     """Officials below their minimum, each with a reason staff can act on. Past
     ``deadline`` (``time.monotonic``) the rest get a short reason (the time limit is the
     user's)."""
-    count: Counter = Counter(o for d in sessions for o in d.officials)
+    count: Counter[str] = Counter(o for d in sessions for o in d.officials)
     ctx = _Context(pb, sessions)
     out = []
     for o, off in pb.officials.items():
@@ -373,9 +379,9 @@ class _Context:
         self._speakers: dict[tuple[str, str], frozenset[str]] = {}
         self.pb = pb
         self.hosts_by_topic: dict[str, set[str]] = defaultdict(set)
-        for h in pb.hosts.values():
-            for t in h.expertise:
-                self.hosts_by_topic[t].add(h.id)
+        for host in pb.hosts.values():
+            for t in host.expertise:
+                self.hosts_by_topic[t].add(host.id)
         at: dict[str, set[str]] = defaultdict(set)
         for h, s in pb.host_slots:
             at[s].add(h)
@@ -400,7 +406,7 @@ class _Context:
         return got
 
 
-def _reason(pb: Problem, off, ctx: _Context, has: int) -> str:
+def _reason(pb: Problem, off: OfficialIn, ctx: _Context, has: int) -> str:
     o = off.id
     langs = _list(off.languages)
     if not off.availability:

@@ -202,7 +202,7 @@ def _countries_ok(pb: Problem, guests: list[str]) -> bool:
     return max(count.values(), default=0) <= pb.rules.max_same_country
 
 
-def _priority(ledger: Ledger, o: str, t: str) -> tuple:
+def _priority(ledger: Ledger, o: str, t: str) -> tuple[bool, int, int, str]:
     """Least-served first (relative to their minimum), then the strongest interest."""
     off = ledger.pb.officials[o]
     served = ledger.total[o]

@@ -30,6 +30,10 @@ PER_SLOT_LARGE = 8  # the same for programs with more than LARGE_PROGRAM officia
 LARGE_PROGRAM = 1000
 
 
+# (virtual only, -strongest interest, tie-break, host, shared topics, language options)
+_Choice = tuple[bool, int, int, str, list[str], tuple[int, ...]]
+
+
 @dataclass(slots=True)
 class LangOption:
     language: str
@@ -202,9 +206,10 @@ class Problem:
             # per host: the shared topics, the strongest interest, the tie-break (None: no topic)
             match: dict[str, tuple[list[str], int, int] | None] = {}
 
-            def consider(hid: str, s: str, virtual_only: bool, out: list) -> None:
-                m = match.get(hid, False)
-                if m is False:
+            def consider(hid: str, s: str, virtual_only: bool, out: list[_Choice]) -> None:
+                if hid in match:
+                    m = match[hid]
+                else:
                     topics = [t for t in self.hosts[hid].expertise if o.interests.get(t, 0) >= 1]
                     if not topics or (o.id, hid) in self.forbidden:
                         m = None
@@ -226,8 +231,8 @@ class Problem:
                     out.append((virtual_only, -m[1], m[2], hid, m[0], opts))
 
             for s, where in o.availability.items():
-                local: list[tuple] = []
-                remote: list[tuple] = []
+                local: list[_Choice] = []
+                remote: list[_Choice] = []
                 if where is None:
                     for hid in at_slot.get(s, ()):
                         consider(hid, s, False, local)
@@ -252,7 +257,7 @@ class Problem:
                 remote.sort()
                 local = local[:per_slot]
                 remote = remote[: min(VIRTUAL_PER_SLOT, max(per_slot - len(local), VIRTUAL_PER_SLOT // 2))]
-                reserved: list[tuple] = []
+                reserved: list[_Choice] = []
                 pinned_hosts = pinned_at.get(s)
                 if pinned_hosts:
                     kept = {x[3] for x in local} | {x[3] for x in remote}

@@ -21,7 +21,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence, Set
 
 from ortools.sat.python import cp_model
 
@@ -29,7 +29,7 @@ from solver.check import problems
 from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
 from solver.greedy import Draft, greedy, polish, repair
 from solver.model import Fixed, SessionModel, Weights, score, select_candidates
-from solver.problem import Problem
+from solver.problem import Candidate, Problem
 from solver.types import (
     Changes,
     Progress,
@@ -50,7 +50,15 @@ FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
 class _Run:
     """State of one solve: time, cancel, progress and the best schedule so far."""
 
-    def __init__(self, pb: Problem, options: SolveOptions, progress, cancel, keep, t0: float | None = None):
+    def __init__(
+        self,
+        pb: Problem,
+        options: SolveOptions,
+        progress: Callable[[Progress], None] | None,
+        cancel: threading.Event | None,
+        keep: set[tuple[str, str, str, str]],
+        t0: float | None = None,
+    ):
         self.pb = pb
         self.options = options
         self.progress = progress
@@ -60,7 +68,7 @@ class _Run:
         self.keep = keep
         self.weights = Weights(keep=Weights().keep if keep else 0)
         self.best: list[Draft] = []
-        self.best_score = (None, 0, 0)
+        self.best_score: tuple[int | None, int, int] = (None, 0, 0)
         self.bound: float | None = None
         self.first: float | None = None
         self.status = "heuristic"
@@ -114,10 +122,10 @@ class _Run:
         model: cp_model.CpModel,
         limit: float,
         workers: int,
-        on_solution=None,
-        params: dict | None = None,
-        bound_callback=None,
-    ) -> tuple[cp_model.CpSolver, int]:
+        on_solution: cp_model.CpSolverSolutionCallback | None = None,
+        params: dict[str, object] | None = None,
+        bound_callback: Callable[[float], None] | None = None,
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         """Solve with a time limit, stopping early when ``cancel`` is set."""
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -131,7 +139,7 @@ class _Run:
             solver.best_bound_callback = bound_callback
         done = threading.Event()
 
-        def watch():
+        def watch() -> None:
             while not done.wait(0.05):
                 if self.cancel.is_set() or (self.proved.is_set() and on_solution is None):
                     solver.stop_search()
@@ -159,14 +167,14 @@ def _copy(d: Draft) -> Draft:
 class Neighbourhoods:
     """Sets of host slots to dissolve and re-form."""
 
-    def __init__(self, pb: Problem, cands, rng: random.Random):
+    def __init__(self, pb: Problem, cands: list[Candidate], rng: random.Random):
         self.pb = pb
         self.rng = rng
         self.by_day_site: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
         self.by_site: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.size: dict[tuple[str, str], int] = defaultdict(int)
         self.of_official: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self.cands_at: dict[tuple[str, str], list] = defaultdict(list)
+        self.cands_at: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
         for c in cands:
             self.size[(c.h, c.s)] += 1
             self.cands_at[(c.h, c.s)].append(c)
@@ -181,10 +189,14 @@ class Neighbourhoods:
         self.sites = sorted(self.by_site)
 
     def _cap(
-        self, hss: list[tuple[str, str]], must: set = frozenset(), limit: int = NEIGHBOURHOOD_SIZE
+        self,
+        hss: list[tuple[str, str]],
+        must: Set[tuple[str, str]] = frozenset(),
+        limit: int = NEIGHBOURHOOD_SIZE,
     ) -> set[tuple[str, str]]:
         self.rng.shuffle(hss)
-        out, n = set(), 0
+        out: set[tuple[str, str]] = set()
+        n = 0
         for hs in sorted(hss, key=lambda x: x not in must):
             if n + self.size[hs] > limit and out:
                 continue
@@ -193,7 +205,7 @@ class Neighbourhoods:
         return out
 
     def pick(
-        self, best: list[Draft], below: list[str], unplaced: list[tuple[str, str, str]] = ()
+        self, best: list[Draft], below: list[str], unplaced: Sequence[tuple[str, str, str]] = ()
     ) -> tuple[str, set[tuple[str, str]]]:
         r = self.rng.random()
         if unplaced and r < 0.5:
@@ -226,11 +238,11 @@ class Neighbourhoods:
             return "travels", self._cap(list(hss | set(extra)), hss, 2 * NEIGHBOURHOOD_SIZE)
         if r < 0.8 or len(self.sites) < 2:
             day, site = self.rng.choice(self.keys)
-            hss = list(self.by_day_site[(day, site)])
+            day_hss = list(self.by_day_site[(day, site)])
             others = [k for k in self.keys if k[0] == day and k != (day, site)]
             if others:
-                hss += self.by_day_site[self.rng.choice(others)]
-            return "day", self._cap(hss)
+                day_hss += self.by_day_site[self.rng.choice(others)]
+            return "day", self._cap(day_hss)
         site = self.rng.choice(self.sites)
         return "site", self._cap(list(self.by_site[site]))
 
@@ -238,7 +250,7 @@ class Neighbourhoods:
 # --------------------------------------------------------------------------- phases
 
 
-def _improve(run: _Run, cands, until: float, workers: int) -> None:
+def _improve(run: _Run, cands: list[Candidate], until: float, workers: int) -> None:
     pb = run.pb
     hoods = Neighbourhoods(pb, cands, run.rng)
     if not hoods.keys:
@@ -288,7 +300,7 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
         stall = min(stall + 1, 8)
 
 
-def _prove(run: _Run, cands, until: float, workers: int) -> None:
+def _prove(run: _Run, cands: list[Candidate], until: float, workers: int) -> None:
     """The full model, hinted with the best schedule: the proven bound, sometimes a
     better schedule, and for small programs the optimum."""
     with run.lock:
@@ -301,7 +313,7 @@ def _prove(run: _Run, cands, until: float, workers: int) -> None:
         return
 
     class Callback(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self):
+        def on_solution_callback(self) -> None:
             new = sm.extract(self.boolean_value)
             _carry_pins_and_ids(run.pb, start, new)
             run.offer(new, "search")
@@ -416,7 +428,7 @@ def solve(
     return _result(run, conflicts, end)
 
 
-def _without(inp: SolverInput, dropped: set) -> SolverInput:
+def _without(inp: SolverInput, dropped: set[tuple[str, ...]]) -> SolverInput:
     from dataclasses import replace
 
     pins = tuple(p for p in inp.pins if ("pin", p.official, p.host, p.slot) not in dropped)
@@ -445,7 +457,7 @@ def _result(run: _Run, conflicts: list[str], end: float | None = None) -> Solver
         gap = max(0.0, (bound - obj) / max(1.0, abs(bound)))
     out = tuple(
         SessionOut(
-            id=d.id,
+            id=d.id or "",
             host=d.host,
             slot=d.slot,
             topic=d.topic,
@@ -456,7 +468,7 @@ def _result(run: _Run, conflicts: list[str], end: float | None = None) -> Solver
             officials=tuple(d.officials),
             pinned=tuple(d.pinned),
         )
-        for d in sorted(sessions, key=lambda d: d.id)
+        for d in sorted(sessions, key=lambda d: d.id or "")
     )
     return SolverResult(
         sessions=out,
@@ -485,7 +497,7 @@ def _with_ids(pb: Problem, sessions: list[Draft]) -> list[Draft]:
         p = prev_by_id.get(d.id) if d.id else None
         if p is None or p.host != d.host or p.slot != d.slot or p.topic != d.topic or d.id in used:
             d.id = None
-        else:
+        elif d.id is not None:
             used.add(d.id)
     # a previous session at the same host slot and topic keeps its id
     by_key = {(s.host, s.slot, s.topic): s.id for s in prev}
@@ -514,11 +526,11 @@ def _changes(pb: Problem, sessions: list[Draft]) -> Changes | None:
     if prev is None:
         return None
     old_ids = {s.id for s in prev}
-    new_ids = {d.id for d in sessions}
+    new_ids = {d.id for d in sessions if d.id is not None}
     old_assign = {(o, s.host, s.slot, s.topic) for s in prev for o in s.officials}
     new_assign = {(o, d.host, d.slot, d.topic) for d in sessions for o in d.officials}
-    old_by_o: dict[str, set] = defaultdict(set)
-    new_by_o: dict[str, set] = defaultdict(set)
+    old_by_o: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    new_by_o: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for a in old_assign:
         old_by_o[a[0]].add(a[1:])
     for a in new_assign:

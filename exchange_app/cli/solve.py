@@ -9,14 +9,19 @@ search and stores the best schedule found so far.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING, Any, TextIO
 
 from solver import Progress, SolveOptions
 
+if TYPE_CHECKING:
+    from exchange_app.services.solving import SolveOutcome
 
-def register(subparsers) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "solve",
         help="form the sessions (OR-Tools CP-SAT) and store them as a new schedule version",
@@ -38,15 +43,29 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
+def process_age() -> float:
+    """Seconds since this process started (Linux ``/proc``; 0 where unknown), so that
+    the time limit also covers the interpreter's start-up and imports."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return max(0.0, uptime - int(fields[19]) / ticks)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class ProgressLine:
     """The live progress line: rewritten in place on a terminal, one line per report
     otherwise (so logs stay readable)."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.width = 0
-        self.last_objective = None
+        self.last_objective: float | None = None
 
     def __call__(self, p: Progress) -> None:
         text = format_progress(p)
@@ -82,7 +101,8 @@ def format_progress(p: Progress) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    started = time.monotonic()  # the time limit counts from here: loading and storing too
+    # the time limit counts from the command's start: start-up, loading and storing too
+    started = time.monotonic() - process_age()
     from exchange_app.cli.core import open_workspace, program_id
     from exchange_app.services.solving import solve_program
 
@@ -93,9 +113,9 @@ def run(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     with open_workspace(args) as ws:
         pid = program_id(ws, args)
-        box: dict = {}
+        box: dict[str, Any] = {}
 
-        def work():
+        def work() -> None:
             try:
                 box["outcome"] = solve_program(
                     ws, pid, options, progress=line, cancel=cancel, started=started
@@ -121,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if outcome.report is None or outcome.report.ok else 1
 
 
-def print_outcome(outcome, out=None) -> None:
+def print_outcome(outcome: SolveOutcome, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     r = outcome.result
 
@@ -162,8 +182,9 @@ def print_outcome(outcome, out=None) -> None:
     unmatched = outcome.schedule.unmatched
     if unmatched:
         say(f"Officials below their minimum ({len(unmatched):,}):")
-        who = getattr(outcome, "who", lambda pid: pid)
+        who = outcome.who
         for u in unmatched:
-            say(f"  {who(u.official)}, {u.sessions} of {u.min_sessions} sessions: {u.reason}")
+            noun = "session" if u.min_sessions == 1 else "sessions"
+            say(f"  {who(u.official)}, {u.sessions} of {u.min_sessions} {noun}: {u.reason}")
     else:
         say("Every official reaches their minimum.")

@@ -12,8 +12,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from exchange_app.domain import Mode, Scenario, Schedule, Session, SolverInfo, Unmatched
+from exchange_app.domain import Mode, Person, Scenario, Schedule, Session, SolverInfo, Unmatched
+
+if TYPE_CHECKING:
+    from exchange_app.rules import CheckReport
+    from exchange_app.services.workspace import Workspace
 from solver import (  # noqa: I001
     Changes,
     ForbiddenIn,
@@ -32,11 +38,11 @@ from solver import (  # noqa: I001
 )
 
 
-def _minutes(dt) -> int:
+def _minutes(dt: datetime) -> int:
     return int(dt.timestamp() // 60)
 
 
-def _availability(scenario: Scenario, person) -> dict[str, str | None]:
+def _availability(scenario: Scenario, person: Person) -> dict[str, str | None]:
     """``{slot_id: location or None}`` for every slot a window of the person holds."""
     out: dict[str, str | None] = {}
     for s in scenario.slots:
@@ -163,7 +169,7 @@ class SolveOutcome:
 
     schedule: Schedule
     version: int | None
-    report: object | None  # exchange_app.rules.CheckReport
+    report: CheckReport | None
     result: SolverResult
     changes: ChangeSummary | None = None
     names: dict[str, str] = field(default_factory=dict)  # person id -> name, for messages
@@ -257,7 +263,7 @@ def store_seconds(officials: int) -> float:
 
 
 def solve_program(
-    ws,
+    ws: Workspace,
     program_id: int,
     options: SolveOptions,
     progress: Callable[[Progress], None] | None = None,
