@@ -150,14 +150,21 @@ def best_session(
     pb = ledger.pb
     h = pb.hosts[host]
     rules = pb.rules
-    avail = [
-        o
-        for o in _officials_at(pb, slot)
-        if o not in required and o not in exclude and ledger.official_free(o, slot, host)
-    ]
     req = [pb.officials[o] for o in required]
     best, best_key = None, None
     topics = [fixed.topic] if fixed else list(h.expertise)
+    # only officials who could be there (at the host's site, or anywhere for a host with
+    # video) and who care about one of the topics: cheap filters before the ledger's
+    offs = pb.officials
+    base = pb.officials_at(slot) if h.virtual else pb.officials_at_site(slot, h.location)
+    avail = [
+        o
+        for o in base
+        if o not in required
+        and o not in exclude
+        and any(t in offs[o].interests for t in topics)
+        and ledger.official_free(o, slot, host)
+    ]
     modes = [fixed.mode] if fixed else ([IN_PERSON, VIRTUAL] if h.virtual else [IN_PERSON])
     for t in topics:
         if t not in h.expertise:
@@ -346,7 +353,12 @@ def top_up(ledger: Ledger) -> None:
     for d in ledger.sessions:
         if len(d.officials) >= pb.rules.max_guests:
             continue
-        pool = [o for o in _officials_at(pb, d.slot) if ledger.can_join(d, o)]
+        base = (
+            pb.officials_at(d.slot)
+            if d.mode == VIRTUAL
+            else pb.officials_at_site(d.slot, pb.hosts[d.host].location)
+        )
+        pool = [o for o in base if d.topic in pb.officials[o].interests and ledger.can_join(d, o)]
         pool.sort(key=lambda o: _priority(ledger, o, d.topic))
         for o in pool:
             if len(d.officials) >= pb.rules.max_guests:
@@ -381,6 +393,11 @@ def greedy(pb: Problem, seeds: list[Draft] | None = None) -> tuple[list[Draft], 
     failed = place_fixed(ledger)
     fill(ledger)
     return ledger.sessions, failed
+
+
+def pins_first(pb: Problem) -> list[str]:
+    """The pins the construction cannot place (it places them before anything else)."""
+    return place_fixed(Ledger(pb))
 
 
 def repair(pb: Problem, seeds: list[Draft] | None = None) -> tuple[list[Draft], list[str]]:

@@ -68,6 +68,7 @@ class Problem:
         self._language_options()
         self._cands: list[Candidate] | None = None
         self._at_slot: dict[str, list[str]] | None = None
+        self._at_site: dict[tuple[str, str | None], list[str]] | None = None
 
     @property
     def cands(self) -> list[Candidate]:
@@ -297,6 +298,16 @@ class Problem:
                     if o.interests.get(t, 0) >= 1:
                         out.append(Candidate(oid, h, s, t, o.interests[t], virtual_only, opts))
         return out
+
+    def officials_at_site(self, slot: str, location: str) -> list[str]:
+        """Officials who can be at ``location`` at ``slot`` (there, or anywhere)."""
+        if self._at_site is None:
+            at: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+            for o in self.inp.officials:
+                for s, where in o.availability.items():
+                    at[(s, where)].append(o.id)
+            self._at_site = dict(at)
+        return self._at_site.get((slot, location), []) + self._at_site.get((slot, None), [])
 
     def officials_at(self, slot: str) -> list[str]:
         """Officials available at ``slot`` (an index built once)."""

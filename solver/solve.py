@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from solver.check import problems
 from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
-from solver.greedy import Draft, greedy, polish, repair
+from solver.greedy import Draft, greedy, pins_first, polish, repair
 from solver.model import Fixed, SessionModel, Weights, score, select_candidates
 from solver.problem import Candidate, Problem
 from solver.types import (
@@ -373,7 +373,12 @@ def solve(
     keep: set[tuple[str, str, str, str]] = set()
     if inp.previous and options.keep_previous:
         keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
-    sessions, failed = repair(pb) if inp.previous else greedy(pb)
+    # the construction places the pins first: when one is left over, the pin check runs
+    # before the (slow) filling, not after it
+    failed = pins_first(pb) if not inp.previous else []
+    sessions: list[Draft] = []
+    if not failed:
+        sessions, failed = repair(pb) if inp.previous else greedy(pb)
     if failed:  # pins that pass every check alone: can they be kept together?
         share = min(pin_check_seconds(options.time_limit), max(0.0, end - time.monotonic()))
         check = pin_check(pb, share, options.seed)
@@ -382,7 +387,7 @@ def solve(
             dropped |= check.dropped
             pb = pb.with_input(_without(inp, dropped))
             inp = pb.inp
-        if check.status == "kept" or check.dropped:
+        if check.status == "kept" or check.dropped or not sessions:
             seeds = check.sessions
             sessions, failed = repair(pb, seeds) if inp.previous else greedy(pb, seeds)
     run = _Run(pb, options, progress, cancel, keep, t0)

@@ -43,12 +43,15 @@ def _minutes(dt: datetime) -> int:
 
 
 def _availability(scenario: Scenario, person: Person) -> dict[str, str | None]:
-    """``{slot_id: location or None}`` for every slot a window of the person holds."""
+    """``{slot_id: location or None}`` for every slot a window of the person holds. Every
+    window that holds the slot counts, as in the rule checker: one with no location makes
+    the person available anywhere then; otherwise the first window's site (the solver
+    places a person at one site per slot, which the checker accepts)."""
     out: dict[str, str | None] = {}
     for s in scenario.slots:
-        w = person.window_for(s)
-        if w is not None:
-            out[s.id] = w.location
+        held = [w for w in person.availability if w.holds(s.start, s.end)]
+        if held:
+            out[s.id] = None if any(w.location is None for w in held) else held[0].location
     return out
 
 
