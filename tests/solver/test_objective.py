@@ -44,7 +44,7 @@ def test_cp_sat_objective_equals_score_of_the_extracted_schedule(name):
             sm.m.add(var == solver.value(var))
     sm.m.clear_hints()
     again = cp_model.CpSolver()
-    again.parameters.max_time_in_seconds = 90  # only the auxiliaries are free: quick unless the machine is loaded
+    again.parameters.max_time_in_seconds = 90  # only the auxiliaries are free
     again.parameters.num_workers = 2
     assert again.solve(sm.m) == cp_model.OPTIMAL
     assert again.objective_value == pytest.approx(objective)
