@@ -4,6 +4,9 @@ Pure Python over OR-Tools; takes a plain :class:`SolverInput` and returns a plai
 :class:`SolverResult` (it never imports ``exchange_app`` or Qt). See ``docs/solver.md``.
 """
 
+import threading
+from collections.abc import Callable
+
 from solver.types import (
     IN_PERSON,
     VIRTUAL,
@@ -46,8 +49,14 @@ __all__ = [
 ]
 
 
-def solve(inp, options=None, progress=None, cancel=None):
+def solve(
+    inp: SolverInput,
+    options: SolveOptions | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    deadline: float | None = None,
+) -> SolverResult:
     """Form the sessions; see :func:`solver.solve.solve`."""
     from solver.solve import solve as _solve
 
-    return _solve(inp, options or SolveOptions(), progress, cancel)
+    return _solve(inp, options or SolveOptions(), progress, cancel, deadline)

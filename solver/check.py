@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from solver.greedy import Draft
 from solver.problem import LangOption, Problem
-from solver.types import VIRTUAL
+from solver.types import VIRTUAL, HostIn, InterpreterIn, OfficialIn
 
 
 def problems(pb: Problem, sessions: list[Draft]) -> list[str]:
@@ -51,7 +51,11 @@ def problems(pb: Problem, sessions: list[Draft]) -> list[str]:
             met.add((o, d.host))
             seen[o].append(d.slot)
     for person, slots in seen.items():
-        p = pb.officials.get(person) or pb.hosts.get(person) or pb.interpreters.get(person)
+        p: OfficialIn | HostIn | InterpreterIn | None = (
+            pb.officials.get(person) or pb.hosts.get(person) or pb.interpreters.get(person)
+        )
+        if p is None:
+            continue  # an unknown person is reported with their session above
         if len(slots) > p.max_sessions:
             out.append(f"{person}: more than {p.max_sessions} sessions")
         per_day = Counter(pb.day(s) for s in slots)

@@ -150,14 +150,21 @@ def best_session(
     pb = ledger.pb
     h = pb.hosts[host]
     rules = pb.rules
-    avail = [
-        o
-        for o in _officials_at(pb, slot)
-        if o not in required and o not in exclude and ledger.official_free(o, slot, host)
-    ]
     req = [pb.officials[o] for o in required]
     best, best_key = None, None
     topics = [fixed.topic] if fixed else list(h.expertise)
+    # only officials who could be there (at the host's site, or anywhere for a host with
+    # video) and who care about one of the topics: cheap filters before the ledger's
+    offs = pb.officials
+    base = pb.officials_at(slot) if h.virtual else pb.officials_at_site(slot, h.location)
+    avail = [
+        o
+        for o in base
+        if o not in required
+        and o not in exclude
+        and any(t in offs[o].interests for t in topics)
+        and ledger.official_free(o, slot, host)
+    ]
     modes = [fixed.mode] if fixed else ([IN_PERSON, VIRTUAL] if h.virtual else [IN_PERSON])
     for t in topics:
         if t not in h.expertise:
@@ -202,7 +209,7 @@ def _countries_ok(pb: Problem, guests: list[str]) -> bool:
     return max(count.values(), default=0) <= pb.rules.max_same_country
 
 
-def _priority(ledger: Ledger, o: str, t: str) -> tuple:
+def _priority(ledger: Ledger, o: str, t: str) -> tuple[bool, int, int, str]:
     """Least-served first (relative to their minimum), then the strongest interest."""
     off = ledger.pb.officials[o]
     served = ledger.total[o]
@@ -211,22 +218,20 @@ def _priority(ledger: Ledger, o: str, t: str) -> tuple:
 
 
 def _officials_at(pb: Problem, slot: str) -> list[str]:
-    cache = pb.__dict__.setdefault("_at_slot", None)
-    if cache is None:
-        cache = defaultdict(list)
-        for o in pb.inp.officials:
-            for s in o.availability:
-                cache[s].append(o.id)
-        pb._at_slot = cache  # type: ignore[attr-defined]
-    return cache.get(slot, [])
+    return pb.officials_at(slot)
 
 
 def place_pinned_sessions(ledger: Ledger) -> list[str]:
     """Place the previous schedule's pinned sessions; returns those that could not be."""
     pb = ledger.pb
     failed: list[str] = []
+    seeded = {(d.host, d.slot): d for d in ledger.sessions}
     for ps in pb.inp.previous or ():
         if not ps.pinned:
+            continue
+        d0 = seeded.get((ps.host, ps.slot))
+        if d0 is not None and d0.topic == ps.topic and all(o in d0.officials for o in ps.pinned):
+            d0.id = ps.id
             continue
         if (
             ps.host not in pb.hosts
@@ -298,15 +303,17 @@ def place_pins(
         ):
             failed.extend(f"pin {o} with {h} at {s}" for o in offs)
             continue
+        # other pinned officials are not taken as extras (their own pins come later)
+        others_pinned = frozenset(o for (h2, s2), xs in groups.items() if (h2, s2) != (h, s) for o in xs)
         d = best_session(
             ledger,
             h,
             s,
             tuple(offs),
-            exclude=frozenset(elsewhere.get((h, s), ())) - set(offs),
+            exclude=(frozenset(elsewhere.get((h, s), ())) | others_pinned) - set(offs),
             avoid_interpreters=busy_interpreters,
         )
-        if d is None and elsewhere:
+        if d is None:
             d = best_session(ledger, h, s, tuple(offs))
         if d is None:
             failed.extend(f"pin {o} with {h} at {s}" for o in offs)
@@ -346,7 +353,12 @@ def top_up(ledger: Ledger) -> None:
     for d in ledger.sessions:
         if len(d.officials) >= pb.rules.max_guests:
             continue
-        pool = [o for o in _officials_at(pb, d.slot) if ledger.can_join(d, o)]
+        base = (
+            pb.officials_at(d.slot)
+            if d.mode == VIRTUAL
+            else pb.officials_at_site(d.slot, pb.hosts[d.host].location)
+        )
+        pool = [o for o in base if d.topic in pb.officials[o].interests and ledger.can_join(d, o)]
         pool.sort(key=lambda o: _priority(ledger, o, d.topic))
         for o in pool:
             if len(d.officials) >= pb.rules.max_guests:
@@ -355,15 +367,40 @@ def top_up(ledger: Ledger) -> None:
                 ledger.add(d, o)
 
 
-def greedy(pb: Problem) -> tuple[list[Draft], list[str]]:
-    """The construction heuristic; returns the sessions and the pins it could not place."""
+def _seed(ledger: Ledger, seeds: list[Draft]) -> None:
+    """Open sessions found for the pins beforehand (the pin check's sessions)."""
+    for d in seeds:
+        ledger.open(
+            Draft(
+                d.host,
+                d.slot,
+                d.topic,
+                d.language,
+                d.mode,
+                d.interpreter,
+                list(d.officials),
+                list(d.pinned),
+                d.id,
+            )
+        )
+
+
+def greedy(pb: Problem, seeds: list[Draft] | None = None) -> tuple[list[Draft], list[str]]:
+    """The construction heuristic; returns the sessions and the pins it could not place.
+    ``seeds``: sessions keeping the pins, placed first (from :func:`solver.diagnosis.pin_check`)."""
     ledger = Ledger(pb)
+    _seed(ledger, seeds or [])
     failed = place_fixed(ledger)
     fill(ledger)
     return ledger.sessions, failed
 
 
-def repair(pb: Problem) -> tuple[list[Draft], list[str]]:
+def pins_first(pb: Problem) -> list[str]:
+    """The pins the construction cannot place (it places them before anything else)."""
+    return place_fixed(Ledger(pb))
+
+
+def repair(pb: Problem, seeds: list[Draft] | None = None) -> tuple[list[Draft], list[str]]:
     """Start from the previous schedule: its pinned sessions; the previous sessions at the
     pins' host slots; the pins; every other previous session and assignment that is still
     valid; then greedy filling."""
@@ -393,6 +430,7 @@ def repair(pb: Problem) -> tuple[list[Draft], list[str]]:
             busy = busy_before.get(s, set()) | {o for o in _officials_at(pb, s) if full(o, s)}
             elsewhere[(h, s)] = busy - members.get((h, s), set())
 
+    _seed(ledger, seeds or [])
     failed = place_pinned_sessions(ledger)
     placed = {(d.host, d.slot) for d in ledger.sessions}
     # previous sessions where a pin is: kept first, so the pin joins them

@@ -26,9 +26,11 @@ practice, see ``docs/solver.md``)::
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import IntVar, LinearExprT
 
 from solver.greedy import Draft
 from solver.problem import Candidate, Problem
@@ -100,7 +102,7 @@ class Fixed:
     """Sessions that stay as they are while a neighbourhood is re-optimised: who is busy,
     how many sessions people already have, which host slots are taken."""
 
-    def __init__(self, pb: Problem, sessions: list[Draft] = ()):
+    def __init__(self, pb: Problem, sessions: Sequence[Draft] = ()):
         self.pb = pb
         self.total: dict[str, int] = defaultdict(int)
         self.per_day: dict[tuple[str, int], int] = defaultdict(int)
@@ -183,6 +185,8 @@ class SessionModel:
         self.keep = keep or set()
         self.m = cp_model.CpModel()
         self.fixed = fixed or Fixed(pb)
+        # host slots this model decides (a pin elsewhere is not this model's to keep)
+        self.region = {(c.h, c.s) for c in cands}
         self.cands = self.fixed.filter(cands)
         self.pin_literals: dict[str, cp_model.IntVar] = {}  # message key -> literal
         self._variables()
@@ -225,7 +229,7 @@ class SessionModel:
         for h, s, k in self.lang:
             self.options_of[(h, s)].append(k)
 
-    def session(self, h: str, s: str):
+    def session(self, h: str, s: str) -> LinearExprT:
         return sum(self.topic[(h, s, t)] for t in self.topics_of[(h, s)])
 
     # ------------------------------------------------------------------ rule families
@@ -243,7 +247,7 @@ class SessionModel:
                 m.add(v <= exists)
             for k in opts:
                 if not pb.options[hs][k].in_person_ok:
-                    m.add_implication(self.lang[(*hs, k)], v)
+                    m.add_implication(self.lang[(*hs, k)], self.virtual[hs])
         for (h, s, t), cs in self.by_hst.items():
             y = self.topic[(h, s, t)]
             n = sum(self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
@@ -262,7 +266,7 @@ class SessionModel:
         """At most ``max_same_country`` officials of one country in a session (rule 3)."""
         cap = self.pb.rules.max_same_country
         for (_h, _s), cs in self.by_hs.items():
-            per: dict[str, list] = defaultdict(list)
+            per: dict[str, list[IntVar]] = defaultdict(list)
             for c in cs:
                 per[self.pb.officials[c.o].country].append(self.assign[(c.o, c.h, c.s, c.t)])
             for xs in per.values():
@@ -271,14 +275,14 @@ class SessionModel:
                     m_.add(sum(xs) <= cap)
 
     def _limits(
-        self, person: str, items: list[tuple[str, object]], max_sessions: int, max_per_day: int
+        self, person: str, items: list[tuple[str, IntVar]], max_sessions: int, max_per_day: int
     ) -> None:
         """Shared counting rules (2 and 7): ``items`` are (slot, literal) of one person;
         sessions already fixed count against the limits."""
         m, pb, fx = self.m, self.pb, self.fixed
         max_sessions -= fx.total[person]
-        by_slot: dict[str, list] = defaultdict(list)
-        by_day: dict[int, list] = defaultdict(list)
+        by_slot: dict[str, list[IntVar]] = defaultdict(list)
+        by_day: dict[int, list[IntVar]] = defaultdict(list)
         for s, lit in items:
             by_slot[s].append(lit)
             by_day[pb.day(s)].append(lit)
@@ -300,7 +304,7 @@ class SessionModel:
             self._limits(
                 o, [(c.s, self.assign[(c.o, c.h, c.s, c.t)]) for c in cs], off.max_sessions, off.max_per_day
             )
-            per_host: dict[str, list] = defaultdict(list)
+            per_host: dict[str, list[IntVar]] = defaultdict(list)
             for c in cs:
                 per_host[c.h].append(self.assign[(c.o, c.h, c.s, c.t)])
             for xs in per_host.values():
@@ -308,7 +312,7 @@ class SessionModel:
                     self.m.add_at_most_one(xs)
 
     def _host_limits(self) -> None:
-        per_host: dict[str, list] = defaultdict(list)
+        per_host: dict[str, list[tuple[str, IntVar]]] = defaultdict(list)
         for (h, s, _t), y in self.topic.items():
             per_host[h].append((s, y))
         for h, items in per_host.items():
@@ -316,7 +320,7 @@ class SessionModel:
             self._limits(h, items, host.max_sessions, host.max_per_day)
 
     def _interpreter_limits(self) -> None:
-        per: dict[str, list] = defaultdict(list)
+        per: dict[str, list[tuple[str, IntVar]]] = defaultdict(list)
         for (h, s, k), lit in self.lang.items():
             i = self.pb.options[(h, s)][k].interpreter
             if i is not None:
@@ -330,9 +334,12 @@ class SessionModel:
         Each gets a literal: fixed true, or an assumption when diagnosing a conflict."""
         m, pb = self.m, self.pb
         fx = self.fixed
+        region = self.region
         for p in pb.inp.pins:
             if (p.host, p.slot) in fx.host_slots:
                 continue  # kept by a fixed session
+            if (p.host, p.slot) not in region:
+                continue  # outside this neighbourhood (not placed yet): other neighbourhoods work on it
             lit = m.new_bool_var(f"pin[{p.official},{p.host},{p.slot}]")
             xs = [
                 self.assign[(c.o, c.h, c.s, c.t)]
@@ -345,18 +352,19 @@ class SessionModel:
                 m.add_bool_or([]).only_enforce_if(lit)  # impossible: lit must be false
             self.pin_literals[f"pin {p.official} with {p.host} at {p.slot}"] = lit
         for ps in pb.inp.previous or ():
-            if not ps.pinned or (ps.host, ps.slot) in fx.host_slots:
+            if not ps.pinned or (ps.host, ps.slot) in fx.host_slots or (ps.host, ps.slot) not in region:
                 continue
             lit = m.new_bool_var(f"pinned-session[{ps.id}]")
             hs = (ps.host, ps.slot)
             y = self.topic.get((ps.host, ps.slot, ps.topic))
-            xs = [self.assign.get((o, ps.host, ps.slot, ps.topic)) for o in ps.pinned]
-            if y is None or any(x is None for x in xs):
+            members = [self.assign.get((o, ps.host, ps.slot, ps.topic)) for o in ps.pinned]
+            if y is None or any(x is None for x in members):
                 m.add_bool_or([]).only_enforce_if(lit)
             else:
                 m.add_implication(lit, y)
-                for x in xs:
-                    m.add_implication(lit, x)
+                for x in members:
+                    if x is not None:
+                        m.add_implication(lit, x)
                 for k in self.options_of[hs]:
                     if pb.options[hs][k].language != ps.language:
                         m.add_implication(lit, self.lang[(*hs, k)].Not())
@@ -378,11 +386,11 @@ class SessionModel:
     # ------------------------------------------------------------------ objective
     def _objective(self) -> None:
         m, pb, w = self.m, self.pb, self.w
-        terms = []
-        self.reach: dict[str, object] = {}
-        self.fair: dict[str, object] = {}
-        self.progress: dict[str, object] = {}
-        interest_terms = []
+        terms: list[LinearExprT] = []
+        self.reach: dict[str, IntVar] = {}
+        self.fair: dict[str, IntVar] = {}
+        self.progress: dict[str, IntVar] = {}
+        interest_terms: list[LinearExprT] = []
         for o, off in pb.officials.items():
             cs = self.by_o.get(o, [])
             count = sum(self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
@@ -435,15 +443,15 @@ class SessionModel:
             for k, opt in enumerate(pb.options.get((d.host, d.slot), ())):
                 if opt.language == d.language and opt.interpreter == d.interpreter:
                     on_lang.add((d.host, d.slot, k))
-        m.clear_hints()
+        m.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools' stubs
         for key, x in self.assign.items():
             m.add_hint(x, key in on_assign)
-        for key, y in self.topic.items():
-            m.add_hint(y, key in on_topic)
-        for key, v in self.virtual.items():
-            m.add_hint(v, key in on_virtual)
-        for key, lit in self.lang.items():
-            m.add_hint(lit, key in on_lang)
+        for tkey, y in self.topic.items():
+            m.add_hint(y, tkey in on_topic)
+        for vkey, v in self.virtual.items():
+            m.add_hint(v, vkey in on_virtual)
+        for lkey, lit in self.lang.items():
+            m.add_hint(lit, lkey in on_lang)
         count: dict[str, int] = defaultdict(int)
         interest: dict[str, int] = defaultdict(int)
         for d in sessions:
@@ -480,7 +488,7 @@ class SessionModel:
                 return False
         return True
 
-    def extract(self, value) -> list[Draft]:
+    def extract(self, value: Callable[[IntVar], int]) -> list[Draft]:
         """Sessions from a solution (``value(var) -> int``)."""
         pb = self.pb
         out: list[Draft] = []

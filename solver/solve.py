@@ -21,15 +21,15 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence, Set
 
 from ortools.sat.python import cp_model
 
 from solver.check import problems
-from solver.diagnosis import core_conflicts, explain_unmatched, pin_conflicts
-from solver.greedy import Draft, greedy, polish, repair
+from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
+from solver.greedy import Draft, greedy, pins_first, polish, repair
 from solver.model import Fixed, SessionModel, Weights, score, select_candidates
-from solver.problem import Problem
+from solver.problem import Candidate, Problem
 from solver.types import (
     Changes,
     Progress,
@@ -41,7 +41,8 @@ from solver.types import (
 
 NEIGHBOURHOOD_SIZE = 700  # candidates in one neighbourhood (before the fixed part removes most)
 SUB_LIMIT = 1.5  # seconds per neighbourhood (raised a little while nothing improves)
-FINISH_SECONDS_PER_OFFICIAL = 0.01  # time kept back at the end for polish and diagnosis
+FINISH_SECONDS = 0.3  # time kept back at the end for polish and diagnosis ...
+FINISH_SECONDS_PER_OFFICIAL = 0.004  # ... and per official
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
 FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
 
@@ -49,7 +50,15 @@ FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
 class _Run:
     """State of one solve: time, cancel, progress and the best schedule so far."""
 
-    def __init__(self, pb: Problem, options: SolveOptions, progress, cancel, keep, t0: float | None = None):
+    def __init__(
+        self,
+        pb: Problem,
+        options: SolveOptions,
+        progress: Callable[[Progress], None] | None,
+        cancel: threading.Event | None,
+        keep: set[tuple[str, str, str, str]],
+        t0: float | None = None,
+    ):
         self.pb = pb
         self.options = options
         self.progress = progress
@@ -59,7 +68,7 @@ class _Run:
         self.keep = keep
         self.weights = Weights(keep=Weights().keep if keep else 0)
         self.best: list[Draft] = []
-        self.best_score = (None, 0, 0)
+        self.best_score: tuple[int | None, int, int] = (None, 0, 0)
         self.bound: float | None = None
         self.first: float | None = None
         self.status = "heuristic"
@@ -113,10 +122,10 @@ class _Run:
         model: cp_model.CpModel,
         limit: float,
         workers: int,
-        on_solution=None,
-        params: dict | None = None,
-        bound_callback=None,
-    ) -> tuple[cp_model.CpSolver, int]:
+        on_solution: cp_model.CpSolverSolutionCallback | None = None,
+        params: dict[str, object] | None = None,
+        bound_callback: Callable[[float], None] | None = None,
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         """Solve with a time limit, stopping early when ``cancel`` is set."""
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -130,7 +139,7 @@ class _Run:
             solver.best_bound_callback = bound_callback
         done = threading.Event()
 
-        def watch():
+        def watch() -> None:
             while not done.wait(0.05):
                 if self.cancel.is_set() or (self.proved.is_set() and on_solution is None):
                     solver.stop_search()
@@ -158,14 +167,14 @@ def _copy(d: Draft) -> Draft:
 class Neighbourhoods:
     """Sets of host slots to dissolve and re-form."""
 
-    def __init__(self, pb: Problem, cands, rng: random.Random):
+    def __init__(self, pb: Problem, cands: list[Candidate], rng: random.Random):
         self.pb = pb
         self.rng = rng
         self.by_day_site: dict[tuple[int, str], list[tuple[str, str]]] = defaultdict(list)
         self.by_site: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.size: dict[tuple[str, str], int] = defaultdict(int)
         self.of_official: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self.cands_at: dict[tuple[str, str], list] = defaultdict(list)
+        self.cands_at: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
         for c in cands:
             self.size[(c.h, c.s)] += 1
             self.cands_at[(c.h, c.s)].append(c)
@@ -180,10 +189,14 @@ class Neighbourhoods:
         self.sites = sorted(self.by_site)
 
     def _cap(
-        self, hss: list[tuple[str, str]], must: set = frozenset(), limit: int = NEIGHBOURHOOD_SIZE
+        self,
+        hss: list[tuple[str, str]],
+        must: Set[tuple[str, str]] = frozenset(),
+        limit: int = NEIGHBOURHOOD_SIZE,
     ) -> set[tuple[str, str]]:
         self.rng.shuffle(hss)
-        out, n = set(), 0
+        out: set[tuple[str, str]] = set()
+        n = 0
         for hs in sorted(hss, key=lambda x: x not in must):
             if n + self.size[hs] > limit and out:
                 continue
@@ -191,7 +204,23 @@ class Neighbourhoods:
             n += self.size[hs]
         return out
 
-    def pick(self, best: list[Draft], below: list[str]) -> tuple[str, set[tuple[str, str]]]:
+    def pick(
+        self, best: list[Draft], below: list[str], unplaced: Sequence[tuple[str, str, str]] = ()
+    ) -> tuple[str, set[tuple[str, str]]]:
+        r = self.rng.random()
+        if unplaced and r < 0.5:
+            # a pin not placed yet: its host slot, every session of its official and of its
+            # host that day, and the rest of that site-day
+            o, h, s = self.rng.choice(unplaced)
+            day = self.pb.day(s)
+            must = {(h, s)} | {
+                (d.host, d.slot)
+                for d in best
+                if o in d.officials or (d.host == h and self.pb.day(d.slot) == day)
+            }
+            site = self.pb.hosts[h].location
+            extra = list(self.by_day_site.get((day, site), ()))
+            return "pin", self._cap(list(must | set(extra)), must, 2 * NEIGHBOURHOOD_SIZE)
         r = self.rng.random()
         if below and r < 0.4:
             o = self.rng.choice(below)
@@ -209,11 +238,11 @@ class Neighbourhoods:
             return "travels", self._cap(list(hss | set(extra)), hss, 2 * NEIGHBOURHOOD_SIZE)
         if r < 0.8 or len(self.sites) < 2:
             day, site = self.rng.choice(self.keys)
-            hss = list(self.by_day_site[(day, site)])
+            day_hss = list(self.by_day_site[(day, site)])
             others = [k for k in self.keys if k[0] == day and k != (day, site)]
             if others:
-                hss += self.by_day_site[self.rng.choice(others)]
-            return "day", self._cap(hss)
+                day_hss += self.by_day_site[self.rng.choice(others)]
+            return "day", self._cap(day_hss)
         site = self.rng.choice(self.sites)
         return "site", self._cap(list(self.by_site[site]))
 
@@ -221,7 +250,7 @@ class Neighbourhoods:
 # --------------------------------------------------------------------------- phases
 
 
-def _improve(run: _Run, cands, until: float, workers: int) -> None:
+def _improve(run: _Run, cands: list[Candidate], until: float, workers: int) -> None:
     pb = run.pb
     hoods = Neighbourhoods(pb, cands, run.rng)
     if not hoods.keys:
@@ -244,7 +273,11 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
         below = [
             o for o, off in pb.officials.items() if count[o] < off.min_sessions and hoods.of_official.get(o)
         ]
-        kind, free = hoods.pick(current, below)
+        where = {(o, d.host, d.slot) for d in current for o in d.officials}
+        unplaced = [
+            (p.official, p.host, p.slot) for p in pb.inp.pins if (p.official, p.host, p.slot) not in where
+        ]
+        kind, free = hoods.pick(current, below, unplaced)
         fixed_sessions = [d for d in current if (d.host, d.slot) not in free]
         free_sessions = [d for d in current if (d.host, d.slot) in free]
         fx = Fixed(pb, fixed_sessions)
@@ -267,7 +300,7 @@ def _improve(run: _Run, cands, until: float, workers: int) -> None:
         stall = min(stall + 1, 8)
 
 
-def _prove(run: _Run, cands, until: float, workers: int) -> None:
+def _prove(run: _Run, cands: list[Candidate], until: float, workers: int) -> None:
     """The full model, hinted with the best schedule: the proven bound, sometimes a
     better schedule, and for small programs the optimum."""
     with run.lock:
@@ -280,7 +313,7 @@ def _prove(run: _Run, cands, until: float, workers: int) -> None:
         return
 
     class Callback(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self):
+        def on_solution_callback(self) -> None:
             new = sm.extract(self.boolean_value)
             _carry_pins_and_ids(run.pb, start, new)
             run.offer(new, "search")
@@ -325,35 +358,51 @@ def solve(
     options: SolveOptions,
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> SolverResult:
     """Form the sessions of ``inp``. Always returns a valid schedule (pins that cannot be
     kept are named in ``pin_conflicts`` and left out)."""
     t0 = time.monotonic()
+    # one deadline for every phase: the result is back by then (``time.monotonic``)
+    end = t0 + max(0.0, options.time_limit) if deadline is None else deadline
     pb = Problem(inp)
     conflicts, dropped = pin_conflicts(pb, options)
     if dropped:
-        inp = _without(inp, dropped)
-        pb = Problem(inp)
+        pb = pb.with_input(_without(inp, dropped))
+        inp = pb.inp
     keep: set[tuple[str, str, str, str]] = set()
     if inp.previous and options.keep_previous:
         keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
-    sessions, failed = repair(pb) if inp.previous else greedy(pb)
+    # the construction places the pins first: when one is left over, the pin check runs
+    # before the (slow) filling, not after it
+    failed = pins_first(pb) if not inp.previous else []
+    sessions: list[Draft] = []
+    if not failed:
+        sessions, failed = repair(pb) if inp.previous else greedy(pb)
     if failed:  # pins that pass every check alone: can they be kept together?
-        before = set(dropped)
-        core_conflicts(pb, options, conflicts, dropped)
-        if dropped != before:
-            inp = _without(inp, dropped)
-            pb = Problem(inp)
-            sessions, failed = repair(pb) if inp.previous else greedy(pb)
+        share = min(pin_check_seconds(options.time_limit), max(0.0, end - time.monotonic()))
+        check = pin_check(pb, share, options.seed)
+        conflicts += check.messages
+        if check.dropped:
+            dropped |= check.dropped
+            pb = pb.with_input(_without(inp, dropped))
+            inp = pb.inp
+        if check.status == "kept" or check.dropped or not sessions:
+            seeds = check.sessions
+            sessions, failed = repair(pb, seeds) if inp.previous else greedy(pb, seeds)
     run = _Run(pb, options, progress, cancel, keep, t0)
+    run.deadline = end
     run.offer(sessions, "repair" if inp.previous else "greedy")
     if not run.best and sessions:  # the construction keeps every rule; an empty schedule is the last resort
         run.offer([], "greedy")
-    cands = select_candidates(pb, options.candidates_per_official, keep)
-
     # leave time to finish (polish, diagnosis) inside the time limit
-    run.deadline -= min(0.1 * options.time_limit, FINISH_SECONDS_PER_OFFICIAL * len(pb.officials))
-    if not run.stopped():
+    run.deadline -= min(
+        0.1 * options.time_limit, FINISH_SECONDS + FINISH_SECONDS_PER_OFFICIAL * len(pb.officials)
+    )
+    # the CP-SAT phases need the candidates; building them stops at the deadline
+    built = not run.stopped() and pb.build_candidates(run.deadline)
+    cands = select_candidates(pb, options.candidates_per_official, keep) if built else []
+    if built and not run.stopped():
         full_ok = len(cands) <= FULL_MODEL_LIMIT
         small = len(cands) <= SMALL_MODEL or not options.lns
         workers = max(1, options.workers)
@@ -381,10 +430,10 @@ def solve(
         elif run.cp_used:
             run.status = "feasible"
 
-    return _result(run, conflicts)
+    return _result(run, conflicts, end)
 
 
-def _without(inp: SolverInput, dropped: set) -> SolverInput:
+def _without(inp: SolverInput, dropped: set[tuple[str, ...]]) -> SolverInput:
     from dataclasses import replace
 
     pins = tuple(p for p in inp.pins if ("pin", p.official, p.host, p.slot) not in dropped)
@@ -394,12 +443,15 @@ def _without(inp: SolverInput, dropped: set) -> SolverInput:
     return replace(inp, pins=pins, previous=prev)
 
 
-def _result(run: _Run, conflicts: list[str]) -> SolverResult:
+def _result(run: _Run, conflicts: list[str], end: float | None = None) -> SolverResult:
     pb = run.pb
     sessions = _with_ids(pb, run.best)
     where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
     conflicts = list(conflicts) + [
-        f"pin {p.official} with {p.host} at {p.slot}: not placed within the time limit (try a longer solve)"
+        f"{pin_label(pb, p.official, p.host, p.slot)}: not placed yet; no rule rules it out, but the "
+        f"search found no room for it within the time limit ({run.options.time_limit:g} s). Try a longer "
+        f"time limit, or free {pb.who(p.official)} or {pb.who(p.host)} around that time "
+        f"(another pin or a busy day)"
         for p in pb.inp.pins
         if (p.official, p.host, p.slot) not in where
     ]
@@ -410,7 +462,7 @@ def _result(run: _Run, conflicts: list[str]) -> SolverResult:
         gap = max(0.0, (bound - obj) / max(1.0, abs(bound)))
     out = tuple(
         SessionOut(
-            id=d.id,
+            id=d.id or "",
             host=d.host,
             slot=d.slot,
             topic=d.topic,
@@ -421,7 +473,7 @@ def _result(run: _Run, conflicts: list[str]) -> SolverResult:
             officials=tuple(d.officials),
             pinned=tuple(d.pinned),
         )
-        for d in sorted(sessions, key=lambda d: d.id)
+        for d in sorted(sessions, key=lambda d: d.id or "")
     )
     return SolverResult(
         sessions=out,
@@ -431,7 +483,7 @@ def _result(run: _Run, conflicts: list[str]) -> SolverResult:
         gap=gap,
         seconds=round(run.elapsed(), 3),
         first_solution_seconds=None if run.first is None else round(run.first, 3),
-        unmatched=tuple(explain_unmatched(pb, sessions)),
+        unmatched=tuple(explain_unmatched(pb, sessions, end)),
         changes=_changes(pb, sessions),
         pin_conflicts=tuple(conflicts),
         cancelled=run.cancel.is_set(),
@@ -450,7 +502,7 @@ def _with_ids(pb: Problem, sessions: list[Draft]) -> list[Draft]:
         p = prev_by_id.get(d.id) if d.id else None
         if p is None or p.host != d.host or p.slot != d.slot or p.topic != d.topic or d.id in used:
             d.id = None
-        else:
+        elif d.id is not None:
             used.add(d.id)
     # a previous session at the same host slot and topic keeps its id
     by_key = {(s.host, s.slot, s.topic): s.id for s in prev}
@@ -479,11 +531,11 @@ def _changes(pb: Problem, sessions: list[Draft]) -> Changes | None:
     if prev is None:
         return None
     old_ids = {s.id for s in prev}
-    new_ids = {d.id for d in sessions}
+    new_ids = {d.id for d in sessions if d.id is not None}
     old_assign = {(o, s.host, s.slot, s.topic) for s in prev for o in s.officials}
     new_assign = {(o, d.host, d.slot, d.topic) for d in sessions for o in d.officials}
-    old_by_o: dict[str, set] = defaultdict(set)
-    new_by_o: dict[str, set] = defaultdict(set)
+    old_by_o: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    new_by_o: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for a in old_assign:
         old_by_o[a[0]].add(a[1:])
     for a in new_assign:

@@ -9,13 +9,19 @@ search and stores the best schedule found so far.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
+import time
+from typing import TYPE_CHECKING, Any, TextIO
 
 from solver import Progress, SolveOptions
 
+if TYPE_CHECKING:
+    from exchange_app.services.solving import SolveOutcome
 
-def register(subparsers) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "solve",
         help="form the sessions (OR-Tools CP-SAT) and store them as a new schedule version",
@@ -37,15 +43,29 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
+def process_age() -> float:
+    """Seconds since this process started (Linux ``/proc``; 0 where unknown), so that
+    the time limit also covers the interpreter's start-up and imports."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        return max(0.0, uptime - int(fields[19]) / ticks)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class ProgressLine:
     """The live progress line: rewritten in place on a terminal, one line per report
     otherwise (so logs stay readable)."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.width = 0
-        self.last_objective = None
+        self.last_objective: float | None = None
 
     def __call__(self, p: Progress) -> None:
         text = format_progress(p)
@@ -70,17 +90,19 @@ class ProgressLine:
 def format_progress(p: Progress) -> str:
     parts = [f"{p.seconds:6.1f}s", p.phase]
     if p.objective is not None:
-        parts.append(f"objective {p.objective:g}")
+        parts.append(f"objective {p.objective:,.0f}")
     if p.bound is not None:
-        parts.append(f"bound {p.bound:g}")
+        parts.append(f"bound {p.bound:,.0f}")
     if p.officials_at_min is not None:
-        parts.append(f"at minimum {p.officials_at_min}")
+        parts.append(f"at minimum {p.officials_at_min:,}")
     if p.total_interest is not None:
-        parts.append(f"interest {p.total_interest}")
+        parts.append(f"interest {p.total_interest:,}")
     return "  ".join(parts)
 
 
 def run(args: argparse.Namespace) -> int:
+    # the time limit counts from the command's start: start-up, loading and storing too
+    started = time.monotonic() - process_age()
     from exchange_app.cli.core import open_workspace, program_id
     from exchange_app.services.solving import solve_program
 
@@ -91,11 +113,13 @@ def run(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     with open_workspace(args) as ws:
         pid = program_id(ws, args)
-        box: dict = {}
+        box: dict[str, Any] = {}
 
-        def work():
+        def work() -> None:
             try:
-                box["outcome"] = solve_program(ws, pid, options, progress=line, cancel=cancel)
+                box["outcome"] = solve_program(
+                    ws, pid, options, progress=line, cancel=cancel, started=started
+                )
             except BaseException as e:  # re-raised in the main thread
                 box["error"] = e
 
@@ -117,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if outcome.report is None or outcome.report.ok else 1
 
 
-def print_outcome(outcome, out=None) -> None:
+def print_outcome(outcome: SolveOutcome, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     r = outcome.result
 
@@ -125,19 +149,22 @@ def print_outcome(outcome, out=None) -> None:
         print(text, file=out)
 
     gap = "n/a" if r.gap is None else f"{100 * r.gap:.1f}%"
-    bound = "n/a" if r.bound is None else f"{r.bound:g}"
+    bound = "n/a" if r.bound is None else f"{r.bound:,.0f}"
+    objective = "n/a" if r.objective is None else f"{r.objective:,.0f}"
     first = "n/a" if r.first_solution_seconds is None else f"{r.first_solution_seconds:.1f} s"
     say(f"Status: {r.status}{' (stopped early)' if r.cancelled else ''}")
-    say(f"Objective: {r.objective:g}   bound: {bound}   gap: {gap}")
+    say(f"Objective: {objective}   bound: {bound}   gap: {gap}")
     say(f"Time: {r.seconds:.1f} s (first schedule after {first})")
     if outcome.version is not None:
         say(f"Stored as schedule version {outcome.version}")
     if outcome.report is not None:
         f = outcome.report.figures
         say(f"Check: {outcome.report.summary()}")
-        say(f"Sessions: {f.sessions}   assignments: {f.assignments}   total interest: {f.total_interest}")
         say(
-            f"Officials at their minimum: {f.officials_at_min} of {f.officials_total}   "
+            f"Sessions: {f.sessions:,}   assignments: {f.assignments:,}   total interest: {f.total_interest:,}"
+        )
+        say(
+            f"Officials at their minimum: {f.officials_at_min:,} of {f.officials_total:,}   "
             f"lowest interest: {f.lowest_interest}   10th percentile: {f.p10_interest:g}"
         )
         say(
@@ -149,13 +176,15 @@ def print_outcome(outcome, out=None) -> None:
     if outcome.changes is not None:
         say(f"Changes: {outcome.changes.describe()}")
     if r.pin_conflicts:
-        say(f"Pins that cannot be kept ({len(r.pin_conflicts)}):")
+        say(f"Pins not kept ({len(r.pin_conflicts):,}):")
         for msg in r.pin_conflicts:
             say(f"  {msg}")
     unmatched = outcome.schedule.unmatched
     if unmatched:
-        say(f"Officials below their minimum ({len(unmatched)}):")
+        say(f"Officials below their minimum ({len(unmatched):,}):")
+        who = outcome.who
         for u in unmatched:
-            say(f"  {u.official} ({u.sessions} of {u.min_sessions}): {u.reason}")
+            noun = "session" if u.min_sessions == 1 else "sessions"
+            say(f"  {who(u.official)}, {u.sessions} of {u.min_sessions} {noun}: {u.reason}")
     else:
         say("Every official reaches their minimum.")

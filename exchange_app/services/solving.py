@@ -9,10 +9,17 @@ checks the result with the rule checker and stores it as a new schedule version.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from exchange_app.domain import Mode, Scenario, Schedule, Session, SolverInfo, Unmatched
+from exchange_app.domain import Mode, Person, Scenario, Schedule, Session, SolverInfo, Unmatched
+
+if TYPE_CHECKING:
+    from exchange_app.rules import CheckReport
+    from exchange_app.services.workspace import Workspace
 from solver import (  # noqa: I001
     Changes,
     ForbiddenIn,
@@ -31,17 +38,20 @@ from solver import (  # noqa: I001
 )
 
 
-def _minutes(dt) -> int:
+def _minutes(dt: datetime) -> int:
     return int(dt.timestamp() // 60)
 
 
-def _availability(scenario: Scenario, person) -> dict[str, str | None]:
-    """``{slot_id: location or None}`` for every slot a window of the person holds."""
+def _availability(scenario: Scenario, person: Person) -> dict[str, str | None]:
+    """``{slot_id: location or None}`` for every slot a window of the person holds. Every
+    window that holds the slot counts, as in the rule checker: one with no location makes
+    the person available anywhere then; otherwise the first window's site (the solver
+    places a person at one site per slot, which the checker accepts)."""
     out: dict[str, str | None] = {}
     for s in scenario.slots:
-        w = person.window_for(s)
-        if w is not None:
-            out[s.id] = w.location
+        held = [w for w in person.availability if w.holds(s.start, s.end)]
+        if held:
+            out[s.id] = None if any(w.location is None for w in held) else held[0].location
     return out
 
 
@@ -125,6 +135,9 @@ def build_input(scenario: Scenario, previous: Schedule | None = None) -> SolverI
         previous=prev,
         location_names={x.id: x.name for x in scenario.locations},
         topic_names={t.id: t.name for t in scenario.topics},
+        names={p.id: p.name for p in (*scenario.officials, *scenario.hosts, *scenario.interpreters)},
+        location_zones={x.id: x.timezone for x in scenario.locations},
+        zone=prog.timezone or "UTC",
     )
 
 
@@ -159,9 +172,15 @@ class SolveOutcome:
 
     schedule: Schedule
     version: int | None
-    report: object | None  # exchange_app.rules.CheckReport
+    report: CheckReport | None
     result: SolverResult
     changes: ChangeSummary | None = None
+    names: dict[str, str] = field(default_factory=dict)  # person id -> name, for messages
+
+    def who(self, pid: str) -> str:
+        """``Mariam Batbayar (o-0012)`` (the id alone when the name is unknown)."""
+        name = self.names.get(pid)
+        return f"{name} ({pid})" if name and name != pid else pid
 
     @property
     def pin_conflicts(self) -> tuple[str, ...]:
@@ -214,40 +233,69 @@ def solve_scenario(
     previous: Schedule | None = None,
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    started: float | None = None,
+    after: float = 0.0,
 ) -> SolveOutcome:
     """Solve a snapshot (no database; safe in a worker thread). The result is checked
-    with the rule checker (``outcome.report``)."""
+    with the rule checker (``outcome.report``).
+
+    The time limit is the user's: it counts from ``started`` (``time.monotonic()``; now by
+    default) and covers building the input, solving, diagnosis and the rule check, and
+    ``after`` seconds kept back for what the caller does next (storing)."""
     from exchange_app.rules import check_schedule
 
-    result = solve(build_input(scenario, previous), options, progress, cancel)
+    started = time.monotonic() if started is None else started
+    inp = build_input(scenario, previous)
+    deadline = started + max(0.0, options.time_limit) - after - check_seconds(len(scenario.officials))
+    result = solve(inp, options, progress, cancel, deadline)
     schedule = to_schedule(result, scenario.program.name)
     report = check_schedule(scenario, schedule)
-    return SolveOutcome(schedule, None, report, result, _summary(result.changes))
+    outcome = SolveOutcome(schedule, None, report, result, _summary(result.changes))
+    outcome.names = dict(inp.names)
+    return outcome
+
+
+def check_seconds(officials: int) -> float:
+    """Time kept back for the rule check (0.04 s measured at 600 officials; generous)."""
+    return 0.1 + 0.0005 * officials
+
+
+def store_seconds(officials: int) -> float:
+    """Time kept back for storing the schedule (0.12 s measured at 600 officials; generous)."""
+    return 0.2 + 0.001 * officials
 
 
 def solve_program(
-    ws,
+    ws: Workspace,
     program_id: int,
     options: SolveOptions,
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
+    started: float | None = None,
 ) -> SolveOutcome:
     """Load the program (and its latest schedule, if any), solve, check and store the
     result as a new schedule version (source ``solve``, or ``re-solve`` after a previous
-    schedule)."""
+    schedule). The time limit counts from ``started`` (now by default) and covers
+    loading and storing too."""
     from exchange_app.errors import NotFoundError
 
+    started = time.monotonic() if started is None else started
     ws.ensure_room("a solve")  # refused before the work starts, not after (DiskFullError)
     scenario = ws.load_scenario(program_id)
     try:
         previous = ws.load_schedule(program_id)
     except NotFoundError:
         previous = None
-    outcome = solve_scenario(scenario, options, previous, progress, cancel)
+    outcome = solve_scenario(
+        scenario, options, previous, progress, cancel, started, store_seconds(len(scenario.officials))
+    )
     r = outcome.result
+    bound = "n/a" if r.bound is None else f"{r.bound:,.0f}"
+    objective = "n/a" if r.objective is None else f"{r.objective:,.0f}"
     note = (
-        f"{r.status}; objective {r.objective}; bound {r.bound}; {r.officials_at_min} officials at their "
-        f"minimum; interest {r.total_interest}; {r.seconds:.1f} s"
+        f"{r.status}; objective {objective}; bound {bound}; {r.officials_at_min:,} of "
+        f"{len(scenario.officials):,} officials at their minimum; interest {r.total_interest:,}; "
+        f"{r.seconds:.1f} s"
     )
     if r.cancelled:
         note += "; cancelled (best schedule so far)"

@@ -23,3 +23,29 @@ def test_solve_command(tmp_path, small_path, capsys):
     assert main(["--db", db, "solve", "--time-limit", "2", "--keep-previous"]) == 0
     out, _err = capsys.readouterr()
     assert "Stored as schedule version 2" in out and "Changes: " in out
+
+
+def test_solve_command_names_people_and_prints_plain_numbers(tmp_path, capsys):
+    import json
+    import re
+
+    from exchange_app.io.scenario_json import parse_scenario
+    from tests.data.make_awkward import awkward
+
+    doc = awkward("small", 2, pins=3)
+    sc = parse_scenario(json.loads(json.dumps(doc)))
+    path = tmp_path / "awkward.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    assert main(["--db", db, "import", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "solve", "--time-limit", "3"]) == 0
+    out, err = capsys.readouterr()
+    assert not re.search(r"\d\.\d+e\+\d", out + err)  # no 1.44452e+06
+    assert not re.search(r"\b1 officials\b|\b1 sessions\b", out)
+    names = {o.id: o.name for o in sc.officials}
+    below = [line for line in out.splitlines() if line.startswith("  ") and ", " in line and " of " in line]
+    assert below, out  # the Dzongkha speakers stay below their minimum
+    for line in below:
+        oid = re.search(r"\((o-\d+)\)", line)
+        assert oid and line.startswith(f"  {names[oid.group(1)]} ({oid.group(1)})"), line

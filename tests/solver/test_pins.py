@@ -38,8 +38,10 @@ def test_pin_with_unavailable_host_is_named():
     sc = scenario(sl, offs, [host("h-1", sl, days=[0])])
     sc.pins = [Pin(official="o-0", host="h-1", slot=sl[3].id)]
     out = solve_checked(sc, allow={"pin-not-kept"})
+    # people, hosts, sites and local times as staff see them (ids in parentheses at most)
     assert out.result.pin_conflicts == (
-        f"pin o-0 with h-1 at {sl[3].id}: h-1 is not available at {sl[3].id}",
+        f"pin o-0 with h-1 at {sl[3].id} (Fri 30 Oct 08:00 MDT, denver-co): "
+        "h-1 is not available at Fri 30 Oct 08:00 MDT",
     )
     assert [v.code for v in out.report.violations] == ["pin-not-kept"]
 

@@ -37,11 +37,11 @@ def _pin_elsewhere(sc, schedule):
 
 def test_resolve_after_pinning_one_official_elsewhere(small_path):
     sc = read_scenario(small_path)
-    first = solve_checked(sc, time_limit=4)
+    first = solve_checked(sc, time_limit=6)
     before = first.schedule
     pin = _pin_elsewhere(sc, before)
     sc.pins.append(pin)
-    again = solve_checked(sc, time_limit=4, previous=before, keep_previous=True)
+    again = solve_checked(sc, time_limit=6, previous=before, keep_previous=True)
     after = again.schedule
 
     [pinned] = [s for s in after.sessions if s.host == pin.host and s.slot == pin.slot]
