@@ -98,12 +98,29 @@ def test_failed_export_leaves_the_previous_output_untouched(ws, program_id, tmp_
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def _store_unchecked(workspace, pid: int, row: type, values: dict, **where: object) -> None:
+    """Put text into the database behind the importer's back, as a database written by an
+    older version (before control characters were refused at the door) may hold it."""
+    from sqlalchemy import update
+
+    with workspace.engine.begin() as conn:
+        conn.execute(
+            update(row)
+            .where(row.program_id == pid, *(getattr(row, k) == v for k, v in where.items()))
+            .values(**values)
+        )
+
+
 @pytest.mark.parametrize("kind", ["ics", "invitations", "itineraries"])
 def test_control_characters_refuse_the_export_before_any_file(ws, program_id, tmp_path, kind):  # noqa: F811
+    from exchange_app.storage.models import PersonRow
+
     program = build_program()
-    program.officials[2].name = "Иван\r\nBcc: all@example.org"
     pid = ws.import_scenario(program)
     save(ws, pid, build_schedule(program))
+    _store_unchecked(
+        ws, pid, PersonRow, {"name": "Иван\r\nBcc: all@example.org"}, kind="official", ext_id="o-3"
+    )
     out = tmp_path / kind
     out.mkdir()
     (out / MARKER).write_text("")
@@ -119,12 +136,19 @@ def test_control_characters_refuse_the_export_before_any_file(ws, program_id, tm
 
 
 def test_organizer_with_a_line_break_is_refused_by_name(ws, tmp_path, capsys):  # noqa: F811
-    from exchange_app.domain import Organizer
+    from exchange_app.storage.models import ProgramRow
 
     program = build_program()
-    program.program.organizer = Organizer(name="Staff\nBcc: x@example.org", email="staff@example.org")
     pid = ws.import_scenario(program)
     save(ws, pid, build_schedule(program))
+    with ws.engine.begin() as conn:
+        from sqlalchemy import update
+
+        conn.execute(
+            update(ProgramRow)
+            .where(ProgramRow.id == pid)
+            .values(organizer_name="Staff\nBcc: x@example.org", organizer_email="staff@example.org")
+        )
     with pytest.raises(ExportRefused, match=r"program.organizer, field 'name': has a line break \(LF\)"):
         export_invitations(ws, pid, tmp_path / "inv")
     assert not (tmp_path / "inv").exists()

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from ui.operations import Operation, op
 
 if TYPE_CHECKING:
+    from exchange_app.services import VersionInfo
     from exchange_app.services.exports import ExportReport
     from exchange_app.services.workspace import Workspace
-    from exchange_app.storage.schedules import VersionInfo
 
 
 @dataclass(frozen=True, slots=True)
