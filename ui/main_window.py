@@ -4,6 +4,7 @@ solve). Every profile and settings edit goes through the shared ``undo_stack``."
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.domain import PersonKind, Scenario
+from exchange_app.domain import Host, Official, Person, PersonKind, Scenario
 from exchange_app.errors import ConflictError, ExchangeError, InputError
 from exchange_app.naming import plural
 from exchange_app.services import Revision, Workspace, import_file
@@ -172,6 +173,15 @@ def pick_program(parent: QWidget | None, ws: Workspace) -> int | None:
 
 
 # --------------------------------------------------------------------------- window
+
+
+def _counted(person: Person | None) -> object:
+    """What the Topics & Sites tab counts of a person (None: they count nowhere)."""
+    if isinstance(person, Official):
+        return person.interests
+    if isinstance(person, Host):
+        return person.expertise, person.location, person.virtual
+    return None
 
 
 class MainWindow(QMainWindow):
@@ -532,11 +542,54 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _data_changed(self, kind: PersonKind | None, person_id: str | None) -> None:
-        """A command changed the stored program: show the new state everywhere."""
-        self.reload()
+        """A command changed the stored program: show the new state everywhere (after one
+        person's save or delete, only what depends on that person is read and rebuilt)."""
+        held: Scenario | None = None  # the program as read here, so the board need not read it
+        if kind is not None and person_id is not None and self.scenario is not None:
+            self._person_changed(kind, person_id)
+            held = self.scenario
+        else:
+            self.reload()
         tab = self.schedule_tab
-        if tab is not None:
-            tab.reload()  # the board keeps its unsaved edits and re-checks them
+        if tab is not None:  # the board keeps its unsaved edits and re-checks them
+            tab.reload(held)
+
+    def _person_changed(self, kind: PersonKind, person_id: str) -> None:
+        """Read one person (and, when they came or went, the pins and forbidden pairs) and
+        show them: their table row, the other tabs' view of the program, the counts."""
+        assert self.ws is not None and self.program_id is not None and self.scenario is not None
+        sc = self.scenario
+        field_name = f"{kind.value}s"
+        stored = self.ws.person(self.program_id, kind, person_id)
+        people: list[Person] = list(getattr(sc, field_name))
+        at = next((i for i, p in enumerate(people) if p.id == person_id), None)
+        revisions = dict(self.revisions)
+        if stored is None:
+            revisions.pop((kind, person_id), None)
+            if at is not None:
+                del people[at]
+        else:
+            person, revisions[(kind, person_id)] = stored
+            if at is None:
+                people.append(person)  # stored last (load_scenario's order)
+            else:
+                people[at] = person
+        came_or_went = (stored is None) != (at is None)
+        old = None if at is None else getattr(sc, field_name)[at]
+        new = None if stored is None else stored[0]
+        changes: dict[str, Any] = {field_name: people}
+        if came_or_went:  # a delete (or its undo) takes (or puts back) their pins too
+            pins, forbidden = self.ws.pins_and_forbidden(self.program_id)
+            changes |= {"pins": pins, "forbidden": forbidden}
+        self.scenario = dataclasses.replace(sc, **changes)
+        self.revisions = revisions
+        for tab in self.people_tabs.values():
+            tab.update_person(self.scenario, self.revisions, kind, person_id)
+        # the Topics & Sites counts are of officials' interests and hosts' expertise and sites
+        if self.topics_tab is not None and (came_or_went or _counted(old) != _counted(new)):
+            self.topics_tab.set_data(self.scenario)
+        self._update_status()
+        self._update_title()
 
     def _schedule_dirty(self) -> bool:
         tab = self.schedule_tab

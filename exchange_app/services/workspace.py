@@ -447,6 +447,19 @@ class Workspace:
         except StaleDataError as e:
             raise self._lost_update(program_id, PersonKind(kind), person_id) from e
 
+    def person(
+        self, program_id: int, kind: PersonKind, person_id: str
+    ) -> tuple[Official | Host | Interpreter, Revision] | None:
+        """One person as stored now, with their revision (None when there is no such person):
+        what a window needs to show one saved profile without reading the whole program."""
+        with self._sessions.begin() as s:
+            return db_programs.load_person(s, program_id, PersonKind(kind), person_id)
+
+    def pins_and_forbidden(self, program_id: int) -> tuple[list[Pin], list[Forbidden]]:
+        """The program's pins and forbidden pairs as stored now (one read, in their order)."""
+        with self._sessions.begin() as s:
+            return db_programs.load_pins_and_forbidden(s, program_id)
+
     def person_revisions(self, program_id: int) -> dict[tuple[PersonKind, str], Revision]:
         with self._sessions.begin() as s:
             return db_programs.person_revisions(s, program_id)

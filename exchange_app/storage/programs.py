@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from exchange_app.domain import (
@@ -407,36 +407,16 @@ def insert_scenario(s: DbSession, sc: Scenario, *, source: str, user: str, now: 
     return pid
 
 
-def load_scenario(s: DbSession, program_id: int) -> Scenario:
-    prog = program_row(s, program_id)
-    pid = program_id
-    topics = s.execute(
-        select(TopicRow.id, TopicRow.ext_id, TopicRow.name, TopicRow.description)
-        .where(TopicRow.program_id == pid)
-        .order_by(TopicRow.position)
-    ).all()
-    locations = s.execute(
-        select(
-            LocationRow.id, LocationRow.ext_id, LocationRow.name, LocationRow.timezone, LocationRow.address
-        )
-        .where(LocationRow.program_id == pid)
-        .order_by(LocationRow.position)
-    ).all()
-    slots = s.execute(
-        select(SlotRow.id, SlotRow.ext_id, SlotRow.starts_at, SlotRow.ends_at)
-        .where(SlotRow.program_id == pid)
-        .order_by(SlotRow.position)
-    ).all()
-    topic_ext = {pk: ext for pk, ext, *_ in topics}
-    loc_ext = {pk: ext for pk, ext, *_ in locations}
-    slot_ext = {pk: ext for pk, ext, *_ in slots}
-
-    of_program = PersonRow.program_id == pid
+def _load_people(
+    s: DbSession, of_people: ColumnElement[bool], topic_ext: dict[int, str], loc_ext: dict[int, str]
+) -> tuple[list[Official], list[Host], list[Interpreter], dict[int, str]]:
+    """The people whose rows match ``of_people`` (a whole program, or one person), each with
+    their windows, interests and expertise; and their ext ids by primary key."""
     windows: dict[int, list[Window]] = defaultdict(list)
     for person_pk, start, end, loc in s.execute(
         select(WindowRow.person_id, WindowRow.starts_at, WindowRow.ends_at, WindowRow.location_id)
         .join(PersonRow, PersonRow.id == WindowRow.person_id)
-        .where(of_program)
+        .where(of_people)
         .order_by(WindowRow.person_id, WindowRow.position)
     ):
         windows[person_pk].append(
@@ -446,7 +426,7 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     for person_pk, topic, weight in s.execute(
         select(InterestRow.person_id, InterestRow.topic_id, InterestRow.weight)
         .join(PersonRow, PersonRow.id == InterestRow.person_id)
-        .where(of_program)
+        .where(of_people)
         .order_by(InterestRow.person_id, InterestRow.position)
     ):
         interests[person_pk][topic_ext[topic]] = weight
@@ -454,7 +434,7 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     for person_pk, topic in s.execute(
         select(ExpertiseRow.person_id, ExpertiseRow.topic_id)
         .join(PersonRow, PersonRow.id == ExpertiseRow.person_id)
-        .where(of_program)
+        .where(of_people)
         .order_by(ExpertiseRow.person_id, ExpertiseRow.position)
     ):
         expertise[person_pk].append(topic_ext[topic])
@@ -465,7 +445,7 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
     person_ext: dict[int, str] = {}
     cols = table_of(PersonRow).c
     for r in s.execute(
-        select(table_of(PersonRow)).where(cols.program_id == pid).order_by(cols.kind, cols.position)
+        select(table_of(PersonRow)).where(of_people).order_by(cols.kind, cols.position)
     ).mappings():
         person_ext[r["id"]] = r["ext_id"]
         common = dict(
@@ -504,7 +484,12 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
             )
         else:
             interpreters.append(Interpreter(**common))
+    return officials, hosts, interpreters, person_ext
 
+
+def _load_pins(
+    s: DbSession, pid: int, person_ext: dict[int, str], slot_ext: dict[int, str]
+) -> tuple[list[Pin], list[Forbidden]]:
     pins = [
         Pin(official=person_ext[o], host=person_ext[h], slot=slot_ext[sl])
         for o, h, sl in s.execute(
@@ -521,6 +506,46 @@ def load_scenario(s: DbSession, program_id: int) -> Scenario:
             .order_by(ForbiddenRow.position)
         )
     ]
+    return pins, forbidden
+
+
+def load_pins_and_forbidden(s: DbSession, program_id: int) -> tuple[list[Pin], list[Forbidden]]:
+    """The program's pins and forbidden pairs in order, as :func:`load_scenario` reads them."""
+    program_row(s, program_id)
+    person_ext = {pk: ext for (_, ext), pk in person_ids(s, program_id).items()}
+    slot_ext = {pk: ext for ext, pk in _ids(s, SlotRow, program_id).items()}
+    return _load_pins(s, program_id, person_ext, slot_ext)
+
+
+def load_scenario(s: DbSession, program_id: int) -> Scenario:
+    prog = program_row(s, program_id)
+    pid = program_id
+    topics = s.execute(
+        select(TopicRow.id, TopicRow.ext_id, TopicRow.name, TopicRow.description)
+        .where(TopicRow.program_id == pid)
+        .order_by(TopicRow.position)
+    ).all()
+    locations = s.execute(
+        select(
+            LocationRow.id, LocationRow.ext_id, LocationRow.name, LocationRow.timezone, LocationRow.address
+        )
+        .where(LocationRow.program_id == pid)
+        .order_by(LocationRow.position)
+    ).all()
+    slots = s.execute(
+        select(SlotRow.id, SlotRow.ext_id, SlotRow.starts_at, SlotRow.ends_at)
+        .where(SlotRow.program_id == pid)
+        .order_by(SlotRow.position)
+    ).all()
+    topic_ext = {pk: ext for pk, ext, *_ in topics}
+    loc_ext = {pk: ext for pk, ext, *_ in locations}
+    slot_ext = {pk: ext for pk, ext, *_ in slots}
+
+    officials, hosts, interpreters, person_ext = _load_people(
+        s, PersonRow.program_id == pid, topic_ext, loc_ext
+    )
+
+    pins, forbidden = _load_pins(s, pid, person_ext, slot_ext)
     return Scenario(
         program=program_from_row(prog),
         topics=[Topic(id=ext, name=name, description=desc) for _, ext, name, desc in topics],
@@ -782,6 +807,22 @@ def delete_person(
         s.execute(delete(table).where((table.official_id == row.id) | (table.host_id == row.id)))
     s.delete(row)
     s.flush()
+
+
+def load_person(
+    s: DbSession, program_id: int, kind: PersonKind, ext_id: str
+) -> tuple[Official | Host | Interpreter, Revision] | None:
+    """One person as :func:`load_scenario` reads them, with their revision; None when absent
+    (a profile save refreshes just that person, not the whole program)."""
+    program_row(s, program_id)
+    row = _person_row(s, program_id, kind, ext_id)
+    if row is None:
+        return None
+    topic_ext = {pk: ext for ext, pk in _ids(s, TopicRow, program_id).items()}
+    loc_ext = {pk: ext for ext, pk in _ids(s, LocationRow, program_id).items()}
+    officials, hosts, interpreters, _ = _load_people(s, PersonRow.id == row.id, topic_ext, loc_ext)
+    person = (officials + hosts + interpreters)[0]
+    return person, Revision(row.revision, row.updated_at, row.updated_by)
 
 
 def person_revisions(s: DbSession, program_id: int) -> dict[tuple[PersonKind, str], Revision]:

@@ -374,10 +374,12 @@ class ScheduleTab(QWidget):
         _scenario, schedule, self.version = load_board(self.workspace, self.program_id, scenario=False)
         return schedule
 
-    def reload(self) -> None:
-        """Read the program again (after profile edits or an import). Unsaved board edits are
-        kept; otherwise the latest schedule version is loaded too."""
-        scenario = self.workspace.load_scenario(self.program_id)
+    def reload(self, scenario: Scenario | None = None) -> None:
+        """Read the program again (after profile edits or an import); ``scenario``: the program
+        as the window holds it already (after one person's save), so it is not read again.
+        Unsaved board edits are kept; otherwise the latest schedule version is loaded too."""
+        if scenario is None:
+            scenario = self.workspace.load_scenario(self.program_id)
         if self.has_unsaved_changes():
             self.document.set_scenario(scenario, self.document.schedule)
         else:

@@ -78,8 +78,9 @@ def people_of(scenario: Scenario, kind: PersonKind) -> list[Person]:
     return list(getattr(scenario, PLURAL[kind]))
 
 
-def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
-    """Display rows for every person of ``kind`` in ``scenario`` (in file order)."""
+def person_rows(scenario: Scenario, kind: PersonKind, people: list[Person] | None = None) -> list[PersonRow]:
+    """Display rows for every person of ``kind`` in ``scenario`` (in file order), or for just
+    ``people`` (of that kind, with ``scenario``'s topics, sites and rules)."""
     topics = scenario.topics_by_id()
     sites = scenario.locations_by_id()
 
@@ -100,7 +101,7 @@ def person_rows(scenario: Scenario, kind: PersonKind) -> list[PersonRow]:
     rows: list[PersonRow] = []
     cells: tuple[str, ...]
     keys: tuple[SortKey, ...]
-    for p in people_of(scenario, kind):
+    for p in people_of(scenario, kind) if people is None else people:
         langs = ", ".join(p.languages)
         window_sites = sorted({w.location for w in p.availability if w.location})
         words = [
@@ -208,6 +209,37 @@ class PeopleTableModel(QAbstractTableModel):
         self._rows = self._sorted(rows)
         self._row_of = {r.id: i for i, r in enumerate(self._rows)}
         self.endResetModel()
+
+    def set_row(self, person_id: str, row: PersonRow | None) -> None:
+        """Show one person's new row (``row`` None: they are gone); the other rows stay as
+        they are. A row whose sort place changed moves there (persistent indexes follow)."""
+        at = self._row_of.get(person_id)
+        if row is None:
+            if at is None:
+                return
+            self.beginRemoveRows(QModelIndex(), at, at)
+            del self._rows[at]
+            self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+            self.endRemoveRows()
+            return
+        keyed = [*(r for r in self._rows if r.id != person_id), row]
+        sorting = 0 <= self._sort[0] < len(self._columns)
+        place = self._sorted(keyed).index(row) if sorting or at is None else at
+        if at is None:
+            self.beginInsertRows(QModelIndex(), place, place)
+            self._rows.insert(place, row)
+            self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+            self.endInsertRows()
+        elif place == at:
+            self._rows[at] = row
+            self.dataChanged.emit(self.index(at, 0), self.index(at, len(self._columns) - 1))
+        else:
+            self.beginMoveRows(QModelIndex(), at, at, QModelIndex(), place + (place > at))
+            del self._rows[at]
+            self._rows.insert(place, row)
+            self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+            self.endMoveRows()
+            self.dataChanged.emit(self.index(place, 0), self.index(place, len(self._columns) - 1))
 
     # --- sorting happens here, with Python's sort on the rows' natural keys (the proxy
     # in front only filters): fast enough to re-sort 2,000 people on every reload

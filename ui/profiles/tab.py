@@ -206,6 +206,39 @@ class PeopleTab(QWidget):
         self._people = {p.id: p for p in people_of(scenario, self.kind)}
         self.model.set_rows(person_rows(scenario, self.kind))
         self._update_count()
+        self._keep_selection(keep, editing_new)
+
+    def update_person(
+        self,
+        scenario: Scenario,
+        revisions: dict[tuple[PersonKind, str], Revision],
+        kind: PersonKind,
+        person_id: str,
+    ) -> None:
+        """Show the program after one person's save or delete: ``scenario`` is the program
+        with that person as stored now (absent when deleted). Only their table row is
+        rebuilt (and only in their own tab); selection and unsaved edits stay as in
+        :meth:`set_data`. Another kind's tab only takes the new program: its rows and its
+        editor (topics, sites, rules and people of its own kind) do not depend on them."""
+        keep = self.current_id()
+        editing_new = self.editor.is_new() and self.editor.is_dirty()
+        self._scenario, self._revisions = scenario, revisions
+        if kind != self.kind:
+            return
+        person = next((p for p in people_of(scenario, kind) if p.id == person_id), None)
+        if person is None:
+            self._people.pop(person_id, None)
+            self.model.set_row(person_id, None)
+        else:
+            self._people[person_id] = person
+            self.model.set_row(person_id, person_rows(scenario, kind, [person])[0])
+        self._update_count()
+        self._keep_selection(keep, editing_new)
+
+    def _keep_selection(self, keep: str | None, editing_new: bool) -> None:
+        """After new data: select ``keep`` again (and show them as stored, unless edited)."""
+        scenario = self._scenario
+        assert scenario is not None  # called after the data was set
         if editing_new:
             return
         if keep is not None and keep in self._people:
