@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -123,6 +124,37 @@ def bench(args) -> None:
             f"median {statistics.median(moves) * 1000:.1f} ms, p95 {moves[int(len(moves) * 0.95)] * 1000:.1f} ms, "
             f"max {moves[-1] * 1000:.1f} ms over {len(moves)} moves"
         )
+        # "show possible places": every cell of the day judged exactly (each way to open a
+        # session tried until one is legal) and counted for the status line, then painted
+        places, cells, greens = [], 0, []
+        below = [o.id for o in doc.scenario.officials if doc.session_count(o.id) < doc.min_sessions(o.id)]
+        picks = [(o, None) for o in below[: args.drags]] + [
+            (s.officials[0], s.id) for s in busy[: args.drags]
+        ]
+        for official, sid in picks:
+            doc._set(doc.schedule)  # cold, as after an edit
+            payload = DragPayload(official=official, session=sid)
+            t = time.perf_counter()
+            model.set_preview(payload)  # what the toggle does (HandEditing.update_preview) ...
+            n = sum(
+                1
+                for r in range(model.rowCount())
+                for c in range(model.columnCount())
+                if model.legal(payload, model.index(r, c))
+            )  # ... with the count for its status line
+            view.viewport().repaint()
+            places.append(time.perf_counter() - t)
+            cells = model.rowCount() * model.columnCount()
+            greens.append(n)
+            model.set_preview(None)
+        if places:
+            print(
+                f"show possible places for a day ({cells} cells, every option tried until one is legal; "
+                f"{len(below)} officials below minimum): median {statistics.median(places) * 1000:.0f} ms, "
+                f"max {max(places) * 1000:.0f} ms over {len(places)} officials; green cells median "
+                f"{statistics.median(greens) if greens else 0:.0f}"
+            )
+            print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
         # an edit (undo/redo of a pin here): every panel refreshes, the checker runs again
         from ui.board import commands
 

@@ -49,7 +49,7 @@ import bisect
 import functools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -1304,6 +1304,29 @@ def why_not_replace(
     pos = order[id(old)] if old is not None else len(schedule.sessions)
     if new is not None:
         order[id(new)] = pos
+    taken = {x.id for x in schedule.sessions if x is not old}
+    return _replace(ctx, old, new, others, at_place, order, pos, taken)
+
+
+def _replace(
+    ctx: RuleContext,
+    old: Session | None,
+    new: Session | None,
+    others: Mapping[tuple[PersonKind, str], list[Session]],
+    at_place: Mapping[tuple[str, str], list[Session]],
+    order: dict[int, int],
+    pos: int,
+    taken: set[str],
+) -> list[Violation]:
+    """:func:`why_not_replace` once the schedule is scanned: ``others`` gives each member's
+    sessions but ``old``, ``at_place`` the sessions but ``old`` at a host and slot,
+    ``order`` the position in the schedule by id() (``new`` takes ``pos``), ``taken`` the
+    ids of the sessions but ``old``."""
+    members: dict[tuple[PersonKind, str], None] = {}
+    for s in (old, new):
+        if s is not None:
+            members.update(dict.fromkeys(_members(s)))
+    places = {(s.host, s.slot) for s in (old, new) if s is not None}
     before: list[Violation] = []
     after: list[Violation] = []
     for state, s in ((before, old), (after, new)):
@@ -1313,7 +1336,7 @@ def why_not_replace(
         state += _session_counts(ctx, s)
         for oid in dict.fromkeys(s.officials):
             state += _official_in_session(ctx, s, oid)
-        if any(x.id == s.id for x in schedule.sessions if x is not old):
+        if s.id in taken:
             state.append(
                 Violation(
                     2,
@@ -1325,9 +1348,11 @@ def why_not_replace(
             )
     in_old = set(_members(old)) if old is not None else set()
     in_new = set(_members(new)) if new is not None else set()
-    for (kind, pid), rest in others.items():
+    for m in members:
+        kind, pid = m
+        rest = others.get(m, [])
         for state, s, inside in ((before, old, in_old), (after, new, in_new)):
-            mine = [*rest, s] if s is not None and (kind, pid) in inside else rest
+            mine = [*rest, s] if s is not None and m in inside else rest
             state += _person_across(ctx, kind, pid, mine)
     for place in places:
         pins = ctx.pins_by_host_slot.get(place)
@@ -1342,3 +1367,99 @@ def why_not_replace(
                 kept = any(pin.official in x.officials for x in here)
                 state += _pin_violation(ctx, pin, kept, first)
     return _new(before, after)
+
+
+_Key = tuple[int, str, str | None, str | None, str | None]  # Violation.key
+
+
+class OpenJudge:
+    """:func:`why_not_replace` ``(ctx, schedule, None, new)`` for many new sessions, with
+    the schedule scanned once and what the schedule already breaks per person and place
+    kept: the board asks it about every way to open a session in every free cell of a day.
+    The answers are the same as :func:`why_not_replace`'s (same violations, same order)."""
+
+    def __init__(self, ctx: RuleContext, schedule: Schedule):
+        self.ctx = ctx
+        self.schedule = schedule
+        self._index = _person_index(schedule)
+        self._at_place = _by_host_slot(schedule.sessions)
+        self._order = {id(s): i for i, s in enumerate(schedule.sessions)}
+        self.taken = {s.id for s in schedule.sessions}  # session ids in use
+        self._before: dict[tuple[PersonKind, str], tuple[list[Violation], set[_Key]]] = {}
+        self._pins_before: dict[tuple[str, str], tuple[list[Violation], set[_Key]]] = {}
+
+    def _person_before(self, m: tuple[PersonKind, str]) -> tuple[list[Violation], set[_Key]]:
+        found = self._before.get(m)
+        if found is None:
+            vs = _person_across(self.ctx, m[0], m[1], self._index.get(m, []))
+            found = self._before[m] = (vs, {v.key for v in vs})
+        return found
+
+    def _pins(self, place: tuple[str, str], new: Session | None) -> list[Violation]:
+        out: list[Violation] = []
+        pos = len(self.schedule.sessions)
+        rest = self._at_place.get(place, [])
+        here = [*rest, new] if new is not None else list(rest)
+        here.sort(key=lambda x: self._order.get(id(x), pos))
+        first = here[0] if here else None
+        for pin in self.ctx.pins_by_host_slot.get(place, ()):
+            kept = any(pin.official in x.officials for x in here)
+            out += _pin_violation(self.ctx, pin, kept, first)
+        return out
+
+    def _place_before(self, place: tuple[str, str]) -> tuple[list[Violation], set[_Key]]:
+        found = self._pins_before.get(place)
+        if found is None:
+            vs = self._pins(place, None) if self.ctx.pins_by_host_slot.get(place) else []
+            found = self._pins_before[place] = (vs, {v.key for v in vs})
+        return found
+
+    def _parts(self, new: Session, quick: bool = False) -> Iterator[Callable[[], list[Violation]]]:
+        """The checks of ``new`` in :func:`why_not_replace`'s order (``quick``: the officials'
+        own first, as they refuse most, and the session's size last)."""
+        ctx = self.ctx
+        if quick:
+            for oid in dict.fromkeys(new.officials):
+                yield functools.partial(_official_in_session, ctx, new, oid)
+        yield lambda: _session_fixed(ctx, new)
+        if not quick:
+            yield lambda: _session_counts(ctx, new)
+            for oid in dict.fromkeys(new.officials):
+                yield functools.partial(_official_in_session, ctx, new, oid)
+        if new.id in self.taken:
+            yield lambda: [
+                Violation(
+                    2,
+                    "duplicate-session-id",
+                    f"Session id {new.id!r} is used by 2 sessions; each session needs its own id.",
+                    new.id,
+                    None,
+                )
+            ]
+        for m in dict.fromkeys(_members(new)):
+            yield functools.partial(_person_across, ctx, m[0], m[1], [*self._index.get(m, []), new])
+        place = (new.host, new.slot)
+        if ctx.pins_by_host_slot.get(place):
+            yield lambda: self._pins(place, new)
+        if quick:
+            yield lambda: _session_counts(ctx, new)
+
+    def why_not_open(
+        self, new: Session, ignore: Callable[[Violation], bool] | None = None, first: bool = False
+    ) -> list[Violation]:
+        """What would break if ``new`` were added to the schedule (at its end), but the
+        violations ``ignore`` accepts. ``first``: only whether anything breaks, answered
+        with the first violation found ([] = legal), checks that cost least first."""
+        befores = [self._person_before(m) for m in dict.fromkeys(_members(new))]
+        befores.append(self._place_before((new.host, new.slot)))
+        if first:
+            keys = [ks for _vs, ks in befores if ks]
+            for part in self._parts(new, quick=True):
+                for v in part():
+                    if (ignore is None or not ignore(v)) and not any(v.key in ks for ks in keys):
+                        return [v]
+            return []
+        before = [v for vs, _ks in befores for v in vs]
+        after = [v for part in self._parts(new) for v in part()]
+        found = _new(before, after)
+        return [v for v in found if not ignore(v)] if ignore is not None else found

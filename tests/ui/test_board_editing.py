@@ -6,19 +6,32 @@ rule checker judges it live."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC
 
 import pytest
 from PySide6.QtGui import QUndoStack
 
 from exchange_app import rules
-from exchange_app.domain import Mode, Session
+from exchange_app.domain import (
+    Host,
+    Interpreter,
+    Location,
+    Mode,
+    Official,
+    Program,
+    Scenario,
+    Session,
+    Slot,
+    Topic,
+    Window,
+)
 from tests.ui.test_board import _solved
 from tests.ui.test_board_tab import _solved_small
 from ui.board import commands, edits
 from ui.board.document import BoardDocument
 from ui.board.mime import DragPayload
 from ui.board.model import ILLEGAL, LEGAL, NONE, BoardModel, HighlightRole
-from ui.board.opening import change_options, open_options, suggestions
+from ui.board.opening import change_options, open_options, option_sessions, suggestions
 from ui.board.picker import TargetPicker
 from ui.board.session_dialog import OpenSessionDialog
 
@@ -277,6 +290,109 @@ def test_show_possible_places_highlights_every_legal_cell_before_any_drag(tab):
     assert model.payload == payload
     tab.hand.places.setChecked(False)
     assert model.index(0, 0).data(HighlightRole) == NONE
+
+
+def _late_option_program(bridging: int = 20):
+    """One host (French, in person only), one official (Mongolian) and ``bridging``
+    interpreters who bridge French and Mongolian; only the last is free at the morning
+    slot, so the only legal way to open a session there comes after every other one."""
+    from datetime import datetime, timedelta
+
+    day = datetime(2026, 10, 27, 13, tzinfo=UTC)  # 09:00 in New York
+    morning = Slot(id="s-am", start=day, end=day + timedelta(hours=1))
+    noon = Slot(id="s-noon", start=day + timedelta(hours=2), end=day + timedelta(hours=3))
+    whole = [Window(start=day, end=day + timedelta(hours=4))]
+    interpreters = [
+        Interpreter(
+            id=f"i-{n:02d}",
+            name=f"Interpreter {n:02d}",
+            languages=["fr", "mn"],
+            availability=whole if n == bridging else [Window(start=noon.start, end=noon.end)],
+        )
+        for n in range(1, bridging + 1)
+    ]
+    return Scenario(
+        program=Program(name="Late option"),
+        topics=[Topic(id="t-tab", name="Tabulation")],
+        locations=[Location(id="loc-a", name="Atlanta", timezone="America/New_York")],
+        slots=[morning, noon],
+        officials=[
+            Official(
+                id="o-1",
+                name="Bat Erdene",
+                country="MN",
+                languages=["mn"],
+                interests={"t-tab": 3},
+                availability=whole,
+            )
+        ],
+        hosts=[
+            Host(
+                id="h-1",
+                name="Denise Harris",
+                languages=["fr"],
+                availability=whole,
+                location="loc-a",
+                expertise=["t-tab"],
+            )
+        ],
+        interpreters=interpreters,
+    )
+
+
+def test_possible_places_try_every_option_so_a_late_legal_one_counts(qtbot):
+    """A cell is green when any legal way to open a session there exists, however many
+    illegal ones come first (here the 20th candidate: the only free interpreter)."""
+    scenario = _late_option_program()
+    doc = BoardDocument(scenario)
+    model = BoardModel(doc, QUndoStack())
+    candidates = option_sessions(doc.ctx, "o-1", "h-1", "s-am", "hand-h-1-s-am")
+    legal = [
+        i
+        for i, (s, _) in enumerate(candidates)
+        if all(v.code == "too-few-guests" for v in rules.why_not_replace(doc.ctx, doc.schedule, None, s))
+    ]
+    assert len(candidates) == 20 and legal == [19]  # beyond the first 16 candidates
+    assert doc.why_not_open("o-1", "h-1", "s-am") == []
+    options = doc.open_options("o-1", "h-1", "s-am")
+    assert options[0].legal and options[0].interpreter == "i-20"
+    assert sum(o.legal for o in options) == 1 and len(options) == 20
+    payload = DragPayload(official="o-1")
+    model.set_preview(payload)
+    row = model._rows.index("h-1")
+    am, noon = model.index(row, model._cols.index("s-am")), model.index(row, model._cols.index("s-noon"))
+    assert am.data(HighlightRole) == LEGAL
+    assert noon.data(HighlightRole) == LEGAL  # every interpreter is free at noon
+    # the suggestions find it too
+    found = suggestions(doc.ctx, doc.schedule, "o-1")
+    assert {(x.slot, x.option.interpreter if x.option else None) for x in found} >= {("s-am", "i-20")}
+    # with the last interpreter away as well, no legal way is left: refused, with a reason
+    noon_slot = scenario.slots[1]
+    away = Window(start=noon_slot.start, end=noon_slot.end)
+    scenario.interpreters[-1] = replace(scenario.interpreters[-1], availability=[away])
+    doc.set_scenario(scenario, doc.schedule)
+    model.set_preview(payload)
+    assert am.data(HighlightRole) == ILLEGAL and doc.why_not_open("o-1", "h-1", "s-am")
+
+
+def test_quick_verdicts_of_the_highlights_agree_with_the_reasons(doc, model):
+    """The highlights ask only "legal or not" (``BoardModel.legal``); it is exactly "no
+    reason" for every cell of every day, from the unassigned list and from a card."""
+    opener, _day, _index = _open_cell(doc, model)  # one with a legal free cell somewhere
+    picks = [(opener, None)] + [(o.id, None) for o in doc.scenario.officials[:3]]
+    picks += [(s.officials[0], s.id) for s in doc.schedule.sessions[:4] if s.officials]
+    greens = 0
+    for official, sid in picks:
+        payload = DragPayload(official=official, session=sid)
+        for day in doc.days:
+            model.set_day(day)
+            for r in range(model.rowCount()):
+                for c in range(model.columnCount()):
+                    index = model.index(r, c)
+                    legal = model.legal(payload, index)
+                    assert legal == (not model.reasons(payload, index)), (official, sid, r, c)
+                    greens += legal
+    assert greens > 0
 
 
 def test_suggestions_for_an_official_below_minimum_are_legal_and_ranked(doc):

@@ -85,6 +85,8 @@ class BoardDocument(QObject):
         self._unassign_cache: dict[tuple[str, str], list[rules.Violation]] = {}
         self._open_cache: dict[tuple[str, str, str, str | None], list[Reason]] = {}
         self._base_cache: dict[tuple[str, str], Schedule] = {}
+        self._judges: dict[int, rules.OpenJudge] = {}  # by id() of the base schedule (kept alive)
+        self._legal_cache: dict[tuple[str, str, str, str | None], bool] = {}
 
     # ------------------------------------------------------------------ verdicts
     @property
@@ -158,9 +160,50 @@ class BoardDocument(QObject):
         from ui.board.opening import open_options
 
         base = self.open_base(official, leaving)
+        judge = self._judge(base)
         return open_options(
-            self.ctx, base, official, host, slot, new_session_id(base, host, slot), first_legal=first_legal
+            self.ctx,
+            base,
+            official,
+            host,
+            slot,
+            new_session_id(base, host, slot, judge.taken),
+            first_legal=first_legal,
+            judge=judge,
         )
+
+    def _judge(self, base: Schedule) -> rules.OpenJudge:
+        """The rule checker's judge of new sessions for ``base`` (made once per schedule)."""
+        judge = self._judges.get(id(base))
+        if judge is None or judge.schedule is not base:
+            judge = self._judges[id(base)] = rules.OpenJudge(self.ctx, base)
+        return judge
+
+    def can_open(self, official: str, host: str, slot: str, leaving: str | None = None) -> bool:
+        """``not why_not_open(...)``: whether some legal way to open a session for
+        ``official`` at ``host``/``slot`` exists, without working out every reason of a
+        refused cell (for highlights; exact: every option is tried until one is legal)."""
+        from ui.board.edits import new_session_id
+        from ui.board.opening import any_legal
+
+        key = (official, host, slot, leaving)
+        reasons = self._open_cache.get(key)
+        if reasons is not None:
+            return not reasons
+        legal = self._legal_cache.get(key)
+        if legal is None:
+            h = self.hosts.get(host)
+            if h is None or official not in self.officials or h.window_for(self.slots[slot]) is None:
+                legal = False
+            else:
+                base = self.open_base(official, leaving)
+                judge = self._judge(base)
+                sid = new_session_id(base, host, slot, judge.taken)
+                legal = any_legal(self.ctx, base, official, host, slot, sid, judge) and (
+                    leaving is None or not self.why_not_unassign(official, leaving)
+                )
+            self._legal_cache[key] = legal
+        return legal
 
     def why_not_open(self, official: str, host: str, slot: str, leaving: str | None = None) -> list[Reason]:
         """Violations that opening a session for ``official`` at ``host``/``slot`` would add

@@ -9,6 +9,7 @@ verdict (``exchange_app.rules``), not theirs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from exchange_app.domain import Mode, Schedule, Session
@@ -180,9 +181,11 @@ def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
 # --------------------------------------------------------------------------- whole sessions
 
 
-def new_session_id(schedule: Schedule, host: str, slot: str) -> str:
-    """A session id not used in ``schedule``: ``hand-<host>-<slot>`` (with a number if taken)."""
-    used = {s.id for s in schedule.sessions}
+def new_session_id(schedule: Schedule, host: str, slot: str, used: Collection[str] | None = None) -> str:
+    """A session id not used in ``schedule``: ``hand-<host>-<slot>`` (with a number if taken).
+    ``used``: the ids of ``schedule``'s sessions, when the caller has them already."""
+    if used is None:
+        used = {s.id for s in schedule.sessions}
     base = f"hand-{host}-{slot}"
     if base not in used:
         return base

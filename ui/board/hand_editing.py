@@ -114,7 +114,7 @@ class HandEditing:
                 1
                 for r in range(model.rowCount())
                 for c in range(model.columnCount())
-                if not model.reasons(preview, model.index(r, c))
+                if model.legal(preview, model.index(r, c))
             )
             self.tab._set_status(
                 f"{n} possible place{'s' if n != 1 else ''} for {self.doc.person_name(official)} on this day "

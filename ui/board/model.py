@@ -276,7 +276,7 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         if role == HighlightRole:
             if self._payload is None:
                 return NONE
-            return ILLEGAL if self.reasons(self._payload, index) else LEGAL
+            return LEGAL if self.legal(self._payload, index) else ILLEGAL
         if role == ReasonRole:
             if self._payload is None:
                 return ""
@@ -360,6 +360,22 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
                 return [_Reason(f"{doc.person_name(host)} is not available then")]
             return doc.why_not_open(payload.official, host, slot, leaving=payload.session)
         return doc.why_not_join(payload.official, target, leaving=payload.session)
+
+    def legal(self, payload: DragPayload, index: _Index) -> bool:
+        """``not reasons(payload, index)``, without working out every reason a free cell is
+        refused for (the highlights and their count need only the verdict)."""
+        doc = self.document
+        official = payload.official
+        if (
+            index.isValid()
+            and official in doc.officials
+            and (payload.session is None or payload.session in doc.sessions)
+        ):
+            assert official is not None  # in doc.officials
+            host, slot = self._rows[index.row()], self._cols[index.column()]
+            if (host, slot) not in doc.cell and self._available(host, slot):
+                return doc.can_open(official, host, slot, leaving=payload.session)
+        return not self.reasons(payload, index)
 
     def canDropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: _Index

@@ -9,13 +9,13 @@ officials.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from exchange_app import rules
 from exchange_app.domain import Mode, PersonKind, Schedule, Session
-
-MAX_TRIED = 16  # options tried per cell when only "is there any legal one" is asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,51 +43,80 @@ def option_sessions(
 ) -> list[tuple[Session, int]]:
     """Candidate sessions for ``official`` at ``host``/``slot``, likeliest-legal first:
     topics the host leads and the official wants (most wanted first), the host's languages
-    (the official's own first; interpreters who bridge otherwise), in person first."""
+    (the official's own first; interpreters who bridge otherwise), in person first. These
+    are all the sessions that could be legal: any other breaks a rule by its make-up."""
+    return list(_option_sessions(ctx, official, host, slot, session_id))
+
+
+# (topic, language, interpreter, interest) for an official and a host, the same in every
+# slot: kept per rule context (a program) while it lives
+_Combo = tuple[str, str, str | None, int]
+_COMBOS: weakref.WeakKeyDictionary[rules.RuleContext, dict[tuple[str, str], list[_Combo]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _combos(ctx: rules.RuleContext, official: str, host: str) -> list[_Combo]:
+    memo = _COMBOS.setdefault(ctx, {})
+    found = memo.get((official, host))
+    if found is not None:
+        return found
+    found = []
     h = ctx.hosts.get(host)
     o = ctx.officials.get(official)
-    if h is None or o is None:
-        return []
-    topics = sorted(
-        (t for t in h.expertise if t in ctx.topics and o.interests.get(t, 0) > 0),
-        key=lambda t: (-o.interests[t], ctx.topics[t].name),
-    )
-    languages = sorted(h.languages, key=lambda lang: (lang not in o.languages, h.languages.index(lang)))
+    if h is not None and o is not None:
+        topics = sorted(
+            (t for t in h.expertise if t in ctx.topics and o.interests.get(t, 0) > 0),
+            key=lambda t: (-o.interests[t], ctx.topics[t].name),
+        )
+        languages = sorted(h.languages, key=lambda lang: (lang not in o.languages, h.languages.index(lang)))
+        bridging: dict[str, list[str | None]] = {}
+        for lang in languages:
+            if lang in o.languages:
+                bridging[lang] = [None]
+            else:
+                bridging[lang] = [
+                    i.id
+                    for i in ctx.interpreters.values()
+                    if lang in i.languages and any(x in i.languages for x in o.languages)
+                ] or [None]
+        found = [
+            (topic, lang, interp, o.interests[topic])
+            for topic in topics
+            for lang in languages
+            for interp in bridging[lang]
+        ]
+    memo[(official, host)] = found
+    return found
+
+
+def _option_sessions(
+    ctx: rules.RuleContext, official: str, host: str, slot: str, session_id: str
+) -> Iterator[tuple[Session, int]]:
+    h = ctx.hosts.get(host)
+    if h is None or official not in ctx.officials:
+        return
     where = ctx.where(PersonKind.OFFICIAL, official).get(slot)
     in_person_first = where is None or None in where or h.location in where
     modes = [Mode.IN_PERSON] + ([Mode.VIRTUAL] if h.virtual else [])
     if not in_person_first:
         modes.reverse()
-    out = []
-    for topic in topics:
-        for lang in languages:
-            if lang in o.languages:
-                interps: list[str | None] = [None]
-            else:
-                interps = [
-                    i.id
-                    for i in ctx.interpreters.values()
-                    if lang in i.languages and any(x in i.languages for x in o.languages)
-                ] or [None]
-            for interp in interps:
-                for mode in modes:
-                    out.append(
-                        (
-                            Session(
-                                id=session_id,
-                                host=host,
-                                slot=slot,
-                                topic=topic,
-                                language=lang,
-                                officials=[official],
-                                interpreter=interp,
-                                mode=mode,
-                                location=h.location if mode is Mode.IN_PERSON else None,
-                            ),
-                            o.interests[topic],
-                        )
-                    )
-    return out
+    for topic, lang, interp, interest in _combos(ctx, official, host):
+        for mode in modes:
+            yield (
+                Session(
+                    id=session_id,
+                    host=host,
+                    slot=slot,
+                    topic=topic,
+                    language=lang,
+                    officials=[official],
+                    interpreter=interp,
+                    mode=mode,
+                    location=h.location if mode is Mode.IN_PERSON else None,
+                ),
+                interest,
+            )
 
 
 def open_options(
@@ -98,20 +127,51 @@ def open_options(
     slot: str,
     session_id: str,
     first_legal: bool = False,
+    judge: rules.OpenJudge | None = None,
 ) -> list[SessionOption]:
     """Every way to open a session for ``official`` at ``host``/``slot``, legal ones first
-    (then by interest). ``first_legal``: stop at the first legal option (for highlights;
-    at most :data:`MAX_TRIED` are tried)."""
+    (then by interest). ``first_legal``: stop at the first legal option (for highlights:
+    every option is tried until one is legal, so "none legal" is exact); then only the
+    first option, the most wanted, has all its reasons, the others the first one found.
+    ``judge``: one made for ``schedule``, reused over many cells (scanned once)."""
+    if judge is None or judge.schedule is not schedule:
+        judge = rules.OpenJudge(ctx, schedule)
+
+    def expected(v: rules.Violation) -> bool:
+        return _expected(v, session_id)
+
     out: list[SessionOption] = []
-    for i, (s, interest) in enumerate(option_sessions(ctx, official, host, slot, session_id)):
-        if first_legal and i >= MAX_TRIED:
-            break
-        reasons = [v for v in rules.why_not_replace(ctx, schedule, None, s) if not _expected(v, session_id)]
+    for s, interest in _option_sessions(ctx, official, host, slot, session_id):
+        reasons = judge.why_not_open(s, ignore=expected, first=first_legal and bool(out))
         out.append(SessionOption(s.topic, s.language, s.interpreter, s.mode, interest, reasons))
         if first_legal and not reasons:
             break
     out.sort(key=lambda x: (not x.legal, -x.interest))
     return out
+
+
+def any_legal(
+    ctx: rules.RuleContext,
+    schedule: Schedule,
+    official: str,
+    host: str,
+    slot: str,
+    session_id: str,
+    judge: rules.OpenJudge | None = None,
+) -> bool:
+    """Whether some way to open a session for ``official`` at ``host``/``slot`` is legal:
+    every option is tried until one is (exact, as :func:`open_options` with
+    ``first_legal``), each only until its first violation."""
+    if judge is None or judge.schedule is not schedule:
+        judge = rules.OpenJudge(ctx, schedule)
+
+    def expected(v: rules.Violation) -> bool:
+        return _expected(v, session_id)
+
+    return any(
+        not judge.why_not_open(s, ignore=expected, first=True)
+        for s, _interest in _option_sessions(ctx, official, host, slot, session_id)
+    )
 
 
 def no_option_reason(ctx: rules.RuleContext, official: str, host: str) -> str:
@@ -200,6 +260,7 @@ def suggestions(
     met = {s.host for s in mine}
     taken = {(s.host, s.slot) for s in schedule.sessions}
     available = ctx.where(PersonKind.OFFICIAL, official)
+    judge = rules.OpenJudge(ctx, schedule)
     for h in ctx.hosts.values():
         if h.id in met or not any(o.interests.get(t, 0) > 0 for t in h.expertise):
             continue
@@ -208,7 +269,7 @@ def suggestions(
             if slot in busy or (h.id, slot) in taken or slot not in host_free:
                 continue
             sid = f"suggest-{h.id}-{slot}"
-            opts = open_options(ctx, schedule, official, h.id, slot, sid, first_legal=True)
+            opts = open_options(ctx, schedule, official, h.id, slot, sid, first_legal=True, judge=judge)
             best = next((x for x in opts if x.legal), None)
             if best is not None:
                 found.append(Suggestion(best.interest, host=h.id, slot=slot, option=best))
