@@ -54,6 +54,7 @@ from exchange_app.io.invitations import InvitationWriter, plan_invitations
 from exchange_app.io.itinerary import write_itineraries
 from exchange_app.io.output_folder import rebase, staged_output
 from exchange_app.io.schedule_sheet import write_schedule_sheet
+from exchange_app.naming import plural
 
 if TYPE_CHECKING:
     from exchange_app.services.workspace import Workspace
@@ -120,10 +121,6 @@ def _since_text(h: _History) -> str:
     return f" since version {h.numbers[h.since]}" if h.since is not None else ""
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
-
-
 def export_ics(
     ws: Workspace,
     program_id: int,
@@ -158,11 +155,11 @@ def export_ics(
             counts[role] = len(group)
         files = rebase(files, stage, out)
     cancelled = sum(1 for st in states.values() if st.cancelled)
-    roles = ", ".join(_plural(counts[r], r) for r in ("official", "host", "interpreter") if counts.get(r))
+    roles = ", ".join(plural(counts[r], r) for r in ("official", "host", "interpreter") if counts.get(r))
     summary = (
-        f"Wrote {_plural(len(people), 'personal calendar')}{_since_text(h)}"
+        f"Wrote {plural(len(people), 'personal calendar')}{_since_text(h)}"
         f"{f' ({roles})' if roles else ''} and the master calendar "
-        f"({_plural(len(h.latest.sessions), 'session')}"
+        f"({plural(len(h.latest.sessions), 'session')}"
         f"{f', {cancelled:,} cancelled' if cancelled else ''}) to {out}; schedule version {h.latest_number}."
     )
     return ExportReport(files=files, summary=summary)
@@ -186,18 +183,18 @@ def export_invitations(
         result.files = rebase(result.files, stage, out)
     if h.since is not None:
         kinds = ", ".join(f"{result.counts.get(k, 0):,} {k}" for k in ("new", "changed", "cancelled"))
-        what = f"{_plural(len(result.files), 'invitation')} ({kinds}) for what changed since version {h.numbers[h.since]}"
+        what = f"{plural(len(result.files), 'invitation')} ({kinds}) for what changed since version {h.numbers[h.since]}"
     else:
-        what = _plural(len(result.files), "invitation")
+        what = plural(len(result.files), "invitation")
     summary = (
-        f"Wrote {what} for {_plural(result.people, 'person', 'people')} to {out} "
+        f"Wrote {what} for {plural(result.people, 'person', 'people')} to {out} "
         f"(schedule version {h.latest_number}); send them from your mail client."
     )
     warnings = []
     if result.without_email:
         shown = ", ".join(result.without_email[:5]) + (", ..." if len(result.without_email) > 5 else "")
         warnings.append(
-            f"No invitation for {_plural(len(result.without_email), 'person', 'people')} "
+            f"No invitation for {plural(len(result.without_email), 'person', 'people')} "
             f"without an email address: {shown}"
         )
         summary += "\n" + warnings[-1]
@@ -236,7 +233,7 @@ def export_itineraries(
         )
         result.files = rebase(result.files, stage, out)
     summary = (
-        f"Wrote {_plural(len(result.files), 'itinerary', 'itineraries')}{_since_text(h)} to {out} "
+        f"Wrote {plural(len(result.files), 'itinerary', 'itineraries')}{_since_text(h)} to {out} "
         f"(schedule version {h.latest_number})."
     )
     warnings = []
@@ -244,7 +241,7 @@ def export_itineraries(
         names = list(result.missing)
         chars = "".join(sorted(set("".join(result.missing.values()))))
         warnings.append(
-            f"{_plural(len(names), 'itinerary', 'itineraries')} contain characters the bundled font "
+            f"{plural(len(names), 'itinerary', 'itineraries')} contain characters the bundled font "
             f"cannot print (left blank: {chars[:20]}{'...' if len(chars) > 20 else ''}), e.g. for "
             f"{', '.join(names[:3])}; check those before printing"
         )
@@ -269,7 +266,7 @@ def export_spreadsheet(
     since = h.schedules[h.since] if h.since is not None else None
     rows = write_schedule_sheet(ctx, h.latest, out, since=since)
     summary = (
-        f"Wrote {_plural(rows, 'row')} ({_plural(len(h.latest.sessions), 'session')}, one row per "
+        f"Wrote {plural(rows, 'row')} ({plural(len(h.latest.sessions), 'session')}, one row per "
         f"participant) of schedule version {h.latest_number} to {out}"
         f"{f', with changes since version {h.numbers[h.since]}' if h.since is not None else ''}."
     )
