@@ -95,8 +95,13 @@ def main() -> int:
     save(window, "topics-sites")
 
     window.tabs.setCurrentWidget(window.schedule_page)
-    tab = window.ensure_schedule_tab()
+    window.ensure_schedule_tab()
+    from ui.operations import wait_all
+
+    wait_all()  # the board loads in the background
     settle()
+    tab = window.schedule_tab
+    assert tab is not None, "the schedule did not load"
     doc = tab.document
     # an official with room for one more session, and a free cell where one can be opened
     chosen = None

@@ -309,6 +309,9 @@ class HandEditing:
                 value, reasons = values[0]
                 label = "Make it a &video session" if value is Mode.VIRTUAL else "Make it &in person"
                 act = menu.addAction(_mark(label, reasons))
+                if reasons:
+                    act.setToolTip(reasons_text(reasons))
+                    menu.setToolTipsVisible(True)
                 act.triggered.connect(lambda _=False, v=value, r=reasons: self.change(sid, "mode", v, r))
                 continue
             sub = menu.addMenu(FIELD_TITLES[field])
@@ -329,4 +332,6 @@ class HandEditing:
 
 
 def _mark(label: str, reasons: Sequence[Reason]) -> str:
-    return f"✔ {label}" if not reasons else f"✖ {label} — {reasons_text(reasons)[:90]}"
+    """A menu entry: ✔ legal, ✖ breaks a rule (the reason, which can be long, is the tooltip
+    and is shown again when the entry is chosen)."""
+    return f"✔ {label}" if not reasons else f"✖ {label} (breaks a rule)"
