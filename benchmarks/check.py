@@ -19,6 +19,10 @@ many times), and on one session repeated 3,000 times, with the same id and with 
 ids (target: under 5 s for 20,000 sessions; the check is linear in the schedule size). Timing on a shared machine is noisy; the script prints date, cores and CPU model.
 
     .venv/bin/python benchmarks/check.py [--size large xl | --file FILE ...] [--seed 1] [--repeat 5] [--cpu]
+    .venv/bin/python benchmarks/check.py --size xl --huge 20000 --huge-only [--profile]
+
+``--huge-only`` skips the board timings (only the hostile schedules); ``--profile`` also
+prints where the 20,000-session check spends its time (cProfile, top functions by own time).
 """
 
 from __future__ import annotations
@@ -113,7 +117,7 @@ def bench(path: Path, label: str, repeat: int) -> None:
     )
 
 
-def huge(path: Path, n: int) -> None:
+def huge(path: Path, n: int, profile: bool = False) -> None:
     import os
 
     from exchange_app.domain import Schedule, Session
@@ -137,7 +141,20 @@ def huge(path: Path, n: int) -> None:
     load = os.getloadavg()
     print(f"\n== hostile schedules for {path.name}; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     report, t = timed(check_schedule, scenario, Schedule(sessions=sessions))
-    print(f"check_schedule, {n:,} round-robin sessions:  {t:8.2f} s  ({len(report.violations):,} violations)")
+    shown = sum(v.count for v in report.violations)
+    print(
+        f"check_schedule, {n:,} round-robin sessions:  {t:8.2f} s  "
+        f"({len(report.violations):,} violations, {shown:,} with repeats)"
+    )
+    _, t_text = timed(lambda: sum(len(v.message) for v in report.violations))
+    print(f"  and every violation's message formatted:  {t_text:8.2f} s")
+    if profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.runcall(check_schedule, scenario, Schedule(sessions=sessions))
+        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
     one = sessions[0]
     for same in (True, False):
         rep = [
@@ -158,6 +175,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--huge", type=int, default=20_000, help="sessions of the hostile schedule (0: skip)")
+    ap.add_argument("--huge-only", action="store_true", help="only the hostile schedules (no board timings)")
+    ap.add_argument("--profile", action="store_true", help="cProfile the hostile check (top 15 by own time)")
     ap.add_argument(
         "--cpu",
         action="store_true",
@@ -175,9 +194,10 @@ def main(argv=None) -> int:
         for size in a.size:
             out = Path(tmp) / f"{size}.json"
             generate(size, a.seed, out)
-            bench(out, f"{size} (seed {a.seed})", a.repeat)
+            if not a.huge_only:
+                bench(out, f"{size} (seed {a.seed})", a.repeat)
             if a.huge and size == a.size[-1]:
-                huge(out, a.huge)
+                huge(out, a.huge, a.profile)
     return 0
 
 

@@ -46,7 +46,9 @@ Codes by rule (``session``/``person`` they name; "-" = None):
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -98,7 +100,9 @@ RULE_TITLES: dict[int, str] = {
 # --------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
+_put = object.__setattr__
+
+
 class Violation:
     """One broken rule.
 
@@ -107,20 +111,87 @@ class Violation:
     (None when it is about no single one). ``detail`` tells apart violations that share
     rule, code, session and person: the other session of a double booking, the country
     of a country limit, the day of a per-day limit, ``host@slot`` of a pin.
+
+    ``message`` may be given as text or as a function that writes it: the checker passes
+    functions, so a schedule with hundreds of thousands of violations costs only the ones
+    shown (the text is written on first read and kept). Violations are immutable by
+    and compare (and hash) by key and message, not by ``count``.
     """
+
+    __slots__ = ("rule", "code", "session", "person", "detail", "count", "_message")
 
     rule: int
     code: str
-    message: str
     session: str | None
     person: str | None
-    detail: str | None = None
-    count: int = field(default=1, compare=False)  # how many times the same problem occurs
+    detail: str | None
+    count: int  # how many times the same problem occurs
+    _message: str | Callable[[], str]
+
+    def __init__(
+        self,
+        rule: int,
+        code: str,
+        message: str | Callable[[], str],
+        session: str | None,
+        person: str | None,
+        detail: str | None = None,
+        count: int = 1,  # how many times the same problem occurs
+    ):
+        put = _put
+        put(self, "rule", rule)
+        put(self, "code", code)
+        put(self, "_message", message)
+        put(self, "session", session)
+        put(self, "person", person)
+        put(self, "detail", detail)
+        put(self, "count", count)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Violation cannot be changed (its {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Violation cannot be changed (its {name!r})")
+
+    @property
+    def message(self) -> str:
+        """The violation for people (written now if it was given as a function)."""
+        m = self._message
+        if not isinstance(m, str):
+            m = m()
+            _put(self, "_message", m)
+        return m
 
     @property
     def key(self) -> tuple[int, str, str | None, str | None, str | None]:
         """Identity of the violation (everything but the message)."""
         return (self.rule, self.code, self.session, self.person, self.detail)
+
+    def repeated(self, n: int) -> Violation:
+        """This violation occurring ``n`` times: ``count`` n and "(N times)" after the message."""
+        return Violation(
+            self.rule,
+            self.code,
+            lambda: f"{self.message} ({n:,} times)",
+            self.session,
+            self.person,
+            self.detail,
+            n,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Violation):
+            return NotImplemented
+        return self.key == other.key and self.message == other.message
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.message))
+
+    def __repr__(self) -> str:
+        return (
+            f"Violation(rule={self.rule!r}, code={self.code!r}, message={self.message!r}, "
+            f"session={self.session!r}, person={self.person!r}, detail={self.detail!r}, count={self.count!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -379,18 +450,25 @@ def _cap(text: str) -> str:
 
 def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
     """What one session breaks apart from its officials: rules 1, 2, 5, 6 for host,
-    topic, language, slot, interpreter, mode and location."""
+    topic, language, slot, interpreter, mode and location. Messages are written only
+    when read (see :class:`Violation`)."""
     out: list[Violation] = []
     add = out.append
     host = ctx.hosts.get(s.host)
     slot_known = s.slot in ctx.slots
-    lbl = _label(ctx, s)
+
+    def lbl() -> str:
+        return _label(ctx, s)
+
+    def host_who() -> str:
+        return ctx.who(_HOST, s.host)
+
     if host is None:
         add(
             Violation(
                 1,
                 "unknown-host",
-                f"{_cap(lbl)} names host {s.host!r}, who is not in the program.",
+                lambda: f"{_cap(lbl())} names host {s.host!r}, who is not in the program.",
                 s.id,
                 s.host,
             )
@@ -400,7 +478,7 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
             Violation(
                 1,
                 "unknown-topic",
-                f"{_cap(lbl)} has topic {s.topic!r}, which is not in the program.",
+                lambda: f"{_cap(lbl())} has topic {s.topic!r}, which is not in the program.",
                 s.id,
                 None,
             )
@@ -410,30 +488,34 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
             Violation(
                 2,
                 "unknown-slot",
-                f"Session {s.id} uses slot {s.slot!r}, which is not in the program.",
+                lambda: f"Session {s.id} uses slot {s.slot!r}, which is not in the program.",
                 s.id,
                 None,
             )
         )
     if host is not None:
-        who = ctx.who(_HOST, s.host)
-        if s.topic in ctx.topics and s.topic not in host.expertise:
+        h = host
+        if s.topic in ctx.topics and s.topic not in h.expertise:
             add(
                 Violation(
                     1,
                     "topic-not-in-expertise",
-                    f"{who} does not lead topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl}.",
+                    lambda: (
+                        f"{host_who()} does not lead topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl()}."
+                    ),
                     s.id,
                     s.host,
                 )
             )
-        if s.language not in host.languages:
+        if s.language not in h.languages:
             add(
                 Violation(
                     1,
                     "language-not-spoken-by-host",
-                    f"{who} does not speak {language_name(s.language)}, the language of {lbl}; "
-                    f"they speak {', '.join(map(language_name, host.languages)) or 'no listed language'}.",
+                    lambda: (
+                        f"{host_who()} does not speak {language_name(s.language)}, the language of {lbl()}; "
+                        f"they speak {', '.join(map(language_name, h.languages)) or 'no listed language'}."
+                    ),
                     s.id,
                     s.host,
                 )
@@ -443,7 +525,10 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                 Violation(
                     2,
                     "unavailable",
-                    f"{who} is not available for the whole of {lbl}; {ctx.availability_that_day(host, s)}.",
+                    lambda: (
+                        f"{host_who()} is not available for the whole of {lbl()}; "
+                        f"{ctx.availability_that_day(h, s)}."
+                    ),
                     s.id,
                     s.host,
                 )
@@ -456,7 +541,7 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                 Violation(
                     6,
                     "virtual-not-offered",
-                    f"{_cap(lbl)} is virtual, but {ctx.who(_HOST, s.host)} does not hold video sessions.",
+                    lambda: f"{_cap(lbl())} is virtual, but {host_who()} does not hold video sessions.",
                     s.id,
                     s.host,
                 )
@@ -466,19 +551,24 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                 Violation(
                     6,
                     "session-location",
-                    f"{_cap(lbl)} is virtual but has a location ({s.location}); a virtual session has none.",
+                    lambda: (
+                        f"{_cap(lbl())} is virtual but has a location ({s.location}); a virtual session has none."
+                    ),
                     s.id,
                     None,
                 )
             )
     elif mode == Mode.IN_PERSON:
         if host is not None and s.location != host.location:
+            site = host.location
             add(
                 Violation(
                     6,
                     "session-location",
-                    f"{_cap(lbl)} is in person at {ctx.site_name(s.location)}, but its host "
-                    f"{ctx.who(_HOST, s.host)} is at {ctx.site_name(host.location)}.",
+                    lambda: (
+                        f"{_cap(lbl())} is in person at {ctx.site_name(s.location)}, but its host "
+                        f"{host_who()} is at {ctx.site_name(site)}."
+                    ),
                     s.id,
                     s.host,
                 )
@@ -488,47 +578,57 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
             Violation(
                 6,
                 "unknown-mode",
-                f"Session {s.id} has mode {mode!r}; expected 'in-person' or 'virtual'.",
+                lambda: f"Session {s.id} has mode {mode!r}; expected 'in-person' or 'virtual'.",
                 s.id,
                 None,
             )
         )
 
     if s.interpreter is not None:
-        interp = ctx.interpreters.get(s.interpreter)
+        iid = s.interpreter
+        interp = ctx.interpreters.get(iid)
         if interp is None:
             add(
                 Violation(
                     5,
                     "unknown-interpreter",
-                    f"{_cap(lbl)} names interpreter {s.interpreter!r}, who is not in the program.",
+                    lambda: f"{_cap(lbl())} names interpreter {iid!r}, who is not in the program.",
                     s.id,
-                    s.interpreter,
+                    iid,
                 )
             )
         else:
-            who = ctx.who(_INTERPRETER, s.interpreter)
-            if s.language not in interp.languages:
+            it = interp
+
+            def who() -> str:
+                return ctx.who(_INTERPRETER, iid)
+
+            if s.language not in it.languages:
                 add(
                     Violation(
                         5,
                         "interpreter-language",
-                        f"Interpreter {who} does not work in {language_name(s.language)}, the language of {lbl}.",
+                        lambda: (
+                            f"Interpreter {who()} does not work in {language_name(s.language)}, "
+                            f"the language of {lbl()}."
+                        ),
                         s.id,
-                        s.interpreter,
+                        iid,
                     )
                 )
             if slot_known:
-                locs = ctx.where(_INTERPRETER, s.interpreter).get(s.slot)
+                locs = ctx.where(_INTERPRETER, iid).get(s.slot)
                 if locs is None:
                     add(
                         Violation(
                             2,
                             "unavailable",
-                            f"Interpreter {who} is not available for the whole of {lbl}; "
-                            f"{ctx.availability_that_day(interp, s)}.",
+                            lambda: (
+                                f"Interpreter {who()} is not available for the whole of {lbl()}; "
+                                f"{ctx.availability_that_day(it, s)}."
+                            ),
                             s.id,
-                            s.interpreter,
+                            iid,
                         )
                     )
                 elif (
@@ -537,17 +637,24 @@ def _session_fixed(ctx: RuleContext, s: Session) -> list[Violation]:
                     and None not in locs
                     and host.location not in locs
                 ):
+                    at, site = locs, host.location
                     add(
                         Violation(
                             6,
                             "wrong-site",
-                            f"Interpreter {who} is at {', '.join(ctx.site_name(x) for x in sorted(x for x in locs if x is not None))} during {lbl}, "
-                            f"not at the host's site {ctx.site_name(host.location)}.",
+                            lambda: (
+                                f"Interpreter {who()} is at {_sites(ctx, at)} during {lbl()}, "
+                                f"not at the host's site {ctx.site_name(site)}."
+                            ),
                             s.id,
-                            s.interpreter,
+                            iid,
                         )
                     )
     return out
+
+
+def _sites(ctx: RuleContext, locs: frozenset[str | None]) -> str:
+    return ", ".join(ctx.site_name(x) for x in sorted(x for x in locs if x is not None))
 
 
 def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = None) -> list[Violation]:
@@ -560,21 +667,28 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
     members = list(dict.fromkeys(listed)) if len(listed) > 1 else listed
     n = len(members)
     if n < p.min_guests:
+        low = p.min_guests
         out.append(
             Violation(
                 3,
                 "too-few-guests",
-                f"Session {s.id} ({ctx.when(s)}) has {n} official{'' if n == 1 else 's'}; the program needs at least {p.min_guests}.",
+                lambda: (
+                    f"Session {s.id} ({ctx.when(s)}) has {n} official{'' if n == 1 else 's'}; "
+                    f"the program needs at least {low}."
+                ),
                 s.id,
                 None,
             )
         )
     if n > p.max_guests:
+        high = p.max_guests
         out.append(
             Violation(
                 3,
                 "too-many-guests",
-                f"Session {s.id} ({ctx.when(s)}) has {n} officials; the program allows at most {p.max_guests}.",
+                lambda: (
+                    f"Session {s.id} ({ctx.when(s)}) has {n} officials; the program allows at most {high}."
+                ),
                 s.id,
                 None,
             )
@@ -587,7 +701,7 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
                     Violation(
                         3,
                         "listed-twice",
-                        f"{ctx.who(_OFFICIAL, oid)} is listed more than once in session {s.id}.",
+                        functools.partial(_listed_twice, ctx, oid, s.id),
                         s.id,
                         oid,
                     )
@@ -604,13 +718,11 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
                 by_country.setdefault(country_of[oid], []).append(oid)
     for country, ids in by_country.items():
         if len(ids) > p.max_same_country:
-            names = ", ".join(ctx.who(_OFFICIAL, x) for x in ids)
             out.append(
                 Violation(
                     3,
                     "country-limit",
-                    f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country_name(country)}: {names}; "
-                    f"at most {p.max_same_country} may share a country.",
+                    functools.partial(_country_limit, ctx, s, country, ids),
                     s.id,
                     None,
                     country,
@@ -622,7 +734,7 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
                 Violation(
                     9,
                     "pinned-not-in-session",
-                    f"{ctx.who(_OFFICIAL, oid)} is pinned to session {s.id} ({ctx.when(s)}) but is not among its officials.",
+                    functools.partial(_pinned_not_in, ctx, oid, s),
                     s.id,
                     oid,
                 )
@@ -630,46 +742,72 @@ def _session_counts(ctx: RuleContext, s: Session, officials: list[str] | None = 
     return out
 
 
+def _listed_twice(ctx: RuleContext, oid: str, sid: str) -> str:
+    return f"{ctx.who(_OFFICIAL, oid)} is listed more than once in session {sid}."
+
+
+def _country_limit(ctx: RuleContext, s: Session, country: str, ids: list[str]) -> str:
+    names = ", ".join(ctx.who(_OFFICIAL, x) for x in ids)
+    return (
+        f"Session {s.id} ({ctx.when(s)}) has {len(ids)} officials from {country_name(country)}: {names}; "
+        f"at most {ctx.program.max_same_country} may share a country."
+    )
+
+
+def _pinned_not_in(ctx: RuleContext, oid: str, s: Session) -> str:
+    return f"{ctx.who(_OFFICIAL, oid)} is pinned to session {s.id} ({ctx.when(s)}) but is not among its officials."
+
+
 def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violation]:
     """Rules about one official in one session: availability (2), interest (4),
-    language (5), site (6), forbidden pair (9)."""
+    language (5), site (6), forbidden pair (9). Messages are written only when read."""
     o = ctx.officials.get(oid)
     if o is None:
         return [
             Violation(
                 2,
                 "unknown-official",
-                f"Session {s.id} lists official {oid!r}, who is not in the program.",
+                lambda: f"Session {s.id} lists official {oid!r}, who is not in the program.",
                 s.id,
                 oid,
             )
         ]
     out: list[Violation] = []
     add = out.append
-    who = ctx.who(_OFFICIAL, oid)
+    official = o
+
+    def who() -> str:
+        return ctx.who(_OFFICIAL, oid)
+
+    def lbl() -> str:
+        return _label(ctx, s)
+
     host = ctx.hosts.get(s.host)
-    lbl = None
     if s.slot in ctx.slots:
         locs = ctx.where(_OFFICIAL, oid).get(s.slot)
         if locs is None:
-            lbl = _label(ctx, s)
             add(
                 Violation(
                     2,
                     "unavailable",
-                    f"{who} is not available for the whole of {lbl}; {ctx.availability_that_day(o, s)}.",
+                    lambda: (
+                        f"{who()} is not available for the whole of {lbl()}; "
+                        f"{ctx.availability_that_day(official, s)}."
+                    ),
                     s.id,
                     oid,
                 )
             )
         elif s.mode == Mode.IN_PERSON and host is not None and None not in locs and host.location not in locs:
-            lbl = _label(ctx, s)
+            at, site = locs, host.location
             add(
                 Violation(
                     6,
                     "wrong-site",
-                    f"{who} is at {', '.join(ctx.site_name(x) for x in sorted(x for x in locs if x is not None))} during {lbl}, "
-                    f"not at the host's site {ctx.site_name(host.location)}.",
+                    lambda: (
+                        f"{who()} is at {_sites(ctx, at)} during {lbl()}, "
+                        f"not at the host's site {ctx.site_name(site)}."
+                    ),
                     s.id,
                     oid,
                 )
@@ -679,7 +817,9 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
             Violation(
                 4,
                 "no-interest",
-                f"{who} has no interest in topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl or _label(ctx, s)}.",
+                lambda: (
+                    f"{who()} has no interest in topic '{ctx.topics[s.topic].name}' ({s.topic}) of {lbl()}."
+                ),
                 s.id,
                 oid,
             )
@@ -692,30 +832,29 @@ def _official_in_session(ctx: RuleContext, s: Session, oid: str) -> list[Violati
             and any(lang in interp.languages for lang in o.languages)
         )
         if not bridged:
-            why = (
-                "and the session has no interpreter"
-                if interp is None
-                else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter or '')} cannot interpret between "
-                f"{language_name(s.language)} and {' or '.join(map(language_name, o.languages)) or 'their languages'}"
-            )
-            add(
-                Violation(
-                    5,
-                    "language-barrier",
-                    f"{who} does not speak {language_name(s.language)}, the language of {lbl or _label(ctx, s)}, "
-                    f"{why}.",
-                    s.id,
-                    oid,
+            has_interpreter = interp is not None
+
+            def barrier() -> str:
+                why = (
+                    "and the session has no interpreter"
+                    if not has_interpreter
+                    else f"and interpreter {ctx.who(_INTERPRETER, s.interpreter or '')} cannot interpret between "
+                    f"{language_name(s.language)} and "
+                    f"{' or '.join(map(language_name, official.languages)) or 'their languages'}"
                 )
-            )
+                return f"{who()} does not speak {language_name(s.language)}, the language of {lbl()}, {why}."
+
+            add(Violation(5, "language-barrier", barrier, s.id, oid))
     if (oid, s.host) in ctx.forbidden:
         reason = ctx.forbidden[(oid, s.host)]
         add(
             Violation(
                 9,
                 "forbidden-pair",
-                f"{who} and {ctx.who(_HOST, s.host)} must never share a session"
-                f"{f' ({reason})' if reason else ''}, but both are in {lbl or _label(ctx, s)}.",
+                lambda: (
+                    f"{who()} and {ctx.who(_HOST, s.host)} must never share a session"
+                    f"{f' ({reason})' if reason else ''}, but both are in {lbl()}."
+                ),
                 s.id,
                 oid,
                 s.host,
@@ -771,13 +910,11 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                         first = pos[0]
             if first is not None:
                 a = timed[first]
-                more = f" (and {count - 1} more at overlapping times)" if count > 1 else ""
                 out.append(
                     Violation(
                         2,
                         "double-booked",
-                        f"{_who(ctx, kind, pid)} is in two sessions at once: {a.id} ({ctx.when(a)}) "
-                        f"and {b.id} ({ctx.when(b)}){more}.",
+                        functools.partial(_double_booked, ctx, kind, pid, a, b, count),
                         b.id,
                         pid,
                         a.id,
@@ -786,11 +923,12 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
     # 7: limits
     limit = ctx.max_sessions(person)
     if len(ordered) > limit:
+        total = len(ordered)
         out.append(
             Violation(
                 7,
                 "max-sessions",
-                f"{_who(ctx, kind, pid)} is in {len(ordered)} sessions; their limit is {limit}.",
+                lambda: f"{_who(ctx, kind, pid)} is in {total} sessions; their limit is {limit}.",
                 None,
                 pid,
             )
@@ -807,9 +945,7 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                     Violation(
                         7,
                         "max-per-day",
-                        f"{_who(ctx, kind, pid)} is in {len(ss)} sessions on {day:%a %d %b %Y} "
-                        f"({', '.join(s.id for s in ss[:10])}{', …' if len(ss) > 10 else ''}); "
-                        f"their limit is {per_day} a day.",
+                        functools.partial(_max_per_day, ctx, kind, pid, day, ss, per_day),
                         None,
                         pid,
                         day.isoformat(),
@@ -827,14 +963,38 @@ def _person_across(ctx: RuleContext, kind: PersonKind, pid: str, sessions: list[
                     Violation(
                         8,
                         "same-host-twice",
-                        f"{_who(ctx, kind, pid)} meets {ctx.who(_HOST, s.host)} twice: in {earlier.id} "
-                        f"({ctx.when(earlier)}) and in {s.id} ({ctx.when(s)}).",
+                        functools.partial(_same_host_twice, ctx, pid, earlier, s),
                         s.id,
                         pid,
                         earlier.id,
                     )
                 )
     return out
+
+
+def _double_booked(ctx: RuleContext, kind: PersonKind, pid: str, a: Session, b: Session, count: int) -> str:
+    more = f" (and {count - 1} more at overlapping times)" if count > 1 else ""
+    return (
+        f"{_who(ctx, kind, pid)} is in two sessions at once: {a.id} ({ctx.when(a)}) "
+        f"and {b.id} ({ctx.when(b)}){more}."
+    )
+
+
+def _max_per_day(
+    ctx: RuleContext, kind: PersonKind, pid: str, day: date, ss: list[Session], per_day: int
+) -> str:
+    return (
+        f"{_who(ctx, kind, pid)} is in {len(ss)} sessions on {day:%a %d %b %Y} "
+        f"({', '.join(s.id for s in ss[:10])}{', …' if len(ss) > 10 else ''}); "
+        f"their limit is {per_day} a day."
+    )
+
+
+def _same_host_twice(ctx: RuleContext, pid: str, earlier: Session, s: Session) -> str:
+    return (
+        f"{_who(ctx, _OFFICIAL, pid)} meets {ctx.who(_HOST, s.host)} twice: in {earlier.id} "
+        f"({ctx.when(earlier)}) and in {s.id} ({ctx.when(s)})."
+    )
 
 
 def _who(ctx: RuleContext, kind: PersonKind, pid: str) -> str:
@@ -845,6 +1005,19 @@ def _who(ctx: RuleContext, kind: PersonKind, pid: str) -> str:
 def _pin_violation(ctx: RuleContext, pin: Pin, kept: bool, at: Session | None) -> list[Violation]:
     if kept:
         return []
+    return [
+        Violation(
+            9,
+            "pin-not-kept",
+            functools.partial(_pin_not_kept, ctx, pin, at),
+            at.id if at is not None else None,
+            pin.official,
+            f"{pin.host}@{pin.slot}",
+        )
+    ]
+
+
+def _pin_not_kept(ctx: RuleContext, pin: Pin, at: Session | None) -> str:
     who = ctx.who(_OFFICIAL, pin.official)
     host = ctx.who(_HOST, pin.host)
     if pin.slot in ctx.slots:
@@ -855,16 +1028,7 @@ def _pin_violation(ctx: RuleContext, pin: Pin, kept: bool, at: Session | None) -
     where = (
         f"is not in {at.id}, that host's session then" if at is not None else "that host has no session then"
     )
-    return [
-        Violation(
-            9,
-            "pin-not-kept",
-            f"{who} is pinned to meet {host} at {when}, but {where}.",
-            at.id if at is not None else None,
-            pin.official,
-            f"{pin.host}@{pin.slot}",
-        )
-    ]
+    return f"{who} is pinned to meet {host} at {when}, but {where}."
 
 
 # --------------------------------------------------------------------------- check
@@ -899,6 +1063,26 @@ def check_schedule(scenario: Scenario, schedule: Schedule, ctx: RuleContext | No
     checking many schedules of one program).
     """
     ctx = ctx if ctx is not None else RuleContext(scenario)
+    with _collector_paused():
+        return _check(scenario, schedule, ctx)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a check builds its violations: they make no
+    reference cycles, and a hostile schedule makes hundreds of thousands of them, which the
+    collector would otherwise walk over and over (two thirds of the time of a check of
+    20,000 sessions: ``benchmarks/check.py --huge-only --profile``). Reference counting frees memory as usual."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _check(scenario: Scenario, schedule: Schedule, ctx: RuleContext) -> CheckReport:
     vs: list[Violation] = []
     seen: dict[str, int] = {}
     for s in schedule.sessions:
@@ -942,10 +1126,7 @@ def _grouped(vs: list[Violation]) -> list[Violation]:
             got[1] += 1
     if len(first) == len(vs):
         return vs
-    out = []
-    for v, n in first.values():
-        out.append(v if n == 1 else replace(v, count=n, message=f"{v.message} ({n:,} times)"))
-    return out
+    return [v if n == 1 else v.repeated(n) for v, n in first.values()]
 
 
 def _percentile(values: list[int], q: float) -> float:

@@ -136,6 +136,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--version", type=int, metavar="N", help="stored schedule version to check (default: the latest)"
     )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help=f"list every problem (default: the first {CHECK_SHOWN} of each rule, then counts by kind)",
+    )
     p.set_defaults(run=cmd_check)
 
     p = subparsers.add_parser(
@@ -227,14 +232,27 @@ def cmd_check(args: argparse.Namespace) -> int:
             what = f"schedule version {number} of {scenario.program.name!r}"
     report = check_schedule(scenario, schedule)
     out = sys.stdout
-    print_check(scenario, schedule, report, what, out)
+    print_check(scenario, schedule, report, what, out, shown=None if args.all else CHECK_SHOWN)
     return 0 if report.ok else 1
 
 
-def print_check(scenario: Scenario, schedule: Schedule, report: CheckReport, what: str, out: TextIO) -> None:
+#: Problems ``check`` lists per rule (``--all``: every one); the rest are counted by kind.
+CHECK_SHOWN = 20
+
+
+def print_check(
+    scenario: Scenario,
+    schedule: Schedule,
+    report: CheckReport,
+    what: str,
+    out: TextIO,
+    shown: int | None = None,
+) -> None:
     """The checker's verdict for people: problems grouped by rule, each naming the session
     as the window does ("Voter registration with Denise Harris, Thu 29 Oct 11:00 EDT,
-    Atlanta (s-9)"), then the quality figures in plain numbers."""
+    Atlanta (s-9)"), then the quality figures in plain numbers. With ``shown``, only the
+    first ``shown`` problems of each rule are listed and the others counted by kind, so
+    that a schedule breaking hundreds of thousands of rules gives a readable answer."""
     from exchange_app.naming import Names, number, plural
     from exchange_app.rules import RULE_TITLES
 
@@ -246,10 +264,20 @@ def print_check(scenario: Scenario, schedule: Schedule, report: CheckReport, wha
         print(f"{what}: {plural(len(report.violations), 'problem')}.", file=out)
         for rule, vs in report.by_rule().items():
             print(f"\nRule {rule}, {RULE_TITLES.get(rule, '')}: {plural(len(vs), 'problem')}", file=out)
-            for v in vs:
+            for v in vs if shown is None else vs[:shown]:
                 s = sessions.get(v.session) if v.session else None
                 where = f"{names.session(s)} ({s.id}): " if s is not None else ""
                 print(f"  {rule}  {where}{v.message}", file=out)
+            if shown is not None and len(vs) > shown:
+                from collections import Counter
+
+                kinds = Counter(v.code for v in vs[shown:])
+                by_kind = ", ".join(f"{number(n)} {code}" for code, n in kinds.most_common())
+                print(
+                    f"  … and {plural(len(vs) - shown, 'more problem')} of rule {rule} ({by_kind}); "
+                    "'check --all' lists every one",
+                    file=out,
+                )
     f = report.figures
     print("", file=out)
     figures = [
