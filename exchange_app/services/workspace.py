@@ -56,7 +56,14 @@ from exchange_app.errors import (
     ServerUnavailableError,
     StorageError,
 )
-from exchange_app.io.scenario_json import load_json, parse_scenario, scenario_to_dict, write_scenario
+from exchange_app.io.scenario_json import (
+    PinRef,
+    load_json,
+    parse_scenario,
+    pin_contradictions,
+    scenario_to_dict,
+    write_scenario,
+)
 from exchange_app.io.schedule_json import parse_schedule, write_schedule
 from exchange_app.storage import programs as db_programs
 from exchange_app.storage import schedules as db_schedules
@@ -175,6 +182,34 @@ def _check_pins(pins: list[Pin], forbidden: list[Forbidden], refs: dict[str, set
                     problems.append(Problem(f"{name}[{i}]", fld, f"unknown {fld} {value!r}"))
     if problems:
         raise InputError(source, problems)
+
+
+def _pin_ref(p: Pin) -> PinRef:
+    """A stored pin as the import's contradiction check names it: by what it says (the
+    same pin keeps its name when others are added or removed)."""
+    return PinRef(
+        f"pin {p.official} with {p.host} at {p.slot}", None, p.official, p.host, p.slot, f"{p.host}@{p.slot}"
+    )
+
+
+def _pin_problems(scenario: Scenario, pins: Sequence[Pin] | None = None) -> list[Problem]:
+    """The import's contradiction check (:func:`~exchange_app.io.scenario_json.pin_contradictions`)
+    on ``pins`` (default: the scenario's): a pin on a forbidden pair, an official or host
+    pinned twice at overlapping times, an official pinned twice with one host, more pins to
+    one host-slot than ``max_guests`` or ``max_same_country``, pins beyond a person's
+    ``max_sessions`` or ``max_per_day``. Each problem names both pins."""
+    return pin_contradictions(scenario, [_pin_ref(p) for p in (scenario.pins if pins is None else pins)])
+
+
+def _refuse_new_contradictions(scenario: Scenario, old: list[Problem], source: str) -> None:
+    """Refuse (:class:`InputError`) the contradictions of ``scenario``'s pins (after a
+    change) that are not in ``old`` (found before it): a contradiction already stored, from
+    an older version, does not block other changes."""
+    after = _pin_problems(scenario)
+    seen = {(x.record, x.message) for x in old}
+    new = [x for x in after if (x.record, x.message) not in seen]
+    if new:
+        raise InputError(source, new)
 
 
 # --------------------------------------------------------------------------- the workspace
@@ -470,7 +505,9 @@ class Workspace:
             return [p for p, _, _ in db_programs.pin_records(s, program_id)]
 
     def set_pins(self, program_id: int, pins: list[Pin], base: list[Pin] | None = None) -> list[Pin]:
-        """Store the program's pins; every official, host and slot must exist (InputError).
+        """Store the program's pins; every official, host and slot must exist, and the pins
+        must not contradict each other or the program as the import requires (InputError
+        naming both pins; nothing is written).
 
         With ``base`` (the pins as loaded), the change is merged: the pins added and removed
         since ``base`` are applied to the stored list, so a colleague's pins saved meanwhile
@@ -478,7 +515,12 @@ class Workspace:
         :class:`ConflictError` naming who and when. Returns the pins as stored."""
         with self._sessions.begin() as s:
             _check_pins(pins, [], db_programs.reference_ids(s, program_id), "pins")
-            return db_programs.set_pins(s, program_id, pins, base, user=self.user, now=_now())
+            before = [p for p, _, _ in db_programs.pin_records(s, program_id)]
+            stored = db_programs.set_pins(s, program_id, pins, base, user=self.user, now=_now())
+            # read back in the same transaction: a refusal rolls the write back
+            after = db_programs.load_scenario(s, program_id)
+            _refuse_new_contradictions(after, _pin_problems(after, before), "pins")
+            return stored
 
     def set_forbidden(self, program_id: int, forbidden: list[Forbidden]) -> None:
         """Replace the program's forbidden pairs (official and host must exist)."""
@@ -488,10 +530,15 @@ class Workspace:
 
     def add_pins(self, program_id: int, pins: Sequence[Pin], forbidden: Sequence[Forbidden] = ()) -> None:
         """Add these pins and forbidden pairs beside the others (undoing a delete puts back
-        exactly what it removed); every person and slot must still exist (InputError)."""
+        exactly what it removed); every person and slot must still exist and the pins must
+        not contradict the others or the program as the import requires (InputError naming
+        both records; nothing is written)."""
         with self._sessions.begin() as s:
             _check_pins(list(pins), list(forbidden), db_programs.reference_ids(s, program_id), "pins")
+            old = _pin_problems(db_programs.load_scenario(s, program_id))
             db_programs.add_pins(s, program_id, list(pins), list(forbidden))
+            # read back in the same transaction: a refusal rolls the write back
+            _refuse_new_contradictions(db_programs.load_scenario(s, program_id), old, "pins")
 
     def remove_pins(self, program_id: int, pins: Sequence[Pin], forbidden: Sequence[Forbidden] = ()) -> None:
         """Remove exactly these pins and forbidden pairs; the others stay."""
