@@ -31,13 +31,16 @@ class InputError(ExchangeError):
 
     exit_code = 2
 
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(self, source: str, problems: list[Problem], *, nothing_was: str = "imported"):
         self.source = source
         self.problems = list(problems)
+        self.nothing_was = nothing_was  # "imported" (a file), "saved" (an edit)
         super().__init__(self.describe())
 
     def describe(self, limit: int = 50) -> str:
-        head = f"{self.source}: refused, {plural(len(self.problems), 'problem')}; nothing was imported"
+        head = (
+            f"{self.source}: refused, {plural(len(self.problems), 'problem')}; nothing was {self.nothing_was}"
+        )
         lines = [f"  {self.source}: {p}" for p in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f"  ... and {len(self.problems) - limit} more")

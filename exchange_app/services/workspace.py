@@ -209,7 +209,7 @@ def _refuse_new_contradictions(scenario: Scenario, old: list[Problem], source: s
     seen = {(x.record, x.message) for x in old}
     new = [x for x in after if (x.record, x.message) not in seen]
     if new:
-        raise InputError(source, new)
+        raise InputError(source, new, nothing_was="saved")
 
 
 # --------------------------------------------------------------------------- the workspace
