@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from exchange_app.domain import SCHEDULE_FORMAT, Mode, Scenario, Schedule, Session, SolverInfo, Unmatched
@@ -80,7 +81,6 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
     problems: list[Problem] = []
     sessions: list[Session] = []
     seen: dict[str, int] = {}
-    pins: list[PinRef] = []
 
     def text(record: str, key: str, value: str) -> bool:
         why = validation.text_problem(value, "id" if key != "language" else "language")
@@ -205,8 +205,6 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
             location = hosts[host].location
         if mode is Mode.VIRTUAL:
             location = None
-        for j, oid in enumerate(pinned):
-            pins.append(PinRef(record, f"pinned[{j}]", oid, host, slot, f"session {i}"))
         sessions.append(
             Session(
                 id=str(sid),
@@ -281,26 +279,57 @@ def parse_schedule(doc: Any, scenario: Scenario, source: str = "<schedule>") -> 
         problems.append(Problem("document", "solver", "must be an object"))
 
     if not problems:
-        # Pins of the program and of the file, with the program's pins on the file's session
-        # at that host and slot (if any), so that a kept pin is one decision, not two.
-        at: dict[tuple[str, str], str] = {}
-        for i, s in enumerate(sessions):
-            at.setdefault((s.host, s.slot), f"session {i}")
-        program_pins = [
-            PinRef(
-                f"program pins[{i}]",
-                None,
-                p.official,
-                p.host,
-                p.slot,
-                at.get((p.host, p.slot), f"{p.host}@{p.slot}"),
-            )
-            for i, p in enumerate(scenario.pins)
-        ]
-        problems = pin_contradictions(scenario, program_pins + pins)
+        problems = schedule_pin_contradictions(scenario, sessions)
     if problems:
         raise InputError(source, problems[:MAX_PROBLEMS])
     return Schedule(sessions=sessions, unmatched=unmatched, solver=info, program=program_name)
+
+
+def schedule_pin_contradictions(
+    scenario: Scenario,
+    sessions: Sequence[Session],
+    record: Callable[[int, Session], str] = lambda i, s: f"sessions[{i}] ({s.id})",
+) -> list[Problem]:
+    """The pins of a schedule (each session's ``pinned`` officials) and of its program that
+    no schedule can keep (:func:`~exchange_app.io.scenario_json.pin_contradictions`), each
+    problem naming both records; ``record`` names session ``i`` (default ``sessions[i] (id)``).
+    A program pin on a session at its host and slot is one decision with that session's
+    pin, not two. The schedule import refuses these; so does the board's pin action."""
+    at: dict[tuple[str, str], str] = {}
+    for i, s in enumerate(sessions):
+        at.setdefault((s.host, s.slot), f"session {i}")
+    program_pins = [
+        PinRef(
+            f"program pins[{i}]",
+            None,
+            p.official,
+            p.host,
+            p.slot,
+            at.get((p.host, p.slot), f"{p.host}@{p.slot}"),
+        )
+        for i, p in enumerate(scenario.pins)
+    ]
+    pins = [
+        PinRef(record(i, s), f"pinned[{j}]", oid, s.host, s.slot, f"session {i}")
+        for i, s in enumerate(sessions)
+        for j, oid in enumerate(s.pinned)
+    ]
+    return pin_contradictions(scenario, program_pins + pins)
+
+
+def new_pin_contradictions(
+    scenario: Scenario,
+    before: Sequence[Session],
+    after: Sequence[Session],
+    record: Callable[[int, Session], str] = lambda i, s: f"sessions[{i}] ({s.id})",
+) -> list[Problem]:
+    """:func:`schedule_pin_contradictions` of ``after`` that ``before`` has not (an edit of
+    the pins: one already there does not block the edit)."""
+    found = schedule_pin_contradictions(scenario, after, record)
+    if not found:
+        return []
+    old = {(p.record, p.field, p.message) for p in schedule_pin_contradictions(scenario, before, record)}
+    return [p for p in found if (p.record, p.field, p.message) not in old]
 
 
 def schedule_to_dict(schedule: Schedule, program_name: str | None = None) -> dict[str, Any]:

@@ -40,3 +40,52 @@ def test_an_undo_that_would_put_back_a_contradicting_pin_is_refused_and_shown(
     assert dump(ws.engine) == before  # the host stays deleted, the pins as they were
     assert pinned.host not in ws.load_scenario(pid).hosts_by_id() and ws.pins(pid) == [theirs]
     assert tab.model.row_of(pinned.host) is None
+
+
+def test_a_board_pin_no_schedule_can_keep_is_refused_on_the_status_line(
+    qtbot, small_workspace, small_path, message_boxes
+):
+    """An official kept (against the rules) in two sessions at one slot: pinning them in
+    the first is fine, pinning them in the second too is refused as the schedule import
+    refuses it, naming both sessions; the board and the undo stack stay as they were."""
+    import dataclasses
+
+    from PySide6.QtGui import QUndoStack
+
+    from tests.ui.test_board_tab import _select, _solved_small
+    from ui.board.schedule_tab import ScheduleTab
+
+    ws, pid = small_workspace
+    solved = _solved_small(str(small_path))
+    scenario = ws.load_scenario(pid)
+    a, b, official = next(
+        (a, b, o)
+        for a in solved.sessions
+        for b in solved.sessions
+        if a.slot == b.slot and a.host != b.host
+        for o in a.officials
+        if o not in b.officials and (o, b.host) not in {(f.official, f.host) for f in scenario.forbidden}
+    )
+    sessions = [
+        dataclasses.replace(s, officials=[*s.officials, official]) if s.id == b.id else s
+        for s in solved.sessions
+    ]
+    ws.save_schedule(pid, dataclasses.replace(solved, sessions=sessions), "edit")
+    stack = QUndoStack()
+    tab = ScheduleTab(ws, pid, stack)
+    qtbot.addWidget(tab)
+    tab.resize(1500, 950)
+    tab.show()
+    qtbot.waitExposed(tab)
+    doc = tab.document
+    _select(tab, a.id, official)
+    tab.pin_action.trigger()
+    assert official in doc.sessions[a.id].pinned and stack.count() == 1
+    before = doc.schedule
+    _select(tab, b.id, official)
+    tab.pin_action.trigger()
+    assert doc.schedule is before and official not in doc.sessions[b.id].pinned and stack.count() == 1
+    status = tab.status.text()
+    assert status.startswith("Not pinned: ") and "nobody can be in two sessions at once" in status
+    assert f"({a.id})" in status and f"({b.id})" in status
+    assert not [m for m in message_boxes if m[0] != "question"]

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import Program, Scenario, Schedule, Unmatched
 from exchange_app.errors import NotFoundError
+from exchange_app.io.schedule_json import new_pin_contradictions
 from exchange_app.naming import Names, number, plural
 from exchange_app.services import Workspace
 from exchange_app.services.solving import SolveOutcome
@@ -626,7 +627,7 @@ class ScheduleTab(QWidget):
         if official is None or session is None:
             return
         pinned = official in self.document.sessions[session].pinned
-        self._push(commands.set_pinned(self.document, session, [official], not pinned))
+        self._push_pins(session, [official], not pinned)
 
     def toggle_pin_session(self) -> None:
         sid = self.current_session()
@@ -636,7 +637,24 @@ class ScheduleTab(QWidget):
         if not s.officials:
             return
         all_pinned = set(s.officials) <= set(s.pinned)
-        self._push(commands.set_pinned(self.document, sid, list(s.officials), not all_pinned))
+        self._push_pins(sid, list(s.officials), not all_pinned)
+
+    def _push_pins(self, session: str, officials: list[str], pinned: bool) -> None:
+        """Pin or unpin; a pin that no schedule can keep is refused as the schedule import
+        refuses it (issue 14), with both records named on the status line."""
+        doc = self.document
+        cmd = commands.set_pinned(doc, session, officials, pinned)
+        if pinned:
+            new = new_pin_contradictions(
+                doc.scenario,
+                doc.schedule.sessions,
+                cmd.after.sessions,
+                lambda i, s: f"{doc.session_title(s.id)} ({s.id})",
+            )
+            if new:
+                self._set_status("Not pinned: " + "; ".join(f"{p.record}: {p.message}" for p in new[:3]))
+                return
+        self._push(cmd)
 
     def show_itinerary(self) -> None:
         official, session = self.current_official()
