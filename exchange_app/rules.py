@@ -114,7 +114,8 @@ class Violation:
 
     ``message`` may be given as text or as a function that writes it: the checker passes
     functions, so a schedule with hundreds of thousands of violations costs only the ones
-    shown (the text is written on first read and kept). Violations are immutable by
+    shown (the text is written on first read and kept), from the sessions as they are then:
+    schedules are values (edits make new sessions), so that is as they were checked. Violations are immutable by
     and compare (and hash) by key and message, not by ``count``.
     """
 
@@ -177,6 +178,13 @@ class Violation:
             self.person,
             self.detail,
             n,
+        )
+
+    def __reduce__(self) -> tuple[type[Violation], tuple[Any, ...]]:
+        """Pickled and copied with its message written (a function may not pickle)."""
+        return (
+            Violation,
+            (self.rule, self.code, self.message, self.session, self.person, self.detail, self.count),
         )
 
     def __eq__(self, other: object) -> bool:

@@ -55,6 +55,12 @@ def test_message_may_be_text_or_a_function_and_violations_stay_immutable():
     assert lazy != Violation(1, "unknown-host", "Other text.", "S1", "h1")
     with pytest.raises(AttributeError):
         lazy.message = "x"  # type: ignore[misc]
+    import copy
+    import pickle
+
+    fresh = Violation(9, "pin-not-kept", later, None, "o1", "h1@d1", count=2)
+    for back in (pickle.loads(pickle.dumps(fresh)), copy.deepcopy(fresh)):
+        assert back == fresh and back.count == 2 and back.detail == "h1@d1"
     twice = plain.repeated(3)
     assert twice.count == 3 and twice.key == plain.key and twice.message == "Late text. (3 times)"
 
