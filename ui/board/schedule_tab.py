@@ -388,6 +388,12 @@ class ScheduleTab(QWidget):
             self._saved = schedule
         self._on_schedule_changed()
 
+    def person_changed(self, scenario: Scenario, person_id: str) -> None:
+        """One person's profile was saved (``scenario``: the program with it, as the window
+        holds it): the board updates what shows that person and checks the rules again.
+        The schedule (edited or not) stays; nothing is read from the database."""
+        self.document.update_person(scenario, person_id)
+
     def shutdown(self) -> None:
         """The window drops this tab (another program is opened): stop timers and detach the
         schedule commands left on the shared undo stack, so undoing them later does nothing."""
