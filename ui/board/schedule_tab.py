@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from exchange_app.domain import Program, Scenario, Schedule, Unmatched
 from exchange_app.errors import NotFoundError
 from exchange_app.naming import Names, number, plural
+from exchange_app.schedule_diff import diff_schedules
 from exchange_app.services import Workspace
 from exchange_app.services.solving import SolveOutcome
 from solver import SolveOptions
@@ -40,7 +41,7 @@ from ui.board import commands
 from ui.board.changes import ChangesDialog, ask_broken_pins
 from ui.board.check_panel import CheckPanel
 from ui.board.document import BoardDocument, day_label, reasons_text
-from ui.board.edits import broken_pins, carry_pins, diff_schedules, kept_pins
+from ui.board.edits import broken_pins, carry_pins, kept_pins
 from ui.board.hand_editing import HandEditing
 from ui.board.model import BoardModel
 from ui.board.person_view import PersonPanel
