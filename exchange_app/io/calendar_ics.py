@@ -145,7 +145,8 @@ def changes_for_people(old: Schedule, new: Schedule) -> dict[PersonKey, list[Cha
     calendar answers another question. It covers hosts and interpreters too, matches by
     session id only (a calendar event's UID is the session id, so a renumbered session is a
     cancelled event and a new one), and a session someone stays in counts as changed when
-    its time, room, language or interpreter changed, which no one "moved" for."""
+    its time, place (site or video room) or topic changed (:func:`noticeable`), which no
+    one "moved" for."""
     before = old.sessions_by_id()
     after = new.sessions_by_id()
     out: dict[PersonKey, list[Change]] = {}
