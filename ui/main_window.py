@@ -509,14 +509,6 @@ class MainWindow(QMainWindow):
         self.schedule_menu.menuAction().setVisible(bool(self.schedule_actions))
         return tab
 
-    @staticmethod
-    def _schedule_placeholder(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        label.setAccessibleName("Schedule")
-        return label
-
     def _dispose_schedule_tab(self) -> None:
         tab = self.schedule_tab
         self.schedule_tab = None
