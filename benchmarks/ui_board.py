@@ -287,10 +287,10 @@ def screenshots(args) -> None:
         dlg.grab().save(str(out / f"board-solve-summary{suffix}.png"))
         dlg.done(0)
         # re-optimize around a pin: what moved
+        from exchange_app.schedule_diff import diff_schedules
         from exchange_app.services.solving import solve_scenario
         from ui.board import commands
         from ui.board.changes import ChangesDialog
-        from ui.board.edits import diff_schedules
 
         tab.undo_stack.push(commands.set_pinned(doc, s.id, list(s.officials), True))
         current = doc.schedule

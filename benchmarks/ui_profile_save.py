@@ -6,7 +6,8 @@ Generates a scenario (``--size large`` = 600 officials) into a temp database, op
 main window on it (with its schedule board built, as it is 100 ms after the window shows)
 and times, per save of one official's title: the write itself (``Workspace.upsert_person``,
 one transaction, revision checked) and the window's refresh afterwards (that person read
-again, their table row rebuilt, counts, topics and the board updated). For comparison it
+again, their table row rebuilt, counts, topics and the board updated for that person only:
+BoardDocument.update_person; the live check then runs on its timer, not timed here). For comparison it
 also times a full reload (the whole program read again into every tab, what a save did
 before). Aim: the whole save under 50 ms on large. Prints figures (with ``uptime``: the
 machine may be shared); asserts nothing.

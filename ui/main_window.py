@@ -509,14 +509,6 @@ class MainWindow(QMainWindow):
         self.schedule_menu.menuAction().setVisible(bool(self.schedule_actions))
         return tab
 
-    @staticmethod
-    def _schedule_placeholder(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        label.setAccessibleName("Schedule")
-        return label
-
     def _dispose_schedule_tab(self) -> None:
         tab = self.schedule_tab
         self.schedule_tab = None
@@ -544,19 +536,22 @@ class MainWindow(QMainWindow):
     def _data_changed(self, kind: PersonKind | None, person_id: str | None) -> None:
         """A command changed the stored program: show the new state everywhere (after one
         person's save or delete, only what depends on that person is read and rebuilt)."""
-        held: Scenario | None = None  # the program as read here, so the board need not read it
-        if kind is not None and person_id is not None and self.scenario is not None:
-            self._person_changed(kind, person_id)
-            held = self.scenario
-        else:
-            self.reload()
         tab = self.schedule_tab
+        if kind is not None and person_id is not None and self.scenario is not None:
+            if self._person_changed(kind, person_id):
+                if tab is not None:  # they came or went, with their pins: the board reads anew
+                    tab.reload(self.scenario)
+            elif tab is not None:  # only their profile: the board updates what shows them
+                tab.person_changed(self.scenario, person_id)
+            return
+        self.reload()
         if tab is not None:  # the board keeps its unsaved edits and re-checks them
-            tab.reload(held)
+            tab.reload()
 
-    def _person_changed(self, kind: PersonKind, person_id: str) -> None:
+    def _person_changed(self, kind: PersonKind, person_id: str) -> bool:
         """Read one person (and, when they came or went, the pins and forbidden pairs) and
-        show them: their table row, the other tabs' view of the program, the counts."""
+        show them: their table row, the other tabs' view of the program, the counts.
+        Returns whether they came or went (a delete or its undo), not only changed."""
         assert self.ws is not None and self.program_id is not None and self.scenario is not None
         sc = self.scenario
         field_name = f"{kind.value}s"
@@ -590,6 +585,7 @@ class MainWindow(QMainWindow):
             self.topics_tab.set_data(self.scenario)
         self._update_status()
         self._update_title()
+        return came_or_went
 
     def _schedule_dirty(self) -> bool:
         tab = self.schedule_tab

@@ -175,6 +175,12 @@ def print_outcome(outcome: SolveOutcome, out: TextIO | None = None) -> None:
             say(f"  VIOLATION rule {v.rule}: {v.message}")
     if outcome.changes is not None:
         say(f"Changes: {outcome.changes.describe()}")
+        moves = outcome.changes.officials
+        for m in moves[:20]:
+            was, now = ", ".join(m.before) or "none", ", ".join(m.after) or "none"
+            say(f"  moved: {outcome.who(m.official)}: {was} -> {now}")
+        if len(moves) > 20:
+            say(f"  … and {len(moves) - 20:,} more")
     if r.pin_conflicts:
         say(f"Pins not kept ({len(r.pin_conflicts):,}):")
         for msg in r.pin_conflicts:

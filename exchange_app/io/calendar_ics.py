@@ -139,7 +139,14 @@ class Change:
 def changes_for_people(old: Schedule, new: Schedule) -> dict[PersonKey, list[Change]]:
     """Per person (kind, id), what changed for them from ``old`` to ``new``: sessions they are newly
     in ("new"), sessions they stay in that changed noticeably ("changed"), and sessions they
-    are no longer in, whether the session went away or they were taken out ("cancelled")."""
+    are no longer in, whether the session went away or they were taken out ("cancelled").
+
+    Not :func:`exchange_app.schedule_diff.diff_schedules` (the one diff of "who moved"): a
+    calendar answers another question. It covers hosts and interpreters too, matches by
+    session id only (a calendar event's UID is the session id, so a renumbered session is a
+    cancelled event and a new one), and a session someone stays in counts as changed when
+    its time, place (site or video room) or topic changed (:func:`noticeable`), which no
+    one "moved" for."""
     before = old.sessions_by_id()
     after = new.sessions_by_id()
     out: dict[PersonKey, list[Change]] = {}

@@ -16,7 +16,7 @@ their sessions in the latest version.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email import policy
 from email.charset import QP, Charset
@@ -258,14 +258,3 @@ def write_invitations(
     (an index into ``versions``) only what changed for each person since that version."""
     writer = InvitationWriter(ctx, versions)
     return writer.write(plan_invitations(versions, since), Path(out))
-
-
-def iter_messages(
-    ctx: CalendarContext, versions: Sequence[Schedule], since: int | None = None
-) -> Iterator[tuple[Person, PlannedInvitation, Message]]:
-    """The messages without writing them (for an SMTP sender or a preview)."""
-    writer = InvitationWriter(ctx, versions)
-    for plan in plan_invitations(versions, since):
-        person = ctx.person(plan.person)
-        if person is not None and person.email:
-            yield person, plan, writer.message(person, plan)

@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from exchange_app.domain import Mode, Person, Scenario, Schedule, Session, SolverInfo, Unmatched
+from exchange_app.schedule_diff import ScheduleDiff, diff_schedules
 
 if TYPE_CHECKING:
     from exchange_app.rules import CheckReport
     from exchange_app.services.workspace import Workspace
 from solver import (  # noqa: I001
-    Changes,
     ForbiddenIn,
     HostIn,
     InterpreterIn,
@@ -145,26 +145,6 @@ def build_input(scenario: Scenario, previous: Schedule | None = None) -> SolverI
 
 
 @dataclass
-class ChangeSummary:
-    """What a re-solve changed against the previous schedule."""
-
-    sessions_added: list[str]
-    sessions_removed: list[str]
-    sessions_kept: int
-    officials_moved: list[str]
-    assignments_kept: int
-    assignments_changed: int
-
-    def describe(self) -> str:
-        return (
-            f"{len(self.sessions_added)} session(s) added, {len(self.sessions_removed)} removed, "
-            f"{self.sessions_kept} kept; {len(self.officials_moved)} official(s) moved; "
-            f"{self.assignments_changed} of {self.assignments_kept + self.assignments_changed} "
-            f"previous assignment(s) changed"
-        )
-
-
-@dataclass
 class SolveOutcome:
     """A solve's schedule (with ``solver`` info and ``unmatched`` filled), the stored
     version (None when nothing was stored), the rule checker's report, the solver's
@@ -174,7 +154,7 @@ class SolveOutcome:
     version: int | None
     report: CheckReport | None
     result: SolverResult
-    changes: ChangeSummary | None = None
+    changes: ScheduleDiff | None = None  # previous -> this schedule (the one diff: schedule_diff)
     names: dict[str, str] = field(default_factory=dict)  # person id -> name, for messages
 
     def who(self, pid: str) -> str:
@@ -214,19 +194,6 @@ def to_schedule(result: SolverResult, program_name: str | None = None) -> Schedu
     return Schedule(sessions=sessions, unmatched=unmatched, solver=info, program=program_name)
 
 
-def _summary(changes: Changes | None) -> ChangeSummary | None:
-    if changes is None:
-        return None
-    return ChangeSummary(
-        list(changes.sessions_added),
-        list(changes.sessions_removed),
-        changes.sessions_kept,
-        list(changes.officials_moved),
-        changes.assignments_kept,
-        changes.assignments_changed,
-    )
-
-
 def solve_scenario(
     scenario: Scenario,
     options: SolveOptions,
@@ -250,7 +217,8 @@ def solve_scenario(
     result = solve(inp, options, progress, cancel, deadline)
     schedule = to_schedule(result, scenario.program.name)
     report = check_schedule(scenario, schedule)
-    outcome = SolveOutcome(schedule, None, report, result, _summary(result.changes))
+    changes = diff_schedules(previous, schedule) if previous is not None else None
+    outcome = SolveOutcome(schedule, None, report, result, changes)
     outcome.names = dict(inp.names)
     return outcome
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -255,11 +254,3 @@ def translated(url: URL) -> Iterator[None]:
         if mine is None:
             raise
         raise mine from e
-
-
-def is_read_only_fs(path: Path) -> bool:
-    """Whether ``path`` (an existing file or folder) cannot be written by this process."""
-    try:
-        return not os.access(path, os.W_OK)
-    except OSError:  # pragma: no cover
-        return True

@@ -395,3 +395,35 @@ def test_a_database_busy_for_too_long_is_a_message(db, tiny_path, capsys, monkey
         other.close()
     err = capsys.readouterr().err
     assert f"{db} is busy" in err and "Traceback" not in err
+
+
+def test_resolve_prints_and_lists_the_officials_the_one_diff_moves(tmp_path, small_path, capsys):
+    """The CLI re-solve counts and lists moved officials with exchange_app.schedule_diff
+    (as the app's re-optimize does: tests/ui/test_schedule_diff.py)."""
+    import copy
+
+    from exchange_app.schedule_diff import diff_schedules
+    from exchange_app.services.solving import SolveOptions, solve_scenario
+
+    path = tmp_path / "programs.db"
+    assert main(["--db", str(path), "import", str(small_path)]) == 0
+    first = solve_scenario(read_scenario(small_path), SolveOptions(time_limit=3, workers=1, seed=1)).schedule
+    edited = copy.deepcopy(first)
+    for session in edited.sessions[:3]:
+        session.officials = session.officials[1:]
+    with Workspace.open(path) as ws:
+        pid = ws.programs()[0].id
+        ws.save_schedule(pid, edited, "edit")
+        before = ws.load_schedule(pid)
+    capsys.readouterr()
+    assert main(["--db", str(path), "solve", "--time-limit", "3", "--workers", "1", "--seed", "7"]) in (0, 1)
+    out = capsys.readouterr().out
+    with Workspace.open(path) as ws:
+        after = ws.load_schedule(pid)
+    diff = diff_schedules(before, after)
+    assert diff.officials
+    assert f"Changes: {diff.describe()}" in out
+    listed = [line for line in out.splitlines() if line.startswith("  moved: ")]
+    assert len(listed) == min(len(diff.officials), 20)
+    for line, m in zip(listed, diff.officials, strict=False):
+        assert f"({m.official}):" in line or line.startswith(f"  moved: {m.official}:")

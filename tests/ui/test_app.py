@@ -7,12 +7,9 @@ import pytest
 from exchange_app.domain import PersonKind
 from exchange_app.errors import LockedError
 from exchange_app.services import Workspace, import_file
-
-lock_module = pytest.importorskip("exchange_app.storage.lock")
-DatabaseLock = lock_module.DatabaseLock
-
-from ui.app import create_main_window, run  # noqa: E402
-from ui.main_window import ProgramChooser, recent_databases  # noqa: E402
+from exchange_app.storage.lock import DatabaseLock
+from ui.app import create_main_window, run
+from ui.main_window import ProgramChooser, recent_databases
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from exchange_app import rules
 from exchange_app.io.scenario_json import read_scenario
+from exchange_app.schedule_diff import diff_schedules
 from exchange_app.services.solving import SolveOptions, solve_scenario
 from ui.board import commands, edits
 from ui.board.check_panel import CheckPanel
@@ -290,7 +291,7 @@ def test_edits_never_change_the_schedule_they_start_from(doc):
     edits.set_pinned(before, source, [official], True)
     assert [(s.id, s.slot, list(s.officials), list(s.pinned)) for s in before.sessions] == snapshot
     moved = edits.move_official(before, official, source, target)
-    diff = edits.diff_schedules(before, moved)
+    diff = diff_schedules(before, moved)
     assert [(m.official, m.before, m.after) for m in diff.officials] == [(official, [source], [target])]
     assert not diff.added and not diff.removed
 
@@ -438,12 +439,12 @@ def test_diff_names_added_removed_and_moved_sessions(doc):
             *before.sessions[2:],
         ],
     )
-    diff = edits.diff_schedules(before, after)
+    diff = diff_schedules(before, after)
     assert [s.id for s in diff.added] == ["x-new"] and [s.id for s in diff.removed] == [a.id]
     assert [(x.id, y.slot) for x, y in diff.moved_sessions] == [(b.id, other_slot)]
     moved = {m.official for m in diff.officials}
     assert set(a.officials) | set(b.officials) == moved
-    assert edits.diff_schedules(before, before).empty
+    assert diff_schedules(before, before).empty
 
 
 def test_target_picker_filters_and_warns_before_a_rule_break(qtbot, monkeypatch):

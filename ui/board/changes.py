@@ -13,21 +13,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.domain import Schedule, Session
+from exchange_app.domain import Session
 from exchange_app.naming import Names
+from exchange_app.schedule_diff import ScheduleDiff
 from ui.board.document import BoardDocument
-from ui.board.edits import ScheduleDiff, kept_pins
 
 
 def describe_diff(
     doc: BoardDocument, diff: ScheduleDiff, new_sessions: dict[str, Session]
 ) -> dict[str, list[str]]:
     """Readable lines per group: sessions added/removed/moved and officials moved, naming
-    people, hosts, sites and times. An official pinned on the board and still at every
-    pinned host and time in the new schedule is never listed as moved."""
+    people, hosts, sites and times. The officials moved are the diff's (an official kept at
+    their pinned host and time is not moved there, even if the topic changed)."""
     names = Names(doc.scenario)
-    new = Schedule(sessions=list(new_sessions.values()))
-    keep = kept_pins(doc.schedule, new)
 
     def where(sid: str, sessions: dict[str, Session]) -> str:
         s = sessions.get(sid)
@@ -42,9 +40,7 @@ def describe_diff(
         ],
         "Officials moved": [],
     }
-    for m in diff.officials:
-        if m.official in keep:
-            continue
+    for m in diff.officials:  # a pinned official kept at their pin is not in it (schedule_diff)
         parts = []
         if m.before:
             parts.append("left " + "; ".join(where(x, doc.sessions) for x in m.before))

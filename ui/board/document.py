@@ -37,6 +37,9 @@ class BoardDocument(QObject):
 
     schedule_changed = Signal()
     scenario_changed = Signal()
+    # one person's profile changed (name, interests, availability, ...): views update what
+    # shows that person; schedule_changed follows, since the rule verdicts may have changed
+    person_changed = Signal(str)
 
     def __init__(self, scenario: Scenario, schedule: Schedule | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -46,11 +49,7 @@ class BoardDocument(QObject):
 
     # ------------------------------------------------------------------ state
     def set_scenario(self, scenario: Scenario, schedule: Schedule) -> None:
-        self.scenario = scenario
-        self.ctx = rules.RuleContext(scenario)
-        self.officials = scenario.officials_by_id()
-        self.hosts = scenario.hosts_by_id()
-        self.interpreters = scenario.interpreters_by_id()
+        self._set_people(scenario)
         self.topics = scenario.topics_by_id()
         self.slots = scenario.slots_by_id()
         self.locations = scenario.locations_by_id()
@@ -62,6 +61,24 @@ class BoardDocument(QObject):
         self._set(schedule)
         self.scenario_changed.emit()
         self.schedule_changed.emit()
+
+    def update_person(self, scenario: Scenario, person_id: str) -> None:
+        """``scenario`` differs from the current one only in the profile of ``person_id``, who
+        was and still is in the program (a profile save, not an add or delete): update the
+        people lookups and the rule context, drop the verdicts (they may depend on that
+        person) and tell the views which person changed. Slots, days, sites and topics are
+        kept, and ``scenario_changed`` is not emitted, so views rebuild nothing else."""
+        self._set_people(scenario)
+        self._set(self._schedule)
+        self.person_changed.emit(person_id)
+        self.schedule_changed.emit()
+
+    def _set_people(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.ctx = rules.RuleContext(scenario)  # cheap: it indexes people lazily
+        self.officials = scenario.officials_by_id()
+        self.hosts = scenario.hosts_by_id()
+        self.interpreters = scenario.interpreters_by_id()
 
     @property
     def schedule(self) -> Schedule:

@@ -10,9 +10,9 @@ verdict (``exchange_app.rules``), not theirs.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from exchange_app.domain import Mode, Schedule, Session
+from exchange_app.domain import Schedule, Session
 
 
 def _with_sessions(schedule: Schedule, sessions: list[Session]) -> Schedule:
@@ -105,77 +105,6 @@ def carry_pins(previous: Schedule, new: Schedule) -> Schedule:
             changed = True
         sessions.append(s)
     return _with_sessions(new, sessions) if changed else new
-
-
-@dataclass(slots=True)
-class OfficialMove:
-    official: str
-    before: list[str]  # session ids the official was in and no longer is
-    after: list[str]  # session ids the official is in now and was not
-
-
-@dataclass(slots=True)
-class ScheduleDiff:
-    """What changed between two schedules, in the terms staff think in."""
-
-    added: list[Session] = field(default_factory=list)  # sessions only in the new schedule
-    removed: list[Session] = field(default_factory=list)  # sessions only in the old schedule
-    moved_sessions: list[tuple[Session, Session]] = field(default_factory=list)  # same id, other slot
-    officials: list[OfficialMove] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.moved_sessions or self.officials)
-
-
-def _key(s: Session) -> tuple[str, str, str, str, Mode]:
-    return (s.host, s.slot, s.topic, s.language, s.mode)
-
-
-def diff_schedules(old: Schedule, new: Schedule) -> ScheduleDiff:
-    """Sessions added/removed/moved and officials whose sessions changed, ``old`` -> ``new``.
-
-    Sessions are matched by id first, then by (host, slot, topic, language, mode), since a
-    solve may renumber sessions it kept."""
-    diff = ScheduleDiff()
-    old_by_id = {s.id: s for s in old.sessions}
-    new_by_id = {s.id: s for s in new.sessions}
-    matched_old: set[str] = set()
-    old_by_key: dict[tuple[str, str, str, str, Mode], list[Session]] = {}
-    for s in old.sessions:
-        old_by_key.setdefault(_key(s), []).append(s)
-    where_old: dict[str, set[tuple[str, str, str]]] = {}
-    where_new: dict[str, set[tuple[str, str, str]]] = {}
-    # an official "moves" when the (host, slot, topic) of one of their sessions changes
-    for s in old.sessions:
-        for o in s.officials:
-            where_old.setdefault(o, set()).add((s.host, s.slot, s.topic))
-    for s in new.sessions:
-        for o in s.officials:
-            where_new.setdefault(o, set()).add((s.host, s.slot, s.topic))
-        prev = old_by_id.get(s.id)
-        if prev is None or prev.host != s.host:
-            same = [
-                p for p in old_by_key.get(_key(s), []) if p.id not in new_by_id and p.id not in matched_old
-            ]
-            prev = same[0] if same else None
-        if prev is None:
-            diff.added.append(s)
-            continue
-        matched_old.add(prev.id)
-        if prev.slot != s.slot:
-            diff.moved_sessions.append((prev, s))
-    diff.removed = [s for s in old.sessions if s.id not in matched_old]
-    new_sid = {(s.host, s.slot, s.topic): s.id for s in new.sessions}
-    old_sid = {(s.host, s.slot, s.topic): s.id for s in old.sessions}
-    for o in sorted(set(where_old) | set(where_new)):
-        gone = where_old.get(o, set()) - where_new.get(o, set())
-        came = where_new.get(o, set()) - where_old.get(o, set())
-        if gone or came:
-            diff.officials.append(
-                OfficialMove(o, sorted(old_sid[k] for k in gone), sorted(new_sid[k] for k in came))
-            )
-    return diff
 
 
 # --------------------------------------------------------------------------- whole sessions

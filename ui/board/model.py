@@ -87,6 +87,7 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
         self._layout()
         document.schedule_changed.connect(self._on_schedule_changed)
         document.scenario_changed.connect(self._on_scenario_changed)
+        document.person_changed.connect(self._on_person_changed)
 
     # ------------------------------------------------------------------ layout
     @property
@@ -154,6 +155,15 @@ class BoardModel(BoardDragMixin, QAbstractTableModel):
             self.endResetModel()
         elif self._rows and self._cols:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._cols) - 1))
+
+    def _on_person_changed(self, person_id: str) -> None:
+        """One profile changed: forget that host's availability (the rows are worked out
+        again on the ``schedule_changed`` that follows; the model is reset only if they
+        differ) and repaint their row header."""
+        self._available_cache = {k: v for k, v in self._available_cache.items() if k[0] != person_id}
+        if person_id in self._rows:
+            row = self._rows.index(person_id)
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, row, row)
 
     def _on_scenario_changed(self) -> None:
         self.beginResetModel()

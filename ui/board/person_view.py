@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.domain import Mode, zone
+from exchange_app.domain import Host, Mode, Official, Person, zone
 from ui.board.document import BoardDocument
 
 SessionIdRole = Qt.ItemDataRole.UserRole + 1
@@ -151,6 +151,7 @@ class PersonPanel(QWidget):
         layout.addWidget(self.table, 1)
         self.picker.currentIndexChanged.connect(self._picked)
         document.scenario_changed.connect(self._fill)
+        document.person_changed.connect(self._person_changed)
         document.schedule_changed.connect(self._update_summary)
         self._fill()
 
@@ -163,13 +164,9 @@ class PersonPanel(QWidget):
         current = self.model.person
         self.picker.blockSignals(True)
         self.picker.clear()
-        for o in sorted(doc.scenario.officials, key=lambda p: p.name):
-            self.picker.addItem(f"{o.name} — official, {o.country}", o.id)
-        for h in sorted(doc.scenario.hosts, key=lambda p: p.name):
-            site = doc.locations[h.location].name if h.location in doc.locations else h.location
-            self.picker.addItem(f"{h.name} — host, {site}", h.id)
-        for i in sorted(doc.scenario.interpreters, key=lambda p: p.name):
-            self.picker.addItem(f"{i.name} — interpreter, {'/'.join(i.languages)}", i.id)
+        for people in (doc.scenario.officials, doc.scenario.hosts, doc.scenario.interpreters):
+            for p in sorted(people, key=lambda p: p.name):
+                self.picker.addItem(self._label(p), p.id)
         self.picker.setCurrentIndex(-1)
         self.picker.blockSignals(False)
         if current is not None:
@@ -177,6 +174,43 @@ class PersonPanel(QWidget):
         else:
             self.model.set_person(None)
             self._update_summary()
+
+    def _person_changed(self, person_id: str) -> None:
+        """One profile changed: put its picker entry right (text and, after a rename, its
+        place in name order, as ``_fill`` would) without refilling the picker."""
+        doc = self.document
+        groups = (doc.scenario.officials, doc.scenario.hosts, doc.scenario.interpreters)
+        start = 0
+        for people in groups:
+            if any(p.id == person_id for p in people):
+                break
+            start += len(people)
+        else:
+            return
+        ordered = sorted(people, key=lambda p: p.name)
+        at = start + next(i for i, p in enumerate(ordered) if p.id == person_id)
+        old = self.picker.findData(person_id)
+        label = self._label(ordered[at - start])
+        if old == at and self.picker.itemText(at) == label:
+            return
+        current = self.picker.currentIndex() == old
+        self.picker.blockSignals(True)
+        self.picker.removeItem(old)
+        self.picker.insertItem(at, label, person_id)
+        if current:
+            self.picker.setCurrentIndex(at)
+        self.picker.blockSignals(False)
+
+    def _label(self, person: Person) -> str:
+        doc = self.document
+        if isinstance(person, Official):
+            return f"{person.name} — official, {person.country}"
+        if isinstance(person, Host):
+            site = (
+                doc.locations[person.location].name if person.location in doc.locations else person.location
+            )
+            return f"{person.name} — host, {site}"
+        return f"{person.name} — interpreter, {'/'.join(person.languages)}"
 
     def show_person(self, person_id: str) -> bool:
         i = self.picker.findData(person_id)

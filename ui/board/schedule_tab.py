@@ -34,6 +34,7 @@ from exchange_app.domain import Program, Scenario, Schedule, Unmatched
 from exchange_app.errors import NotFoundError
 from exchange_app.io.schedule_json import new_pin_contradictions
 from exchange_app.naming import Names, number, plural
+from exchange_app.schedule_diff import diff_schedules
 from exchange_app.services import Workspace
 from exchange_app.services.solving import SolveOutcome
 from solver import SolveOptions
@@ -41,7 +42,7 @@ from ui.board import commands
 from ui.board.changes import ChangesDialog, ask_broken_pins
 from ui.board.check_panel import CheckPanel
 from ui.board.document import BoardDocument, day_label, reasons_text
-from ui.board.edits import broken_pins, carry_pins, diff_schedules, kept_pins
+from ui.board.edits import broken_pins, carry_pins, kept_pins
 from ui.board.hand_editing import HandEditing
 from ui.board.model import BoardModel
 from ui.board.person_view import PersonPanel
@@ -388,6 +389,12 @@ class ScheduleTab(QWidget):
             self.document.set_scenario(scenario, schedule)
             self._saved = schedule
         self._on_schedule_changed()
+
+    def person_changed(self, scenario: Scenario, person_id: str) -> None:
+        """One person's profile was saved (``scenario``: the program with it, as the window
+        holds it): the board updates what shows that person and checks the rules again.
+        The schedule (edited or not) stays; nothing is read from the database."""
+        self.document.update_person(scenario, person_id)
 
     def shutdown(self) -> None:
         """The window drops this tab (another program is opened): stop timers and detach the
