@@ -615,7 +615,8 @@ class MainWindow(QMainWindow):
         sc = self.scenario
         self.program_label.setText(sc.program.name)
         self.counts_label.setText(
-            f"{len(sc.officials)} officials · {len(sc.hosts)} hosts · {len(sc.interpreters)} interpreters"
+            f"{plural(len(sc.officials), 'official')} · {plural(len(sc.hosts), 'host')} · "
+            f"{plural(len(sc.interpreters), 'interpreter')}"
         )
         if self._versions is None or self._versions[0] != self.program_id:
             self.schedule_label.setText("Reading schedule versions…")

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from exchange_app.domain import Mode, Person, Scenario, Schedule, Session, SolverInfo, Unmatched
+from exchange_app.naming import number, plural
 
 if TYPE_CHECKING:
     from exchange_app.rules import CheckReport
@@ -157,10 +158,10 @@ class ChangeSummary:
 
     def describe(self) -> str:
         return (
-            f"{len(self.sessions_added)} session(s) added, {len(self.sessions_removed)} removed, "
-            f"{self.sessions_kept} kept; {len(self.officials_moved)} official(s) moved; "
-            f"{self.assignments_changed} of {self.assignments_kept + self.assignments_changed} "
-            f"previous assignment(s) changed"
+            f"{plural(len(self.sessions_added), 'session')} added, {number(len(self.sessions_removed))} removed, "
+            f"{number(self.sessions_kept)} kept; {plural(len(self.officials_moved), 'official')} moved; "
+            f"{number(self.assignments_changed)} of "
+            f"{plural(self.assignments_kept + self.assignments_changed, 'previous assignment')} changed"
         )
 
 
@@ -300,7 +301,7 @@ def solve_program(
     if r.cancelled:
         note += "; cancelled (best schedule so far)"
     if r.pin_conflicts:
-        note += f"; {len(r.pin_conflicts)} pin conflict(s)"
+        note += f"; {plural(len(r.pin_conflicts), 'pin conflict')}"
     outcome.version = ws.save_schedule(
         program_id, outcome.schedule, "re-solve" if previous else "solve", note
     )
