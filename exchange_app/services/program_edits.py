@@ -209,7 +209,8 @@ def slots_uses(sc: Scenario, gone: Iterable[str], schedule: Schedule | None = No
                 break
     if stranded:
         uses.append(
-            f"an availability window of {plural(len(stranded), 'person', 'people')} ({_names(stranded)}) "
+            ("an availability window of " if len(stranded) == 1 else "availability windows of ")
+            + f"{plural(len(stranded), 'person', 'people')} ({_names(stranded)}) "
             "that would hold no slot any more"
         )
     return uses

@@ -61,9 +61,9 @@ def test_dates_dialog_previews_the_change_and_refuses_dropping_a_used_day(qtbot,
     assert ok.isEnabled()
     dlg.form.first_day.setDate(QDate(2026, 10, 30))  # Thursday goes: its pin and windows need it
     text = dlg.preview.text()
-    assert text.startswith("Not possible: cannot remove 13 slots (Thu 29 Oct 08:00-09:00 EDT")
+    assert text.startswith("✖ Cannot remove 13 slots (Thu 29 Oct 08:00-09:00 EDT")
     assert "1 pin (Hassan Rahman (o-0008) with Rachel White, Thu 29 Oct 12:00 MST, Phoenix)" in text
-    assert "availability window of" in text and not ok.isEnabled()
+    assert "availability windows of" in text and not ok.isEnabled()
 
 
 def test_change_dates_add_and_remove_slots_each_one_undoable_step(tab, main_window, monkeypatch):
@@ -119,7 +119,7 @@ def test_removing_a_used_slot_is_refused_with_the_reason(tab, main_window, messa
     )
     _select_slot(tab, "20261029T1200Z")  # the only slot in two people's morning windows
     tab.buttons["remove slot"].click()
-    assert "availability window of 2 people (Olena Ben Ali, Lucia Gunawardena)" in message_boxes[-1][2]
+    assert "availability windows of 2 people (Olena Ben Ali, Lucia Gunawardena)" in message_boxes[-1][2]
     assert ws.load_scenario(pid).slots == before.slots and main_window.undo_stack.count() == 0
 
 

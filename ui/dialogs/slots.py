@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -165,6 +167,12 @@ class DatesHoursDialog(QDialog):
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setAccessibleName("What changes")
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea()  # a refusal can name many sessions and people
+        scroll.setWidget(self.preview)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumHeight(self.fontMetrics().height() * 7)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -173,11 +181,11 @@ class DatesHoursDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.form)
-        layout.addWidget(self.preview)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
         for signal in self.form.changed_signals():
             signal.connect(self._preview)
-        self.setMinimumWidth(self.fontMetrics().height() * 34)
+        self.setMinimumWidth(self.fontMetrics().height() * 40)
         self._preview()
 
     def _preview(self, *_args: object) -> None:
@@ -188,7 +196,8 @@ class DatesHoursDialog(QDialog):
             )
         except ExchangeError as e:
             problems = getattr(e, "problems", None)
-            text = "Not possible: " + ("; ".join(p.message for p in problems) if problems else str(e))
+            why = "; ".join(p.message for p in problems) if problems else str(e)
+            text = "✖ " + why[:1].upper() + why[1:]
             self.preview.setObjectName("problems")
         else:
             days = self.form.days()
