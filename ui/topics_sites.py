@@ -6,6 +6,7 @@ the window's stack (:class:`ScenarioEditCommand`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -232,6 +233,8 @@ class TopicsSitesTab(QWidget):
         self.ws: Workspace | None = None
         self.program_id: int | None = None
         self.undo_stack: QUndoStack | None = None
+        #: the board's schedule with its unsaved edits (set by the main window)
+        self.board_schedule: Callable[[], Schedule | None] | None = None
         self._on_change: ChangeHook | None = None
         self._on_error: ErrorHook | None = None
         self.buttons: dict[str, QPushButton] = {}
@@ -314,13 +317,21 @@ class TopicsSitesTab(QWidget):
         return key
 
     def _latest_schedule(self) -> Schedule | None:
+        """The sessions a removal must not orphan: the latest stored schedule and, when the
+        board has edits not saved yet (``board_schedule``), its sessions too."""
         if self.ws is None or self.program_id is None:
             return None
         try:
-            schedule: Schedule = self.ws.load_schedule(self.program_id)
-            return schedule
+            schedule: Schedule | None = self.ws.load_schedule(self.program_id)
         except NotFoundError:
-            return None
+            schedule = None
+        board = self.board_schedule() if self.board_schedule is not None else None
+        if board is None or board is schedule:
+            return schedule
+        if schedule is None:
+            return board
+        stored = {x.id for x in schedule.sessions}
+        return Schedule(sessions=[*schedule.sessions, *(x for x in board.sessions if x.id not in stored)])
 
     def add(self, what: str) -> None:
         sc = self.scenario

@@ -167,3 +167,40 @@ def test_add_slot_dialog_reads_the_time_of_the_chosen_site(qtbot, main_window):
     assert end - start == timedelta(minutes=90) and start.astimezone(zone("America/Phoenix")).time() == time(
         10, 30
     )
+
+
+def test_a_session_only_on_the_board_not_saved_yet_also_keeps_its_slot(
+    tab, main_window, message_boxes, qtbot
+):
+    from ui.board import commands
+    from ui.operations import wait_all
+
+    ws, pid = main_window.ws, main_window.program_id
+    main_window.ensure_schedule_tab()
+    wait_all()
+    qtbot.waitUntil(lambda: main_window.schedule_tab is not None, timeout=30_000)
+    board = main_window.schedule_tab
+    sc = ws.load_scenario(pid)
+    host = sc.hosts[0]
+    unsaved = Schedule(
+        sessions=[
+            Session(
+                id="s-board",
+                host=host.id,
+                slot="20261030T1800Z",
+                topic=host.expertise[0],
+                language=host.languages[0],
+                location=host.location,
+            )
+        ]
+    )
+    board._push(commands.replace_schedule(board.document, unsaved, "hand edit"))
+    assert board.has_unsaved_changes()
+    main_window.tabs.setCurrentWidget(tab)
+    _select_slot(tab, "20261030T1800Z")
+    tab.buttons["remove slot"].click()
+    assert (
+        message_boxes[-1][1] == "Slot not removed"
+        and "1 session of the latest schedule" in message_boxes[-1][2]
+    )
+    assert "20261030T1800Z" in {x.id for x in ws.load_scenario(pid).slots}
