@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exchange_app.domain import Mode, Schedule, Session
-from exchange_app.naming import plural
+from exchange_app.naming import number, plural
 
 _Place = tuple[str, str, str]  # (host, slot, topic): where an official is
 
@@ -62,9 +62,9 @@ class ScheduleDiff:
         assignments changed``."""
         previous = self.assignments_kept + self.assignments_changed
         return (
-            f"{plural(len(self.added), 'session')} added, {len(self.removed)} removed, "
-            f"{self.kept} kept; {plural(len(self.officials), 'official')} moved; "
-            f"{self.assignments_changed} of {plural(previous, 'previous assignment')} changed"
+            f"{plural(len(self.added), 'session')} added, {number(len(self.removed))} removed, "
+            f"{number(self.kept)} kept; {plural(len(self.officials), 'official')} moved; "
+            f"{number(self.assignments_changed)} of {plural(previous, 'previous assignment')} changed"
         )
 
 

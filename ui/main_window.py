@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from exchange_app.domain import Host, Official, Person, PersonKind, Scenario
+from exchange_app.domain import Host, Official, Person, PersonKind, Scenario, Schedule
 from exchange_app.errors import ConflictError, ExchangeError, InputError
 from exchange_app.naming import plural
 from exchange_app.services import Revision, Workspace, import_file
@@ -433,6 +433,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, TAB_TITLES[kind])
         self.topics_tab = TopicsSitesTab()
         self.topics_tab.bind(self.ws, program_id, self.undo_stack, self._data_changed, self._command_failed)
+        self.topics_tab.board_schedule = self._board_schedule
         self.tabs.addTab(self.topics_tab, "Topics && Sites")
         # the board is built right after the window shows (or when its tab is opened first)
         self.schedule_page = QWidget()
@@ -587,6 +588,11 @@ class MainWindow(QMainWindow):
         self._update_title()
         return came_or_went
 
+    def _board_schedule(self) -> Schedule | None:
+        """The board's schedule when it has edits not saved yet (else None)."""
+        tab = self.schedule_tab
+        return tab.document.schedule if tab is not None and tab.has_unsaved_changes() else None
+
     def _schedule_dirty(self) -> bool:
         tab = self.schedule_tab
         return bool(tab is not None and tab.has_unsaved_changes())
@@ -611,7 +617,8 @@ class MainWindow(QMainWindow):
         sc = self.scenario
         self.program_label.setText(sc.program.name)
         self.counts_label.setText(
-            f"{len(sc.officials)} officials · {len(sc.hosts)} hosts · {len(sc.interpreters)} interpreters"
+            f"{plural(len(sc.officials), 'official')} · {plural(len(sc.hosts), 'host')} · "
+            f"{plural(len(sc.interpreters), 'interpreter')}"
         )
         if self._versions is None or self._versions[0] != self.program_id:
             self.schedule_label.setText("Reading schedule versions…")

@@ -1,10 +1,12 @@
-"""Topics & Sites tab: the program's topics (who is interested, who can lead them) and
-sites (time zone, UTC offset on the program days, hosts there), with add, rename and
-remove (refused, naming who uses it, while anything does). Every edit is one undo
-command on the window's stack (:class:`ScenarioEditCommand`)."""
+"""Topics & Sites tab: the program's topics (who is interested, who can lead them), sites
+(time zone, UTC offset on the program days, hosts there) and slots (the dates and daily
+hours), with add, rename and remove (refused, naming who uses it, while anything does)
+and new dates and hours that make the slot grid again. Every edit is one undo command on
+the window's stack (:class:`ScenarioEditCommand`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -37,8 +39,10 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import Scenario, Schedule, zone
 from exchange_app.errors import ExchangeError, NotFoundError
+from exchange_app.naming import plural
 from exchange_app.services import Workspace, program_edits
 from exchange_app.services.new_program import zone_names
+from ui.dialogs.slots import AddSlotDialog, DatesHoursDialog, program_days
 from ui.profiles.commands import ChangeHook, ErrorHook, WorkspaceCommand
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -51,10 +55,6 @@ def _offset_text(delta: timedelta) -> str:
     sign = "+" if minutes >= 0 else "−"
     minutes = abs(minutes)
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def program_days(scenario: Scenario) -> list[date]:
-    return sorted({scenario.day_of(s) for s in scenario.slots})
 
 
 def offsets_on_days(zone_name: str, days: list[date]) -> str:
@@ -87,6 +87,35 @@ def topic_rows(scenario: Scenario) -> list[Row]:
             t.description or "",
         )
         keys = (t.name.casefold(), t.id, len(interested), len(hosts), (t.description or "").casefold())
+        rows.append((cells, keys))
+    return rows
+
+
+def slot_rows(scenario: Scenario) -> list[Row]:
+    """(cells, sort keys) per slot: day and time in the program's zone, the local times at
+    the sites, length, id, pins at it."""
+    z = zone(scenario.program.timezone)
+    zones: dict[str, str] = {}
+    for site in scenario.locations:  # one local time per zone, named by its first site
+        zones.setdefault(site.timezone, site.name.split(",")[0].strip())
+    pins: dict[str, int] = {}
+    for p in scenario.pins:
+        pins[p.slot] = pins.get(p.slot, 0) + 1
+    rows: list[Row] = []
+    for x in scenario.slots:
+        a, b = x.start.astimezone(z), x.end.astimezone(z)
+        local = ", ".join(f"{name} {x.start.astimezone(zone(tz)):%H:%M}" for tz, name in zones.items())
+        minutes = int((x.end - x.start).total_seconds() // 60)
+        start_key = x.start.timestamp()
+        cells = (
+            f"{a:%a} {a.day} {a:%b}",
+            x.id,
+            f"{a:%H:%M}-{b:%H:%M} {a.tzname()}",
+            local,
+            f"{minutes} min",
+            str(pins.get(x.id, 0) or ""),
+        )
+        keys = (int(start_key), x.id, int(start_key), int(start_key), minutes, pins.get(x.id, 0))
         rows.append((cells, keys))
     return rows
 
@@ -186,18 +215,26 @@ class TopicsSitesTab(QWidget):
         self.sites_model = RowsModel(
             ("Site", "Id", "Time zone", "UTC offset on program days", "Hosts", "Address"), self
         )
+        self.slots_model = RowsModel(("Day", "Id", "Time", "At the sites", "Length", "Pins"), self)
         self.topics_view = _table(self.topics_model, "Topics table")
         self.sites_view = _table(self.sites_model, "Sites table")
+        self.slots_view = _table(self.slots_model, "Slots table")
         topics_label = QLabel("Topi&cs")
         topics_label.setBuddy(self.topics_view)
         sites_label = QLabel("S&ites")
         sites_label.setBuddy(self.sites_view)
-        for label in (topics_label, sites_label):
+        slots_label = QLabel("Sl&ots")
+        slots_label.setBuddy(self.slots_view)
+        self.slots_summary = QLabel()
+        self.slots_summary.setAccessibleName("Slots summary")
+        for label in (topics_label, sites_label, slots_label):
             label.setObjectName("editorHeading")
         self.scenario: Scenario | None = None
         self.ws: Workspace | None = None
         self.program_id: int | None = None
         self.undo_stack: QUndoStack | None = None
+        #: the board's schedule with its unsaved edits (set by the main window)
+        self.board_schedule: Callable[[], Schedule | None] | None = None
         self._on_change: ChangeHook | None = None
         self._on_error: ErrorHook | None = None
         self.buttons: dict[str, QPushButton] = {}
@@ -210,11 +247,18 @@ class TopicsSitesTab(QWidget):
         bv.setContentsMargins(0, 0, 0, 0)
         bv.addLayout(self._row(sites_label, "site"))
         bv.addWidget(self.sites_view)
+        slots_part = QWidget()
+        sv = QVBoxLayout(slots_part)
+        sv.setContentsMargins(0, 0, 0, 0)
+        sv.addLayout(self._slots_row(slots_label))
+        sv.addWidget(self.slots_view)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
+        splitter.addWidget(slots_part)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -228,6 +272,24 @@ class TopicsSitesTab(QWidget):
             b.clicked.connect(lambda _=False, s=slot, w=what: s(w))
             b.setEnabled(False)
             self.buttons[f"{verb.lower()} {what}"] = b
+            row.addWidget(b)
+        return row
+
+    def _slots_row(self, label: QLabel) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.slots_summary)
+        row.addStretch(1)
+        for key, text, slot in (
+            ("change dates", "Change dates and hours…", self.change_dates),
+            ("add slot", "Add slot…", self.add_slot),
+            ("remove slot", "Remove slot", self.remove_slot),
+        ):
+            b = QPushButton(text)
+            b.setAccessibleName(text.rstrip("…"))
+            b.clicked.connect(lambda _=False, s=slot: s())
+            b.setEnabled(False)
+            self.buttons[key] = b
             row.addWidget(b)
         return row
 
@@ -247,7 +309,7 @@ class TopicsSitesTab(QWidget):
 
     # ------------------------------------------------------------------ editing
     def _current_id(self, what: str) -> str | None:
-        view = self.topics_view if what == "topic" else self.sites_view
+        view = {"topic": self.topics_view, "site": self.sites_view, "slot": self.slots_view}[what]
         index = view.currentIndex()
         if not index.isValid():
             return None
@@ -255,13 +317,21 @@ class TopicsSitesTab(QWidget):
         return key
 
     def _latest_schedule(self) -> Schedule | None:
+        """The sessions a removal must not orphan: the latest stored schedule and, when the
+        board has edits not saved yet (``board_schedule``), its sessions too."""
         if self.ws is None or self.program_id is None:
             return None
         try:
-            schedule: Schedule = self.ws.load_schedule(self.program_id)
-            return schedule
+            schedule: Schedule | None = self.ws.load_schedule(self.program_id)
         except NotFoundError:
-            return None
+            schedule = None
+        board = self.board_schedule() if self.board_schedule is not None else None
+        if board is None or board is schedule:
+            return schedule
+        if schedule is None:
+            return board
+        stored = {x.id for x in schedule.sessions}
+        return Schedule(sessions=[*schedule.sessions, *(x for x in board.sessions if x.id not in stored)])
 
     def add(self, what: str) -> None:
         sc = self.scenario
@@ -324,6 +394,56 @@ class TopicsSitesTab(QWidget):
             return
         self.push(after, f"Remove {what} {name}")
 
+    def change_dates(self) -> None:
+        """New dates and daily hours: the slot grid is made again (refused while slots
+        that would go are used)."""
+        sc = self.scenario
+        if sc is None or self.ws is None:
+            return
+        schedule = self._latest_schedule()
+        got = DatesHoursDialog.ask(self, sc, schedule)
+        if got is None:
+            return
+        try:
+            after, added, removed = program_edits.regrid(sc, *got, schedule)
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Dates and hours not changed", _first_message(e))
+            return
+        if not added and not removed:
+            return
+        self.push(
+            after, f"Change dates and hours (adds {plural(added, 'slot')}, removes {plural(removed, 'slot')})"
+        )
+
+    def add_slot(self) -> None:
+        sc = self.scenario
+        if sc is None or self.ws is None:
+            return
+        got = AddSlotDialog.ask(self, sc)
+        if got is None:
+            return
+        try:
+            after, sid = program_edits.add_slot(sc, *got)
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Slot not added", _first_message(e))
+            return
+        new = next(x for x in after.slots if x.id == sid)
+        self.push(after, f"Add slot {program_edits.slot_text(after, new)}")
+
+    def remove_slot(self) -> None:
+        sc, key = self.scenario, self._current_id("slot")
+        if sc is None or self.ws is None or key is None:
+            return
+        slot = next((x for x in sc.slots if x.id == key), None)
+        if slot is None:
+            return
+        try:
+            after = program_edits.remove_slot(sc, key, self._latest_schedule())
+        except ExchangeError as e:
+            QMessageBox.warning(self, "Slot not removed", _first_message(e))
+            return
+        self.push(after, f"Remove slot {program_edits.slot_text(sc, slot)}")
+
     def push(self, after: Scenario, text: str) -> None:
         """Store ``after`` as one undoable step (refused edits never reach the stack)."""
         if self.scenario is None or self.ws is None or self.program_id is None or self.undo_stack is None:
@@ -342,15 +462,22 @@ class TopicsSitesTab(QWidget):
         self.scenario = scenario
         self.topics_model.set_rows(topic_rows(scenario))
         self.sites_model.set_rows(site_rows(scenario))
-        for view in (self.topics_view, self.sites_view):
+        self.slots_model.set_rows(slot_rows(scenario))
+        self.slots_summary.setText(program_edits.grid_summary(scenario))
+        for view in (self.topics_view, self.sites_view, self.slots_view):
             view.resizeColumnsToContents()
             header = view.horizontalHeader()
             for c in range(header.count() - 1):
                 header.resizeSection(c, min(header.sectionSize(c) + 16, 360))
 
 
+def _first_message(e: ExchangeError) -> str:
+    problems = getattr(e, "problems", None)
+    return "\n".join(p.message for p in problems) if problems else str(e)
+
+
 class ScenarioEditCommand(WorkspaceCommand):
-    """Replace the stored program ``before`` -> ``after`` (topics and sites edits)."""
+    """Replace the stored program ``before`` -> ``after`` (topics, sites and slots edits)."""
 
     def __init__(
         self,

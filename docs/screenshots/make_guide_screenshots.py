@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(args[0]) if args else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     from PySide6.QtCore import QDate, QSettings
 
@@ -92,7 +93,24 @@ def main() -> int:
     settle()
     window.tabs.setCurrentWidget(window.topics_tab)
     window.topics_tab.topics_view.selectRow(0)
+    window.topics_tab.slots_view.selectRow(7)
     save(window, "topics-sites")
+
+    # the dates and hours editor: one more day, then a day that is still used
+    from ui.dialogs.slots import DatesHoursDialog
+
+    dates = DatesHoursDialog(ws.load_scenario(pid), ws.load_schedule(pid), window)
+    dates.form.weekends.setChecked(True)
+    dates.form.last_day.setDate(QDate(2026, 10, 31))
+    dates.show()
+    save(dates, "dates-hours")
+    dates.form.first_day.setDate(QDate(2026, 10, 30))
+    save(dates, "dates-hours-refused")
+    dates.close()
+    if "--slots-only" in sys.argv:
+        window.close()
+        ws.close()
+        return 0
 
     window.tabs.setCurrentWidget(window.schedule_page)
     window.ensure_schedule_tab()

@@ -10,6 +10,7 @@ from typing import Any
 
 from exchange_app.cli.core import open_workspace, program_id
 from exchange_app.domain import PersonKind
+from exchange_app.naming import plural
 from exchange_app.services import registration as service
 
 
@@ -139,5 +140,5 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(service.describe_status(rows) + ".")
     if args.missing_csv:
         n = service.write_missing_csv(rows, args.missing_csv)
-        print(f"{n} missing people written to {args.missing_csv}.")
+        print(f"{plural(n, 'missing person', 'missing people')} written to {args.missing_csv}.")
     return 0

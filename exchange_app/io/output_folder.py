@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from exchange_app.errors import ExchangeError
+from exchange_app.naming import plural
 
 MARKER = ".exchange-scheduler-export"
 MARKER_TEXT = (
@@ -45,7 +46,7 @@ class NeedsConfirmation(OutputFolderError):
         self.entries = entries
         shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
         super().__init__(
-            f"{folder} is not empty and was not written by an export ({len(entries)} item(s): {shown}). "
+            f"{folder} is not empty and was not written by an export ({plural(len(entries), 'item')}: {shown}). "
             "Choose an empty or new folder, or confirm (--force) to add the export's files to it; "
             "nothing else in it is touched"
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -41,6 +42,16 @@ class TopicSpec:
     id: str | None = None
 
 
+@dataclass(kw_only=True, frozen=True)
+class DayHours:
+    """Daily hours of the slot grid, in each site's local time."""
+
+    day_start: time = time(9, 0)
+    day_end: time = time(17, 0)
+    block_minutes: int = 60
+    lunch: tuple[time, time] | None = (time(12, 0), time(13, 0))
+
+
 @dataclass(kw_only=True)
 class ProgramSpec:
     """Everything the wizard and the command ask for."""
@@ -63,6 +74,11 @@ class ProgramSpec:
     max_sessions: int = 6
     max_per_day: int = 3
 
+    def hours(self) -> DayHours:
+        return DayHours(
+            day_start=self.day_start, day_end=self.day_end, block_minutes=self.block_minutes, lunch=self.lunch
+        )
+
 
 def slug(text: str) -> str:
     """``atlanta-georgia`` for "Atlanta, Georgia"."""
@@ -77,7 +93,7 @@ def zone_names() -> list[str]:
     return us + [z for z in names if z not in us]
 
 
-def blocks(day: date, tz: str, spec: ProgramSpec) -> list[tuple[datetime, datetime]]:
+def blocks(day: date, tz: str, spec: DayHours) -> list[tuple[datetime, datetime]]:
     """The day's blocks in zone ``tz``: from ``day_start`` while a whole block fits before
     ``day_end``, leaving out blocks that overlap lunch (the next block starts after lunch)."""
     z = zone(tz)
@@ -102,6 +118,69 @@ def blocks(day: date, tz: str, spec: ProgramSpec) -> list[tuple[datetime, dateti
 def slot_id(start: datetime, end: datetime, minutes: int) -> str:
     utc = start.astimezone(zone("UTC"))
     return f"{utc:%Y%m%dT%H%MZ}" + ("" if minutes == 60 else f"-{minutes}")
+
+
+def hours_problems(hours: DayHours) -> list[Problem]:
+    """What is wrong with the daily hours (record ``hours``)."""
+    problems = []
+    if not 15 <= hours.block_minutes <= 240:
+        problems.append(
+            Problem("hours", "block", f"{hours.block_minutes} minutes; a block is 15 to 240 minutes")
+        )
+    if hours.day_end <= hours.day_start:
+        problems.append(
+            Problem("hours", "end", f"{hours.day_end:%H:%M} is not after the start {hours.day_start:%H:%M}")
+        )
+    if hours.lunch is not None and hours.lunch[1] <= hours.lunch[0]:
+        problems.append(Problem("hours", "lunch", "the lunch break ends before it starts"))
+    return problems
+
+
+def slot_grid(days: Sequence[date], zones: Sequence[str], hours: DayHours) -> list[Slot]:
+    """The slots of ``hours`` on each day in each zone (local business hours per site), in
+    time order; a block two zones share (same UTC start and length) is one slot."""
+    slots: dict[str, Slot] = {}
+    for day in sorted(set(days)):
+        for tz in dict.fromkeys(zones):
+            for start, end in blocks(day, tz, hours):
+                sid = slot_id(start, end, hours.block_minutes)
+                slots.setdefault(sid, Slot(id=sid, start=start, end=end))
+    return sorted(slots.values(), key=lambda s: (s.start, s.id))
+
+
+def infer_hours(scenario: Scenario) -> DayHours:
+    """The daily hours a grid was most likely made from (what the date and hours editor
+    starts with): the local start times every site zone has in common, the usual slot
+    length, and the first gap as lunch. The defaults when the grid is not regular."""
+    if not scenario.slots:
+        return DayHours()
+    lengths = Counter(int((s.end - s.start).total_seconds() // 60) for s in scenario.slots)
+    minutes = lengths.most_common(1)[0][0]
+    zones = list(dict.fromkeys(x.timezone for x in scenario.locations)) or [scenario.program.timezone]
+    common: set[time] | None = None
+    for tz in zones:
+        z = zone(tz)
+        local = {
+            s.start.astimezone(z).time()
+            for s in scenario.slots
+            if int((s.end - s.start).total_seconds() // 60) == minutes
+        }
+        common = local if common is None else common & local
+    starts = sorted(common or ())
+    if not starts or not 15 <= minutes <= 240:
+        return DayHours()
+
+    def plus(t: time, m: int) -> time:
+        return (datetime.combine(date(2000, 1, 3), t) + timedelta(minutes=m)).time()
+
+    end = plus(starts[-1], minutes)
+    if end <= starts[-1]:  # a block running past midnight: not a business-hours grid
+        return DayHours()
+    lunch = next(
+        ((plus(a, minutes), b) for a, b in zip(starts, starts[1:], strict=False) if plus(a, minutes) < b),
+        None,
+    )
+    return DayHours(day_start=starts[0], day_end=end, block_minutes=minutes, lunch=lunch)
 
 
 def check_spec(spec: ProgramSpec, source: str = "new program") -> None:
@@ -129,12 +208,7 @@ def check_spec(spec: ProgramSpec, source: str = "new program") -> None:
         r"[^@\s]+@[^@\s]+\.[^@\s]+", spec.organizer_email
     ):
         bad("organizer", "email", f"{spec.organizer_email!r} is not a valid email address")
-    if not 15 <= spec.block_minutes <= 240:
-        bad("hours", "block", f"{spec.block_minutes} minutes; a block is 15 to 240 minutes")
-    if spec.day_end <= spec.day_start:
-        bad("hours", "end", f"{spec.day_end:%H:%M} is not after the start {spec.day_start:%H:%M}")
-    if spec.lunch is not None and spec.lunch[1] <= spec.lunch[0]:
-        bad("hours", "lunch", "the lunch break ends before it starts")
+    problems += hours_problems(spec.hours())
     if not 1 <= spec.min_guests <= spec.max_guests:
         bad(
             "rules",
@@ -191,14 +265,8 @@ def build_scenario(spec: ProgramSpec, source: str = "new program") -> Scenario:
         Topic(id=t.id or slug(t.name), name=t.name.strip(), description=t.description or None)
         for t in spec.topics
     ]
-    slots: dict[str, Slot] = {}
-    for day in sorted(set(spec.dates)):
-        for tz in dict.fromkeys(x.timezone for x in locations):
-            for start, end in blocks(day, tz, spec):
-                sid = slot_id(start, end, spec.block_minutes)
-                slots.setdefault(sid, Slot(id=sid, start=start, end=end))
-    ordered = sorted(slots.values(), key=lambda s: (s.start, s.id))
-    return Scenario(program=program, topics=topics, locations=locations, slots=ordered)
+    slots = slot_grid(spec.dates, [x.timezone for x in locations], spec.hours())
+    return Scenario(program=program, topics=topics, locations=locations, slots=slots)
 
 
 def describe(scenario: Scenario) -> str:

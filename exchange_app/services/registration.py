@@ -77,7 +77,7 @@ class MakeResult:
     @property
     def summary(self) -> str:
         people = sum(len(w.people) for w in self.workbooks)
-        return f"{len(self.workbooks)} registration workbook(s) for {people} people written to {self.folder}."
+        return f"{plural(len(self.workbooks), 'registration workbook')} for {plural(people, 'person', 'people')} written to {self.folder}."
 
 
 def select_people(
@@ -321,13 +321,13 @@ class ReadPlan:
 
     def counts(self) -> str:
         text = (
-            f"{len(self.files)} file(s): {len(self.changes)} people with changes, "
+            f"{plural(len(self.files), 'file')}: {plural(len(self.changes), 'person', 'people')} with changes, "
             f"{len(self.unchanged)} unchanged"
         )
         if self.errors:
             text += f", {plural(len(self.errors), 'problem')}"
         if self.notices:
-            text += f", {len(self.notices)} notice(s)"
+            text += f", {plural(len(self.notices), 'notice')}"
         return text
 
 
@@ -566,7 +566,9 @@ class _Reader:
                 plan.findings.append(
                     Finding(
                         back.file,
-                        f"the site(s) {', '.join(gone)} are no longer in the program; {form.name}'s availability was not read",
+                        f"{'the site' if len(gone) == 1 else 'the sites'} {', '.join(gone)} "
+                        f"{'is' if len(gone) == 1 else 'are'} no longer in the program; "
+                        f"{form.name}'s availability was not read",
                         reg.AVAILABILITY_SHEET,
                     )
                 )
@@ -783,7 +785,7 @@ def apply_plan(ws: Workspace, program_id: int, plan: ReadPlan, all_or_nothing: b
                 ws.user,
             )
             marks_after[row.id] = MarkState(row.id, now, m.file, m.modified, ws.user)
-    summary = f"Registration: {plan.counts()}; {len(plan.changes)} profile(s) updated."
+    summary = f"Registration: {plan.counts()}; {plural(len(plan.changes), 'profile')} updated."
     return AppliedRead(
         [c.before for c in plan.changes], [c.after for c in plan.changes], marks_before, marks_after, summary
     )

@@ -32,6 +32,7 @@ from exchange_app.domain import PersonKind
 from exchange_app.errors import ExchangeError
 from exchange_app.io.calendar_ics import CalendarContext, PersonKey, people_of
 from exchange_app.io.invitations import InvitationWriter, PlannedInvitation
+from exchange_app.naming import plural
 from exchange_app.services.exports import load_history
 from exchange_app.services.publishing import KEYRING_SERVICE
 from exchange_app.storage.models import SentInvitationRow
@@ -165,7 +166,7 @@ def send_invitations(
     if dry_run:
         report.planned = plan
         report.summary = (
-            f"Would send {len(plan):,} message(s) for schedule version {version}"
+            f"Would send {plural(len(plan), 'message')} for schedule version {version}"
             + (f" ({_counts(plan)})" if plan else "")
             + "; nothing was sent (dry run)."
         )
@@ -220,7 +221,7 @@ def send_invitations(
         done = f"{len(report.sent):,} of {len(plan):,} sent (recorded; a re-run sends the rest)"
         raise SendError(f"Sending through {host}:{port} stopped: {e}; {done}") from e
     report.summary = (
-        f"Sent {len(report.sent):,} message(s) for schedule version {version} ({_counts(report.sent)})."
+        f"Sent {plural(len(report.sent), 'message')} for schedule version {version} ({_counts(report.sent)})."
     )
     return report
 

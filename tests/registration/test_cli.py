@@ -16,7 +16,7 @@ def test_make_fill_read_status(tmp_path, capsys):
         ws.import_scenario(far_program())
     out = tmp_path / "books"
     assert main(["--db", str(db), "registration", "make", "--out", str(out), "--workers", "1"]) == 0
-    assert "6 registration workbook(s) for 6 people" in capsys.readouterr().out
+    assert "6 registration workbooks for 6 people" in capsys.readouterr().out
     books = sorted(out.glob("*.xlsx"))
     ana = next(b for b in books if "o-1" in b.name)
     fill(

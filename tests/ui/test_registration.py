@@ -34,7 +34,7 @@ def test_make_dialog_writes_a_workbook_per_person(qtbot, program, tmp_path):
     qtbot.waitUntil(lambda: dlg.result_value is not None, timeout=60_000)
     assert len(dlg.result_value.workbooks) == 5
     assert len(list((tmp_path / "books").glob("*.xlsx"))) == 5
-    assert "5 registration workbook(s)" in dlg.status.text()
+    assert "5 registration workbooks" in dlg.status.text()
     dlg.wait()
 
 
@@ -109,7 +109,7 @@ def test_status_dialog_lists_the_missing_and_saves_the_csv(qtbot, program, tmp_p
     target = tmp_path / "missing.csv"
     monkeypatch.setattr(dialogs.StatusDialog, "ask_csv_path", staticmethod(lambda parent: str(target)))
     dlg.save_csv()
-    assert "1 missing people saved" in dlg.summary.text()
+    assert "1 missing person saved" in dlg.summary.text()
     assert "Ana Lima" in target.read_text("utf-8-sig")
 
 

@@ -45,5 +45,5 @@ def test_menu_shows_then_sends(main_window, qtbot, smtp_server, temp_keyring, mo
     assert window.publish_op is not None and window.publish_op.wait(120_000)
     text = window.publish_op.value
     assert shown == [text]  # the summary is shown, no error
-    assert "Would send 3 message(s)" in questions[0] and "Send them now?" in questions[0]
-    assert text.startswith("Sent 3 message(s)") and len(smtp_server.messages) == 3
+    assert "Would send 3 messages" in questions[0] and "Send them now?" in questions[0]
+    assert text.startswith("Sent 3 messages") and len(smtp_server.messages) == 3

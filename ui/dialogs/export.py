@@ -14,6 +14,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from exchange_app.naming import plural
 from ui.operations import Operation, op
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def confirm_folder(parent: QWidget | None, kind: ExportKind, out: Path) -> bool 
         answer = QMessageBox.question(
             parent,
             "Folder is not empty",
-            f"{out} already holds {len(e.entries)} item(s) that no export wrote.\n\n"
+            f"{out} already holds {plural(len(e.entries), 'item')} that no export wrote.\n\n"
             "Add the export's files to this folder anyway? Files of the same name are replaced; "
             "nothing else in the folder is touched.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

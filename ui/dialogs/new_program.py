@@ -5,14 +5,11 @@ slot grid is made from the daily hours in each site's own time zone
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date
 
-from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -22,7 +19,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -31,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from exchange_app.errors import ExchangeError
 from exchange_app.services.new_program import ProgramSpec, SiteSpec, TopicSpec, build_scenario, describe
+from ui.dialogs.slots import DaysHoursForm
 from ui.topics_sites import zone_combo
 
 RULES = (
@@ -41,11 +38,6 @@ RULES = (
     ("max_sessions", "Most sessions for a person", 1, 50, 6),
     ("max_per_day", "Most sessions for a person in a day", 1, 10, 3),
 )
-
-
-def _time(edit: QTimeEdit) -> time:
-    t = edit.time()
-    return time(t.hour(), t.minute())
 
 
 class ProgramWizard(QWizard):
@@ -99,41 +91,11 @@ class ProgramWizard(QWizard):
         page.setSubTitle(
             "Hours are each site's local time: a Honolulu site and a New York site both get these hours."
         )
-        today = QDate.currentDate()
-        self.first_day = QDateEdit(today)
-        self.last_day = QDateEdit(today.addDays(1))
-        for w, name in ((self.first_day, "First day"), (self.last_day, "Last day")):
-            w.setCalendarPopup(True)
-            w.setDisplayFormat("ddd d MMM yyyy")
-            w.setAccessibleName(name)
-        self.weekends = QCheckBox("Include Saturdays and Sundays")
-        self.day_start = QTimeEdit(QTime(9, 0))
-        self.day_end = QTimeEdit(QTime(17, 0))
-        self.block = QComboBox()
-        for minutes in (60, 90, 45, 120, 30):
-            self.block.addItem(f"{minutes} minutes", minutes)
-        self.lunch = QCheckBox("Leave out a lunch break")
-        self.lunch.setChecked(True)
-        self.lunch_start = QTimeEdit(QTime(12, 0))
-        self.lunch_end = QTimeEdit(QTime(13, 0))
-        self.lunch.toggled.connect(self.lunch_start.setEnabled)
-        self.lunch.toggled.connect(self.lunch_end.setEnabled)
-        for t in (self.day_start, self.day_end, self.lunch_start, self.lunch_end):
-            t.setDisplayFormat("HH:mm")
-        form = QFormLayout(page)
-        form.addRow("&First day:", self.first_day)
-        form.addRow("&Last day:", self.last_day)
-        form.addRow("", self.weekends)
-        form.addRow("Day &starts:", self.day_start)
-        form.addRow("Day &ends:", self.day_end)
-        form.addRow("Session &length:", self.block)
-        form.addRow("", self.lunch)
-        lunch = QHBoxLayout()
-        lunch.addWidget(self.lunch_start)
-        lunch.addWidget(QLabel("to"))
-        lunch.addWidget(self.lunch_end)
-        lunch.addStretch(1)
-        form.addRow("Lunch:", lunch)
+        self.days_form = f = DaysHoursForm()
+        self.first_day, self.last_day, self.weekends = f.first_day, f.last_day, f.weekends
+        self.day_start, self.day_end, self.block = f.day_start, f.day_end, f.block
+        self.lunch, self.lunch_start, self.lunch_end = f.lunch, f.lunch_start, f.lunch_end
+        QVBoxLayout(page).addWidget(f)
         return page
 
     def _table_page(
@@ -216,16 +178,14 @@ class ProgramWizard(QWizard):
 
     # ------------------------------------------------------------------ result
     def days(self) -> list[date]:
-        d0, d1 = self.first_day.date(), self.last_day.date()
-        a, b = date(d0.year(), d0.month(), d0.day()), date(d1.year(), d1.month(), d1.day())
-        out = [a + timedelta(days=i) for i in range((b - a).days + 1)]
-        return out if self.weekends.isChecked() else [d for d in out if d.weekday() < 5]
+        return self.days_form.days()
 
     def spec(self) -> ProgramSpec:
         def text(table: QTableWidget, row: int, col: int) -> str:
             item = table.item(row, col)
             return item.text().strip() if item is not None else ""
 
+        hours = self.days_form.hours()
         sites = []
         for r in range(self.sites.rowCount()):
             combo = self.sites.cellWidget(r, 1)
@@ -251,10 +211,10 @@ class ProgramWizard(QWizard):
             dates=self.days(),
             sites=sites,
             topics=topics,
-            day_start=_time(self.day_start),
-            day_end=_time(self.day_end),
-            block_minutes=int(self.block.currentData()),
-            lunch=(_time(self.lunch_start), _time(self.lunch_end)) if self.lunch.isChecked() else None,
+            day_start=hours.day_start,
+            day_end=hours.day_end,
+            block_minutes=hours.block_minutes,
+            lunch=hours.lunch,
             **{k: box.value() for k, box in self.rules.items()},
         )
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import PersonKind
 from exchange_app.errors import ExchangeError
+from exchange_app.naming import plural
 from exchange_app.services import registration as service
 from ui.operations import Operation, error_text, op
 from ui.profiles.commands import ChangeHook, ErrorHook, WorkspaceCommand
@@ -254,7 +255,7 @@ class ReadWorkbooksDialog(QDialog):
         self.setAccessibleName("Read returned registration workbooks")
         self.resize(1100, 680)
         layout = QVBoxLayout(self)
-        self.status = QLabel(f"Reading {len(paths)} file(s)…")
+        self.status = QLabel(f"Reading {plural(len(paths), 'file')}…")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Summary")
         layout.addWidget(self.status)
@@ -362,7 +363,7 @@ class ApplyRegistrationCommand(WorkspaceCommand):
         super().__init__(
             ws,
             program_id,
-            f"Read {len(plan.files)} registration workbook(s) ({n} changed)",
+            f"Read {plural(len(plan.files), 'registration workbook')} ({n} changed)",
             on_change,
             on_error,
         )
@@ -443,7 +444,9 @@ class StatusDialog(QDialog):
         except OSError as e:
             QMessageBox.warning(self, "Not saved", f"Cannot write {path}: {e.strerror or e}")
             return
-        self.summary.setText(f"{service.describe_status(self.rows)}. {n} missing people saved to {path}.")
+        self.summary.setText(
+            f"{service.describe_status(self.rows)}. {plural(n, 'missing person', 'missing people')} saved to {path}."
+        )
 
     @classmethod
     def ask(cls, parent: QWidget | None, ws: Any, program_id: int) -> None:

@@ -87,7 +87,7 @@ class SheetImportDialog(QDialog):
             self.sheet_box.addItem(
                 f"{t.title or t.source}"
                 + (" (availability)" if t.is_availability else "")
-                + f" — {len(t.rows)} rows"
+                + f" — {plural(len(t.rows), 'row')}"
             )
         self.sheet_box.currentIndexChanged.connect(self._show_sheet)
         top.addRow("&Sheet:", self.sheet_box)
