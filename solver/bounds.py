@@ -409,6 +409,8 @@ def _lp(
                 rows.cols.append(cc)
                 rows.vals.append(np.ones(len(cc)))
                 rows.ub.append(u)
+    if deadline is not None and time.monotonic() > deadline:
+        return None
     # the class's seats: per slot (or day), per day, in all; the country limit per slot
     g = rules.max_guests
     host_slot = np.zeros((ncl, ns), dtype=np.int64)
@@ -453,44 +455,56 @@ def _lp(
     ub = np.concatenate([yub, np.ones(nr)])
     obj_interest = np.concatenate([yk.astype(np.float64), np.zeros(nr)])
     obj_reach = np.concatenate([np.zeros(ny), np.ones(nr)])
-    out = []
-    for obj in (obj_reach, obj_interest):
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0.05:
-            return None
-        val = _solve_lp(ub, obj, rows, left, solver)
-        if val is None:
-            return None
-        out.append(val)
-    return out[0], out[1], method
+    vals = _solve_lp(ub, [obj_reach, obj_interest], rows, deadline, solver)
+    if vals is None:
+        return None
+    return vals[0], vals[1], method
 
 
 def _solve_lp(
-    ub: NDArray[np.float64], obj: NDArray[np.float64], rows: _Rows, seconds: float | None, solver: str
-) -> float | None:
-    """max obj·x, 0 <= x <= ub, rows·x <= rows.ub; None unless proven optimal in time."""
+    ub: NDArray[np.float64],
+    objectives: list[NDArray[np.float64]],
+    rows: _Rows,
+    deadline: float | None,
+    solver: str,
+) -> list[float] | None:
+    """max obj·x, 0 <= x <= ub, rows·x <= rows.ub, for each objective; None unless every
+    one is proven optimal by ``deadline`` (building the model counts too)."""
     from ortools.linear_solver.python import model_builder_helper as mbh
+
+    def left() -> float | None:
+        return None if deadline is None else deadline - time.monotonic()
 
     model = mbh.ModelBuilderHelper()
     n = len(ub)
     model.add_var_array_with_bounds(np.zeros(n), ub.astype(np.float64), np.zeros(n, dtype=bool), "y")  # type: ignore[arg-type]
-    model.set_objective_coefficients(list(range(n)), [float(x) for x in obj])
     model.set_maximize(True)
-    for cols, vals, u in zip(rows.cols, rows.vals, rows.ub, strict=True):
+    for i, (cols, vals, u) in enumerate(zip(rows.cols, rows.vals, rows.ub, strict=True)):
+        if i % 2000 == 0 and (lf := left()) is not None and lf <= 0:
+            return None
         ct = model.add_linear_constraint()
         model.set_constraint_upper_bound(ct, u)
         model.set_constraint_lower_bound(ct, -math.inf)
         for c, v in zip(cols.tolist(), vals.tolist(), strict=True):
             model.set_constraint_coefficient(ct, c, v)
-    sv = mbh.ModelSolverHelper(solver)
-    if not sv.solver_is_supported():
-        sv = mbh.ModelSolverHelper("glop")
-    if seconds is not None:
-        sv.set_time_limit_in_seconds(max(0.05, seconds))
-    sv.solve(model)
-    if not sv.has_response() or sv.status() != mbh.SolveStatus.OPTIMAL:
-        return None
-    return float(sv.objective_value())
+    out = []
+    for obj in objectives:
+        lf = left()
+        if lf is not None and lf <= 0.05:
+            return None
+        model.clear_objective()
+        model.set_maximize(True)
+        model.set_objective_coefficients(list(range(n)), [float(x) for x in obj])
+        sv = mbh.ModelSolverHelper(solver)
+        if not sv.solver_is_supported():
+            sv = mbh.ModelSolverHelper("glop")
+        if lf is not None:
+            sv.set_time_limit_in_seconds(max(0.05, lf))
+        sv.solve(model)
+        if not sv.has_response() or sv.status() != mbh.SolveStatus.OPTIMAL:
+            return None
+        out.append(float(sv.objective_value()))
+    return out
 
 
 def from_objective_bound(

@@ -167,6 +167,17 @@ def test_bounds_hold_for_the_solvers_schedules_on_samples(name, data_dir):
     assert r.officials_at_min <= r.at_min_bound <= b.at_min
     assert r.total_interest <= r.interest_bound <= b.interest
     assert r.bounds_method in ("lp by slot", "lp by day", "combinatorial")
+    # the CLI says it in staff words
+    import io
+
+    from exchange_app.cli.solve import print_outcome
+
+    buf = io.StringIO()
+    print_outcome(outcome, buf)
+    f = outcome.report.figures
+    quality = next(x for x in buf.getvalue().splitlines() if x.startswith("Quality: "))
+    assert quality.startswith(f"Quality: {f.officials_at_min} of {f.officials_total} reach their minimum; ")
+    assert "not proven" not in quality and f"(proven bounds: {r.bounds_method})" in quality
 
 
 def test_bounds_hold_on_the_medium_sample(data_dir):
