@@ -444,7 +444,8 @@ def solve(
         with run.lock:
             current = list(run.best)
         run.offer(polish(pb, current), "improve")
-    bounder.join(max(0.0, run.deadline - time.monotonic()))
+    while bounder.is_alive() and not run.stopped():  # a cancel does not wait for the LP
+        bounder.join(0.05)
     with run.lock:
         if run.proved.is_set() or (
             run.bound is not None and run.best_score[0] is not None and run.best_score[0] >= run.bound
