@@ -91,27 +91,24 @@ class Names:
 
 
 def quality_words(
-    at_min: int, total: int, objective: float | None, bound: float | None, reach_weight: int | None = None
+    at_min: int, total: int, interest: int, at_min_bound: int | None, interest_bound: int | None
 ) -> str:
     """The solve's quality for staff: ``132 of 150 reach their minimum; at most 138
-    possible; within 4% of the best possible``.
+    possible; interest within 4.2% of the best possible``.
 
-    "At most" comes from the solver's proven bound on its score, where reaching a minimum
-    is worth ``reach_weight`` and outweighs the other goals together: no schedule reaches
-    more than the officials reached now plus the score still open divided by that weight.
-    The percentage is the gap between the score found and that bound (interest, fairness
-    and fewer interpreters make up the score once the minimums are settled). Without a
-    proven bound the sentence says so."""
-    if reach_weight is None:
-        from solver.model import W_REACH
-
-        reach_weight = W_REACH
+    The bounds are the solver's proven ones (``solver/bounds.py``: no schedule that keeps
+    the rules has more officials at their minimum, or more total interest); ``None``
+    says "not proven"."""
     text = f"{number(at_min)} of {number(total)} reach their minimum"
-    if objective is None or bound is None:
-        return text + "; the best possible is not proven (let it run longer)"
-    open_score = max(0.0, bound - objective)
-    most = min(total, at_min + int(open_score // reach_weight))
-    text += "; no more are possible" if most == at_min else f"; at most {number(most)} possible"
-    pct = 100.0 * open_score / max(1.0, abs(bound))
-    within = "at the best possible" if pct < 0.05 else f"within {pct:.1f}% of the best possible"
-    return f"{text}; interest and balance {within}"
+    if at_min_bound is None:
+        text += "; the most possible is not proven"
+    else:
+        most = min(total, max(at_min, at_min_bound))
+        text += "; no more are possible" if most == at_min else f"; at most {number(most)} possible"
+    if interest_bound is None:
+        return text + "; the best possible interest is not proven"
+    best = max(interest, interest_bound)
+    pct = 100.0 * (best - interest) / max(1, best)
+    if pct < 0.05:
+        return text + "; interest at the best possible"
+    return text + f"; interest within {pct:.1f}% of the best possible"

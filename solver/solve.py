@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence, Set
 
 from ortools.sat.python import cp_model
 
+from solver.bounds import Bounds, compute_bounds, proven
 from solver.check import problems
 from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
 from solver.greedy import Draft, greedy, pins_first, polish, repair
@@ -45,6 +46,7 @@ FINISH_SECONDS = 0.3  # time kept back at the end for polish and diagnosis ...
 FINISH_SECONDS_PER_OFFICIAL = 0.004  # ... and per official
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
 FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
+BOUNDS_SHARE = 0.1  # of the time limit, at most, for the LP of the proven bounds (beside the search)
 
 
 class _Run:
@@ -70,6 +72,7 @@ class _Run:
         self.best: list[Draft] = []
         self.best_score: tuple[int | None, int, int] = (None, 0, 0)
         self.bound: float | None = None
+        self.bounds: Bounds | None = None  # proven bounds on officials at min and interest
         self.first: float | None = None
         self.status = "heuristic"
         self.rng = random.Random(options.seed)
@@ -112,10 +115,22 @@ class _Run:
                 self.bound = bound
                 self.report("search")
 
+    def set_bounds(self, b: Bounds) -> None:
+        with self.lock:
+            self.bounds = b
+            self.report("bounds")
+
+    def proven_bounds(self) -> tuple[int | None, int | None]:
+        """(officials at min, interest) bounds; the full model's bound counts only when
+        it had every candidate."""
+        exact = self.options.candidates_per_official == 0
+        return proven(self.bounds, self.pb.inp, self.bound if exact else None)
+
     def report(self, phase: str) -> None:
         if self.progress is not None:
             obj, at_min, interest = self.best_score
-            self.progress(Progress(phase, obj, self.bound, round(self.elapsed(), 2), at_min, interest))
+            a, i = self.proven_bounds()
+            self.progress(Progress(phase, obj, self.bound, round(self.elapsed(), 2), at_min, interest, a, i))
 
     def run_cp(
         self,
@@ -395,6 +410,13 @@ def solve(
     run.offer(sessions, "repair" if inp.previous else "greedy")
     if not run.best and sessions:  # the construction keeps every rule; an empty schedule is the last resort
         run.offer([], "greedy")
+    # proven bounds beside the search, in a small share of the time limit
+    bounder = threading.Thread(
+        target=_bounds,
+        args=(run, min(run.deadline, time.monotonic() + BOUNDS_SHARE * options.time_limit)),
+        daemon=True,
+    )
+    bounder.start()
     # leave time to finish (polish, diagnosis) inside the time limit
     run.deadline -= min(
         0.1 * options.time_limit, FINISH_SECONDS + FINISH_SECONDS_PER_OFFICIAL * len(pb.officials)
@@ -422,6 +444,8 @@ def solve(
         with run.lock:
             current = list(run.best)
         run.offer(polish(pb, current), "improve")
+    while bounder.is_alive() and not run.stopped():  # a cancel does not wait for the LP
+        bounder.join(0.05)
     with run.lock:
         if run.proved.is_set() or (
             run.bound is not None and run.best_score[0] is not None and run.best_score[0] >= run.bound
@@ -431,6 +455,13 @@ def solve(
             run.status = "feasible"
 
     return _result(run, conflicts, end)
+
+
+def _bounds(run: _Run, deadline: float) -> None:
+    """The proven bounds (``solver/bounds.py``): the combinatorial floor at once, the LP
+    when it finishes by ``deadline``."""
+    if not run.stopped():
+        compute_bounds(run.pb.inp, deadline, report=run.set_bounds)
 
 
 def _without(inp: SolverInput, dropped: set[tuple[str, ...]]) -> SolverInput:
@@ -457,6 +488,7 @@ def _result(run: _Run, conflicts: list[str], end: float | None = None) -> Solver
     ]
     obj, at_min, interest = run.best_score
     bound = run.bound
+    at_min_bound, interest_bound = run.proven_bounds()
     gap = None
     if obj is not None and bound is not None:
         gap = max(0.0, (bound - obj) / max(1.0, abs(bound)))
@@ -489,6 +521,9 @@ def _result(run: _Run, conflicts: list[str], end: float | None = None) -> Solver
         cancelled=run.cancel.is_set(),
         officials_at_min=at_min,
         total_interest=interest,
+        at_min_bound=at_min_bound,
+        interest_bound=interest_bound,
+        bounds_method=run.bounds.method if run.bounds is not None else "",
     )
 
 

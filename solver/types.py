@@ -133,6 +133,9 @@ class Progress:
     seconds: float
     officials_at_min: int | None = None
     total_interest: int | None = None
+    # proven upper bounds (``solver/bounds.py``); None until known
+    at_min_bound: int | None = None  # officials who can reach their minimum at all
+    interest_bound: int | None = None  # total interest any valid schedule can collect
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +187,7 @@ class SolverResult:
     cancelled: bool = False
     officials_at_min: int = 0
     total_interest: int = 0
+    # proven upper bounds, valid for every schedule that keeps the rules (None: not proven)
+    at_min_bound: int | None = None
+    interest_bound: int | None = None
+    bounds_method: str = ""  # "lp by slot", "lp by day", "combinatorial" or "" (none)

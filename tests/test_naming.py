@@ -38,9 +38,15 @@ def test_a_meeting_reads_like_the_window(small_path):
 def test_quality_in_staff_words():
     from exchange_app.naming import quality_words
 
-    assert quality_words(132, 150, 140_000, 146_500, 1000) == (
-        "132 of 150 reach their minimum; at most 138 possible; interest and balance within 4.4% of the best possible"
+    assert quality_words(132, 150, 1_580, 138, 1_650) == (
+        "132 of 150 reach their minimum; at most 138 possible; interest within 4.2% of the best possible"
     )
-    assert "no more are possible" in quality_words(150, 150, 150_000, 150_100, 1000)
-    assert "not proven" in quality_words(3, 4, 10, None, 1000)
-    assert "at the best possible" in quality_words(4, 4, 100, 100, 1000)
+    assert "no more are possible" in quality_words(150, 150, 1_000, 150, 1_000)
+    # a bound below what was found cannot happen for a proof; never print "at most 120"
+    assert "no more are possible" in quality_words(130, 150, 1_000, 120, 1_000)
+    assert quality_words(3, 4, 10, None, None) == (
+        "3 of 4 reach their minimum; the most possible is not proven; the best possible interest is not proven"
+    )
+    assert quality_words(4, 4, 100, 4, 100).endswith("; no more are possible; interest at the best possible")
+    assert "at most 4 possible" in quality_words(2, 4, 100, 9, 200)  # never more than there are officials
+    assert "within 50.0%" in quality_words(2, 4, 100, 9, 200)

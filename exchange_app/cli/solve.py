@@ -97,6 +97,10 @@ def format_progress(p: Progress) -> str:
         parts.append(f"at minimum {p.officials_at_min:,}")
     if p.total_interest is not None:
         parts.append(f"interest {p.total_interest:,}")
+    if p.at_min_bound is not None:
+        parts.append(f"at most {p.at_min_bound:,} possible")
+    if p.interest_bound is not None:
+        parts.append(f"interest at most {p.interest_bound:,}")
     return "  ".join(parts)
 
 
@@ -166,6 +170,16 @@ def print_outcome(outcome: SolveOutcome, out: TextIO | None = None) -> None:
         say(
             f"Officials at their minimum: {f.officials_at_min:,} of {f.officials_total:,}   "
             f"lowest interest: {f.lowest_interest}   10th percentile: {f.p10_interest:g}"
+        )
+        from exchange_app.naming import quality_words
+
+        how = f" (proven bounds: {r.bounds_method})" if r.bounds_method else ""
+        say(
+            "Quality: "
+            + quality_words(
+                f.officials_at_min, f.officials_total, f.total_interest, r.at_min_bound, r.interest_bound
+            )
+            + how
         )
         say(
             f"Interpreters used: {f.interpreters_used} (in {f.sessions_with_interpreter} sessions)   "

@@ -96,6 +96,17 @@ class ImprovementChart(QWidget):
         p.end()
 
 
+def _best_possible(at_min: int | None, interest: int | None) -> str:
+    """``at most 138 at their minimum; interest at most 1,650`` (the proven bounds)."""
+    if at_min is None and interest is None:
+        return "not proven yet"
+    parts = [
+        "not proven" if at_min is None else f"at most {at_min:,} at their minimum",
+        "interest not proven" if interest is None else f"interest at most {interest:,}",
+    ]
+    return "; ".join(parts)
+
+
 def _num(x: float | None) -> str:
     if x is None:
         return "—"
@@ -176,7 +187,7 @@ class SolveDialog(QDialog):
         self.phase = QLabel("—")
         for w, name in (
             (self.objective, "Objective"),
-            (self.bound, "Bound"),
+            (self.bound, "Best possible (proven)"),
             (self.elapsed, "Elapsed"),
             (self.at_min, "Officials at minimum"),
             (self.phase, "Phase"),
@@ -188,8 +199,8 @@ class SolveDialog(QDialog):
         pform.addRow(self.bar)
         pform.addRow("Phase:", self.phase)
         pform.addRow("Objective (best found):", self.objective)
-        pform.addRow("Bound (best possible):", self.bound)
         pform.addRow("Officials at their minimum:", self.at_min)
+        pform.addRow("Best possible (proven):", self.bound)
         pform.addRow("Elapsed:", self.elapsed)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
@@ -339,7 +350,7 @@ class SolveDialog(QDialog):
     def _on_progress(self, p: Progress) -> None:
         self.phase.setText(p.phase)
         self.objective.setText(_num(p.objective))
-        self.bound.setText(_num(p.bound) if p.bound is not None else "not proven in this phase")
+        self.bound.setText(_best_possible(p.at_min_bound, p.interest_bound))
         if p.officials_at_min is not None:
             self.at_min.setText(f"{p.officials_at_min} of {len(self.scenario.officials)}")
         if p.objective is not None and p.objective != self._best:
@@ -395,18 +406,23 @@ class SolveDialog(QDialog):
         info = schedule.solver
         lines = []
         if info is not None:
-            bound = _num(info.bound) if info.bound is not None else "not proven"
             lines.append(
-                f"Status: <b>{info.status}</b>{' (stopped early)' if stopped else ''}; "
-                f"objective {_num(info.objective)}, bound {bound}, {info.seconds or 0:.1f} s"
+                f"Status: <b>{info.status}</b>{' (stopped early)' if stopped else ''}; {info.seconds or 0:.1f} s"
             )
+        result = getattr(outcome, "result", None)
         if report is not None and info is not None:
             from exchange_app.naming import quality_words
 
             f = report.figures
             lines.append(
                 "<b>"
-                + quality_words(f.officials_at_min, f.officials_total, info.objective, info.bound)
+                + quality_words(
+                    f.officials_at_min,
+                    f.officials_total,
+                    f.total_interest,
+                    getattr(result, "at_min_bound", None),
+                    getattr(result, "interest_bound", None),
+                )
                 + "</b>"
             )
         if report is not None:
