@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from exchange_app.domain import Mode, Person, Scenario, Schedule, Session, SolverInfo, Unmatched
+from exchange_app.naming import plural
 from exchange_app.schedule_diff import ScheduleDiff, diff_schedules
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def solve_program(
     if r.cancelled:
         note += "; cancelled (best schedule so far)"
     if r.pin_conflicts:
-        note += f"; {len(r.pin_conflicts)} pin conflict(s)"
+        note += f"; {plural(len(r.pin_conflicts), 'pin conflict')}"
     outcome.version = ws.save_schedule(
         program_id, outcome.schedule, "re-solve" if previous else "solve", note
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exchange_app.io.output_folder import NeedsConfirmation
 from exchange_app.domain import Session
+from exchange_app.io.output_folder import NeedsConfirmation
 from exchange_app.schedule_diff import OfficialMove, ScheduleDiff
 
 
