@@ -67,6 +67,7 @@ from exchange_app.domain import (
     zone,
 )
 from exchange_app.errors import NotFoundError
+from exchange_app.naming import plural
 
 __all__ = [
     "Violation",
@@ -249,7 +250,7 @@ class CheckReport:
         if self.ok:
             return "ok: no rule broken"
         parts = [f"rule {r}: {len(vs)}" for r, vs in self.by_rule().items()]
-        return f"{len(self.violations)} violation(s) ({', '.join(parts)})"
+        return f"{plural(len(self.violations), 'violation')} ({', '.join(parts)})"
 
 
 # --------------------------------------------------------------------------- context

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 from exchange_app.domain import Mode, Session
+from exchange_app.naming import plural
 from exchange_app.rules import language_name
 from ui.board import commands
 from ui.board.document import Reason, reasons_text
@@ -138,11 +139,13 @@ class HandEditing:
         n, low = doc.session_count(official), doc.min_sessions(official)
         name = doc.official_label(official)
         if n >= low:
-            self.suggestions_head.setText(f"{name} has {n} of at least {low} sessions: nothing to suggest.")
+            self.suggestions_head.setText(
+                f"{name} has {n} of at least {plural(low, 'session')}: nothing to suggest."
+            )
             return
         found = suggestions(doc.ctx, doc.schedule, official)
         self.suggestions_head.setText(
-            f"{name} has {n} of at least {low} sessions. "
+            f"{name} has {n} of at least {plural(low, 'session')}. "
             + (
                 f"Best {len(found)} legal place{'s' if len(found) != 1 else ''}, most interest first:"
                 if found
@@ -208,7 +211,11 @@ class HandEditing:
             why = reasons_text(doc.why_not_open(o.id, host, slot))
             n = doc.session_count(o.id)
             choices.append(
-                Choice(o.id, f"{doc.official_label(o.id)} · {n} of {doc.min_sessions(o.id)} sessions", why)
+                Choice(
+                    o.id,
+                    f"{doc.official_label(o.id)} · {n} of {plural(doc.min_sessions(o.id), 'session')}",
+                    why,
+                )
             )
         c = TargetPicker.ask(
             tab,

@@ -334,7 +334,7 @@ class ScheduleTab(QWidget):
         self.day_combo.clear()
         for d in doc.days:
             n = sum(1 for s in doc.schedule.sessions if doc.day_of_slot.get(s.slot) == d)
-            self.day_combo.addItem(f"{day_label(d)} ({n} sessions)", d)
+            self.day_combo.addItem(f"{day_label(d)} ({plural(n, 'session')})", d)
         self.day_combo.setCurrentIndex(max(self.day_index(self.board_model.day), 0))
         self.day_combo.blockSignals(False)
         self.zone_combo.blockSignals(True)
@@ -417,7 +417,7 @@ class ScheduleTab(QWidget):
         for i in range(self.day_combo.count()):
             d = self.day_combo.itemData(i)
             n = sum(1 for s in doc.schedule.sessions if doc.day_of_slot.get(s.slot) == d)
-            self.day_combo.setItemText(i, f"{day_label(d)} ({n} sessions)")
+            self.day_combo.setItemText(i, f"{day_label(d)} ({plural(n, 'session')})")
 
     def _update_side_titles(self) -> None:
         doc = self.document

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDrag, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from exchange_app.naming import plural
 from ui.board import commands
 from ui.board.document import BoardDocument, reasons_text
 from ui.board.mime import BoardDragMixin, DragPayload
@@ -102,7 +103,7 @@ class UnassignedModel(BoardDragMixin, QAbstractTableModel):
             return (o.name, o.country, f"{n} of {low}", self._reasons.get(oid, "") if n < low else "")[col]
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             why = self._reasons.get(oid, "")
-            text = f"{o.name} ({o.country}), {n} session(s), minimum {low}"
+            text = f"{o.name} ({o.country}), {plural(n, 'session')}, minimum {low}"
             return text + (f": {why}" if why and n < low else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignCenter)

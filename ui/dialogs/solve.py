@@ -442,12 +442,14 @@ class SolveDialog(QDialog):
         changes = getattr(outcome, "changes", None)
         if changes is not None:
             lines.append(
-                f"Changes: {len(changes.sessions_added)} session(s) added, "
+                f"Changes: {plural(len(changes.sessions_added), 'session')} added, "
                 f"{len(changes.sessions_removed)} removed, "
-                f"{len(changes.officials_moved)} official(s) moved"
+                f"{plural(len(changes.officials_moved), 'official')} moved"
             )
         n = len(schedule.unmatched)
-        lines.append("Everyone reaches their minimum." if n == 0 else f"{n} official(s) below their minimum:")
+        lines.append(
+            "Everyone reaches their minimum." if n == 0 else f"{plural(n, 'official')} below their minimum:"
+        )
         self.summary.setText("<br>".join(lines))
         self.unmatched.setRowCount(n)
         for row, u in enumerate(schedule.unmatched):
