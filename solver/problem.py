@@ -95,12 +95,14 @@ class Problem:
 
     # ------------------------------------------------------------------ host slots
     def _language_options(self) -> None:
-        by_slot: dict[str, list[str]] = defaultdict(list)
+        # (slot, language) -> interpreters working in it then (in input order)
+        by_slot: dict[tuple[str, str], list[str]] = defaultdict(list)
         for i in self.inp.interpreters:
             if i.max_sessions > 0 and i.max_per_day > 0:
                 for s in i.availability:
                     if s in self.slots:
-                        by_slot[s].append(i.id)
+                        for lang in dict.fromkeys(i.languages):
+                            by_slot[(s, lang)].append(i.id)
         self.host_slots: list[tuple[str, str]] = []
         self.options: dict[tuple[str, str], list[LangOption]] = {}
         for h in self.inp.hosts:
@@ -112,11 +114,8 @@ class Problem:
                 opts = []
                 for lang in h.languages:
                     opts.append(LangOption(lang, None, True))
-                    for iid in by_slot.get(s, ()):
-                        interp = self.interpreters[iid]
-                        if lang not in interp.languages:
-                            continue
-                        where = interp.availability[s]
+                    for iid in by_slot.get((s, lang), ()):
+                        where = self.interpreters[iid].availability[s]
                         ok = where is None or where == h.location
                         if ok or h.virtual:
                             opts.append(LangOption(lang, iid, ok))
