@@ -127,7 +127,7 @@ def best_session(
                     continue
                 pool = [o for o in ranked if speaks[o] & mask]
                 guests = list(required) + _pick(book, slot, host, pool, rules.max_guests - len(required))
-                if len(guests) < rules.min_guests or not _countries_ok(pb, guests):
+                if len(guests) < rules.min_guests or pb.kernel.country_excess(guests):
                     continue
                 interest = sum(offs[o].interests[t] for o in guests)
                 key = (len(guests), interest, opt.interpreter is None, mode == IN_PERSON)
@@ -137,23 +137,12 @@ def best_session(
     return best
 
 
-def _countries_ok(pb: Problem, guests: list[str]) -> bool:
-    count: dict[str, int] = defaultdict(int)
-    for o in guests:
-        count[pb.officials[o].country] += 1
-    return max(count.values(), default=0) <= pb.rules.max_same_country
-
-
 def _priority(book: Book, o: str, t: str) -> tuple[bool, int, int, str]:
     """Least-served first (relative to their minimum), then the strongest interest."""
     off = book.pb.officials[o]
     served = book.total[o]
     below = served < off.min_sessions
     return (not below, served - off.min_sessions, -off.interests.get(t, 0), o)
-
-
-def _officials_at(pb: Problem, slot: str) -> list[str]:
-    return pb.officials_at(slot)
 
 
 def place_pinned_sessions(book: Book) -> list[str]:
@@ -321,28 +310,21 @@ def repair(pb: Problem, seeds: list[Draft] | None = None) -> tuple[list[Draft], 
     valid; then greedy filling."""
     book = Book(pb)
     prev = pb.inp.previous or ()
-    busy_before: dict[str, set[str]] = defaultdict(set)  # slot -> officials in a previous session then
+    # the previous schedule's counts: who was busy then, or at a limit that day
+    before = Book(pb)
     members: dict[tuple[str, str], set[str]] = {}
-    total: dict[str, int] = defaultdict(int)
-    per_day: dict[tuple[str, int], int] = defaultdict(int)
     for ps in prev:
         members[(ps.host, ps.slot)] = set(ps.officials)
-        for s in pb.overlap.get(ps.slot, ()):
-            busy_before[s].update(ps.officials)
-        for o in ps.officials:
-            if o in pb.officials and ps.slot in pb.slots:
-                total[o] += 1
-                per_day[(o, pb.day(ps.slot))] += 1
-
-    def full(o: str, s: str) -> bool:  # joining would push one of their previous sessions out
-        off = pb.officials[o]
-        return total[o] >= off.max_sessions or per_day[(o, pb.day(s))] >= off.max_per_day
-
+        if ps.slot in pb.slots:
+            for o in ps.officials:
+                if o in pb.officials:
+                    before.count(o, ps.slot)
     pin_slots = {(p.host, p.slot) for p in pb.inp.pins}
     elsewhere = {}
     for h, s in pin_slots:
         if h in pb.hosts and s in pb.slots:
-            busy = busy_before.get(s, set()) | {o for o in _officials_at(pb, s) if full(o, s)}
+            # in another previous session then, or joining would push one of theirs out
+            busy = {o for o in pb.officials_at(s) if not before.free(o, s)}
             elsewhere[(h, s)] = busy - members.get((h, s), set())
 
     _seed(book, seeds or [])
@@ -401,7 +383,7 @@ def _keep_previous(book: Book, ps: PreviousSession) -> bool:
         if (
             pb.kernel.fits(pb.officials[o], h, d.slot, d.topic, opt, d.mode)
             and book.official_free(o, d.slot, d.host)
-            and _countries_ok(pb, guests + [o])
+            and not pb.kernel.country_excess(guests + [o])
         ):
             guests.append(o)
     if len(guests) < pb.rules.min_guests:

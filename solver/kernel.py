@@ -288,6 +288,10 @@ class Book:
             self.busy[person] &= ~self.k.bit[slot]
             self._free_slot = None  # someone may be free again: recount when asked
 
+    def count(self, person: str, slot: str) -> None:
+        """Count ``person`` busy at ``slot`` (a session not in this book, e.g. a previous one)."""
+        self._take(person, slot, 1)
+
     def open(self, d: Draft) -> None:
         self._take(d.host, d.slot, 1)
         if d.interpreter:
