@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.greedy import Draft
+from solver.kernel import Book, Draft, at_site
 from solver.problem import Problem
 from solver.types import IN_PERSON, VIRTUAL, OfficialIn, SolveOptions, UnmatchedOut
 
@@ -30,6 +30,15 @@ def _list(items: Iterable[str], limit: int = 4) -> str:
     items = sorted(set(items))
     head = ", ".join(items[:limit])
     return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _languages(pb: Problem, codes: Iterable[str]) -> str:
+    """``Indonesian (id) and Tetum (tet)``-style list of language names."""
+    return _list(pb.language_name(c) for c in codes)
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def _site(pb: Problem, where: str | None) -> str:
@@ -85,10 +94,10 @@ def _pin_problem(
         )
         return f"{who} is not interested in {want}"
     where = off.availability[s]
-    at_site = pb.at_site(where, host)
-    if mode == IN_PERSON and not at_site:
+    there = at_site(where, host)
+    if mode == IN_PERSON and not there:
         return f"{who} is at {pb.site(where)} then, not at {pb.site(host.location)}"
-    if not at_site and not host.virtual:
+    if not there and not host.virtual:
         return (
             f"{who} is at {pb.site(where)} then; {hname} is at {pb.site(host.location)} "
             f"and holds no virtual sessions"
@@ -96,9 +105,9 @@ def _pin_problem(
     opts = [opt for opt in pb.options[(h, s)] if language is None or opt.language == language]
     if mode == IN_PERSON or (mode is None and not host.virtual):
         opts = [opt for opt in opts if opt.in_person_ok]
-    if not any(pb.follows(off, opt) for opt in opts):
+    if not any(pb.kernel.follows(off, opt) for opt in opts):
         return (
-            f"{who} speaks {_list(off.languages)}; {hname} speaks {_list(host.languages)} "
+            f"{who} speaks {_languages(pb, off.languages)}; {hname} speaks {_languages(pb, host.languages)} "
             f"and no interpreter for them is available then"
         )
     if mode == VIRTUAL and not host.virtual:
@@ -118,6 +127,7 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[Pi
     messages: list[str] = []
     dropped: set[PinKey] = set()
     rules = pb.rules
+    k = pb.kernel
     # (key, official, host, slot, topic or None)
     items: list[_Item] = []
     for p in pb.inp.pins:
@@ -157,12 +167,12 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[Pi
         by_official[it[1]].append(it)
         by_host_slot[(it[2], it[3])].append(it)
     for o, its in by_official.items():
-        off = pb.officials[o]
+        max_sessions, max_per_day = k.limit[o]
         its = [it for it in its if it[0] not in dropped]
         seen: dict[tuple[str, str], _Item] = {}
         for it in its:
             for (h2, s2), it2 in seen.items():
-                if (h2, s2) != (it[2], it[3]) and s2 in pb.overlap[it[3]]:
+                if (h2, s2) != (it[2], it[3]) and k.overlaps(s2, it[3]):
                     drop(
                         [it2[0], it[0]],
                         f"{pb.who(o)} would be in two sessions at once "
@@ -178,19 +188,19 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[Pi
                     [it[0] for it in its if it[2] == h], f"{pb.who(o)} would meet {pb.who(h)} more than once"
                 )
         distinct = {(it[2], it[3]): it for it in its}
-        if len(distinct) > off.max_sessions:
+        if len(distinct) > max_sessions:
             drop(
                 [it[0] for it in distinct.values()],
-                f"{pb.who(o)} may take at most {_n(off.max_sessions, 'session')}",
+                f"{pb.who(o)} may take at most {_n(max_sessions, 'session')}",
             )
         per_day = defaultdict(list)
         for it in distinct.values():
-            per_day[pb.day(it[3])].append(it)
+            per_day[k.day[it[3]]].append(it)
         for _day, xs in per_day.items():
-            if len(xs) > off.max_per_day:
+            if len(xs) > max_per_day:
                 drop(
                     [it[0] for it in xs],
-                    f"{pb.who(o)} may take at most {_n(off.max_per_day, 'session')} a day",
+                    f"{pb.who(o)} may take at most {_n(max_per_day, 'session')} a day",
                 )
     host_slots: dict[str, set[str]] = defaultdict(set)
     for (h, s), its in by_host_slot.items():
@@ -217,24 +227,23 @@ def pin_conflicts(pb: Problem, options: SolveOptions) -> tuple[list[str], set[Pi
                 [it[0] for it in its],
                 f"more than {rules.max_guests} officials pinned with {pb.host_slot(h, s)}",
             )
-        countries = Counter(pb.officials[o].country for o in officials)
-        for c, n in countries.items():
-            if n > rules.max_same_country:
-                drop(
-                    [it[0] for it in its if pb.officials[it[1]].country == c],
-                    f"more than {rules.max_same_country} officials from {c} pinned with {pb.host_slot(h, s)}",
-                )
+        for c in k.country_excess(officials):
+            drop(
+                [it[0] for it in its if pb.officials[it[1]].country == c],
+                f"more than {rules.max_same_country} officials from {c} pinned with {pb.host_slot(h, s)}",
+            )
     for h, ss in host_slots.items():
         host = pb.hosts[h]
+        max_sessions, max_per_day = k.limit[h]
         keys = [it[0] for s in ss for it in by_host_slot[(h, s)]]
-        if len(ss) > host.max_sessions:
-            drop(keys, f"{pb.who(h)} holds at most {_n(host.max_sessions, 'session')}")
-        host_days = Counter(pb.day(s) for s in ss)
-        if host_days and max(host_days.values()) > host.max_per_day:
-            drop(keys, f"{pb.who(h)} holds at most {_n(host.max_per_day, 'session')} a day")
+        if len(ss) > max_sessions:
+            drop(keys, f"{pb.who(h)} holds at most {_n(max_sessions, 'session')}")
+        host_days = Counter(k.day[s] for s in ss)
+        if host_days and max(host_days.values()) > max_per_day:
+            drop(keys, f"{pb.who(h)} holds at most {_n(max_per_day, 'session')} a day")
         for s in ss:
             for s2 in ss:
-                if s < s2 and s2 in pb.overlap[s]:
+                if s < s2 and k.overlaps(s, s2):
                     drop(
                         [it[0] for x in (s, s2) for it in by_host_slot[(h, x)]],
                         f"{pb.who(h)} would hold two sessions at once ({pb.when(s, host.location)}; "
@@ -370,14 +379,13 @@ def explain_unmatched(
 
 
 class _Context:
-    """What every reason looks up, built once per schedule."""
+    """What every reason looks up, built once per schedule: the schedule's :class:`Book`
+    (sessions by host slot, who is full) and, per host slot, the languages whose speakers
+    can follow one of its sessions (a bit mask, as ``pb.kernel.speaks``)."""
 
     def __init__(self, pb: Problem, sessions: list[Draft]):
-        self.sessions = sessions
-        self.by_hs = {(d.host, d.slot): d for d in sessions}
-        self.held = Counter(d.host for d in sessions)
-        self._speakers: dict[tuple[str, str], frozenset[str]] = {}
         self.pb = pb
+        self.book = Book(pb, sessions)
         self.hosts_by_topic: dict[str, set[str]] = defaultdict(set)
         for host in pb.hosts.values():
             for t in host.expertise:
@@ -388,33 +396,25 @@ class _Context:
         self.host_sets = {s: frozenset(hs) for s, hs in at.items()}
         self.location = {h.id: h.location for h in pb.hosts.values()}
         self.virtual = {h.id: h.virtual for h in pb.hosts.values()}
-        self.speakers_at = {hs: self.speakers(*hs) for hs in pb.host_slots}
-
-    def speakers(self, h: str, s: str) -> frozenset[str]:
-        """Languages whose speakers can follow some session of host ``h`` at ``s``."""
-        got = self._speakers.get((h, s))
-        if got is None:
-            pb = self.pb
-            out: set[str] = set()
-            for opt in pb.options[(h, s)]:
-                if opt.in_person_ok or pb.hosts[h].virtual:
-                    out.add(opt.language)
-                    if opt.interpreter is not None:
-                        out.update(pb.interpreters[opt.interpreter].languages)
-            got = frozenset(out)
-            self._speakers[(h, s)] = got
-        return got
+        k = pb.kernel
+        self.speakers_at: dict[tuple[str, str], int] = {}
+        for h, s in pb.host_slots:
+            mask = 0
+            for opt, serves in zip(pb.options[(h, s)], k.serves(h, s), strict=True):
+                if opt.in_person_ok or self.virtual[h]:
+                    mask |= serves
+            self.speakers_at[(h, s)] = mask
 
 
 def _reason(pb: Problem, off: OfficialIn, ctx: _Context, has: int) -> str:
     o = off.id
-    langs = _list(off.languages)
+    langs = _languages(pb, off.languages)
     if not off.availability:
         return "is not available at any slot of the program"
     days = sorted({pb.slots[s].day_label or str(pb.slots[s].day) for s in off.availability})
     sites = sorted({_site(pb, w) for w in off.availability.values()})
     where = f"{_list(days)} at {_list(sites)}"
-    own = set(off.languages)
+    own = pb.kernel.speaks.get(o, 0)
     # the usual case first: hosts leading a topic they care about, there and then, whom
     # they can follow (set intersections over indexes: cheap at 2,000 officials)
     cares: set[str] = set()
@@ -426,7 +426,7 @@ def _reason(pb: Problem, off: OfficialIn, ctx: _Context, has: int) -> str:
         (hid, s)
         for s, w in off.availability.items()
         for hid in hosts_at.get(s, frozenset()) & cares
-        if (w is None or w == loc[hid] or virt[hid]) and not own.isdisjoint(spk[(hid, s)])
+        if (w is None or w == loc[hid] or virt[hid]) and own & spk[(hid, s)]
     ]
     if not topical:
         # 1. a host there and then
@@ -439,7 +439,7 @@ def _reason(pb: Problem, off: OfficialIn, ctx: _Context, has: int) -> str:
         if not reach:
             return f"available only on {where}, where no host is available"
         # 2. a language they follow
-        if all(own.isdisjoint(spk[hs]) for hs in reach):
+        if not any(own & spk[hs] for hs in reach):
             at = "" if sites == ["anywhere"] else f" at {_list(sites)}"
             return f"speaks only {langs}; no host or interpreter{at} speaks {langs}"
         # 3. a topic they care about
@@ -467,32 +467,29 @@ def _reason(pb: Problem, off: OfficialIn, ctx: _Context, has: int) -> str:
             f"{_n(off.min_sessions, 'session')}"
         )
     # 5. the possible sessions went elsewhere
-    by_hs = ctx.by_hs
+    book = ctx.book
     topics = sorted({t for h in hosts for t in pb.hosts[h].expertise if off.interests.get(t, 0) >= 1})
     topic_names = _list(pb.inp.topic_names.get(t, t) for t in topics)
-    held = ctx.held
-    host_full = [h for h in hosts if held[h] >= pb.hosts[h].max_sessions]
+    host_full = [h for h in hosts if book.full(h)]
     other_topic = full = country = 0
     for hs in allowed:
-        d = by_hs.get(hs)
+        d = book.at.get(hs)
         if d is None:
             continue
         if off.interests.get(d.topic, 0) < 1:
             other_topic += 1
-        elif len(d.officials) >= pb.rules.max_guests:
+        elif not book.has_room(d):
             full += 1
-        elif (
-            sum(1 for x in d.officials if pb.officials[x].country == off.country) >= pb.rules.max_same_country
-        ):
+        elif not book.country_room(d, o):
             country += 1
     if len(host_full) == len(hosts):
         return (
             f"interested in {topic_names}; the {_n(len(hosts), 'host')} with that expertise who "
-            f"could meet them ({_list(pb.who(h) for h in hosts)}) are full"
+            f"could meet them ({_list(pb.who(h) for h in hosts)}) {_are(len(hosts))} full"
         )
     parts = []
     if host_full:
-        parts.append(f"{len(host_full)} of the {len(hosts)} possible hosts are full")
+        parts.append(f"{len(host_full)} of the {_n(len(hosts), 'possible host')} {_are(len(host_full))} full")
     if full:
         parts.append(f"{_n(full, 'matching session')} already full ({pb.rules.max_guests} officials)")
     if other_topic:

@@ -26,15 +26,16 @@ practice, see ``docs/solver.md``)::
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import IntVar, LinearExprT
 
-from solver.greedy import Draft
+from solver.kernel import Book, Draft
 from solver.problem import Candidate, Problem
-from solver.types import IN_PERSON, VIRTUAL
+from solver.types import IN_PERSON, VIRTUAL, OfficialIn
 
 W_REACH = 1000
 W_FAIR = 10
@@ -98,78 +99,10 @@ def select_candidates(
         chosen = kept
 
 
-class Fixed:
-    """Sessions that stay as they are while a neighbourhood is re-optimised: who is busy,
-    how many sessions people already have, which host slots are taken."""
-
-    def __init__(self, pb: Problem, sessions: Sequence[Draft] = ()):
-        self.pb = pb
-        self.total: dict[str, int] = defaultdict(int)
-        self.per_day: dict[tuple[str, int], int] = defaultdict(int)
-        self.busy: dict[str, set[str]] = defaultdict(set)
-        self.met: set[tuple[str, str]] = set()
-        self.host_slots: set[tuple[str, str]] = set()
-        self.interest: dict[str, int] = defaultdict(int)
-        self.sessions = list(sessions)
-        for d in sessions:
-            self.host_slots.add((d.host, d.slot))
-            people = [d.host, *d.officials] + ([d.interpreter] if d.interpreter else [])
-            for p in people:
-                self.total[p] += 1
-                self.per_day[(p, pb.day(d.slot))] += 1
-                self.busy[p].add(d.slot)
-            for o in d.officials:
-                self.met.add((o, d.host))
-                self.interest[o] += pb.officials[o].interests.get(d.topic, 0)
-
-    def clashes(self, person: str, slot: str) -> bool:
-        return bool(self.busy.get(person) and self.busy[person] & self.pb.overlap[slot])
-
-    def room(self, person: str, slot: str, max_sessions: int, max_per_day: int) -> bool:
-        return (
-            self.total[person] < max_sessions
-            and self.per_day[(person, self.pb.day(slot))] < max_per_day
-            and not self.clashes(person, slot)
-        )
-
-    def filter(self, cands: list[Candidate]) -> list[Candidate]:
-        """The candidates still possible next to the fixed sessions."""
-        if not self.sessions:
-            return list(cands)
-        pb = self.pb
-        out = []
-        bad_option: dict[tuple[str, str], set[int]] = {}
-        for c in cands:
-            if (c.h, c.s) in self.host_slots or (c.o, c.h) in self.met:
-                continue
-            off, host = pb.officials[c.o], pb.hosts[c.h]
-            if not self.room(c.o, c.s, off.max_sessions, off.max_per_day):
-                continue
-            if not self.room(c.h, c.s, host.max_sessions, host.max_per_day):
-                continue
-            bad = bad_option.get((c.h, c.s))
-            if bad is None:
-                bad = set()
-                for k, opt in enumerate(pb.options[(c.h, c.s)]):
-                    if opt.interpreter:
-                        it = pb.interpreters[opt.interpreter]
-                        if not self.room(opt.interpreter, c.s, it.max_sessions, it.max_per_day):
-                            bad.add(k)
-                bad_option[(c.h, c.s)] = bad
-            if bad:
-                opts = tuple(k for k in c.options if k not in bad)
-                if not opts:
-                    continue
-                if len(opts) < len(c.options):
-                    c = Candidate(c.o, c.h, c.s, c.t, c.weight, c.virtual_only, opts)
-            out.append(c)
-        return out
-
-
 class SessionModel:
-    """The CP-SAT model over ``cands``; with ``fixed`` sessions it is a neighbourhood
-    model: only the free part is variable, the fixed sessions count against the limits
-    and towards each official's minimum."""
+    """The CP-SAT model over ``cands``; with ``fixed`` sessions (a :class:`Book` of the
+    sessions that stay) it is a neighbourhood model: only the free part is variable, the
+    fixed sessions count against the limits and towards each official's minimum."""
 
     def __init__(
         self,
@@ -178,13 +111,13 @@ class SessionModel:
         weights: Weights | None = None,
         keep: set[tuple[str, str, str, str]] | None = None,
         pins_as_assumptions: bool = False,
-        fixed: Fixed | None = None,
+        fixed: Book | None = None,
     ):
         self.pb = pb
         self.w = weights or Weights()
         self.keep = keep or set()
         self.m = cp_model.CpModel()
-        self.fixed = fixed or Fixed(pb)
+        self.fixed = fixed or Book(pb)
         # host slots this model decides (a pin elsewhere is not this model's to keep)
         self.region = {(c.h, c.s) for c in cands}
         self.cands = self.fixed.filter(cands)
@@ -280,7 +213,7 @@ class SessionModel:
         """Shared counting rules (2 and 7): ``items`` are (slot, literal) of one person;
         sessions already fixed count against the limits."""
         m, pb, fx = self.m, self.pb, self.fixed
-        max_sessions -= fx.total[person]
+        max_sessions -= fx.total.get(person, 0)
         by_slot: dict[str, list[IntVar]] = defaultdict(list)
         by_day: dict[int, list[IntVar]] = defaultdict(list)
         for s, lit in items:
@@ -291,7 +224,7 @@ class SessionModel:
             if len(lits) > 1:
                 m.add_at_most_one(lits)
         for day, lits in by_day.items():
-            cap = max_per_day - fx.per_day[(person, day)]
+            cap = max_per_day - fx.per_day.get((person, day), 0)
             if len(lits) > cap:
                 m.add(sum(lits) <= cap)
         if len(items) > max_sessions:
@@ -336,7 +269,7 @@ class SessionModel:
         fx = self.fixed
         region = self.region
         for p in pb.inp.pins:
-            if (p.host, p.slot) in fx.host_slots:
+            if (p.host, p.slot) in fx.at:
                 continue  # kept by a fixed session
             if (p.host, p.slot) not in region:
                 continue  # outside this neighbourhood (not placed yet): other neighbourhoods work on it
@@ -352,7 +285,7 @@ class SessionModel:
                 m.add_bool_or([]).only_enforce_if(lit)  # impossible: lit must be false
             self.pin_literals[f"pin {p.official} with {p.host} at {p.slot}"] = lit
         for ps in pb.inp.previous or ():
-            if not ps.pinned or (ps.host, ps.slot) in fx.host_slots or (ps.host, ps.slot) not in region:
+            if not ps.pinned or (ps.host, ps.slot) in fx.at or (ps.host, ps.slot) not in region:
                 continue
             lit = m.new_bool_var(f"pinned-session[{ps.id}]")
             hs = (ps.host, ps.slot)
@@ -385,8 +318,12 @@ class SessionModel:
 
     # ------------------------------------------------------------------ objective
     def _objective(self) -> None:
+        """:func:`objective` over the model's variables. Per official (with the fixed
+        sessions' ``done`` sessions and ``had`` interest): ``reach`` is 1 only when the
+        free part brings them to their minimum, ``progress <= min(count, need)``,
+        ``fair <= min(interest, 2 * min_sessions - had)``: maximising gives each term of
+        :func:`official_terms` less its fixed part (a constant)."""
         m, pb, w = self.m, self.pb, self.w
-        terms: list[LinearExprT] = []
         self.reach: dict[str, IntVar] = {}
         self.fair: dict[str, IntVar] = {}
         self.progress: dict[str, IntVar] = {}
@@ -396,7 +333,7 @@ class SessionModel:
             count = sum(self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
             interest = sum(c.weight * self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
             interest_terms.append(interest)
-            done, had = self.fixed.total[o], self.fixed.interest[o]
+            done, had = self.fixed.total.get(o, 0), self.fixed.interest.get(o, 0)
             need = off.min_sessions - done
             cap = 2 * off.min_sessions - had
             if off.min_sessions <= 0 or need <= 0 or len(cs) < need:
@@ -405,31 +342,36 @@ class SessionModel:
                 r = m.new_bool_var(f"reach[{o}]")
                 m.add(count >= need * r)
                 self.reach[o] = r
-                terms.append(w.reach * r)
             if off.min_sessions > 1 and need >= 1 and cs and w.progress:
                 # partial credit on the way to the minimum (a smoother landscape for search)
                 p = m.new_int_var(0, need, f"progress[{o}]")
                 m.add(p <= count)
                 self.progress[o] = p
-                terms.append(w.progress * p)
-            if cap <= 0 or not cs:
+            if off.min_sessions <= 0 or cap <= 0 or not cs:
                 continue
             f = m.new_int_var(0, cap, f"fair[{o}]")
             m.add(f <= interest)
             self.fair[o] = f
-            terms.append(w.fair * f)
         self.total_interest = m.new_int_var(0, sum(c.weight for c in self.cands), "total_interest")
         m.add(self.total_interest == sum(interest_terms))
         self.at_min = m.new_int_var(0, len(pb.officials), "officials_at_min")
         m.add(self.at_min == sum(self.reach.values()))
-        terms.append(w.interest * self.total_interest)
-        for (h, s, k), lit in self.lang.items():
-            if pb.options[(h, s)][k].interpreter is not None:
-                terms.append(-w.interpreter * lit)
-        terms.append(-w.session * sum(self.topic.values()))
-        if self.keep and w.keep:
-            terms.append(w.keep * sum(x for key, x in self.assign.items() if key in self.keep))
-        m.maximize(sum(terms))
+        interpreted = [
+            lit for (h, s, k), lit in self.lang.items() if pb.options[(h, s)][k].interpreter is not None
+        ]
+        kept = [x for key, x in self.assign.items() if key in self.keep] if self.keep else []
+        m.maximize(
+            objective(
+                w,
+                self.at_min,
+                sum(self.progress.values()),
+                sum(self.fair.values()),
+                self.total_interest,
+                sum(self.topic.values()),
+                sum(interpreted),
+                sum(kept),
+            )
+        )
 
     # ------------------------------------------------------------------ hints and results
     def hint(self, sessions: list[Draft]) -> None:
@@ -460,14 +402,17 @@ class SessionModel:
                 interest[o] += pb.officials[o].interests.get(d.topic, 0)
         fx = self.fixed
         reached = 0
-        for o, r in self.reach.items():
-            ok = count[o] >= pb.officials[o].min_sessions - fx.total[o]
-            reached += ok
-            m.add_hint(r, ok)
-        for o, f in self.fair.items():
-            m.add_hint(f, min(interest[o], 2 * pb.officials[o].min_sessions - fx.interest[o]))
-        for o, p in self.progress.items():
-            m.add_hint(p, min(count[o], pb.officials[o].min_sessions - fx.total[o]))
+        for o in self.reach.keys() | self.fair.keys() | self.progress.keys():
+            off, done, had = pb.officials[o], fx.total.get(o, 0), fx.interest.get(o, 0)
+            r_all, p_all, f_all = official_terms(off, count[o] + done, interest[o] + had)
+            _r, p_fixed, f_fixed = official_terms(off, done, had)
+            if o in self.reach:
+                reached += r_all
+                m.add_hint(self.reach[o], r_all)
+            if o in self.fair:
+                m.add_hint(self.fair[o], f_all - f_fixed)
+            if o in self.progress:
+                m.add_hint(self.progress[o], p_all - p_fixed)
         m.add_hint(self.total_interest, sum(interest.values()))
         m.add_hint(self.at_min, reached)
         for lit in self.pin_literals.values():
@@ -503,40 +448,66 @@ class SessionModel:
         return out
 
 
+def official_terms(off: OfficialIn, count: int, interest: int) -> tuple[int, int, int]:
+    """One official's (reached their minimum, progress, fairness) with ``count`` sessions
+    and ``interest`` in all: the per-official terms of :func:`objective`."""
+    if off.min_sessions <= 0:
+        return 0, 0, 0
+    reached = int(count >= off.min_sessions)
+    progress = min(count, off.min_sessions) if off.min_sessions > 1 else 0
+    return reached, progress, min(interest, 2 * off.min_sessions)
+
+
+def objective(
+    w: Weights,
+    reached: Any,
+    progress: Any,
+    fairness: Any,
+    interest: Any,
+    sessions: Any,
+    interpreted: Any,
+    kept: Any,
+) -> Any:
+    """The objective (maximised), the one formula of the model and of :func:`score`:
+    numbers for a schedule, CP-SAT expressions for the model."""
+    return (
+        w.reach * reached
+        + w.progress * progress
+        + w.fair * fairness
+        + w.interest * interest
+        - w.interpreter * interpreted
+        - w.session * sessions
+        + w.keep * kept
+    )
+
+
 def score(
     pb: Problem,
     sessions: list[Draft],
     w: Weights | None = None,
     keep: set[tuple[str, str, str, str]] | None = None,
 ) -> tuple[int, int, int]:
-    """(objective, officials at their minimum, total interest) of a whole schedule, with
-    the same terms and weights as the model's objective."""
+    """(objective, officials at their minimum, total interest) of a whole schedule:
+    :func:`objective` of its figures, less ``W_PIN`` per pin it misses."""
     w = w or Weights()
     count: dict[str, int] = defaultdict(int)
     interest: dict[str, int] = defaultdict(int)
-    obj = 0
+    kept = 0
+    for d in sessions:
+        for o in d.officials:
+            count[o] += 1
+            interest[o] += pb.officials[o].interests.get(d.topic, 0)
+            if keep and (o, d.host, d.slot, d.topic) in keep:
+                kept += 1
+    at_min = progress = fairness = 0
+    for o, off in pb.officials.items():
+        r, p, f = official_terms(off, count[o], interest[o])
+        at_min, progress, fairness = at_min + r, progress + p, fairness + f
+    total = sum(interest.values())
+    interpreted = sum(1 for d in sessions if d.interpreter)
+    obj = objective(w, at_min, progress, fairness, total, len(sessions), interpreted, kept if keep else 0)
     # pins are hard in the model; a schedule that misses one (the construction could
     # not place it) must lose against any schedule that keeps it
     where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
     obj -= W_PIN * sum(1 for p in pb.inp.pins if (p.official, p.host, p.slot) not in where)
-    for d in sessions:
-        obj -= w.session
-        if d.interpreter:
-            obj -= w.interpreter
-        for o in d.officials:
-            count[o] += 1
-            wt = pb.officials[o].interests.get(d.topic, 0)
-            interest[o] += wt
-            if keep and (o, d.host, d.slot, d.topic) in keep:
-                obj += w.keep
-    at_min = 0
-    for o, off in pb.officials.items():
-        if off.min_sessions > 0 and count[o] >= off.min_sessions:
-            at_min += 1
-        if off.min_sessions > 0:
-            obj += w.fair * min(interest[o], 2 * off.min_sessions)
-        if off.min_sessions > 1:
-            obj += w.progress * min(count[o], off.min_sessions)
-    total = sum(interest.values())
-    obj += w.reach * at_min + w.interest * total
     return obj, at_min, total

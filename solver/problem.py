@@ -18,11 +18,13 @@ import copy
 import time
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from solver.types import IN_PERSON, VIRTUAL, HostIn, OfficialIn, SolverInput
+from solver.kernel import Candidate, Kernel, LangOption, at_site
+from solver.types import SolverInput
+
+__all__ = ["Candidate", "LangOption", "Problem"]
 
 VIRTUAL_PER_SLOT = 8  # virtual candidates kept per official and slot
 PER_SLOT = 16  # host choices kept per official and slot (at their site first, then virtual)
@@ -32,26 +34,6 @@ LARGE_PROGRAM = 1000
 
 # (virtual only, -strongest interest, tie-break, host, shared topics, language options)
 _Choice = tuple[bool, int, int, str, list[str], tuple[int, ...]]
-
-
-@dataclass(slots=True)
-class LangOption:
-    language: str
-    interpreter: str | None
-    in_person_ok: bool  # False: the interpreter is elsewhere, so the session must be virtual
-
-
-@dataclass(slots=True)
-class Candidate:
-    """Official ``o`` could join host ``h`` at slot ``s`` on topic ``t``."""
-
-    o: str
-    h: str
-    s: str
-    t: str
-    weight: int
-    virtual_only: bool  # the official is elsewhere at that slot
-    options: tuple[int, ...]  # indices of the host slot's language options the official can follow
 
 
 class Problem:
@@ -66,6 +48,7 @@ class Problem:
         self.forbidden = {(f.official, f.host) for f in inp.forbidden}
         self._overlaps()
         self._language_options()
+        self.kernel = Kernel(self)
         self._cands: list[Candidate] | None = None
         self._at_slot: dict[str, list[str]] | None = None
         self._at_site: dict[tuple[str, str | None], list[str]] | None = None
@@ -112,12 +95,14 @@ class Problem:
 
     # ------------------------------------------------------------------ host slots
     def _language_options(self) -> None:
-        by_slot: dict[str, list[str]] = defaultdict(list)
+        # (slot, language) -> interpreters working in it then (in input order)
+        by_slot: dict[tuple[str, str], list[str]] = defaultdict(list)
         for i in self.inp.interpreters:
             if i.max_sessions > 0 and i.max_per_day > 0:
                 for s in i.availability:
                     if s in self.slots:
-                        by_slot[s].append(i.id)
+                        for lang in dict.fromkeys(i.languages):
+                            by_slot[(s, lang)].append(i.id)
         self.host_slots: list[tuple[str, str]] = []
         self.options: dict[tuple[str, str], list[LangOption]] = {}
         for h in self.inp.hosts:
@@ -129,11 +114,8 @@ class Problem:
                 opts = []
                 for lang in h.languages:
                     opts.append(LangOption(lang, None, True))
-                    for iid in by_slot.get(s, ()):
-                        interp = self.interpreters[iid]
-                        if lang not in interp.languages:
-                            continue
-                        where = interp.availability[s]
+                    for iid in by_slot.get((s, lang), ()):
+                        where = self.interpreters[iid].availability[s]
                         ok = where is None or where == h.location
                         if ok or h.virtual:
                             opts.append(LangOption(lang, iid, ok))
@@ -141,33 +123,20 @@ class Problem:
                 self.options[(h.id, s)] = opts
 
     # ------------------------------------------------------------------ candidates
-    def follows(self, o: OfficialIn, opt: LangOption) -> bool:
-        """Can the official follow a session in this language option?"""
-        if opt.language in o.languages:
-            return True
-        if opt.interpreter is None:
-            return False
-        interp = self.interpreters[opt.interpreter]
-        return any(lang in interp.languages for lang in o.languages)
-
-    @staticmethod
-    def at_site(where: str | None, host: HostIn) -> bool:
-        return where is None or where == host.location
-
     def _candidates(self, deadline: float | None) -> list[Candidate] | None:
         """Candidates per official and slot: hosts at the official's site first, then
         virtual ones (hosts elsewhere who offer video), strongest interest first, at most
         ``per_slot`` in all and ``VIRTUAL_PER_SLOT`` virtual ones: in a large program
         every official could otherwise join every virtual host at every slot. Hosts are
         found through indexes (slot and site; slot and topic), never by scanning all."""
-        at_site: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, site) -> hosts
+        hosts_at_site: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, site) -> hosts
         at_slot: dict[str, list[str]] = defaultdict(list)
         remote_by_topic: dict[tuple[str, str], list[str]] = defaultdict(
             list
         )  # (slot, topic) -> virtual hosts
         for h, s in self.host_slots:
             host = self.hosts[h]
-            at_site[(s, host.location)].append(h)
+            hosts_at_site[(s, host.location)].append(h)
             at_slot[s].append(h)
             if host.virtual:
                 for t in host.expertise:
@@ -238,7 +207,7 @@ class Problem:
                     for hid in at_slot.get(s, ()):
                         consider(hid, s, False, local)
                 else:
-                    for hid in at_site.get((s, where), ()):
+                    for hid in hosts_at_site.get((s, where), ()):
                         consider(hid, s, False, local)
                     seen: set[str] = set()
                     for t in by_weight:
@@ -263,7 +232,7 @@ class Problem:
                 if pinned_hosts:
                     kept = {x[3] for x in local} | {x[3] for x in remote}
                     for hid in sorted(pinned_hosts - kept):
-                        if self.at_site(where, self.hosts[hid]):
+                        if at_site(where, self.hosts[hid]):
                             consider(hid, s, False, reserved)
                         elif self.hosts[hid].virtual:
                             consider(hid, s, True, reserved)
@@ -285,13 +254,14 @@ class Problem:
                 if o.max_sessions <= 0 or o.max_per_day <= 0 or (oid, h) in self.forbidden:
                     continue
                 where = o.availability[s]
-                if self.at_site(where, host):
+                if at_site(where, host):
                     virtual_only = False
                 elif host.virtual:
                     virtual_only = True
                 else:
                     continue
-                opts = tuple(k for k, opt in enumerate(opts_all) if self.follows(o, opt))
+                speaks = self.kernel.speaks.get(oid, 0)
+                opts = tuple(k for k, mask in enumerate(self.kernel.serves(h, s)) if speaks & mask)
                 if not opts:
                     continue
                 for t in host.expertise:
@@ -340,6 +310,10 @@ class Problem:
     def topic_name(self, t: str) -> str:
         return self.inp.topic_names.get(t, t)
 
+    def language_name(self, code: str) -> str:
+        """``Indonesian (id)``, or the code when the name is unknown."""
+        return self.inp.language_names.get(code, code)
+
     def when(self, slot: str, location: str | None = None) -> str:
         """The slot's start in local time: at ``location`` (its zone) or the program's."""
         s = self.slots.get(slot)
@@ -364,17 +338,3 @@ class Problem:
         out = {(p.host, p.slot) for p in self.inp.pins}
         out |= {(ps.host, ps.slot) for ps in self.inp.previous or () if ps.pinned}
         return {hs for hs in out if hs in self.options}
-
-    # ------------------------------------------------------------------ checks
-    def fits(self, o: OfficialIn, h: HostIn, s: str, t: str, opt: LangOption, mode: str) -> bool:
-        """Whether official ``o`` may join this session (all per-official hard rules but
-        counting limits and clashes)."""
-        if s not in o.availability or (o.id, h.id) in self.forbidden:
-            return False
-        if o.interests.get(t, 0) < 1 or t not in h.expertise:
-            return False
-        if mode == IN_PERSON and not self.at_site(o.availability[s], h):
-            return False
-        if mode == VIRTUAL and not h.virtual:
-            return False
-        return self.follows(o, opt)

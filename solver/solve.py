@@ -6,7 +6,7 @@
 2. **Improve** (large-neighbourhood search, most of the time limit): the sessions of a
    few host slots are dissolved (one program day at one or two sites, every slot of one
    site, or every chance of one official below their minimum) and CP-SAT re-forms them
-   with everything else fixed (:class:`solver.model.Fixed`). A neighbourhood model has a
+   with everything else fixed (a :class:`solver.kernel.Book`). A neighbourhood model has a
    few thousand variables and is solved in about a second; a change is kept when the
    whole schedule's objective does not get worse. Program structure makes this work:
    officials are at one site a day, so days and sites barely interact.
@@ -29,7 +29,8 @@ from solver.bounds import Bounds, compute_bounds, proven
 from solver.check import problems
 from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
 from solver.greedy import Draft, greedy, pins_first, polish, repair
-from solver.model import Fixed, SessionModel, Weights, score, select_candidates
+from solver.kernel import Book
+from solver.model import SessionModel, Weights, score, select_candidates
 from solver.problem import Candidate, Problem
 from solver.types import (
     Changes,
@@ -295,7 +296,7 @@ def _improve(run: _Run, cands: list[Candidate], until: float, workers: int) -> N
         kind, free = hoods.pick(current, below, unplaced)
         fixed_sessions = [d for d in current if (d.host, d.slot) not in free]
         free_sessions = [d for d in current if (d.host, d.slot) in free]
-        fx = Fixed(pb, fixed_sessions)
+        fx = Book(pb, fixed_sessions)
         sub = [c for hs in free for c in hoods.cands_at.get(hs, ())]
         sm = SessionModel(pb, sub, run.weights, run.keep, fixed=fx)
         if not sm.cands:

@@ -109,6 +109,7 @@ class SolverInput:
     previous: tuple[PreviousSession, ...] | None = None
     location_names: Mapping[str, str] = field(default_factory=dict)  # for messages
     topic_names: Mapping[str, str] = field(default_factory=dict)  # for messages
+    language_names: Mapping[str, str] = field(default_factory=dict)  # code -> "French (fr)", for messages
     names: Mapping[str, str] = field(default_factory=dict)  # person id -> name, for messages
     location_zones: Mapping[str, str] = field(default_factory=dict)  # site id -> IANA zone
     zone: str = "UTC"  # the program's zone (times of sessions held anywhere)

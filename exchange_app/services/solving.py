@@ -59,6 +59,8 @@ def _availability(scenario: Scenario, person: Person) -> dict[str, str | None]:
 def build_input(scenario: Scenario, previous: Schedule | None = None) -> SolverInput:
     """The solver's plain input for ``scenario`` (limits with defaults filled in,
     availability resolved per slot, program days counted in the program's zone)."""
+    from exchange_app.rules import language_name
+
     prog = scenario.program
     days = sorted({scenario.day_of(s) for s in scenario.slots})
     day_index = {d: i for i, d in enumerate(days)}
@@ -136,6 +138,11 @@ def build_input(scenario: Scenario, previous: Schedule | None = None) -> SolverI
         previous=prev,
         location_names={x.id: x.name for x in scenario.locations},
         topic_names={t.id: t.name for t in scenario.topics},
+        language_names={
+            code: language_name(code)
+            for p in (*scenario.officials, *scenario.hosts, *scenario.interpreters)
+            for code in p.languages
+        },
         names={p.id: p.name for p in (*scenario.officials, *scenario.hosts, *scenario.interpreters)},
         location_zones={x.id: x.timezone for x in scenario.locations},
         zone=prog.timezone or "UTC",

@@ -46,7 +46,9 @@ def test_language_needs_speaker_or_interpreter():
     sc = scenario(sl, offs, [host("h-1", sl)])
     out = solve_checked(sc)
     assert not sessions_of(out, "o-3")
-    assert reason(out, "o-3") == "speaks only mn; no host or interpreter at denver-co speaks mn"
+    assert reason(out, "o-3") == (
+        "speaks only Mongolian (mn); no host or interpreter at denver-co speaks Mongolian (mn)"
+    )
 
     sc.interpreters.append(interpreter("i-1", sl, languages=("en", "mn")))
     out = solve_checked(sc)

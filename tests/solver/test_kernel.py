@@ -1,0 +1,154 @@
+"""The rule kernel (solver/kernel.py): the one copy of the hard rules inside the solver.
+
+Its check must agree with the product's rule checker (``exchange_app.rules``) on valid and
+broken schedules alike; the construction, the neighbourhoods and the diagnosis use it."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from exchange_app.domain import Mode, Schedule, Session
+from exchange_app.io.scenario_json import read_scenario
+from exchange_app.rules import check_schedule
+from exchange_app.services.solving import build_input
+from solver.diagnosis import explain_unmatched
+from solver.greedy import greedy
+from solver.kernel import Book, Draft, violations
+from solver.problem import Problem
+from solver.types import HostIn, OfficialIn, Rules, SlotIn, SolverInput
+
+
+def _schedule(pb: Problem, sessions: list[Draft]) -> Schedule:
+    return Schedule(
+        sessions=[
+            Session(
+                id=f"s-{i:04d}",
+                host=d.host,
+                slot=d.slot,
+                topic=d.topic,
+                language=d.language,
+                officials=list(d.officials),
+                interpreter=d.interpreter,
+                mode=Mode(d.mode),
+                location=pb.hosts[d.host].location if d.mode != "virtual" else None,
+            )
+            for i, d in enumerate(sessions)
+        ]
+    )
+
+
+def _mutate(rng: random.Random, pb: Problem, sessions: list[Draft]) -> list[Draft]:
+    """One random change of a copy: an official moved or added elsewhere, a session moved
+    to another slot, another topic, language or interpreter, a guest dropped."""
+    out = [d.copy() for d in sessions]
+    d = rng.choice(out)
+    kind = rng.randrange(6)
+    if kind == 0:  # an official of another session joins this one too
+        other = rng.choice(out)
+        d.officials.append(rng.choice(other.officials))
+    elif kind == 1:  # an official moves to this session
+        other = rng.choice(out)
+        o = rng.choice(other.officials)
+        other.officials.remove(o)
+        d.officials.append(o)
+    elif kind == 2:
+        d.slot = rng.choice(pb.slot_order)
+    elif kind == 3:
+        d.topic = rng.choice(pb.inp.topics)
+    elif kind == 4:
+        d.interpreter = rng.choice([None, *pb.interpreters])
+    else:
+        d.officials.pop()
+    return out
+
+
+@pytest.mark.parametrize("name", ["sample-tiny.json", "sample-small.json"])
+def test_kernel_check_agrees_with_the_rule_checker(data_dir, name):
+    sc = read_scenario(data_dir / name)
+    pb = Problem(build_input(sc))
+    sessions, failed = greedy(pb)
+    assert not failed
+    assert violations(pb, sessions) == []
+    assert check_schedule(sc, _schedule(pb, sessions)).ok
+    rng = random.Random(5)
+    broken = valid = 0
+    for _ in range(300):
+        changed = _mutate(rng, pb, sessions)
+        ours = violations(pb, changed)
+        # pins (rule 9) are the solver's objective and its pin check, not its check's
+        theirs = [v for v in check_schedule(sc, _schedule(pb, changed)).violations if v.rule != 9]
+        assert bool(ours) == bool(theirs), (ours, [v.message for v in theirs])
+        broken += bool(ours)
+        valid += not ours
+    assert broken > 100 and valid > 10  # both kinds were tried
+
+
+def _tiny_input(**rules: int) -> SolverInput:
+    slots = tuple(SlotIn(f"s{i}", 60 * i, 60 * i + 60, 0) for i in range(3)) + (SlotIn("s1b", 90, 150, 0),)
+    every = {s.id: None for s in slots}
+    offs = tuple(
+        OfficialIn(f"o{i}", "AB" if i < 3 else f"C{i}", ("en",), {"t": 2}, every, max_per_day=2)
+        for i in range(7)
+    )
+    hosts = (
+        HostIn("h1", "site", ("en",), ("t",), every, max_sessions=1),
+        HostIn("h2", "site", ("en",), ("t",), every),
+    )
+    return SolverInput(Rules(**rules), ("t",), slots, offs, hosts)
+
+
+def test_book_counts_the_rules():
+    pb = Problem(_tiny_input(max_same_country=2))
+    book = Book(pb)
+    d = Draft("h1", "s1", "t", "en", "in-person", None, ["o0", "o1"])
+    book.open(d)
+    assert book.clashes("o0", "s1b") and not book.clashes("o0", "s2")  # s1b overlaps s1
+    assert not book.free("o0", "s1b") and book.free("o0", "s2")
+    assert not book.official_free("o0", "s2", "h1")  # met h1 already
+    assert book.full("h1") and not book.free("h1", "s2")  # h1 takes one session
+    assert not book.country_room(d, "o2") and book.country_room(d, "o3")  # two from AB
+    assert not book.can_join(d, "o2") and book.can_join(d, "o3")
+    book.open(Draft("h2", "s2", "t", "en", "in-person", None, ["o0", "o3"]))
+    assert not book.free("o0", "s0")  # two sessions that day: max_per_day 2
+    book.close(d)
+    assert book.free("o0", "s0") and book.free("h1", "s2") and book.official_free("o1", "s0", "h1")
+    # the free officials at a slot follow every change
+    assert book.free_officials("s0") == {f"o{i}" for i in range(7)}
+    book.open(Draft("h1", "s0", "t", "en", "in-person", None, ["o4", "o5"]))
+    assert {"o4", "o5"}.isdisjoint(book.free_officials("s0"))
+
+
+def test_check_names_each_broken_rule():
+    pb = Problem(_tiny_input())
+    a = Draft("h1", "s1", "t", "en", "in-person", None, ["o0", "o3"])
+    b = Draft("h2", "s1b", "t", "en", "in-person", None, ["o0", "o4"])  # o0 twice at once
+    c = Draft("h1", "s2", "t", "en", "in-person", None, ["o0", "o1", "o2"])  # h1's 2nd; 3 from AB
+    got = "\n".join(violations(pb, [a, b, c]))
+    assert "o0: in two sessions at once (s1, s1b)" in got
+    assert "meets the host twice" in got
+    assert "too many from one country" in got
+    assert "h1: more than 1 sessions" in got
+    assert "o0: more than 2 sessions on a day" in got
+
+
+def test_diagnosis_agrees_in_number_and_names_languages():
+    inp = _tiny_input(max_guests=2)
+    # h2 leads t at s2 with two guests (full); h1 held its one session at s0; o6 is left
+    inp = replace(inp, language_names={"en": "English (en)"})
+    pb = Problem(inp)
+    sessions = [
+        Draft("h1", "s0", "t", "en", "in-person", None, ["o3", "o4"]),
+        Draft("h2", "s2", "t", "en", "in-person", None, ["o0", "o5"]),
+    ]
+    assert violations(pb, sessions) == []
+    pb.officials["o6"] = replace(pb.officials["o6"], availability={"s0": None, "s2": None})
+    (why,) = [u.reason for u in explain_unmatched(pb, sessions) if u.official == "o6"]
+    assert "1 of the 2 possible hosts is full" in why
+    assert "2 matching sessions already full" in why
+    mn = replace(inp, language_names={"mn": "Mongolian (mn)"})
+    mn = replace(mn, officials=(*mn.officials[:6], replace(mn.officials[6], languages=("mn",))))
+    (why,) = [u.reason for u in explain_unmatched(Problem(mn), []) if u.official == "o6"]
+    assert why.startswith("speaks only Mongolian (mn); no host or interpreter speaks Mongolian (mn)")
