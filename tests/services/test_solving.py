@@ -13,7 +13,7 @@ def test_solve_then_resolve_stores_versions(db_url, small_path):
     with Workspace.open(db_url) as ws:
         pid = ws.import_scenario(read_scenario(small_path), "sample-small.json")
         seen = []
-        first = solve_program(ws, pid, SolveOptions(time_limit=2), progress=seen.append)
+        first = solve_program(ws, pid, SolveOptions(time_limit=4), progress=seen.append)
         assert first.report.ok and first.version is not None and first.changes is None
         assert seen and seen[0].phase == "greedy"
         stored = ws.load_schedule(pid, first.version)
@@ -21,7 +21,7 @@ def test_solve_then_resolve_stores_versions(db_url, small_path):
         assert {s.id for s in stored.sessions} == {s.id for s in first.schedule.sessions}
         assert [u.official for u in stored.unmatched] == [u.official for u in first.schedule.unmatched]
 
-        again = solve_program(ws, pid, SolveOptions(time_limit=2, keep_previous=True))
+        again = solve_program(ws, pid, SolveOptions(time_limit=4, keep_previous=True))
         assert again.report.ok and again.version > first.version
         assert again.changes is not None
         versions = ws.schedule_versions(pid)
