@@ -157,7 +157,10 @@ class _Data:
             for s, loc in o.availability.items():
                 if s in sidx:
                     self.off_av[i, sidx[s]] = True
-                    self.off_loc[i, sidx[s]] = -1 if loc is None else site_idx.get(loc, -2)
+                    # several sites: counted as anywhere, which only loosens the bound
+                    self.off_loc[i, sidx[s]] = (
+                        -1 if loc is None or len(loc) > 1 else site_idx.get(next(iter(loc)), -2)
+                    )
         # classes of hosts: (site, offers video)
         cls: dict[tuple[int, bool], list[int]] = defaultdict(list)
         for j, h in enumerate(hosts):

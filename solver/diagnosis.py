@@ -41,7 +41,7 @@ def _are(count: int) -> str:
     return "is" if count == 1 else "are"
 
 
-def _site(pb: Problem, where: str | None) -> str:
+def _site(pb: Problem, where: frozenset[str] | None) -> str:
     return pb.site(where)
 
 
@@ -426,7 +426,7 @@ def _reason(pb: Problem, off: OfficialIn, ctx: _Context, has: int) -> str:
         (hid, s)
         for s, w in off.availability.items()
         for hid in hosts_at.get(s, frozenset()) & cares
-        if (w is None or w == loc[hid] or virt[hid]) and own & spk[(hid, s)]
+        if (w is None or loc[hid] in w or virt[hid]) and own & spk[(hid, s)]
     ]
     if not topical:
         # 1. a host there and then
@@ -434,7 +434,7 @@ def _reason(pb: Problem, off: OfficialIn, ctx: _Context, has: int) -> str:
             (hid, s)
             for s, w in off.availability.items()
             for hid in hosts_at.get(s, ())
-            if w is None or w == loc[hid] or virt[hid]
+            if w is None or loc[hid] in w or virt[hid]
         ]
         if not reach:
             return f"available only on {where}, where no host is available"

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from solver.types import IN_PERSON, VIRTUAL, HostIn, OfficialIn
+from solver.types import IN_PERSON, VIRTUAL, HostIn, OfficialIn, Where
 
 if TYPE_CHECKING:
     from solver.problem import Problem
@@ -81,9 +81,14 @@ class Draft:
         )
 
 
-def at_site(where: str | None, host: HostIn) -> bool:
-    """A person whose window at a slot is ``where`` can be at ``host``'s site then."""
-    return where is None or where == host.location
+def at_site(where: Where, host: HostIn) -> bool:
+    """A person who may be at ``where`` at a slot can be at ``host``'s site then."""
+    return where is None or host.location in where
+
+
+def places(where: Where) -> Iterable[str | None]:
+    """The index keys of ``where``: each of its sites, or None for anywhere."""
+    return (None,) if where is None else where
 
 
 class Kernel:
@@ -127,7 +132,8 @@ class Kernel:
                 topics = [t for t, w in o.interests.items() if w >= 1]
                 for s, where in o.availability.items():
                     for t in topics:
-                        by_site[(s, where, t)].append(o.id)
+                        for loc in places(where):
+                            by_site[(s, loc, t)].append(o.id)
                         by_slot[(s, t)].append(o.id)
             self._by_site, self._by_slot = dict(by_site), dict(by_slot)
         if location is None:

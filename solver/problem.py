@@ -21,7 +21,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from solver.kernel import Candidate, Kernel, LangOption, at_site
+from solver.kernel import Candidate, Kernel, LangOption, at_site, places
 from solver.types import SolverInput
 
 __all__ = ["Candidate", "LangOption", "Problem"]
@@ -116,7 +116,7 @@ class Problem:
                     opts.append(LangOption(lang, None, True))
                     for iid in by_slot.get((s, lang), ()):
                         where = self.interpreters[iid].availability[s]
-                        ok = where is None or where == h.location
+                        ok = at_site(where, h)
                         if ok or h.virtual:
                             opts.append(LangOption(lang, iid, ok))
                 self.host_slots.append((h.id, s))
@@ -207,15 +207,16 @@ class Problem:
                     for hid in at_slot.get(s, ()):
                         consider(hid, s, False, local)
                 else:
-                    for hid in hosts_at_site.get((s, where), ()):
-                        consider(hid, s, False, local)
+                    for loc in where:
+                        for hid in hosts_at_site.get((s, loc), ()):
+                            consider(hid, s, False, local)
                     seen: set[str] = set()
                     for t in by_weight:
                         hosts = remote_by_topic.get((s, t), ())
                         n = len(hosts)
                         for k in range(n):
                             hid = hosts[(k + spin) % n]
-                            if hid in seen or self.hosts[hid].location == where:
+                            if hid in seen or self.hosts[hid].location in where:
                                 continue
                             seen.add(hid)
                             consider(hid, s, True, remote)
@@ -275,7 +276,8 @@ class Problem:
             at: dict[tuple[str, str | None], list[str]] = defaultdict(list)
             for o in self.inp.officials:
                 for s, where in o.availability.items():
-                    at[(s, where)].append(o.id)
+                    for loc in places(where):
+                        at[(s, loc)].append(o.id)
             self._at_site = dict(at)
         return self._at_site.get((slot, location), []) + self._at_site.get((slot, None), [])
 
@@ -302,9 +304,12 @@ class Problem:
         name = self.inp.names.get(pid)
         return f"{name} ({pid})" if name and name != pid else pid
 
-    def site(self, location: str | None) -> str:
+    def site(self, location: str | frozenset[str] | None) -> str:
+        """A site's name; for the sites a person may be at, ``Phoenix or Denver``."""
         if location is None:
             return "anywhere"
+        if isinstance(location, frozenset):
+            return " or ".join(sorted(self.site(x) for x in location))
         return self.inp.location_names.get(location, location)
 
     def topic_name(self, t: str) -> str:

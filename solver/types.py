@@ -16,6 +16,11 @@ IN_PERSON = "in-person"
 VIRTUAL = "virtual"
 
 
+Where = frozenset[str] | None
+"""Where a person may be at a slot: the sites of every window that holds it, or None
+(anywhere: a window with no location holds it), as the rule checker reads windows."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     min_guests: int = 2
@@ -38,7 +43,7 @@ class OfficialIn:
     country: str
     languages: tuple[str, ...]
     interests: Mapping[str, int]  # topic id -> weight 1..3
-    availability: Mapping[str, str | None]  # slot id -> location (None: anywhere)
+    availability: Mapping[str, Where]  # slot id -> the sites they may be at (None: anywhere)
     min_sessions: int = 1
     max_sessions: int = 6
     max_per_day: int = 3
@@ -50,7 +55,7 @@ class HostIn:
     location: str
     languages: tuple[str, ...]
     expertise: tuple[str, ...]
-    availability: Mapping[str, str | None]
+    availability: Mapping[str, Where]
     virtual: bool = False
     max_sessions: int = 6
     max_per_day: int = 3
@@ -60,7 +65,7 @@ class HostIn:
 class InterpreterIn:
     id: str
     languages: tuple[str, ...]
-    availability: Mapping[str, str | None]
+    availability: Mapping[str, Where]
     max_sessions: int = 6
     max_per_day: int = 3
 

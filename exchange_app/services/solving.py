@@ -43,16 +43,17 @@ def _minutes(dt: datetime) -> int:
     return int(dt.timestamp() // 60)
 
 
-def _availability(scenario: Scenario, person: Person) -> dict[str, str | None]:
-    """``{slot_id: location or None}`` for every slot a window of the person holds. Every
+def _availability(scenario: Scenario, person: Person) -> dict[str, frozenset[str] | None]:
+    """``{slot_id: sites or None}`` for every slot a window of the person holds. Every
     window that holds the slot counts, as in the rule checker: one with no location makes
-    the person available anywhere then; otherwise the first window's site (the solver
-    places a person at one site per slot, which the checker accepts)."""
-    out: dict[str, str | None] = {}
+    the person available anywhere then; otherwise they may be at the site of any of them."""
+    out: dict[str, frozenset[str] | None] = {}
     for s in scenario.slots:
         held = [w for w in person.availability if w.holds(s.start, s.end)]
         if held:
-            out[s.id] = None if any(w.location is None for w in held) else held[0].location
+            out[s.id] = (
+                None if any(w.location is None for w in held) else frozenset(str(w.location) for w in held)
+            )
     return out
 
 

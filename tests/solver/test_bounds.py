@@ -50,7 +50,7 @@ def direct_optimum(inp: SolverInput, goal: str, seconds: float = 60.0) -> int:
                 if s not in o.availability or (o.id, h.id) in forbidden:
                     continue
                 loc = o.availability[s]
-                here = loc is None or loc == h.location
+                here = loc is None or h.location in loc
                 if not here and virtual is None:
                     continue
                 langs = [la for la in h.languages if la in o.languages]

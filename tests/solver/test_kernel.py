@@ -19,6 +19,7 @@ from solver.greedy import greedy
 from solver.kernel import Book, Draft, violations
 from solver.problem import Problem
 from solver.types import HostIn, OfficialIn, Rules, SlotIn, SolverInput
+from tests.solver.helpers import all_day, host, official, scenario, slots, solve_checked
 
 
 def _schedule(pb: Problem, sessions: list[Draft]) -> Schedule:
@@ -152,3 +153,21 @@ def test_diagnosis_agrees_in_number_and_names_languages():
     mn = replace(mn, officials=(*mn.officials[:6], replace(mn.officials[6], languages=("mn",))))
     (why,) = [u.reason for u in explain_unmatched(Problem(mn), []) if u.official == "o6"]
     assert why.startswith("speaks only Mongolian (mn); no host or interpreter speaks Mongolian (mn)")
+
+
+def test_every_window_holding_a_slot_counts_with_its_site():
+    # o-two's windows hold the same slots at both sites (the first at Denver); the only host
+    # is in New York and holds no video sessions. The rule checker accepts o-two in New York,
+    # so the solver must too: availability names every site, not the first window's
+    sl = slots(per_day=2)
+    ny = "raleigh-nc"
+    two = official("o-two", "Kenya", sl, site="denver-co")
+    two = replace(two, availability=[*all_day(sl, "denver-co"), *all_day(sl, ny)])
+    offs = [two, official("o-ny", "Peru", sl, site=ny), official("o-ny2", "Chad", sl, site=ny)]
+    sc = scenario(sl, offs, [host("h-ny", sl, site=ny)])
+    inp = build_input(sc)
+    [o] = [o for o in inp.officials if o.id == "o-two"]
+    assert all(where == frozenset({"denver-co", ny}) for where in o.availability.values())
+    out = solve_checked(sc, time_limit=5)
+    assert any("o-two" in s.officials for s in out.schedule.sessions)
+    assert not out.schedule.unmatched or all(u.official != "o-two" for u in out.schedule.unmatched)
