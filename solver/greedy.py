@@ -18,7 +18,7 @@ from solver.kernel import Book, Draft, LangOption, at_site
 from solver.problem import Problem
 from solver.types import IN_PERSON, VIRTUAL, PreviousSession
 
-__all__ = ["Book", "Draft", "greedy", "pins_first", "polish", "repair"]
+__all__ = ["Book", "Draft", "greedy", "polish", "repair"]
 
 
 def _pick(book: Book, slot: str, host: str, pool: list[str], cap: int) -> list[str]:
@@ -297,11 +297,6 @@ def greedy(pb: Problem, seeds: list[Draft] | None = None) -> tuple[list[Draft], 
     failed = place_fixed(book)
     fill(book)
     return book.sessions, failed
-
-
-def pins_first(pb: Problem) -> list[str]:
-    """The pins the construction cannot place (it places them before anything else)."""
-    return place_fixed(Book(pb))
 
 
 def repair(pb: Problem, seeds: list[Draft] | None = None) -> tuple[list[Draft], list[str]]:

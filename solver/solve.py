@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 from solver.bounds import Bounds, compute_bounds, proven
 from solver.check import problems
 from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
-from solver.greedy import Draft, greedy, pins_first, polish, repair
+from solver.greedy import Draft, greedy, polish, repair
 from solver.kernel import Book
 from solver.model import SessionModel, Weights, score, select_candidates
 from solver.problem import Candidate, Problem
@@ -389,12 +389,15 @@ def solve(
     keep: set[tuple[str, str, str, str]] = set()
     if inp.previous and options.keep_previous:
         keep = {(o, s.host, s.slot, s.topic) for s in inp.previous for o in s.officials}
-    # the construction places the pins first: when one is left over, the pin check runs
-    # before the (slow) filling, not after it
-    failed = pins_first(pb) if not inp.previous else []
-    sessions: list[Draft] = []
-    if not failed:
-        sessions, failed = repair(pb) if inp.previous else greedy(pb)
+    # the construction first (it places the pins first): the first schedule comes in
+    # seconds whatever the time limit; when a pin is left over, the pin check (its share
+    # of the time limit) looks for sessions that keep them all, and the construction runs
+    # again around them
+    run = _Run(pb, options, progress, cancel, keep, t0)
+    run.deadline = end
+    phase = "repair" if inp.previous else "greedy"
+    sessions, failed = repair(pb) if inp.previous else greedy(pb)
+    run.offer(sessions, phase)
     if failed:  # pins that pass every check alone: can they be kept together?
         share = min(pin_check_seconds(options.time_limit), max(0.0, end - time.monotonic()))
         check = pin_check(pb, share, options.seed)
@@ -403,12 +406,12 @@ def solve(
             dropped |= check.dropped
             pb = pb.with_input(_without(inp, dropped))
             inp = pb.inp
-        if check.status == "kept" or check.dropped or not sessions:
-            seeds = check.sessions
-            sessions, failed = repair(pb, seeds) if inp.previous else greedy(pb, seeds)
-    run = _Run(pb, options, progress, cancel, keep, t0)
-    run.deadline = end
-    run.offer(sessions, "repair" if inp.previous else "greedy")
+            with run.lock:  # scores and checks from now on without the pins proven impossible
+                first, run.pb, run.best, run.best_score = run.best, pb, [], (None, 0, 0)
+            run.offer(first, phase)
+        if check.status == "kept" or check.dropped:
+            sessions, failed = repair(pb, check.sessions) if inp.previous else greedy(pb, check.sessions)
+            run.offer(sessions, phase)
     if not run.best and sessions:  # the construction keeps every rule; an empty schedule is the last resort
         run.offer([], "greedy")
     # proven bounds beside the search, in a small share of the time limit
