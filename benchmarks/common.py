@@ -11,6 +11,7 @@ import platform
 import resource
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,3 +53,27 @@ def machine() -> str:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bounds_lines(label: str, inp, r, f) -> None:
+    """The proven bounds the solve reported, their gaps, and the bounds with the LP
+    given all the time it needs (what a longer time limit would show)."""
+    from solver.bounds import compute_bounds
+
+    def gap(found: int, bound: int | None) -> str:
+        return (
+            "not proven" if bound is None else f"{bound:,} (gap {100 * (bound - found) / max(1, bound):.1f}%)"
+        )
+
+    print(
+        f"{label} bounds ({r.bounds_method or 'none'}): at minimum {f.officials_at_min:,} of at most "
+        f"{gap(f.officials_at_min, r.at_min_bound)}; interest {f.total_interest:,} of at most "
+        f"{gap(f.total_interest, r.interest_bound)}"
+    )
+    t = time.monotonic()
+    b = compute_bounds(inp)
+    print(
+        f"{label} bounds alone, no time limit ({b.method}, {time.monotonic() - t:.1f} s): at minimum at most "
+        f"{gap(f.officials_at_min, b.at_min)}; interest at most {gap(f.total_interest, b.interest)}; "
+        f"{len(b.cannot_reach)} officials cannot reach their minimum in any schedule"
+    )

@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import bounds_lines  # noqa: E402
+
 from exchange_app.domain import Pin, Schedule  # noqa: E402
 from exchange_app.io.scenario_json import read_scenario  # noqa: E402
 from exchange_app.rules import check_schedule  # noqa: E402
@@ -122,30 +124,6 @@ def solve_once(sc, args, previous=None, keep=False, label="solve", time_limit=No
         + ("" if out.report.ok else f"  <-- {out.report.summary()}")
     )
     return out
-
-
-def bounds_lines(label: str, inp, r, f) -> None:
-    """The proven bounds the solve reported, their gaps, and the bounds with the LP
-    given all the time it needs (what a longer time limit would show)."""
-    from solver.bounds import compute_bounds
-
-    def gap(found: int, bound: int | None) -> str:
-        return (
-            "not proven" if bound is None else f"{bound:,} (gap {100 * (bound - found) / max(1, bound):.1f}%)"
-        )
-
-    print(
-        f"{label} bounds ({r.bounds_method or 'none'}): at minimum {f.officials_at_min:,} of at most "
-        f"{gap(f.officials_at_min, r.at_min_bound)}; interest {f.total_interest:,} of at most "
-        f"{gap(f.total_interest, r.interest_bound)}"
-    )
-    t = time.monotonic()
-    b = compute_bounds(inp)
-    print(
-        f"{label} bounds alone, no time limit ({b.method}, {time.monotonic() - t:.1f} s): at minimum at most "
-        f"{gap(f.officials_at_min, b.at_min)}; interest at most {gap(f.total_interest, b.interest)}; "
-        f"{len(b.cannot_reach)} officials cannot reach their minimum in any schedule"
-    )
 
 
 def main(argv=None) -> int:

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-from common import ROOT, machine, peak_rss_mb  # noqa: F401  (ROOT puts the project on sys.path)
+from common import ROOT, bounds_lines, machine, peak_rss_mb  # noqa: F401  (ROOT puts the project on sys.path)
 
 from exchange_app.io.scenario_json import parse_scenario
 from exchange_app.rules import check_schedule
@@ -35,30 +35,6 @@ from tests.data.make_awkward import awkward
 def _pins_kept(sc, schedule) -> int:
     where = {(o, s.host, s.slot) for s in schedule.sessions for o in s.officials}
     return sum((p.official, p.host, p.slot) in where for p in sc.pins)
-
-
-def bounds_lines(label: str, inp, r, f) -> None:
-    """The proven bounds the solve reported, their gaps, and the bounds with the LP
-    given all the time it needs (what a longer time limit would show)."""
-    from solver.bounds import compute_bounds
-
-    def gap(found: int, bound: int | None) -> str:
-        return (
-            "not proven" if bound is None else f"{bound:,} (gap {100 * (bound - found) / max(1, bound):.1f}%)"
-        )
-
-    print(
-        f"{label} bounds ({r.bounds_method or 'none'}): at minimum {f.officials_at_min:,} of at most "
-        f"{gap(f.officials_at_min, r.at_min_bound)}; interest {f.total_interest:,} of at most "
-        f"{gap(f.total_interest, r.interest_bound)}"
-    )
-    t = time.monotonic()
-    b = compute_bounds(inp)
-    print(
-        f"{label} bounds alone, no time limit ({b.method}, {time.monotonic() - t:.1f} s): at minimum at most "
-        f"{gap(f.officials_at_min, b.at_min)}; interest at most {gap(f.total_interest, b.interest)}; "
-        f"{len(b.cannot_reach)} officials cannot reach their minimum in any schedule"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
