@@ -41,7 +41,7 @@ from exchange_app.domain import Scenario, Schedule, zone
 from exchange_app.errors import ExchangeError, NotFoundError
 from exchange_app.naming import plural
 from exchange_app.services import Workspace, program_edits
-from exchange_app.services.new_program import zone_names
+from exchange_app.services.new_program import grid_summary, zone_names
 from ui.dialogs.slots import AddSlotDialog, DatesHoursDialog, program_days
 from ui.profiles.commands import ChangeHook, ErrorHook, WorkspaceCommand
 
@@ -463,7 +463,7 @@ class TopicsSitesTab(QWidget):
         self.topics_model.set_rows(topic_rows(scenario))
         self.sites_model.set_rows(site_rows(scenario))
         self.slots_model.set_rows(slot_rows(scenario))
-        self.slots_summary.setText(program_edits.grid_summary(scenario))
+        self.slots_summary.setText(grid_summary(scenario))
         for view in (self.topics_view, self.sites_view, self.slots_view):
             view.resizeColumnsToContents()
             header = view.horizontalHeader()

@@ -269,17 +269,22 @@ def build_scenario(spec: ProgramSpec, source: str = "new program") -> Scenario:
     return Scenario(program=program, topics=topics, locations=locations, slots=slots)
 
 
-def describe(scenario: Scenario) -> str:
-    """``3 sites, 6 topics, 48 slots on 2 days (Thu 29 Oct – Fri 30 Oct)``."""
-    days = sorted({scenario.day_of(s) for s in scenario.slots})
+def grid_summary(sc: Scenario) -> str:
+    """``52 slots on 3 days (Thu 29 Oct – Mon 2 Nov)``."""
+    days = sorted({sc.day_of(x) for x in sc.slots})
     span = (
         f" ({days[0]:%a} {days[0].day} {days[0]:%b} – {days[-1]:%a} {days[-1].day} {days[-1]:%b})"
         if days
         else ""
     )
+    return f"{plural(len(sc.slots), 'slot')} on {plural(len(days), 'day')}{span}"
+
+
+def describe(scenario: Scenario) -> str:
+    """``3 sites, 6 topics, 48 slots on 2 days (Thu 29 Oct – Fri 30 Oct)``."""
     return (
         f"{plural(len(scenario.locations), 'site')}, {plural(len(scenario.topics), 'topic')}, "
-        f"{plural(len(scenario.slots), 'slot')} on {plural(len(days), 'day')}{span}"
+        f"{grid_summary(scenario)}"
     )
 
 

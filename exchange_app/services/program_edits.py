@@ -163,17 +163,6 @@ def slot_text(sc: Scenario, slot: Slot) -> str:
     return f"{a:%a} {a.day} {a:%b %H:%M}-{b:%H:%M} {a.tzname()}"
 
 
-def grid_summary(sc: Scenario) -> str:
-    """``52 slots on 3 days (Thu 29 Oct – Mon 2 Nov)``."""
-    days = sorted({sc.day_of(x) for x in sc.slots})
-    span = (
-        f" ({days[0]:%a} {days[0].day} {days[0]:%b} – {days[-1]:%a} {days[-1].day} {days[-1]:%b})"
-        if days
-        else ""
-    )
-    return f"{plural(len(sc.slots), 'slot')} on {plural(len(days), 'day')}{span}"
-
-
 def _slots_text(sc: Scenario, slots: Sequence[Slot], limit: int = 3) -> str:
     texts = [slot_text(sc, x) for x in slots]
     return ", ".join(texts[:limit]) + (f" and {len(texts) - limit} more" if len(texts) > limit else "")

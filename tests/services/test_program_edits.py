@@ -14,7 +14,7 @@ import pytest
 from exchange_app.domain import Host, Official, Pin, Schedule, Session, Window, zone
 from exchange_app.errors import InputError
 from exchange_app.io.scenario_json import read_scenario
-from exchange_app.services import Workspace, program_edits
+from exchange_app.services import Workspace, new_program, program_edits
 from exchange_app.services.new_program import (
     DayHours,
     ProgramSpec,
@@ -209,7 +209,7 @@ def test_remove_a_free_slot_and_refuse_one_a_session_pin_or_window_needs():
 
 
 def test_grid_summary_names_slots_and_days():
-    assert program_edits.grid_summary(_program()) == "16 slots on 2 days (Thu 29 Oct – Fri 30 Oct)"
+    assert new_program.grid_summary(_program()) == "16 slots on 2 days (Thu 29 Oct – Fri 30 Oct)"
 
 
 def test_stored_regrid_and_its_undo_restore_the_program_exactly(tmp_path, small_path):
