@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from exchange_app.domain import Host, Official, Person, PersonKind, Scenario, Schedule
 from exchange_app.errors import ConflictError, ExchangeError, InputError
-from exchange_app.naming import plural
+from exchange_app.naming import number, plural
 from exchange_app.services import Revision, Workspace, import_file
 from exchange_app.services.workspace import (
     ImportResult,
@@ -182,6 +182,14 @@ def _counted(person: Person | None) -> object:
     if isinstance(person, Host):
         return person.expertise, person.location, person.virtual
     return None
+
+
+# the solver's status, as the status bar says it
+_SOLVE_STATUS = {
+    "optimal": "proven best",
+    "feasible": "valid, not proven best",
+    "heuristic": "valid (quick construction)",
+}
 
 
 class MainWindow(QMainWindow):
@@ -642,15 +650,18 @@ class MainWindow(QMainWindow):
             last = max(solved, key=lambda v: v.number)
             s = last.solver
             assert s is not None  # ``solved`` holds the versions with solver info
-            parts = [f"Last solve v{last.number}: {s.status}"]
-            if s.objective is not None:
-                parts.append(f"objective {s.objective:g}")
-            if s.bound is not None:
-                parts.append(f"bound {s.bound:g}")
-            if s.seconds is not None:
-                parts.append(f"{s.seconds:.1f} s")
-            self.solve_label.setText(", ".join(parts))
-            self.solve_label.setToolTip(last.note or "")
+            # staff words on the bar; the solver's raw score and bound in the tooltip
+            status = _SOLVE_STATUS.get(s.status, s.status)
+            took = f", {s.seconds:.1f} s" if s.seconds is not None else ""
+            self.solve_label.setText(f"Last solve v{last.number}: {status}{took}")
+            raw = ", ".join(
+                f"{k} {number(round(x))}"
+                for k, x in (("score", s.objective), ("bound", s.bound))
+                if x is not None
+            )
+            self.solve_label.setToolTip(
+                "\n".join(x for x in (last.note, f"Solver {s.status}: {raw}" if raw else "") if x)
+            )
         else:
             self.solve_label.setText("Not solved yet")
 

@@ -95,7 +95,8 @@ def test_status_bar_shows_schedule_version_and_last_solve(main_window, small_wor
     assert threads and threading.main_thread() not in threads
     assert main_window.schedule_label.text().startswith("Schedule v1 (solve)")
     assert "saved" in main_window.schedule_label.text()
-    assert main_window.solve_label.text() == "Last solve v1: feasible, objective 120, bound 130, 2.5 s"
+    assert main_window.solve_label.text() == "Last solve v1: valid, not proven best, 2.5 s"
+    assert "Solver feasible: score 120, bound 130" in main_window.solve_label.toolTip()
     assert "Version 1: 0 sessions, solve by" in main_window.schedule_label.toolTip()
 
 
