@@ -217,13 +217,17 @@ class Book:
         self.busy: dict[str, int] = defaultdict(int)  # person -> bit mask of their slots
         self.met: set[tuple[str, str]] = set()
         self.interest: dict[str, int] = defaultdict(int)  # official -> interest so far
-        self.sessions: list[Draft] = []
-        self.at: dict[tuple[str, str], Draft] = {}  # (host, slot) -> session
+        self.at: dict[tuple[str, str], Draft] = {}  # (host, slot) -> session, in the order opened
         # the officials free at one slot, kept up to date (the construction asks per host)
         self._free_slot: str | None = None
         self._free_set: set[str] = set()
         for d in sessions:
             self.open(d)
+
+    @property
+    def sessions(self) -> list[Draft]:
+        """The sessions, in the order they were opened."""
+        return list(self.at.values())
 
     # ------------------------------------------------------------------ who is free
     def clashes(self, person: str, slot: str) -> bool:
@@ -307,7 +311,6 @@ class Book:
             self._take(o, d.slot, 1)
             self.met.add((o, d.host))
             self.interest[o] += offs[o].interests.get(d.topic, 0)
-        self.sessions.append(d)
         self.at[(d.host, d.slot)] = d
 
     def add(self, d: Draft, o: str) -> None:
@@ -324,21 +327,30 @@ class Book:
         self.met.discard((o, d.host))
         self.interest[o] -= self.k.officials[o].interests.get(d.topic, 0)
 
-    def close(self, d: Draft) -> None:
-        for o in list(d.officials):
-            self.remove(d, o)
+    def withdraw(self, d: Draft) -> None:
+        """Undo :meth:`open`, leaving ``d`` as it is (to :meth:`open` it again)."""
+        offs = self.k.officials
+        for o in d.officials:
+            self._take(o, d.slot, -1)
+            self.met.discard((o, d.host))
+            self.interest[o] -= offs[o].interests.get(d.topic, 0)
         self._take(d.host, d.slot, -1)
         if d.interpreter:
             self._take(d.interpreter, d.slot, -1)
-        self.sessions.remove(d)
         del self.at[(d.host, d.slot)]
+
+    def close(self, d: Draft) -> None:
+        """Take session ``d`` out, its officials (and pins) removed from it."""
+        self.withdraw(d)
+        d.officials.clear()
+        d.pinned.clear()
 
     # ------------------------------------------------------------------ candidates
     def filter(self, cands: list[Candidate]) -> list[Candidate]:
         """The candidates still possible next to this book's sessions (held fixed while a
         neighbourhood is re-optimised): the host slot is free, the official has room and
         has not met the host, the host has room, and a language option's interpreter too."""
-        if not self.sessions:
+        if not self.at:
             return list(cands)
         pb = self.pb
         out = []
@@ -397,13 +409,18 @@ def session_faults(pb: Problem, d: Draft) -> list[str]:
     return out
 
 
-def violations(pb: Problem, sessions: Sequence[Draft]) -> list[str]:
+def violations(pb: Problem, sessions: Sequence[Draft], book: Book | None = None) -> list[str]:
     """Every hard rule the schedule breaks: each session's own faults, then the counting
-    rules, by replaying the sessions into a :class:`Book`."""
+    rules, by replaying the sessions into a :class:`Book`. With ``book`` (the sessions
+    around them, valid on their own) ``sessions`` are replayed into it (and stay there) and
+    only the people they touch are counted: a neighbourhood's change is checked in the
+    time of the neighbourhood, not of the schedule."""
     k = pb.kernel
     out: list[str] = []
-    book = Book(pb)
+    whole = book is None
+    book = Book(pb) if book is None else book
     slots_of: dict[str, list[str]] = defaultdict(list)
+    touched: set[str] = set()
     for d in sessions:
         faults = session_faults(pb, d)
         out.extend(faults)
@@ -417,9 +434,10 @@ def violations(pb: Problem, sessions: Sequence[Draft]) -> list[str]:
                 people.append(o)
         for p in people:
             if book.clashes(p, d.slot):
-                other = next(s for s in slots_of[p] if k.overlaps(s, d.slot))
+                other = next((s for s in slots_of[p] if k.overlaps(s, d.slot)), "another session")
                 out.append(f"{p}: in two sessions at once ({other}, {d.slot})")
             slots_of[p].append(d.slot)
+        touched.update(people)
         valid = [o for o in d.officials if o in k.limit]
         book.open(
             Draft(
@@ -430,12 +448,17 @@ def violations(pb: Problem, sessions: Sequence[Draft]) -> list[str]:
                 d.mode,
                 d.interpreter if d.interpreter in k.limit else None,
                 valid,
+                list(d.pinned),
+                d.id,
             )
+            if whole or len(valid) != len(d.officials) or (d.interpreter and d.interpreter not in k.limit)
+            else d
         )
-    for p, n in book.total.items():
+    for p in book.total if whole else touched:
         max_sessions, max_per_day = k.limit[p]
-        if n > max_sessions:
+        if book.total[p] > max_sessions:
             out.append(f"{p}: more than {max_sessions} sessions")
-    over = sorted({p for (p, _day), n in book.per_day.items() if n > k.limit[p][1]})
+    days = book.per_day if whole else {(p, k.day[s]) for p, ss in slots_of.items() for s in ss}
+    over = sorted({p for (p, day) in days if book.per_day[(p, day)] > k.limit[p][1]})
     out.extend(f"{p}: more than {k.limit[p][1]} sessions on a day" for p in over)
     return out

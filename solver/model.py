@@ -102,7 +102,8 @@ def select_candidates(
 class SessionModel:
     """The CP-SAT model over ``cands``; with ``fixed`` sessions (a :class:`Book` of the
     sessions that stay) it is a neighbourhood model: only the free part is variable, the
-    fixed sessions count against the limits and towards each official's minimum."""
+    fixed sessions count against the limits and towards each official's minimum
+    (``filtered``: ``cands`` are ``fixed.filter``'s already)."""
 
     def __init__(
         self,
@@ -112,6 +113,7 @@ class SessionModel:
         keep: set[tuple[str, str, str, str]] | None = None,
         pins_as_assumptions: bool = False,
         fixed: Book | None = None,
+        filtered: bool = False,
     ):
         self.pb = pb
         self.w = weights or Weights()
@@ -120,7 +122,7 @@ class SessionModel:
         self.fixed = fixed or Book(pb)
         # host slots this model decides (a pin elsewhere is not this model's to keep)
         self.region = {(c.h, c.s) for c in cands}
-        self.cands = self.fixed.filter(cands)
+        self.cands = cands if filtered else self.fixed.filter(cands)
         self.pin_literals: dict[str, cp_model.IntVar] = {}  # message key -> literal
         self._variables()
         self._session_shape()
@@ -328,8 +330,8 @@ class SessionModel:
         self.fair: dict[str, IntVar] = {}
         self.progress: dict[str, IntVar] = {}
         interest_terms: list[LinearExprT] = []
-        for o, off in pb.officials.items():
-            cs = self.by_o.get(o, [])
+        for o, cs in self.by_o.items():  # officials without a candidate here: constants
+            off = pb.officials[o]
             count = sum(self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
             interest = sum(c.weight * self.assign[(c.o, c.h, c.s, c.t)] for c in cs)
             interest_terms.append(interest)
@@ -511,3 +513,55 @@ def score(
     where = {(o, d.host, d.slot) for d in sessions for o in d.officials}
     obj -= W_PIN * sum(1 for p in pb.inp.pins if (p.official, p.host, p.slot) not in where)
     return obj, at_min, total
+
+
+def score_change(
+    pb: Problem,
+    rest: Book,
+    old: list[Draft],
+    new: list[Draft],
+    w: Weights | None = None,
+    keep: set[tuple[str, str, str, str]] | None = None,
+) -> tuple[int, int, int]:
+    """``score(rest + new) - score(rest + old)`` from a :class:`Book` of the ``rest`` of the
+    schedule, in the time of ``old`` and ``new`` (one neighbourhood), not of the schedule:
+    :func:`objective` is linear, so it takes the changes of its parts."""
+    w = w or Weights()
+
+    def parts(sessions: list[Draft]) -> tuple[dict[str, int], dict[str, int], int]:
+        count: dict[str, int] = defaultdict(int)
+        interest: dict[str, int] = defaultdict(int)
+        kept = 0
+        for d in sessions:
+            for o in d.officials:
+                count[o] += 1
+                interest[o] += pb.officials[o].interests.get(d.topic, 0)
+                if keep and (o, d.host, d.slot, d.topic) in keep:
+                    kept += 1
+        return count, interest, kept
+
+    c0, i0, k0 = parts(old)
+    c1, i1, k1 = parts(new)
+    at_min = progress = fairness = 0
+    for o in c0.keys() | c1.keys():
+        off, n, i = pb.officials[o], rest.total.get(o, 0), rest.interest.get(o, 0)
+        r_new, p_new, f_new = official_terms(off, n + c1[o], i + i1[o])
+        r_old, p_old, f_old = official_terms(off, n + c0[o], i + i0[o])
+        at_min, progress, fairness = (
+            at_min + r_new - r_old,
+            progress + p_new - p_old,
+            fairness + f_new - f_old,
+        )
+    interest = sum(i1.values()) - sum(i0.values())
+    interpreted = sum(1 for d in new if d.interpreter) - sum(1 for d in old if d.interpreter)
+    obj = objective(
+        w, at_min, progress, fairness, interest, len(new) - len(old), interpreted, k1 - k0 if keep else 0
+    )
+    # pins at the host slots that changed
+    was = {(d.host, d.slot): d.officials for d in old}
+    now = {(d.host, d.slot): d.officials for d in new}
+    for p in pb.inp.pins:
+        hs = (p.host, p.slot)
+        if hs in was or hs in now:
+            obj -= W_PIN * ((p.official not in now.get(hs, ())) - (p.official not in was.get(hs, ())))
+    return obj, at_min, interest

@@ -29,8 +29,8 @@ from solver.bounds import Bounds, compute_bounds, proven
 from solver.check import problems
 from solver.diagnosis import explain_unmatched, pin_check, pin_check_seconds, pin_conflicts, pin_label
 from solver.greedy import Draft, greedy, polish, repair
-from solver.kernel import Book
-from solver.model import SessionModel, Weights, score, select_candidates
+from solver.kernel import Book, violations
+from solver.model import SessionModel, Weights, score, score_change, select_candidates
 from solver.problem import Candidate, Problem
 from solver.types import (
     Changes,
@@ -41,10 +41,11 @@ from solver.types import (
     SolverResult,
 )
 
-NEIGHBOURHOOD_SIZE = 700  # candidates in one neighbourhood (before the fixed part removes most)
+NEIGHBOURHOOD_SIZE = 1_400  # candidates in one neighbourhood (before the fixed part removes most)
 SUB_LIMIT = 1.5  # seconds per neighbourhood (raised a little while nothing improves)
 FINISH_SECONDS = 0.3  # time kept back at the end for polish and diagnosis ...
 FINISH_SECONDS_PER_OFFICIAL = 0.004  # ... and per official
+CAP_SAMPLE = 200  # host slots drawn to fill one neighbourhood
 SMALL_MODEL = 3_000  # candidates up to which the full model alone is used
 FULL_MODEL_LIMIT = 150_000  # candidates above which the full model is not built
 BOUNDS_SHARE = 0.1  # of the time limit, at most, for the LP of the proven bounds (beside the search)
@@ -72,6 +73,7 @@ class _Run:
         self.weights = Weights(keep=Weights().keep if keep else 0)
         self.best: list[Draft] = []
         self.best_score: tuple[int | None, int, int] = (None, 0, 0)
+        self.version = 0  # counts changes of ``best`` (the search notices another thread's)
         self.bound: float | None = None
         self.bounds: Bounds | None = None  # proven bounds on officials at min and interest
         self.first: float | None = None
@@ -103,12 +105,28 @@ class _Run:
             if self.best_score[0] is not None and sc[0] < self.best_score[0]:
                 return False
             better = self.best_score[0] is None or sc[0] > self.best_score[0]
-            self.best, self.best_score = [_copy(d) for d in sessions], sc
-            if self.first is None:
-                self.first = self.elapsed()
-            if better:
-                self.report(phase)
+            self._set(sessions, sc, phase, better)
         return better
+
+    def accept(self, sessions: Sequence[Draft], sc: tuple[int, int, int], phase: str) -> int:
+        """Keep ``sessions``, already checked and scored by the caller (the search's
+        :class:`_Current`), unless another thread's best is better; returns the version."""
+        with self.lock:
+            if self.best_score[0] is None or sc[0] >= self.best_score[0]:
+                better = self.best_score[0] is None or sc[0] > self.best_score[0]
+                self._set(sessions, sc, phase, better, copy=False)
+            return self.version
+
+    def _set(
+        self, sessions: Sequence[Draft], sc: tuple[int, int, int], phase: str, better: bool, copy: bool = True
+    ) -> None:
+        # ``accept`` shares the search's sessions: they are never changed once scheduled
+        self.best, self.best_score = [_copy(d) for d in sessions] if copy else list(sessions), sc
+        self.version += 1
+        if self.first is None:
+            self.first = self.elapsed()
+        if better:
+            self.report(phase)
 
     def set_bound(self, bound: float) -> None:
         with self.lock:
@@ -210,10 +228,13 @@ class Neighbourhoods:
         must: Set[tuple[str, str]] = frozenset(),
         limit: int = NEIGHBOURHOOD_SIZE,
     ) -> set[tuple[str, str]]:
-        self.rng.shuffle(hss)
         out: set[tuple[str, str]] = set()
         n = 0
-        for hs in sorted(hss, key=lambda x: x not in must):
+        first = [hs for hs in hss if hs in must]
+        rest = [hs for hs in hss if hs not in must]
+        # a random sample, not a shuffle of the whole list: each host slot has a candidate
+        # at least, so a few hundred are more than fill the neighbourhood
+        for hs in self.rng.sample(first, len(first)) + self.rng.sample(rest, min(len(rest), CAP_SAMPLE)):
             if n + self.size[hs] > limit and out:
                 continue
             out.add(hs)
@@ -266,6 +287,69 @@ class Neighbourhoods:
 # --------------------------------------------------------------------------- phases
 
 
+class _Current:
+    """The search's own copy of the best schedule, kept in a :class:`Book` and changed in
+    place one neighbourhood at a time: taking the neighbourhood's sessions out, scoring
+    the change (:func:`solver.model.score_change`) and checking it
+    (:func:`solver.kernel.violations` against the rest) cost the neighbourhood's size, not
+    the schedule's. It follows ``run.best`` when another thread improves it."""
+
+    def __init__(self, run: _Run):
+        self.run = run
+        self.dirty = False  # holds a change of equal score not yet handed to ``run``
+        self.load()
+
+    def load(self) -> None:
+        run = self.run
+        with run.lock:
+            sessions, self.score, self.version = [_copy(d) for d in run.best], run.best_score, run.version
+        self.book = Book(run.pb, sessions)
+        self.dirty = False
+
+    def sync(self) -> None:
+        """Hand over a pending change, or take another thread's better schedule."""
+        run = self.run
+        if self.dirty:
+            self.version = run.accept(self.book.sessions, self._score(), "improve")
+            self.dirty = False
+        if run.version != self.version:
+            self.load()
+
+    def _score(self) -> tuple[int, int, int]:
+        obj, at_min, interest = self.score
+        assert obj is not None
+        return obj, at_min, interest
+
+    def take_out(self, free: Set[tuple[str, str]]) -> list[Draft]:
+        out = [d for hs, d in self.book.at.items() if hs in free]
+        for d in out:
+            self.book.withdraw(d)
+        return out
+
+    def put_back(self, old: list[Draft]) -> None:
+        for d in old:
+            self.book.open(d)
+
+    def replace(self, old: list[Draft], new: list[Draft]) -> bool:
+        """``new`` instead of ``old`` (taken out) when valid and not worse; True when better."""
+        run = self.run
+        delta = score_change(run.pb, self.book, old, new, run.weights, run.keep)
+        if delta[0] < 0:
+            self.put_back(old)
+            return False
+        if violations(run.pb, new, self.book):  # never keep an invalid schedule
+            self.load()  # the book now holds the faulty sessions: start again from the best
+            return False
+        obj, at_min, interest = self._score()
+        self.score = (obj + delta[0], at_min + delta[1], interest + delta[2])
+        if delta[0] > 0:
+            self.dirty = False
+            self.version = run.accept(self.book.sessions, self._score(), "improve")
+            return True
+        self.dirty = True
+        return False
+
+
 def _improve(run: _Run, cands: list[Candidate], until: float, workers: int) -> None:
     pb = run.pb
     hoods = Neighbourhoods(pb, cands, run.rng)
@@ -274,46 +358,49 @@ def _improve(run: _Run, cands: list[Candidate], until: float, workers: int) -> N
     stall = 0
     polish_every = max(5.0, run.options.time_limit / 10)
     next_polish = time.monotonic() + polish_every
+    cur = _Current(run)
     while not run.cancel.is_set() and not run.proved.is_set() and time.monotonic() < until:
         if time.monotonic() >= next_polish:
+            cur.sync()
             with run.lock:
                 current = list(run.best)
             run.offer(polish(pb, current), "improve")
             next_polish = time.monotonic() + polish_every
-        with run.lock:
-            current = list(run.best)
-        count: dict[str, int] = defaultdict(int)
-        for d in current:
-            for o in d.officials:
-                count[o] += 1
+        cur.sync()
+        book = cur.book
         below = [
-            o for o, off in pb.officials.items() if count[o] < off.min_sessions and hoods.of_official.get(o)
+            o
+            for o, off in pb.officials.items()
+            if book.total.get(o, 0) < off.min_sessions and hoods.of_official.get(o)
         ]
-        where = {(o, d.host, d.slot) for d in current for o in d.officials}
         unplaced = [
-            (p.official, p.host, p.slot) for p in pb.inp.pins if (p.official, p.host, p.slot) not in where
+            (p.official, p.host, p.slot)
+            for p in pb.inp.pins
+            if p.official not in getattr(book.at.get((p.host, p.slot)), "officials", ())
         ]
-        kind, free = hoods.pick(current, below, unplaced)
-        fixed_sessions = [d for d in current if (d.host, d.slot) not in free]
-        free_sessions = [d for d in current if (d.host, d.slot) in free]
-        fx = Book(pb, fixed_sessions)
-        sub = [c for hs in free for c in hoods.cands_at.get(hs, ())]
-        sm = SessionModel(pb, sub, run.weights, run.keep, fixed=fx)
-        if not sm.cands:
+        kind, free = hoods.pick(book.sessions, below, unplaced)
+        free_sessions = cur.take_out(free)
+        sub = book.filter([c for hs in free for c in hoods.cands_at.get(hs, ())])
+        limit = min(until - time.monotonic(), SUB_LIMIT * (1 + stall * 0.25))
+        if not sub or limit <= 0.05:
+            cur.put_back(free_sessions)
+            if limit <= 0.05:
+                break
             continue
+        sm = SessionModel(pb, sub, run.weights, run.keep, fixed=book, filtered=True)
         if sm.covers(free_sessions):
             sm.hint(free_sessions)
-        limit = min(until - time.monotonic(), SUB_LIMIT * (1 + stall * 0.25))
-        if limit <= 0.05:
-            break
         solver, status = run.run_cp(sm.m, limit, workers)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            new = fixed_sessions + sm.extract(solver.value)
+            new = sm.extract(solver.value)
             _carry_pins_and_ids(pb, free_sessions, new)
-            if run.offer(new, "improve"):
+            if cur.replace(free_sessions, new):
                 stall = 0
                 continue
+        else:
+            cur.put_back(free_sessions)
         stall = min(stall + 1, 8)
+    cur.sync()
 
 
 def _prove(run: _Run, cands: list[Candidate], until: float, workers: int) -> None:

@@ -14,9 +14,11 @@ from exchange_app.domain import Mode, Schedule, Session
 from exchange_app.io.scenario_json import read_scenario
 from exchange_app.rules import check_schedule
 from exchange_app.services.solving import build_input
+from solver import SolveOptions, solve
 from solver.diagnosis import explain_unmatched
 from solver.greedy import greedy
 from solver.kernel import Book, Draft, violations
+from solver.model import score, score_change
 from solver.problem import Problem
 from solver.types import HostIn, OfficialIn, Rules, SlotIn, SolverInput
 from tests.solver.helpers import all_day, host, official, scenario, slots, solve_checked
@@ -85,6 +87,49 @@ def test_kernel_check_agrees_with_the_rule_checker(data_dir, name):
         broken += bool(ours)
         valid += not ours
     assert broken > 100 and valid > 10  # both kinds were tried
+
+
+@pytest.mark.parametrize("name", ["sample-tiny.json", "sample-small.json"])
+def test_a_neighbourhood_change_is_checked_and_scored_like_the_whole_schedule(data_dir, name):
+    """The search checks and scores each neighbourhood's change against a Book of the rest
+    (``violations(pb, new, rest)``, ``score_change``): the same verdict and the same score
+    difference as the whole schedule's check and score."""
+    sc = read_scenario(data_dir / name)
+    pb = Problem(build_input(sc))
+    sessions, _failed = greedy(pb)
+    rng = random.Random(7)
+    broken = valid = 0
+    for _ in range(300):
+        region = {(d.host, d.slot) for d in rng.sample(sessions, rng.randint(1, min(4, len(sessions))))}
+        old = [d for d in sessions if (d.host, d.slot) in region]
+        rest = [d for d in sessions if (d.host, d.slot) not in region]
+        # one random change, or a session closed (its officials lose a session: valid)
+        new = _mutate(rng, pb, old) if rng.random() < 0.7 else [d.copy() for d in old[1:]]
+        whole = violations(pb, rest + new)
+        assert bool(violations(pb, new, Book(pb, rest))) == bool(whole), whole
+        if not whole:
+            before, after = score(pb, rest + old), score(pb, rest + new)
+            change = score_change(pb, Book(pb, rest), old, new)
+            assert change == tuple(a - b for a, b in zip(after, before, strict=True))
+        broken += bool(whole)
+        valid += not whole
+    assert broken > 50 and valid > 50  # both kinds were tried
+
+
+@pytest.mark.parametrize("name", ["sample-small.json", "sample-medium.json"])
+def test_the_search_keeps_its_score_and_the_rules_in_step(data_dir, name):
+    """The search changes its schedule in place, one neighbourhood at a time, and keeps
+    the score by differences: the result's objective is ``score()`` of its sessions, and
+    they keep every rule."""
+    inp = build_input(read_scenario(data_dir / name))
+    pb = Problem(inp)
+    result = solve(inp, SolveOptions(time_limit=4, workers=2, seed=3))
+    drafts = [
+        Draft(s.host, s.slot, s.topic, s.language, s.mode, s.interpreter, list(s.officials), list(s.pinned))
+        for s in result.sessions
+    ]
+    assert violations(pb, drafts) == []
+    assert score(pb, drafts) == (result.objective, result.officials_at_min, result.total_interest)
 
 
 def _tiny_input(**rules: int) -> SolverInput:
