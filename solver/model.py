@@ -483,15 +483,10 @@ def objective(
     )
 
 
-def score(
-    pb: Problem,
-    sessions: list[Draft],
-    w: Weights | None = None,
-    keep: set[tuple[str, str, str, str]] | None = None,
-) -> tuple[int, int, int]:
-    """(objective, officials at their minimum, total interest) of a whole schedule:
-    :func:`objective` of its figures, less ``W_PIN`` per pin it misses."""
-    w = w or Weights()
+def _tally(
+    pb: Problem, sessions: list[Draft], keep: set[tuple[str, str, str, str]] | None
+) -> tuple[dict[str, int], dict[str, int], int]:
+    """Per official their sessions and interest in ``sessions``, and the kept assignments."""
     count: dict[str, int] = defaultdict(int)
     interest: dict[str, int] = defaultdict(int)
     kept = 0
@@ -501,6 +496,19 @@ def score(
             interest[o] += pb.officials[o].interests.get(d.topic, 0)
             if keep and (o, d.host, d.slot, d.topic) in keep:
                 kept += 1
+    return count, interest, kept
+
+
+def score(
+    pb: Problem,
+    sessions: list[Draft],
+    w: Weights | None = None,
+    keep: set[tuple[str, str, str, str]] | None = None,
+) -> tuple[int, int, int]:
+    """(objective, officials at their minimum, total interest) of a whole schedule:
+    :func:`objective` of its figures, less ``W_PIN`` per pin it misses."""
+    w = w or Weights()
+    count, interest, kept = _tally(pb, sessions, keep)
     at_min = progress = fairness = 0
     for o, off in pb.officials.items():
         r, p, f = official_terms(off, count[o], interest[o])
@@ -527,21 +535,8 @@ def score_change(
     schedule, in the time of ``old`` and ``new`` (one neighbourhood), not of the schedule:
     :func:`objective` is linear, so it takes the changes of its parts."""
     w = w or Weights()
-
-    def parts(sessions: list[Draft]) -> tuple[dict[str, int], dict[str, int], int]:
-        count: dict[str, int] = defaultdict(int)
-        interest: dict[str, int] = defaultdict(int)
-        kept = 0
-        for d in sessions:
-            for o in d.officials:
-                count[o] += 1
-                interest[o] += pb.officials[o].interests.get(d.topic, 0)
-                if keep and (o, d.host, d.slot, d.topic) in keep:
-                    kept += 1
-        return count, interest, kept
-
-    c0, i0, k0 = parts(old)
-    c1, i1, k1 = parts(new)
+    c0, i0, k0 = _tally(pb, old, keep)
+    c1, i1, k1 = _tally(pb, new, keep)
     at_min = progress = fairness = 0
     for o in c0.keys() | c1.keys():
         off, n, i = pb.officials[o], rest.total.get(o, 0), rest.interest.get(o, 0)

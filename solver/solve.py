@@ -108,13 +108,15 @@ class _Run:
             self._set(sessions, sc, phase, better)
         return better
 
-    def accept(self, sessions: Sequence[Draft], sc: tuple[int, int, int], phase: str) -> int:
+    def accept(self, sessions: Sequence[Draft], sc: tuple[int, int, int], phase: str) -> int | None:
         """Keep ``sessions``, already checked and scored by the caller (the search's
-        :class:`_Current`), unless another thread's best is better; returns the version."""
+        :class:`_Current`), unless another thread's best is better; returns the new
+        version, or None when another thread's best stays."""
         with self.lock:
-            if self.best_score[0] is None or sc[0] >= self.best_score[0]:
-                better = self.best_score[0] is None or sc[0] > self.best_score[0]
-                self._set(sessions, sc, phase, better, copy=False)
+            if self.best_score[0] is not None and sc[0] < self.best_score[0]:
+                return None
+            better = self.best_score[0] is None or sc[0] > self.best_score[0]
+            self._set(sessions, sc, phase, better, copy=False)
             return self.version
 
     def _set(
@@ -310,10 +312,14 @@ class _Current:
         """Hand over a pending change, or take another thread's better schedule."""
         run = self.run
         if self.dirty:
-            self.version = run.accept(self.book.sessions, self._score(), "improve")
-            self.dirty = False
+            self._hand_over()
         if run.version != self.version:
             self.load()
+
+    def _hand_over(self) -> None:
+        version = self.run.accept(self.book.sessions, self._score(), "improve")
+        self.version = -1 if version is None else version  # -1: load the better one next
+        self.dirty = False
 
     def _score(self) -> tuple[int, int, int]:
         obj, at_min, interest = self.score
@@ -321,7 +327,7 @@ class _Current:
         return obj, at_min, interest
 
     def take_out(self, free: Set[tuple[str, str]]) -> list[Draft]:
-        out = [d for hs, d in self.book.at.items() if hs in free]
+        out = [self.book.at[hs] for hs in free if hs in self.book.at]
         for d in out:
             self.book.withdraw(d)
         return out
@@ -343,8 +349,7 @@ class _Current:
         obj, at_min, interest = self._score()
         self.score = (obj + delta[0], at_min + delta[1], interest + delta[2])
         if delta[0] > 0:
-            self.dirty = False
-            self.version = run.accept(self.book.sessions, self._score(), "improve")
+            self._hand_over()
             return True
         self.dirty = True
         return False
