@@ -212,6 +212,10 @@ class Book:
     def __init__(self, pb: Problem, sessions: Sequence[Draft] = ()):
         self.pb = pb
         self.k = pb.kernel
+        self.reset(sessions)
+
+    def reset(self, sessions: Sequence[Draft]) -> None:
+        """Count ``sessions`` afresh (this same book: whoever holds it keeps holding it)."""
         self.total: dict[str, int] = defaultdict(int)
         self.per_day: dict[tuple[str, int], int] = defaultdict(int)
         self.busy: dict[str, int] = defaultdict(int)  # person -> bit mask of their slots
@@ -355,8 +359,23 @@ class Book:
         pb = self.pb
         out = []
         bad_option: dict[tuple[str, str], set[int]] = {}
+        # each official and host slot comes up once per topic: ask once
+        host_free: dict[tuple[str, str], bool] = {}
+        official_free: dict[tuple[str, str], bool] = {}
+        met = self.met
         for c in cands:
-            if (c.h, c.s) in self.at or not self.official_free(c.o, c.s, c.h) or not self.free(c.h, c.s):
+            hs = (c.h, c.s)
+            if hs in self.at or (c.o, c.h) in met:
+                continue
+            ok = host_free.get(hs)
+            if ok is None:
+                ok = host_free[hs] = self.free(c.h, c.s)
+            if not ok:
+                continue
+            ok = official_free.get((c.o, c.s))
+            if ok is None:
+                ok = official_free[(c.o, c.s)] = self.free(c.o, c.s)
+            if not ok:
                 continue
             bad = bad_option.get((c.h, c.s))
             if bad is None:

@@ -88,6 +88,11 @@ class Problem:
         self.cliques = [
             sorted(c, key=self.slot_order.index) for c in cliques if not any(c < d for d in cliques)
         ]
+        # slot -> the cliques that hold it (indexes into ``cliques``)
+        self.cliques_of: dict[str, list[int]] = defaultdict(list)
+        for n, c in enumerate(self.cliques):
+            for x in c:
+                self.cliques_of[x].append(n)
         self.days = sorted({s.day for s in order})
 
     def day(self, slot: str) -> int:

@@ -6,6 +6,7 @@ broken schedules alike; the construction, the neighbourhoods and the diagnosis u
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import replace
 
 import pytest
@@ -18,8 +19,9 @@ from solver import SolveOptions, solve
 from solver.diagnosis import explain_unmatched
 from solver.greedy import greedy
 from solver.kernel import Book, Draft, violations
-from solver.model import score, score_change
+from solver.model import score, score_change, select_candidates
 from solver.problem import Problem
+from solver.solve import _improve, _Run
 from solver.types import HostIn, OfficialIn, Rules, SlotIn, SolverInput
 from tests.solver.helpers import all_day, host, official, scenario, slots, solve_checked
 
@@ -130,6 +132,22 @@ def test_the_search_keeps_its_score_and_the_rules_in_step(data_dir, name):
     ]
     assert violations(pb, drafts) == []
     assert score(pb, drafts) == (result.objective, result.officials_at_min, result.total_interest)
+
+
+def test_searchers_sharing_one_schedule_keep_its_score_and_the_rules(data_dir):
+    """Three searchers re-form disjoint neighbourhoods of one schedule at once (each
+    change checked and scored against the schedule as it is when it comes back): the
+    result keeps every rule, its kept score is ``score()`` of its sessions, and the
+    search improved on the construction."""
+    pb = Problem(build_input(read_scenario(data_dir / "sample-medium.json")))
+    run = _Run(pb, SolveOptions(time_limit=6), None, None, set())
+    run.offer(greedy(pb)[0], "greedy")
+    start = run.best_score
+    assert pb.build_candidates(time.monotonic() + 60)
+    _improve(run, select_candidates(pb, 0, set()), time.monotonic() + 6, 3)
+    assert violations(pb, run.best) == []
+    assert score(pb, run.best) == run.best_score
+    assert run.best_score[0] > start[0]
 
 
 def _tiny_input(**rules: int) -> SolverInput:
