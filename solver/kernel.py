@@ -233,6 +233,10 @@ class Book:
         """The sessions, in the order they were opened."""
         return list(self.at.values())
 
+    def busy_host_slots(self, person: str) -> list[tuple[str, str]]:
+        """The (host, slot) of every session ``person`` is in (a scan: for occasional use)."""
+        return [hs for hs, d in self.at.items() if person in d.officials or d.host == person]
+
     # ------------------------------------------------------------------ who is free
     def clashes(self, person: str, slot: str) -> bool:
         """In a session at a time that overlaps ``slot`` (rule 2)."""

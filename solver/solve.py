@@ -20,8 +20,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Sequence, Set
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence, Set
 
 from ortools.sat.python import cp_model
 
@@ -86,6 +86,7 @@ class _Run:
         self.version = 0  # counts changes of ``best`` (the search notices another thread's)
         self.bound: float | None = None
         self.bounds: Bounds | None = None  # proven bounds on officials at min and interest
+        self._hopeless: frozenset[str] = frozenset()
         self.first: float | None = None
         self.status = "heuristic"
         self.rng = random.Random(options.seed)
@@ -149,7 +150,13 @@ class _Run:
     def set_bounds(self, b: Bounds) -> None:
         with self.lock:
             self.bounds = b
+            self._hopeless = frozenset(b.cannot_reach)
             self.report("bounds")
+
+    def hopeless(self) -> Set[str]:
+        """Officials proven unable to reach their minimum in any schedule (empty until the
+        bounds are known)."""
+        return self._hopeless
 
     def proven_bounds(self) -> tuple[int | None, int | None]:
         """(officials at min, interest) bounds; the full model's bound counts only when
@@ -233,58 +240,97 @@ class Neighbourhoods:
         self.keys = sorted(self.by_day_site)
         self.officials = sorted(self.of_official)
         self.sites = sorted(self.by_site)
+        self.at: Set[tuple[str, str]] = frozenset()  # host slots holding a session (set by ``pick``)
+        self.days_sites: dict[str, list[tuple[int, str]]] = {}  # (day, site) of each official's chances
 
     def _cap(
         self,
         hss: list[tuple[str, str]],
         must: Set[tuple[str, str]] = frozenset(),
-        limit: int = NEIGHBOURHOOD_SIZE,
+        limit: int | None = None,
+        prefer: Set[tuple[str, str]] = frozenset(),
     ) -> set[tuple[str, str]]:
+        """At most ``limit`` candidates' worth of ``must`` and ``hss``, ``must`` first.
+        Host slots that hold a session come before empty ones, and empty ones at the
+        slots already taken before the others (``prefer`` first in each group): a
+        candidate counts in the model only when its official is free then, and freeing a
+        session frees its officials, so a neighbourhood of sessions and the empty host
+        slots beside them re-forms many sessions, where a random sample of host slots
+        re-forms two or three (measured: 8-10 sessions and 150-180 live candidates
+        instead of 2-3 and 25-50, from the same 1,400 candidates)."""
+        limit = limit or NEIGHBOURHOOD_SIZE
+        at = self.at
+        held: list[tuple[str, str]] = []
+        empty: list[tuple[str, str]] = []
+        for hs in hss:
+            if hs not in must:
+                (held if hs in at else empty).append(hs)
+        rng = self.rng
+        held = rng.sample(held, min(len(held), CAP_SAMPLE))
+        empty = rng.sample(empty, min(len(empty), CAP_SAMPLE))
+        if prefer:
+            held.sort(key=lambda hs: hs not in prefer)
+            empty.sort(key=lambda hs: hs not in prefer)
         out: set[tuple[str, str]] = set()
         n = 0
-        first = [hs for hs in hss if hs in must]
-        rest = [hs for hs in hss if hs not in must]
-        # a random sample, not a shuffle of the whole list: each host slot has a candidate
-        # at least, so a few hundred are more than fill the neighbourhood
-        for hs in self.rng.sample(first, len(first)) + self.rng.sample(rest, min(len(rest), CAP_SAMPLE)):
-            if n + self.size[hs] > limit and out:
-                continue
-            out.add(hs)
-            n += self.size[hs]
+
+        def take(group: Iterable[tuple[str, str]], budget: int) -> None:
+            nonlocal n
+            for hs in group:
+                if hs in out or (n + self.size[hs] > budget and out):
+                    continue
+                out.add(hs)
+                n += self.size[hs]
+
+        take(rng.sample(list(must), len(must)), limit)
+        take(held, limit // 2)
+        slots = {s for _h, s in out}
+        take((hs for hs in empty if hs[1] in slots), limit)
+        take(held, limit)
+        take(empty, limit)
         return out
 
+    def _around(self, o: str, book: Book, limit: int) -> set[tuple[str, str]]:
+        """An official's sessions first, then where they could go, then the rest of the
+        site-days where they could go."""
+        hss = self.of_official[o]
+        keys = self.days_sites.get(o)
+        if keys is None:
+            keys = self.days_sites[o] = sorted({(self.pb.day(s), self.pb.hosts[h].location) for h, s in hss})
+        must = {hs for hs in book.busy_host_slots(o) if hs in self.size}
+        return self._cap([hs for k in keys for hs in self.by_day_site[k]], must, limit, prefer=hss)
+
     def pick(
-        self, best: list[Draft], below: list[str], unplaced: Sequence[tuple[str, str, str]] = ()
+        self, book: Book, below: list[str], unplaced: Sequence[tuple[str, str, str]] = ()
     ) -> tuple[str, set[tuple[str, str]]]:
+        self.at = book.at.keys()
         r = self.rng.random()
         if unplaced and r < 0.5:
             # a pin not placed yet: its host slot, every session of its official and of its
-            # host that day, and the rest of that site-day
+            # host (either may be at their limit), the sessions at that time of the
+            # officials who could join it, and the rest of that site-day
             o, h, s = self.rng.choice(unplaced)
             day = self.pb.day(s)
+            clash = self.pb.overlap[s]
+            could = {c.o for c in self.cands_at.get((h, s), ())}
             must = {(h, s)} | {
-                (d.host, d.slot)
-                for d in best
-                if o in d.officials or (d.host == h and self.pb.day(d.slot) == day)
+                hs
+                for hs, d in book.at.items()
+                if o in d.officials or d.host == h or (d.slot in clash and could.intersection(d.officials))
             }
             site = self.pb.hosts[h].location
             extra = list(self.by_day_site.get((day, site), ()))
-            return "pin", self._cap(list(must | set(extra)), must, 2 * NEIGHBOURHOOD_SIZE)
+            return "pin", self._cap(extra, must, 2 * NEIGHBOURHOOD_SIZE)
         r = self.rng.random()
         if below and r < 0.4:
+            # one official below their minimum: their sessions, then the sessions and host
+            # slots where they could go, and the rest of those site-days
             o = self.rng.choice(below)
-            hss = set(self.of_official[o])
-            # free the sessions they compete for and, on those days at those sites, the rest
-            days_sites = {(self.pb.day(s), self.pb.hosts[h].location) for h, s in hss}
-            extra = [hs for k in days_sites for hs in self.by_day_site[k]]
-            return "official", self._cap(list(hss | set(extra)), hss)
+            return "official", self._around(o, book, NEIGHBOURHOOD_SIZE)
         if r < 0.55 and self.officials:
             # every site-day of one official's travels: lets sessions move between days
             o = self.rng.choice(self.officials)
-            hss = set(self.of_official[o])
-            days_sites = {(self.pb.day(s), self.pb.hosts[h].location) for h, s in hss}
-            extra = [hs for k in days_sites for hs in self.by_day_site[k]]
-            return "travels", self._cap(list(hss | set(extra)), hss, 2 * NEIGHBOURHOOD_SIZE)
+            return "travels", self._around(o, book, 2 * NEIGHBOURHOOD_SIZE)
         if r < 0.8 or len(self.sites) < 2:
             day, site = self.rng.choice(self.keys)
             day_hss = list(self.by_day_site[(day, site)])
@@ -305,12 +351,15 @@ class _Current:
     the change (:func:`solver.model.score_change`) and checking it
     (:func:`solver.kernel.violations` against the rest) cost the neighbourhood's size, not
     the schedule's. It follows ``run.best`` when another thread improves it. The searchers
-    share it under ``lock``; ``reserved`` holds the host slots a searcher is re-forming."""
+    share it under ``lock``; ``reserved`` holds the host slots a searcher is re-forming and
+    ``people`` the people its model may place: another searcher's model leaves both alone,
+    so two changes made at once never break a limit together."""
 
     def __init__(self, run: _Run):
         self.run = run
         self.lock = threading.Lock()
         self.reserved: set[tuple[str, str]] = set()
+        self.people: Counter[str] = Counter()
         self.dirty = False  # holds a change of equal score not yet handed to ``run``
         self.load()
 
@@ -338,6 +387,56 @@ class _Current:
         obj, at_min, interest = self.score
         assert obj is not None
         return obj, at_min, interest
+
+    def unclaimed(self, free: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The host slots of ``free`` that another searcher's model leaves alone: not its
+        own, not of a host it may place, and not a session with someone it may place."""
+        free = free - self.reserved
+        people = self.people
+        if not people:
+            return free
+        at = self.book.at
+        out = set()
+        for hs in free:
+            if hs[0] in people:
+                continue
+            d = at.get(hs)
+            if d is not None and (d.interpreter in people or any(o in people for o in d.officials)):
+                continue
+            out.add(hs)
+        return out
+
+    def unreserved(self, cands: list[Candidate]) -> list[Candidate]:
+        """``cands`` without the people another searcher's model may place."""
+        people = self.people
+        if not people:
+            return cands
+        options = self.run.pb.options
+        out = []
+        for c in cands:
+            if c.o in people or c.h in people:
+                continue
+            opts = options[(c.h, c.s)]
+            keep = tuple(k for k in c.options if opts[k].interpreter not in people)
+            if keep:
+                out.append(
+                    c
+                    if len(keep) == len(c.options)
+                    else Candidate(c.o, c.h, c.s, c.t, c.weight, c.virtual_only, keep)
+                )
+        return out
+
+    def reserve(self, cands: list[Candidate], sign: int) -> set[str]:
+        """The people ``cands`` may place (officials, hosts, interpreters), counted in
+        ``people`` (``sign`` 1) or taken off again (-1)."""
+        options = self.run.pb.options
+        who = {c.o for c in cands} | {c.h for c in cands}
+        who |= {i for c in cands for k in c.options if (i := options[(c.h, c.s)][k].interpreter)}
+        for p in who:
+            self.people[p] += sign
+            if self.people[p] <= 0:
+                del self.people[p]
+        return who
 
     def take_out(self, free: Set[tuple[str, str]]) -> list[Draft]:
         out = [self.book.at[hs] for hs in free if hs in self.book.at]
@@ -423,20 +522,23 @@ def _search(
                 run.offer(polish(pb, current), "improve")
             cur.sync()
             book = cur.book
+            # officials below their minimum who can still reach it (the proven bounds name
+            # those who cannot in any schedule: neighbourhoods around them are wasted)
+            hopeless = run.hopeless()
             below = [
                 o
                 for o, off in pb.officials.items()
-                if book.total.get(o, 0) < off.min_sessions and hoods.of_official.get(o)
+                if book.total.get(o, 0) < off.min_sessions and hoods.of_official.get(o) and o not in hopeless
             ]
             unplaced = [
                 (p.official, p.host, p.slot)
                 for p in pb.inp.pins
                 if p.official not in getattr(book.at.get((p.host, p.slot)), "officials", ())
             ]
-            _kind, free = hoods.pick(book.sessions, below, unplaced)
-            free -= cur.reserved  # another searcher is re-forming those
+            _kind, free = hoods.pick(book, below, unplaced)
+            free = cur.unclaimed(free)  # another searcher is re-forming those
             old = cur.take_out(free)
-            sub = book.filter([c for hs in free for c in hoods.cands_at.get(hs, ())])
+            sub = cur.unreserved(book.filter([c for hs in free for c in hoods.cands_at.get(hs, ())]))
             limit = min(until - time.monotonic(), SUB_LIMIT * (1 + stall * 0.25))
             if not sub or limit <= 0.05:
                 cur.put_back(old)
@@ -448,6 +550,7 @@ def _search(
                 sm.hint(old)
             cur.put_back(old)
             cur.reserved |= free
+            cur.reserve(sub, 1)
         try:
             solver, status = run.run_cp(sm.m, limit, workers, params=NEIGHBOURHOOD_PARAMS)
             found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -455,6 +558,7 @@ def _search(
         finally:
             with cur.lock:
                 cur.reserved -= free
+                cur.reserve(sub, -1)
         with cur.lock:
             if found and cur.holds(book, old):
                 cur.take_out(free)
