@@ -41,7 +41,8 @@ from solver.types import (
     SolverResult,
 )
 
-NEIGHBOURHOOD_SIZE = 1_400  # candidates in one neighbourhood (before the fixed part removes most)
+LIVE_SIZE = 200  # candidates a neighbourhood model should have (twice that for travels and pins)
+LIVE_SHARE = 0.15  # first guess of the share of a neighbourhood's candidates that stay live
 SUB_LIMIT = 1.5  # seconds per neighbourhood (raised a little while nothing improves)
 FINISH_SECONDS = 0.3  # time kept back at the end for polish and diagnosis ...
 FINISH_SECONDS_PER_OFFICIAL = 0.004  # ... and per official
@@ -242,12 +243,16 @@ class Neighbourhoods:
         self.sites = sorted(self.by_site)
         self.at: Set[tuple[str, str]] = frozenset()  # host slots holding a session (set by ``pick``)
         self.days_sites: dict[str, list[tuple[int, str]]] = {}  # (day, site) of each official's chances
+        # the share of a neighbourhood's candidates that stay live once the fixed part is
+        # counted: about 0.1 on large programs, 0.3-0.6 on medium ones (officials there
+        # have fewer sessions and fewer rivals), so the size is set by what stays live
+        self.live_share: dict[str, float] = {}
 
     def _cap(
         self,
         hss: list[tuple[str, str]],
+        limit: int,
         must: Set[tuple[str, str]] = frozenset(),
-        limit: int | None = None,
         prefer: Set[tuple[str, str]] = frozenset(),
     ) -> set[tuple[str, str]]:
         """At most ``limit`` candidates' worth of ``must`` and ``hss``, ``must`` first.
@@ -258,7 +263,6 @@ class Neighbourhoods:
         slots beside them re-forms many sessions, where a random sample of host slots
         re-forms two or three (measured: 8-10 sessions and 150-180 live candidates
         instead of 2-3 and 25-50, from the same 1,400 candidates)."""
-        limit = limit or NEIGHBOURHOOD_SIZE
         at = self.at
         held: list[tuple[str, str]] = []
         empty: list[tuple[str, str]] = []
@@ -290,6 +294,20 @@ class Neighbourhoods:
         take(empty, limit)
         return out
 
+    def budget(self, kind: str) -> int:
+        """Candidates to take for a neighbourhood of ``kind`` so that about
+        :data:`LIVE_SIZE` of them stay live (twice that for travels and pins)."""
+        live = LIVE_SIZE * (2 if kind in ("travels", "pin") else 1)
+        return int(min(100_000, live / max(self.live_share.get(kind, LIVE_SHARE), 1e-3)))
+
+    def learn(self, kind: str, free: Set[tuple[str, str]], live: int) -> None:
+        """How many of the candidates of ``free`` stayed live: the share that
+        :meth:`budget` plans with, a running average per kind."""
+        taken = sum(self.size[hs] for hs in free)
+        if taken:
+            old = self.live_share.get(kind, LIVE_SHARE)
+            self.live_share[kind] = 0.9 * old + 0.1 * live / taken
+
     def _around(self, o: str, book: Book, limit: int) -> set[tuple[str, str]]:
         """An official's sessions first, then where they could go, then the rest of the
         site-days where they could go."""
@@ -298,7 +316,7 @@ class Neighbourhoods:
         if keys is None:
             keys = self.days_sites[o] = sorted({(self.pb.day(s), self.pb.hosts[h].location) for h, s in hss})
         must = {hs for hs in book.busy_host_slots(o) if hs in self.size}
-        return self._cap([hs for k in keys for hs in self.by_day_site[k]], must, limit, prefer=hss)
+        return self._cap([hs for k in keys for hs in self.by_day_site[k]], limit, must, prefer=hss)
 
     def pick(
         self, book: Book, below: list[str], unplaced: Sequence[tuple[str, str, str]] = ()
@@ -320,26 +338,26 @@ class Neighbourhoods:
             }
             site = self.pb.hosts[h].location
             extra = list(self.by_day_site.get((day, site), ()))
-            return "pin", self._cap(extra, must, 2 * NEIGHBOURHOOD_SIZE)
+            return "pin", self._cap(extra, self.budget("pin"), must)
         r = self.rng.random()
         if below and r < 0.4:
             # one official below their minimum: their sessions, then the sessions and host
             # slots where they could go, and the rest of those site-days
             o = self.rng.choice(below)
-            return "official", self._around(o, book, NEIGHBOURHOOD_SIZE)
+            return "official", self._around(o, book, self.budget("official"))
         if r < 0.55 and self.officials:
             # every site-day of one official's travels: lets sessions move between days
             o = self.rng.choice(self.officials)
-            return "travels", self._around(o, book, 2 * NEIGHBOURHOOD_SIZE)
+            return "travels", self._around(o, book, self.budget("travels"))
         if r < 0.8 or len(self.sites) < 2:
             day, site = self.rng.choice(self.keys)
             day_hss = list(self.by_day_site[(day, site)])
             others = [k for k in self.keys if k[0] == day and k != (day, site)]
             if others:
                 day_hss += self.by_day_site[self.rng.choice(others)]
-            return "day", self._cap(day_hss)
+            return "day", self._cap(day_hss, self.budget("day"))
         site = self.rng.choice(self.sites)
-        return "site", self._cap(list(self.by_site[site]))
+        return "site", self._cap(list(self.by_site[site]), self.budget("site"))
 
 
 # --------------------------------------------------------------------------- phases
@@ -360,6 +378,9 @@ class _Current:
         self.lock = threading.Lock()
         self.reserved: set[tuple[str, str]] = set()
         self.people: Counter[str] = Counter()
+        self.pinned: dict[tuple[str, str], list[str]] = defaultdict(list)  # pinned officials per host slot
+        for p in run.pb.inp.pins:
+            self.pinned[(p.host, p.slot)].append(p.official)
         self.dirty = False  # holds a change of equal score not yet handed to ``run``
         self.load()
 
@@ -396,10 +417,11 @@ class _Current:
         if not people:
             return free
         at = self.book.at
+        pinned = self.pinned
         out = set()
         for hs in free:
-            if hs[0] in people:
-                continue
+            if hs[0] in people or any(o in people for o in pinned.get(hs, ())):
+                continue  # (a pin whose official may be placed elsewhere could not be kept here)
             d = at.get(hs)
             if d is not None and (d.interpreter in people or any(o in people for o in d.officials)):
                 continue
@@ -530,15 +552,18 @@ def _search(
                 for o, off in pb.officials.items()
                 if book.total.get(o, 0) < off.min_sessions and hoods.of_official.get(o) and o not in hopeless
             ]
+            # pins not placed yet that no other searcher is working on
             unplaced = [
                 (p.official, p.host, p.slot)
                 for p in pb.inp.pins
                 if p.official not in getattr(book.at.get((p.host, p.slot)), "officials", ())
+                and cur.unclaimed({(p.host, p.slot)})
             ]
-            _kind, free = hoods.pick(book, below, unplaced)
+            kind, free = hoods.pick(book, below, unplaced)
             free = cur.unclaimed(free)  # another searcher is re-forming those
             old = cur.take_out(free)
             sub = cur.unreserved(book.filter([c for hs in free for c in hoods.cands_at.get(hs, ())]))
+            hoods.learn(kind, free, len(sub))
             limit = min(until - time.monotonic(), SUB_LIMIT * (1 + stall * 0.25))
             if not sub or limit <= 0.05:
                 cur.put_back(old)
