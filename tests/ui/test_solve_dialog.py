@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog
 
 from exchange_app import rules
 from exchange_app.io.scenario_json import read_scenario
+from exchange_app.naming import number, plural
 from exchange_app.services.solving import SolveOptions
 from ui.dialogs.solve import SolveDialog
 
@@ -30,6 +31,8 @@ def test_a_real_small_solve_shows_progress_and_a_summary(qtbot, tiny_path):
     assert "officials reach their minimum" in text
     f = outcome.report.figures
     assert f"{f.officials_at_min} of {f.officials_total} reach their minimum;" in text  # staff words
+    assert f"{plural(f.sessions, 'session')}, {plural(f.assignments, 'place')};" in text
+    assert f"total interest {number(f.total_interest)};" in text
     for row, u in enumerate(outcome.schedule.unmatched):
         assert dlg.unmatched.item(row, 2).text() == u.reason
     dlg.use_button.click()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from exchange_app.domain import Scenario, Schedule
-from exchange_app.naming import plural
+from exchange_app.naming import number, plural
 from exchange_app.services.solving import SolveOutcome
 from solver.types import Progress, SolveOptions
 from ui.operations import Operation, error_text, show_error
@@ -352,14 +352,14 @@ class SolveDialog(QDialog):
         self.objective.setText(_num(p.objective))
         self.bound.setText(_best_possible(p.at_min_bound, p.interest_bound))
         if p.officials_at_min is not None:
-            self.at_min.setText(f"{p.officials_at_min} of {len(self.scenario.officials)}")
+            self.at_min.setText(f"{number(p.officials_at_min)} of {number(len(self.scenario.officials))}")
         if p.objective is not None and p.objective != self._best:
             self._best = p.objective
             line = f"{p.seconds:6.1f} s  {p.phase:<8} objective {_num(p.objective)}"
             if p.bound is not None:
                 line += f", bound {_num(p.bound)}"
             if p.total_interest is not None:
-                line += f", interest {p.total_interest}"
+                line += f", interest {number(p.total_interest)}"
             self.log.appendPlainText(line)
             self.chart.add(p.seconds, p.objective)
             self.log.moveCursor(QTextCursor.MoveOperation.End)
@@ -428,10 +428,10 @@ class SolveDialog(QDialog):
         if report is not None:
             f = report.figures
             lines.append(
-                f"{f.sessions} sessions, {f.assignments} places; "
-                f"<b>{f.officials_at_min} of {f.officials_total}</b> officials reach their minimum; "
-                f"total interest {f.total_interest}; lowest {f.lowest_interest}; "
-                f"{f.interpreters_used} interpreters in {f.sessions_with_interpreter} sessions"
+                f"{plural(f.sessions, 'session')}, {plural(f.assignments, 'place')}; "
+                f"<b>{number(f.officials_at_min)} of {number(f.officials_total)}</b> officials reach their minimum; "
+                f"total interest {number(f.total_interest)}; lowest {number(f.lowest_interest)}; "
+                f"{plural(f.interpreters_used, 'interpreter')} in {plural(f.sessions_with_interpreter, 'session')}"
             )
             lines.append(
                 "Rule check: keeps every rule."
