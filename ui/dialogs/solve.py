@@ -427,10 +427,15 @@ class SolveDialog(QDialog):
             )
         if report is not None:
             f = report.figures
+            # the quality line above already says how many reach their minimum
+            reach = (
+                ""
+                if info is not None
+                else f"<b>{number(f.officials_at_min)} of {number(f.officials_total)}</b> officials reach their minimum; "
+            )
             lines.append(
                 f"{plural(f.sessions, 'session')}, {plural(f.assignments, 'place')}; "
-                f"<b>{number(f.officials_at_min)} of {number(f.officials_total)}</b> officials reach their minimum; "
-                f"total interest {number(f.total_interest)}; lowest {number(f.lowest_interest)}; "
+                f"{reach}total interest {number(f.total_interest)}; lowest {number(f.lowest_interest)}; "
                 f"{plural(f.interpreters_used, 'interpreter')} in {plural(f.sessions_with_interpreter, 'session')}"
             )
             lines.append(
