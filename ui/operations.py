@@ -22,12 +22,13 @@ in teardown: :func:`wait_all` (the main window calls it before closing the datab
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from exchange_app.errors import ExchangeError
 
@@ -60,8 +61,8 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
 class OpContext:
     """Handed to the background function: progress, steps and the cancel flag."""
 
-    def __init__(self, signals: _Signals, cancel: threading.Event):
-        self._signals = signals
+    def __init__(self, mailbox: _Mailbox, cancel: threading.Event):
+        self._mailbox = mailbox
         self._cancel = cancel
 
     @property
@@ -74,44 +75,60 @@ class OpContext:
 
     def report(self, value: object) -> None:
         """Send ``value`` to the ``progress`` callback (UI thread)."""
-        self._signals.progress.emit(value)
+        self._mailbox.post("progress", value)
 
     def step(self, done: int, total: int, text: str = "") -> None:
         """Move the progress dialog to ``done`` of ``total``."""
-        self._signals.step.emit(done, total, text)
+        self._mailbox.post("step", done, total, text)
 
 
-class _Signals(QObject):
-    """Lives on the UI thread: the worker emits, and these slots (queued, as the receiver
-    lives on the UI thread) hand each report to the operation there."""
+class _Mailbox:
+    """From the worker thread to the UI thread without a Qt call on the worker: the worker
+    puts its reports in a thread-safe queue, and a timer on the UI thread hands them, in
+    order, to the operation. (A queued cross-thread signal carrying a Python object crashed
+    the process once in CI, inside the event loop; a queue touches nothing of Qt's.)"""
 
-    progress = Signal(object)
-    step = Signal(int, int, str)
-    done = Signal(object, object)  # (value, exception or None)
+    POLL_MS = 30
 
     def __init__(self) -> None:
-        super().__init__()
+        self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self.on_progress: Callable[[Any], None] | None = None
         self.on_step: Callable[[int, int, str], None] | None = None
         self.on_done: Callable[[Any, BaseException | None], None] | None = None
-        self.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
-        self.step.connect(self._step, Qt.ConnectionType.QueuedConnection)
-        self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self._timer: QTimer | None = None
+        self._closed = False
 
-    @Slot(object)
-    def _progress(self, value: object) -> None:
-        if self.on_progress is not None:
-            self.on_progress(value)
+    def post(self, kind: str, *args: Any) -> None:
+        """Any thread."""
+        self._queue.put((kind, *args))
 
-    @Slot(int, int, str)
-    def _step(self, done: int, total: int, text: str) -> None:
-        if self.on_step is not None:
-            self.on_step(done, total, text)
+    def start(self) -> None:
+        """UI thread: deliver what arrives, every few milliseconds, until ``done``."""
+        self._timer = QTimer()
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self.deliver)
+        self._timer.start()
 
-    @Slot(object, object)
-    def _done(self, value: object, exc: object) -> None:
-        if self.on_done is not None:
-            self.on_done(value, exc if isinstance(exc, BaseException) else None)
+    def deliver(self) -> None:
+        """UI thread: hand every report waiting to its callback."""
+        while not self._closed:
+            try:
+                kind, *args = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "done":
+                # the operation's last word: a report that comes later (a helper thread of
+                # the work still finishing, say) has no one to tell any more
+                self._closed = True
+                if self._timer is not None:
+                    self._timer.stop()
+                if self.on_done is not None:
+                    self.on_done(args[0], args[1] if isinstance(args[1], BaseException) else None)
+            elif kind == "step":
+                if self.on_step is not None:
+                    self.on_step(*args)
+            elif self.on_progress is not None:
+                self.on_progress(args[0])
 
 
 class _Thread(QThread):
@@ -136,7 +153,7 @@ class Operation(Generic[T]):
         self._cancellable = False
         self._dialog: QProgressDialog | None = None
         self._cancel = threading.Event()
-        self._signals = _Signals()
+        self._mailbox = _Mailbox()
         self._thread: _Thread | None = None
         self._finished = False
         self.value: T | None = None
@@ -169,9 +186,9 @@ class Operation(Generic[T]):
     def run_in_background(self) -> Operation[T]:
         if self._thread is not None:
             raise RuntimeError("an operation runs once")
-        ctx = OpContext(self._signals, self._cancel)
-        self._signals.on_done = self._on_done
-        self._signals.on_progress = self._progress_cb
+        ctx = OpContext(self._mailbox, self._cancel)
+        self._mailbox.on_done = self._on_done
+        self._mailbox.on_progress = self._progress_cb
         if self._label is not None:
             self._open_dialog()
 
@@ -179,13 +196,14 @@ class Operation(Generic[T]):
             try:
                 value = self._fn(ctx)
             except Exception as exc:  # handed to the UI thread, which shows it in one place
-                self._signals.done.emit(None, exc)
+                self._mailbox.post("done", None, exc)
             else:
-                self._signals.done.emit(value, None)
+                self._mailbox.post("done", value, None)
 
         self._thread = _Thread(work)
         self._thread.setObjectName(self.title)
         _running.add(self)
+        self._mailbox.start()
         self._thread.start()
         return self
 
@@ -206,7 +224,7 @@ class Operation(Generic[T]):
             return True
         ok = self._thread.wait(ms)
         if ok:
-            QApplication.sendPostedEvents(self._signals)  # the queued ``done``, if not yet delivered
+            self._mailbox.deliver()  # what the worker reported, ``done`` last, if not yet delivered
         return ok
 
     def _open_dialog(self) -> None:
@@ -220,7 +238,7 @@ class Operation(Generic[T]):
         dlg.setAutoClose(False)
         dlg.setAutoReset(False)
         dlg.canceled.connect(self._cancel_pressed)
-        self._signals.on_step = self._on_step
+        self._mailbox.on_step = self._on_step
         self._dialog = dlg
 
     def _cancel_pressed(self) -> None:

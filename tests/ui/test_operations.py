@@ -93,3 +93,37 @@ def test_failure_callback_replaces_the_dialog_and_cancel_stops(qtbot, monkeypatc
     operation.cancel()
     assert operation.wait(10_000)
     assert done and len(done[0]) < 200 and operation.cancelled
+
+
+def test_reports_come_in_order_on_the_ui_thread_and_none_after_done(qtbot):
+    # a helper thread of the work (the solver's bounds, say) may report once the work has
+    # returned; staff must not see it after the result (the solve dialog's phase said
+    # "bounds" after "stopped")
+    late = threading.Event()
+    seen: list[tuple[object, str]] = []
+    done: list[object] = []
+
+    def work(ctx: OpContext) -> str:
+        for i in range(50):
+            ctx.report(i)
+
+        def straggler() -> None:
+            time.sleep(0.05)
+            ctx.report("late")
+            late.set()
+
+        threading.Thread(target=straggler).start()
+        return "result"
+
+    operation = (
+        op(None, "Reporting", work)
+        .progress(lambda v: seen.append((v, threading.current_thread().name)))
+        .success(done.append)
+        .run_in_background()
+    )
+    qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+    assert late.wait(5)
+    qtbot.wait(100)  # the UI thread's timer had its chance to hand on the late report
+    assert operation.wait() and done == ["result"]
+    assert [v for v, _ in seen] == list(range(50))
+    assert {name for _, name in seen} == {threading.main_thread().name}
