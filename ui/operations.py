@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QThread, QTimer
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from exchange_app.errors import ExchangeError
@@ -84,18 +84,18 @@ class OpContext:
 
 class _Mailbox:
     """From the worker thread to the UI thread without a Qt call on the worker: the worker
-    puts its reports in a thread-safe queue, and a timer on the UI thread hands them, in
-    order, to the operation. (A queued cross-thread signal carrying a Python object crashed
-    the process once in CI, inside the event loop; a queue touches nothing of Qt's.)"""
-
-    POLL_MS = 30
+    puts its reports in a thread-safe queue, and one timer on the UI thread (owned by the
+    application, so never deleted while it fires) hands them, in order, to the operation.
+    (A queued cross-thread signal carrying a Python object crashed the test process once
+    in CI, inside the event loop; a queue touches nothing of Qt's.) After ``done`` the
+    mailbox lets go of the operation's callbacks, so no reference cycle is left for the
+    garbage collector to break at some random moment."""
 
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self.on_progress: Callable[[Any], None] | None = None
         self.on_step: Callable[[int, int, str], None] | None = None
         self.on_done: Callable[[Any, BaseException | None], None] | None = None
-        self._timer: QTimer | None = None
         self._closed = False
 
     def post(self, kind: str, *args: Any) -> None:
@@ -104,10 +104,8 @@ class _Mailbox:
 
     def start(self) -> None:
         """UI thread: deliver what arrives, every few milliseconds, until ``done``."""
-        self._timer = QTimer()
-        self._timer.setInterval(self.POLL_MS)
-        self._timer.timeout.connect(self.deliver)
-        self._timer.start()
+        _open_mailboxes.add(self)
+        _pump().start()
 
     def deliver(self) -> None:
         """UI thread: hand every report waiting to its callback."""
@@ -120,15 +118,38 @@ class _Mailbox:
                 # the operation's last word: a report that comes later (a helper thread of
                 # the work still finishing, say) has no one to tell any more
                 self._closed = True
-                if self._timer is not None:
-                    self._timer.stop()
-                if self.on_done is not None:
-                    self.on_done(args[0], args[1] if isinstance(args[1], BaseException) else None)
+                _open_mailboxes.discard(self)
+                on_done = self.on_done
+                self.on_done = self.on_progress = self.on_step = None
+                if on_done is not None:
+                    on_done(args[0], args[1] if isinstance(args[1], BaseException) else None)
             elif kind == "step":
                 if self.on_step is not None:
                     self.on_step(*args)
             elif self.on_progress is not None:
                 self.on_progress(args[0])
+
+
+POLL_MS = 30
+_open_mailboxes: set[_Mailbox] = set()
+_pump_timer: QTimer | None = None
+
+
+def _deliver_all() -> None:
+    for mailbox in list(_open_mailboxes):
+        mailbox.deliver()
+    if not _open_mailboxes and _pump_timer is not None:
+        _pump_timer.stop()
+
+
+def _pump() -> QTimer:
+    """The one timer that delivers every operation's reports (UI thread)."""
+    global _pump_timer
+    if _pump_timer is None:
+        _pump_timer = QTimer(QCoreApplication.instance())
+        _pump_timer.setInterval(POLL_MS)
+        _pump_timer.timeout.connect(_deliver_all)
+    return _pump_timer
 
 
 class _Thread(QThread):
